@@ -1,0 +1,101 @@
+/**
+ * The one interface the ceremony, `verify` and `restore-blob` use for every security-domain
+ * format. A format describes its quorum, matches a wrapping key to a holder, opens that
+ * holder's share, and combines shares into the domain — always integrity-checked, because
+ * Shamir combine on its own returns a wrong secret silently.
+ */
+import type {Result} from '../errors.js';
+import type {LoadedCertificate, LoadedKey} from './key-file.js';
+
+export type FormatName = 'native' | 'azure';
+
+export interface Holder {
+  /** 1-based position of the holder's share in the file. */
+  index: number;
+  /** A name where the format keeps one (native); Azure files carry none. */
+  name?: string;
+  /** SHA-256 of the holder's certificate DER, lowercase hex (Azure: x5t#S256 as hex). */
+  certFingerprint: string;
+  /** SHA-256 of the SubjectPublicKeyInfo DER where known (native). */
+  spkiFingerprint?: string;
+  /** RSA modulus size where known. */
+  bits?: number;
+}
+
+export interface DomainDescription {
+  format: FormatName;
+  file: string;
+  /** HSM name and id where the format carries them. */
+  name?: string;
+  id?: string;
+  created?: string;
+  required: number;
+  total: number;
+  holders: Holder[];
+  /** Non-secret extra facts for screens and reports (e.g. blob tags, key count). */
+  details: Record<string, string | number>;
+}
+
+/** A wrapping key as presented by a holder: the private key and its certificate if found. */
+export interface PresentedKey {
+  key: LoadedKey;
+  certificate?: LoadedCertificate;
+}
+
+export interface KeyMatch {
+  holder: Holder;
+  /** How the key was matched: certificate thumbprint, public key, or trial decryption. */
+  by: 'certificate' | 'public-key' | 'trial-decryption';
+  /** True when no certificate came with the key (a finding for the report). */
+  certMissing: boolean;
+}
+
+/** One holder's opened share. `secret` is wiped by whoever ends the ceremony. */
+export interface OpenedShare {
+  holder: Holder;
+  file: string;
+  match: KeyMatch;
+  secret: Buffer;
+}
+
+export interface BadShare {
+  holderIndex: number;
+  holderName?: string;
+  file?: string;
+  reason: string;
+}
+
+export interface BlobDigest {
+  tag: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** The reconstructed domain: secret material stays inside; `wipe()` zeroes it. */
+export interface ReconstructedDomain {
+  format: FormatName;
+  /** The combined domain secret (native: the domain key; Azure: the 32-byte combined secret). */
+  secret: Buffer;
+  /** Non-secret evidence that the domain opened: blob digests, key count. */
+  evidence: {blobs: BlobDigest[]; keyCount?: number};
+  /** Shares that took part; shares found bad are listed in `badShares`. */
+  usedHolders: number[];
+  badShares: BadShare[];
+  wipe(): void;
+}
+
+export interface SecurityDomainFormat {
+  describe(): DomainDescription;
+  /** Matches without opening anything: by certificate thumbprint or public-key fingerprint. */
+  matchByFingerprint(fp: {certFingerprint?: string; spkiFingerprint?: string}): Holder | undefined;
+  /**
+   * Finds the key's holder (fingerprints first, then trial decryption where the format
+   * allows) and opens the share. Expected failures: not a holder, share unreadable.
+   */
+  openShare(presented: PresentedKey): Result<OpenedShare>;
+  /**
+   * Combines opened shares. Fails with a `check` error when fewer than the quorum are
+   * given or the result does not authenticate; names bad shares where it can.
+   */
+  reconstruct(shares: OpenedShare[]): Result<ReconstructedDomain>;
+}
