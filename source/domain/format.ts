@@ -4,7 +4,7 @@
  * holder's share, and combines shares into the domain — always integrity-checked, because
  * Shamir combine on its own returns a wrong secret silently.
  */
-import type {Result} from '../errors.js';
+import {SdError, type Result} from '../errors.js';
 import type {LoadedCertificate, LoadedKey} from './key-file.js';
 
 export type FormatName = 'native' | 'azure';
@@ -98,4 +98,32 @@ export interface SecurityDomainFormat {
    * given or the result does not authenticate; names bad shares where it can.
    */
   reconstruct(shares: OpenedShare[]): Result<ReconstructedDomain>;
+}
+
+/** A failed reconstruction, naming the shares found bad where that could be proven. */
+export class ReconstructError extends SdError {
+  readonly badShares: BadShare[];
+  constructor(reason: string, message: string, badShares: BadShare[] = [], file?: string) {
+    super('check', reason, message, file);
+    this.badShares = badShares;
+  }
+}
+
+/** All k-element subsets of `items`, in lexicographic order (the first is items[0..k)). */
+export function* combinations<T>(items: readonly T[], k: number): Generator<T[]> {
+  const idx = Array.from({length: k}, (_, i) => i);
+  if (k > items.length || k <= 0) return;
+  for (;;) {
+    yield idx.map((i) => items[i] as T);
+    let i = k - 1;
+    while (i >= 0 && idx[i] === items.length - k + i) i--;
+    if (i < 0) return;
+    (idx[i] as number)++;
+    for (let j = i + 1; j < k; j++) idx[j] = (idx[j - 1] as number) + 1;
+  }
+}
+
+/** "holder 2 (bob)" — how screens and messages name a holder. */
+export function holderLabel(holder: Pick<Holder, 'index' | 'name'>): string {
+  return holder.name ? `holder ${holder.index} (${holder.name})` : `holder ${holder.index}`;
 }

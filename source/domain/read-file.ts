@@ -37,7 +37,11 @@ function errnoMessage(file: string, error: unknown): string {
  * with stat before open, the file is opened non-blocking, and checked again on the open
  * descriptor (the path could have been swapped in between).
  */
-export function readSmallFileSync(file: string, maxBytes = MAX_KEY_FILE_BYTES): Result<Buffer> {
+export function readSmallFileSync(
+  file: string,
+  maxBytes = MAX_KEY_FILE_BYTES,
+  what = 'key file',
+): Result<Buffer> {
   let st;
   try {
     lstatSync(file);
@@ -46,12 +50,12 @@ export function readSmallFileSync(file: string, maxBytes = MAX_KEY_FILE_BYTES): 
     return fail(inputError('unreadable', errnoMessage(file, error), file));
   }
   const kind = describeKind(st);
-  if (kind) return fail(inputError('not-a-file', `${file}: is ${kind}, not a key file`, file));
+  if (kind) return fail(inputError('not-a-file', `${file}: is ${kind}, not a ${what}`, file));
   if (st.size > maxBytes) {
     return fail(
       inputError(
         'too-large',
-        `${file}: ${st.size} bytes is too large for a key file (limit ${maxBytes} bytes)`,
+        `${file}: ${st.size} bytes is too large for a ${what} (limit ${maxBytes} bytes)`,
         file,
       ),
     );
@@ -61,9 +65,9 @@ export function readSmallFileSync(file: string, maxBytes = MAX_KEY_FILE_BYTES): 
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     const fst = fstatSync(fd);
     const kind2 = describeKind(fst);
-    if (kind2) return fail(inputError('not-a-file', `${file}: is ${kind2}, not a key file`, file));
+    if (kind2) return fail(inputError('not-a-file', `${file}: is ${kind2}, not a ${what}`, file));
     if (fst.size > maxBytes) {
-      return fail(inputError('too-large', `${file}: too large for a key file`, file));
+      return fail(inputError('too-large', `${file}: too large for a ${what}`, file));
     }
     const buf = Buffer.alloc(Math.min(fst.size, maxBytes) + 1);
     let total = 0;
@@ -73,7 +77,7 @@ export function readSmallFileSync(file: string, maxBytes = MAX_KEY_FILE_BYTES): 
       total += n;
       if (total > maxBytes) {
         buf.fill(0);
-        return fail(inputError('too-large', `${file}: too large for a key file`, file));
+        return fail(inputError('too-large', `${file}: too large for a ${what}`, file));
       }
       if (total === buf.length) break;
     }

@@ -1,0 +1,233 @@
+import {existsSync, mkdirSync} from 'node:fs';
+import {join} from 'node:path';
+import {randomUUID} from 'node:crypto';
+import type {Command} from 'commander';
+import {usageError, unwrap} from '../errors.js';
+import {
+  loadCertificate,
+  parseCertificate,
+  shortFingerprint,
+  type LoadedCertificate,
+} from '../domain/key-file.js';
+import {makeHolderKeyPair, privateKeyPem} from '../domain/make-key.js';
+import {MAX_HOLDERS, MIN_HOLDERS} from '../domain/native/schema.js';
+import {createNativeDomain} from '../domain/native/writer.js';
+import {writeFileAtomic} from '../fs/atomic-write.js';
+import {buildManifest, encodeContents, generateContents, wipeContents} from '../hsm/inventory.js';
+import {newHsmState, writeHsmState} from '../hsm/simulated-hsm.js';
+import {wipe} from '../secret.js';
+import {collect, out, warn} from './io.js';
+import {readPassphraseFile} from './passphrases.js';
+
+export const MAX_INVENTORY_KEYS = 10_000;
+
+interface InitOptions {
+  out: string;
+  holders?: string;
+  quorum: string;
+  holderNames?: string;
+  keys: string;
+  keyBits: string;
+  passphraseFile?: string;
+  passphrase: boolean;
+  cert: string[];
+  name: string;
+  force?: boolean;
+}
+
+function int(value: string, flag: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value))
+    throw usageError('bad-number', `${flag} must be a whole number (got "${value}")`);
+  const n = Number(value);
+  if (n < min || n > max)
+    throw usageError('out-of-range', `${flag} must be between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+const HOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function holderNames(options: InitOptions, count: number): string[] {
+  if (!options.holderNames) return Array.from({length: count}, (_, i) => `holder-${i + 1}`);
+  const names = options.holderNames.split(',').map((s) => s.trim());
+  if (names.length !== count)
+    throw usageError(
+      'names-count',
+      `--holder-names lists ${names.length} names for ${count} holders`,
+    );
+  for (const n of names) {
+    if (!HOLDER_NAME.test(n))
+      throw usageError(
+        'bad-name',
+        `holder name "${n}" may use letters, digits, ".", "_" and "-" only`,
+      );
+  }
+  if (new Set(names).size !== names.length)
+    throw usageError('dup-name', '--holder-names repeats a name');
+  return names;
+}
+
+function progress(label: string): (done: number, total: number) => void {
+  let last = -1;
+  return (done, total) => {
+    const pct = Math.floor((done / total) * 100);
+    if (pct === last) return;
+    last = pct;
+    if (process.stderr.isTTY)
+      process.stderr.write(`\r${label} ${done}/${total} (${pct}%)${done === total ? '\n' : ''}`);
+    else if (done === total || pct % 25 === 0) process.stderr.write(`${label} ${done}/${total}\n`);
+  };
+}
+
+async function init(options: InitOptions): Promise<number> {
+  const keyCount = int(options.keys, '--keys', 0, MAX_INVENTORY_KEYS);
+  const bits = int(options.keyBits, '--key-bits', 2048, 4096);
+  if (![2048, 3072, 4096].includes(bits))
+    throw usageError('bad-bits', '--key-bits must be 2048, 3072 or 4096');
+  const fromCerts = options.cert.length > 0;
+  if (fromCerts && options.holders)
+    throw usageError(
+      'conflict',
+      "give either --holders N (generate keys) or --cert FILE … (holders' own keys), not both",
+    );
+  if (!fromCerts && !options.holders)
+    throw usageError(
+      'no-holders',
+      'give --holders N to generate keys, or --cert FILE for each holder',
+    );
+  const total = fromCerts
+    ? options.cert.length
+    : int(options.holders ?? '', '--holders', MIN_HOLDERS, MAX_HOLDERS);
+  if (total < MIN_HOLDERS || total > MAX_HOLDERS) {
+    throw usageError(
+      'holders-range',
+      `a security domain needs ${MIN_HOLDERS} to ${MAX_HOLDERS} holders (got ${total})`,
+    );
+  }
+  const required = int(options.quorum, '--quorum', 2, total);
+  const names = holderNames(options, total);
+  if (!fromCerts && options.passphrase && !options.passphraseFile) {
+    throw usageError(
+      'no-passphrase-choice',
+      'give --passphrase-file F (one line per holder) or --no-passphrase for practice keys',
+    );
+  }
+  const sdFile = join(options.out, 'security-domain.json');
+  if (existsSync(sdFile) && !options.force) {
+    throw usageError(
+      'exists',
+      `${sdFile}: already exists; refusing to overwrite it (use another --out or --force)`,
+    );
+  }
+
+  let passphrases: Buffer[] = [];
+  if (!fromCerts && options.passphraseFile) {
+    passphrases = unwrap(readPassphraseFile(options.passphraseFile));
+    if (passphrases.length < total || passphrases.slice(0, total).some((p) => p.length === 0)) {
+      wipe(...passphrases);
+      throw usageError(
+        'passphrases',
+        `${options.passphraseFile}: needs one non-empty passphrase per holder (${total} lines)`,
+      );
+    }
+  }
+
+  mkdirSync(options.out, {recursive: true});
+  const certificates: LoadedCertificate[] = [];
+  try {
+    if (fromCerts) {
+      for (const file of options.cert) certificates.push(unwrap(loadCertificate(file)));
+      const seen = new Set<string>();
+      for (const c of certificates) {
+        if (seen.has(c.spkiFingerprint))
+          throw usageError(
+            'dup-cert',
+            `${c.file}: the same key as another --cert; each holder needs their own key`,
+          );
+        seen.add(c.spkiFingerprint);
+      }
+    } else {
+      if (!options.passphrase)
+        warn("--no-passphrase: the holders' keys are written unencrypted — for practice only");
+      process.stderr.write(`Generating ${total} RSA-${bits} wrapping keys…\n`);
+      const pairs = await Promise.all(names.map((n) => makeHolderKeyPair(n, bits)));
+      for (const [i, pair] of pairs.entries()) {
+        const name = names[i] as string;
+        const dir = join(options.out, 'sticks', name);
+        mkdirSync(dir, {recursive: true});
+        const pem = privateKeyPem(pair.privateKey, passphrases[i]);
+        unwrap(
+          writeFileAtomic(join(dir, `${name}.key`), pem, {mode: 0o600, overwrite: !!options.force}),
+        );
+        unwrap(
+          writeFileAtomic(join(dir, `${name}.cer`), pair.certificatePem, {
+            overwrite: !!options.force,
+          }),
+        );
+        certificates.push(
+          unwrap(parseCertificate(join(dir, `${name}.cer`), Buffer.from(pair.certificatePem))),
+        );
+      }
+    }
+  } finally {
+    wipe(...passphrases);
+  }
+
+  const id = randomUUID();
+  const hsm = {name: options.name, id};
+  const contents = await generateContents(
+    hsm,
+    keyCount,
+    keyCount >= 500 ? progress('Generating HSM keys') : undefined,
+  );
+  const payload = encodeContents(contents);
+  const manifest = buildManifest(id, contents);
+  wipeContents(contents);
+  const json = createNativeDomain({
+    hsmName: options.name,
+    id,
+    required,
+    holders: certificates.map((certificate, i) => ({name: names[i] as string, certificate})),
+    payload,
+    manifest,
+  });
+  wipe(payload);
+  unwrap(writeFileAtomic(sdFile, json, {overwrite: !!options.force}));
+  unwrap(
+    writeHsmState(join(options.out, 'hsm'), newHsmState(options.name, id, sdFile), !!options.force),
+  );
+
+  out(`Provisioned simulated HSM "${options.name}" (${id}) with ${manifest.keyCount} keys.`);
+  out(`Security domain: ${sdFile} — quorum ${required} of ${total}`);
+  for (const [i, c] of certificates.entries()) {
+    const where = fromCerts ? c.file : join(options.out, 'sticks', names[i] as string);
+    out(`  ${names[i]}: ${shortFingerprint(c.certFingerprint)}  ${where}`);
+  }
+  if (!fromCerts)
+    out("Copy each holder's folder under sticks/ onto their own USB stick, then delete it here.");
+  return 0;
+}
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description("provision a simulated HSM: a security-domain file and the holders' sticks")
+    .requiredOption('--out <dir>', 'where to write security-domain.json, hsm/ and sticks/')
+    .option('--holders <n>', `generate key pairs for N holders (${MIN_HOLDERS}..${MAX_HOLDERS})`)
+    .option(
+      '--cert <file>',
+      "a holder's certificate (repeat; holders made their own keys)",
+      collect,
+      [],
+    )
+    .requiredOption('--quorum <m>', 'shares needed to reconstruct (2..N)')
+    .option('--holder-names <a,b,…>', 'holder names, comma-separated')
+    .option('--keys <k>', `keys in the simulated HSM (0..${MAX_INVENTORY_KEYS})`, '25')
+    .option('--key-bits <bits>', 'RSA size of generated wrapping keys: 2048, 3072 or 4096', '3072')
+    .option('--passphrase-file <file>', 'one passphrase per holder, one per line')
+    .option('--no-passphrase', 'write unencrypted keys (practice only)')
+    .option('--name <name>', "the simulated HSM's name", 'drill-hsm')
+    .option('--force', 'overwrite an existing security domain and key files')
+    .action(async (options: InitOptions) => {
+      process.exitCode = await init(options);
+    });
+}

@@ -1,0 +1,108 @@
+import {mkdirSync} from 'node:fs';
+import {join} from 'node:path';
+import type {Command} from 'commander';
+import {unwrap, usageError} from '../errors.js';
+import {parseCertificate} from '../domain/key-file.js';
+import {makeHolderKeyPair, privateKeyPem} from '../domain/make-key.js';
+import {writeFileAtomic} from '../fs/atomic-write.js';
+import {wipe} from '../secret.js';
+import {out, warn} from './io.js';
+import {promptPassphrase, readPassphraseFile} from './passphrases.js';
+
+interface KeygenOptions {
+  out: string;
+  holder: string;
+  bits: string;
+  passphraseFile?: string;
+  passphrase: boolean;
+  allowFixedDisk?: boolean;
+}
+
+export interface KeygenResult {
+  keyFile: string;
+  certFile: string;
+  certFingerprint: string;
+  spkiFingerprint: string;
+}
+
+/** Makes a holder's key pair and certificate in `dir`; the passphrase is the caller's to wipe. */
+export async function writeHolderKey(
+  dir: string,
+  holder: string,
+  bits: number,
+  passphrase: Buffer | undefined,
+): Promise<KeygenResult> {
+  mkdirSync(dir, {recursive: true});
+  const pair = await makeHolderKeyPair(holder, bits);
+  const keyFile = join(dir, `${holder}.key`);
+  const certFile = join(dir, `${holder}.cer`);
+  unwrap(writeFileAtomic(keyFile, privateKeyPem(pair.privateKey, passphrase), {mode: 0o600}));
+  unwrap(writeFileAtomic(certFile, pair.certificatePem));
+  const cert = unwrap(parseCertificate(certFile, Buffer.from(pair.certificatePem)));
+  return {
+    keyFile,
+    certFile,
+    certFingerprint: cert.certFingerprint,
+    spkiFingerprint: cert.spkiFingerprint,
+  };
+}
+
+async function keygen(options: KeygenOptions): Promise<number> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(options.holder)) {
+    throw usageError('bad-name', '--holder may use letters, digits, ".", "_" and "-" only');
+  }
+  const bits = Number(options.bits);
+  if (![2048, 3072, 4096].includes(bits))
+    throw usageError('bad-bits', '--bits must be 2048, 3072 or 4096');
+  let passphrase: Buffer | undefined;
+  if (options.passphraseFile) {
+    const lines = unwrap(readPassphraseFile(options.passphraseFile));
+    passphrase = lines[0];
+    wipe(...lines.slice(1));
+    if (!passphrase || passphrase.length === 0)
+      throw usageError('empty-passphrase', `${options.passphraseFile}: the first line is empty`);
+  } else if (options.passphrase) {
+    passphrase = unwrap(await promptPassphrase(`New passphrase for ${options.holder}'s key: `));
+    const again = unwrap(await promptPassphrase('Type it again: '));
+    const same = passphrase.equals(again);
+    wipe(again);
+    if (!same || passphrase.length === 0) {
+      wipe(passphrase);
+      throw usageError(
+        'passphrase-mismatch',
+        'the two passphrases differ or are empty; nothing was written',
+      );
+    }
+  } else {
+    warn('--no-passphrase: the key is written unencrypted — for practice only');
+  }
+  try {
+    const r = await writeHolderKey(options.out, options.holder, bits, passphrase);
+    out(
+      `Wrote ${r.keyFile} (private key${passphrase ? ', encrypted' : ', UNENCRYPTED'}) and ${r.certFile}.`,
+    );
+    out(`Certificate fingerprint (SHA-256): ${r.certFingerprint}`);
+    out('Send only the .cer file to the domain administrator; the key never leaves this stick.');
+    return 0;
+  } finally {
+    wipe(passphrase);
+  }
+}
+
+export function registerKeygen(program: Command): void {
+  program
+    .command('keygen')
+    .description("a holder's key pair and certificate onto a stick")
+    .requiredOption('--out <dir>', 'the stick (or folder) to write to')
+    .requiredOption('--holder <name>', "the holder's name (file names and certificate subject)")
+    .option('--bits <bits>', 'RSA size: 2048, 3072 or 4096', '3072')
+    .option(
+      '--passphrase-file <file>',
+      'the passphrase on its first line (otherwise a masked prompt)',
+    )
+    .option('--no-passphrase', 'write an unencrypted key (practice only)')
+    .option('--allow-fixed-disk', 'allow writing to a fixed disk instead of a removable stick')
+    .action(async (options: KeygenOptions) => {
+      process.exitCode = await keygen(options);
+    });
+}

@@ -1,0 +1,80 @@
+/**
+ * Passphrases come from a file (one line per key, in order; an empty line for an
+ * unencrypted key) or a masked prompt on a terminal — never from the command line, where
+ * they would land in shell history and the process table. They are held as Buffers and wiped.
+ */
+import {fail, inputError, ok, usageError, type Result} from '../errors.js';
+import {readSmallFileSync} from '../domain/read-file.js';
+import {wipe} from '../secret.js';
+
+/** Splits a passphrase file into per-line Buffers (CRLF tolerated); wipes the file's bytes. */
+export function readPassphraseFile(file: string): Result<Buffer[]> {
+  const bytes = readSmallFileSync(file, 64 * 1024, 'passphrase file');
+  if (!bytes.ok) return bytes;
+  const data = bytes.value;
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i <= data.length; i++) {
+    if (i === data.length || data[i] === 0x0a) {
+      let end = i;
+      if (end > start && data[end - 1] === 0x0d) end--;
+      lines.push(Buffer.from(data.subarray(start, end)));
+      start = i + 1;
+    }
+  }
+  // A final newline does not make one more (empty) passphrase.
+  if (lines.length > 0 && data.length > 0 && data[data.length - 1] === 0x0a) lines.pop();
+  wipe(data);
+  return ok(lines);
+}
+
+/** Reads a passphrase with echo off. Only on a terminal; the bytes go into a Buffer. */
+export function promptPassphrase(prompt: string): Promise<Result<Buffer>> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY || !process.stderr.isTTY) {
+    return Promise.resolve(
+      fail(
+        usageError(
+          'no-terminal',
+          `${prompt.replace(/:\s*$/, '')}: no terminal to ask on — give --passphrase-file`,
+        ),
+      ),
+    );
+  }
+  return new Promise((resolve) => {
+    const buf = Buffer.alloc(1024);
+    let len = 0;
+    process.stderr.write(prompt);
+    stdin.setRawMode(true);
+    stdin.resume();
+    const finish = (result: Result<Buffer>): void => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+      resolve(result);
+    };
+    const onData = (chunk: Buffer): void => {
+      for (const byte of chunk) {
+        if (byte === 0x03) {
+          wipe(buf, chunk);
+          finish(fail(inputError('cancelled', 'cancelled at the passphrase prompt')));
+          return;
+        }
+        if (byte === 0x0d || byte === 0x0a) {
+          const out = Buffer.from(buf.subarray(0, len));
+          wipe(buf, chunk);
+          finish(ok(out));
+          return;
+        }
+        if (byte === 0x7f || byte === 0x08) {
+          if (len > 0) buf[--len] = 0;
+        } else if (len < buf.length) {
+          buf[len++] = byte;
+        }
+      }
+      wipe(chunk);
+    };
+    stdin.on('data', onData);
+  });
+}

@@ -1,0 +1,239 @@
+import {realpathSync} from 'node:fs';
+import type {Command} from 'commander';
+import {checkError, SdError, usageError} from '../errors.js';
+import {
+  holderLabel,
+  ReconstructError,
+  type BadShare,
+  type OpenedShare,
+  type ReconstructedDomain,
+} from '../domain/format.js';
+import {shortFingerprint} from '../domain/key-file.js';
+import {openDomainFile, type OpenedDomain} from '../domain/open.js';
+import {presentKeyFile} from '../domain/present-key.js';
+import {sniff} from '../domain/key-file.js';
+import {readSmallFileSync} from '../domain/read-file.js';
+import {wipe} from '../secret.js';
+import {collect, out, printJson} from './io.js';
+import {promptPassphrase, readPassphraseFile} from './passphrases.js';
+
+export interface MatchedKey {
+  file: string;
+  holder: number;
+  holderName?: string;
+  fingerprint: string;
+  by: string;
+  certMissing: boolean;
+}
+
+export interface Refused {
+  file: string;
+  reason: string;
+  kind: SdError['kind'];
+}
+
+export interface CollectedShares {
+  shares: OpenedShare[];
+  matched: MatchedKey[];
+  refused: Refused[];
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return a === b;
+  }
+}
+
+function isEncryptedKeyFile(file: string): boolean {
+  const bytes = readSmallFileSync(file);
+  if (!bytes.ok) return false;
+  const kind = sniff(bytes.value).kind;
+  wipe(bytes.value);
+  return kind === 'encrypted-private-key';
+}
+
+/**
+ * Loads each key (passphrases matched to keys by position), opens its holder's share, and
+ * counts the same key or holder once. Refusals are collected, not thrown: the caller decides.
+ */
+export async function collectShares(
+  opened: OpenedDomain,
+  keyFiles: string[],
+  passphraseFile: string | undefined,
+): Promise<CollectedShares> {
+  const domain = opened.domain;
+  let passphrases: Buffer[] = [];
+  if (passphraseFile) {
+    const r = readPassphraseFile(passphraseFile);
+    if (!r.ok) throw r.error;
+    passphrases = r.value;
+  }
+  const result: CollectedShares = {shares: [], matched: [], refused: []};
+  try {
+    for (const [i, file] of keyFiles.entries()) {
+      const earlier = keyFiles.slice(0, i).find((f) => sameFile(f, file));
+      if (earlier !== undefined) {
+        result.refused.push({
+          file,
+          reason: `${file}: the same file was given twice; counted once`,
+          kind: 'check',
+        });
+        continue;
+      }
+      let passphrase = passphrases[i];
+      let prompted: Buffer | undefined;
+      if ((!passphrase || passphrase.length === 0) && !passphraseFile && isEncryptedKeyFile(file)) {
+        const p = await promptPassphrase(`Passphrase for ${file}: `);
+        if (!p.ok) {
+          result.refused.push({
+            file,
+            reason: `${file}: is encrypted and needs its passphrase (${p.error.message})`,
+            kind: 'input',
+          });
+          continue;
+        }
+        prompted = p.value;
+        passphrase = prompted;
+      }
+      const presented = presentKeyFile(
+        domain,
+        file,
+        passphrase && passphrase.length > 0 ? passphrase : undefined,
+      );
+      wipe(prompted);
+      if (!presented.ok) {
+        result.refused.push({file, reason: presented.error.message, kind: presented.error.kind});
+        continue;
+      }
+      const share = presented.value.opened;
+      const dup = result.shares.find((s) => s.holder.index === share.holder.index);
+      if (dup) {
+        wipe(share.secret);
+        result.refused.push({
+          file,
+          reason: `${file}: is the same wrapping key as ${dup.file} (${holderLabel(share.holder)}); counted once`,
+          kind: 'check',
+        });
+        continue;
+      }
+      result.shares.push(share);
+      result.matched.push({
+        file,
+        holder: share.holder.index,
+        ...(share.holder.name ? {holderName: share.holder.name} : {}),
+        fingerprint: share.holder.certFingerprint,
+        by: share.match.by,
+        certMissing: share.match.certMissing,
+      });
+    }
+  } finally {
+    wipe(...passphrases);
+  }
+  return result;
+}
+
+interface VerifyOptions {
+  sd: string;
+  key: string[];
+  passphraseFile?: string;
+  json?: boolean;
+}
+
+async function verify(options: VerifyOptions): Promise<number> {
+  if (!options.key || options.key.length === 0)
+    throw usageError('no-keys', 'give at least one --key FILE');
+  const opened = openDomainFile(options.sd);
+  if (!opened.ok) throw opened.error;
+  const desc = opened.value.domain.describe();
+  const collected = await collectShares(opened.value, options.key, options.passphraseFile);
+  let reconstructed: ReconstructedDomain | undefined;
+  let failure: SdError | undefined;
+  let badShares: BadShare[] = [];
+  try {
+    const r = opened.value.domain.reconstruct(collected.shares);
+    if (r.ok) {
+      reconstructed = r.value;
+      badShares = r.value.badShares;
+    } else {
+      failure = r.error;
+      if (r.error instanceof ReconstructError) badShares = r.error.badShares;
+    }
+    const okResult = reconstructed !== undefined;
+    // A key file that could not be read at all is an input problem (exit 2) when it cost the quorum.
+    const inputProblem = collected.refused.find((r) => r.kind === 'input');
+    if (!okResult && failure?.reason === 'quorum-not-met' && inputProblem)
+      failure = new SdError('input', 'key-unusable', inputProblem.reason);
+    if (!okResult && failure?.reason === 'quorum-not-met' && collected.refused.length > 0) {
+      failure = checkError(
+        failure.reason,
+        `${failure.message}; refused: ${collected.refused.map((r) => r.reason).join('; ')}`,
+      );
+    }
+    if (options.json) {
+      printJson({
+        ok: okResult,
+        format: desc.format,
+        required: desc.required,
+        total: desc.total,
+        matched: collected.matched,
+        refused: collected.refused.map(({file, reason}) => ({file, reason})),
+        badShares,
+        domain: {
+          name: desc.name ?? null,
+          id: desc.id ?? null,
+          created: desc.created ?? null,
+          ...desc.details,
+        },
+        ...(desc.format === 'azure' && reconstructed ? {blobs: reconstructed.evidence.blobs} : {}),
+        ...(failure ? {error: failure.message} : {}),
+      });
+      if (failure) {
+        process.stderr.write(`sd-drill: ${failure.message}\n`);
+        return failure.exitCode;
+      }
+      return 0;
+    }
+    out(
+      `Security domain: ${desc.file} (${desc.format}${desc.name ? `, ${desc.name}` : ''}) — quorum ${desc.required} of ${desc.total}`,
+    );
+    for (const m of collected.matched) {
+      const h = desc.holders.find((x) => x.index === m.holder);
+      out(
+        `  ✓ ${m.file} → ${h ? holderLabel(h) : `holder ${m.holder}`} [${shortFingerprint(m.fingerprint)}]${m.certMissing ? ' (no certificate beside it; matched by its public key)' : ''}`,
+      );
+    }
+    for (const r of collected.refused) out(`  ✗ ${r.reason}`);
+    for (const b of badShares) out(`  ✗ bad share: ${b.reason}`);
+    if (reconstructed) {
+      out(
+        `Result: the domain reconstructs from ${reconstructed.usedHolders.length} of ${desc.required} required shares and authenticates.`,
+      );
+      for (const blob of reconstructed.evidence.blobs)
+        out(`  ${blob.tag}: ${blob.bytes} bytes, sha256 ${blob.sha256}`);
+      return 0;
+    }
+    if (failure) throw failure;
+    return 1;
+  } finally {
+    reconstructed?.wipe();
+    for (const s of collected.shares) wipe(s.secret);
+  }
+}
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('headless: do these keys reconstruct this security domain?')
+    .requiredOption('--sd <file>', 'the security-domain file (sd-drill or Azure format)')
+    .option('--key <file>', 'a wrapping private key (repeat for each holder)', collect, [])
+    .option(
+      '--passphrase-file <file>',
+      'one passphrase per line, in --key order; an empty line for an unencrypted key',
+    )
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: VerifyOptions) => {
+      process.exitCode = await verify(options);
+    });
+}

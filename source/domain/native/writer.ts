@@ -1,0 +1,91 @@
+import {createCipheriv, publicEncrypt, randomBytes, randomUUID, constants} from 'node:crypto';
+import {wipe} from '../../secret.js';
+import type {LoadedCertificate} from '../key-file.js';
+import {headerAad, keyCheck, oaepLabel, payloadKey, voucher} from './crypto.js';
+import {NATIVE_FORMAT, NATIVE_VERSION, type NativeDomainFile} from './schema.js';
+import {splitSecret} from './shamir.js';
+
+export interface NativeDomainInput {
+  hsmName: string;
+  id?: string;
+  created?: string;
+  required: number;
+  holders: Array<{name: string; certificate: LoadedCertificate}>;
+  /** The domain contents (already encoded); encrypted here, not kept. */
+  payload: Buffer;
+  manifest: NativeDomainFile['manifest'];
+}
+
+/**
+ * Builds a native security-domain document. Returns the JSON text; the domain key and the
+ * shares exist only inside this function and are wiped before it returns.
+ */
+export function createNativeDomain(input: NativeDomainInput): string {
+  const id = input.id ?? randomUUID();
+  const total = input.holders.length;
+  const holders = input.holders.map((h, i) => ({
+    index: i + 1,
+    name: h.name,
+    certFingerprint: h.certificate.certFingerprint,
+    spkiFingerprint: h.certificate.spkiFingerprint,
+    bits: h.certificate.bits,
+    certificate: h.certificate.der.toString('base64'),
+  }));
+  const header = {
+    format: NATIVE_FORMAT,
+    version: NATIVE_VERSION,
+    domain: {id, hsmName: input.hsmName, created: input.created ?? new Date().toISOString()},
+    quorum: {required: input.required, total},
+    holders,
+    manifest: input.manifest,
+  } as const;
+  const aad = headerAad(header);
+  const domainKey = randomBytes(32);
+  const shares = splitSecret(domainKey, total, input.required);
+  const encKey = payloadKey(domainKey, id);
+  try {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', encKey, iv);
+    cipher.setAAD(aad);
+    const ciphertext = Buffer.concat([cipher.update(input.payload), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    const shareEntries = input.holders.map((h, i) => {
+      const index = i + 1;
+      const share = shares[i] as Buffer;
+      const encrypted = publicEncrypt(
+        {
+          key: h.certificate.publicKey,
+          padding: constants.RSA_PKCS1_OAEP_PADDING,
+          oaepHash: 'sha256',
+          oaepLabel: oaepLabel(id, index),
+        },
+        share,
+      );
+      const vouchers = shares
+        .map((other, j) => ({by: j + 1, other}))
+        .filter(({by}) => by !== index)
+        .map(({by, other}) => ({by, mac: voucher(other, id, index, share).toString('base64')}));
+      return {
+        holder: index,
+        certFingerprint: h.certificate.certFingerprint,
+        alg: 'RSA-OAEP-256' as const,
+        ciphertext: encrypted.toString('base64'),
+        vouchers,
+      };
+    });
+    const doc: NativeDomainFile = {
+      ...header,
+      shares: shareEntries,
+      keyCheck: keyCheck(domainKey, id, aad).toString('base64'),
+      payload: {
+        alg: 'A256GCM',
+        iv: iv.toString('base64'),
+        tag: tag.toString('base64'),
+        ciphertext: ciphertext.toString('base64'),
+      },
+    };
+    return `${JSON.stringify(doc, null, 1)}\n`;
+  } finally {
+    wipe(domainKey, encKey, ...shares);
+  }
+}

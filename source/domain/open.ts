@@ -1,0 +1,81 @@
+/**
+ * Opens a security-domain file of either format, detected from its content.
+ */
+import {fail, inputError, type Result} from '../errors.js';
+import type {SecurityDomainFormat} from './format.js';
+import {openNativeDomain, type NativeDomain} from './native/reader.js';
+import {NATIVE_FORMAT} from './native/schema.js';
+import {readSmallFileSync} from './read-file.js';
+
+/** A 10,000-key simulated domain is a few MB; anything far larger is not a domain file. */
+export const MAX_DOMAIN_FILE_BYTES = 64 * 1024 * 1024;
+
+export type OpenedDomain =
+  {format: 'native'; domain: NativeDomain} | {format: 'azure'; domain: SecurityDomainFormat};
+
+function parseJson(file: string, bytes: Buffer): Result<unknown> {
+  if (bytes.length === 0)
+    return fail(inputError('empty', `${file}: is empty — not a security-domain file`, file));
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return {ok: true, value: JSON.parse(text)};
+  } catch {
+    const trimmed = text.trimEnd();
+    const looksCut = /^[[{]/.test(text.trimStart()) && !/[}\]]$/.test(trimmed);
+    return fail(
+      inputError(
+        looksCut ? 'truncated' : 'not-json',
+        looksCut
+          ? `${file}: is truncated (the JSON ends early) — copy the security domain again from its backup`
+          : `${file}: is not JSON — not a security-domain file`,
+        file,
+      ),
+    );
+  }
+}
+
+export type FormatOpener = {
+  detect(json: unknown): boolean;
+  open(file: string, json: unknown): Result<SecurityDomainFormat>;
+};
+
+/** The Azure reader registers here (kept pluggable so this file needs no Azure import). */
+export const extraFormats: FormatOpener[] = [];
+
+export function openDomainJson(file: string, json: unknown): Result<OpenedDomain> {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return fail(
+      inputError(
+        'malformed',
+        `${file}: is JSON but not a security-domain file (expected an object)`,
+        file,
+      ),
+    );
+  }
+  if ((json as {format?: unknown}).format === NATIVE_FORMAT) {
+    const r = openNativeDomain(file, json);
+    return r.ok ? {ok: true, value: {format: 'native', domain: r.value}} : r;
+  }
+  for (const opener of extraFormats) {
+    if (opener.detect(json)) {
+      const r = opener.open(file, json);
+      return r.ok ? {ok: true, value: {format: 'azure', domain: r.value}} : r;
+    }
+  }
+  return fail(
+    inputError(
+      'unknown-format',
+      `${file}: is JSON but neither an sd-drill nor an Azure Managed HSM security domain`,
+      file,
+    ),
+  );
+}
+
+export function openDomainFile(file: string): Result<OpenedDomain> {
+  const bytes = readSmallFileSync(file, MAX_DOMAIN_FILE_BYTES, 'security-domain file');
+  if (!bytes.ok) return bytes;
+  const json = parseJson(file, bytes.value);
+  if (!json.ok) return json;
+  return openDomainJson(file, json.value);
+}
