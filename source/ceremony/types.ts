@@ -1,0 +1,175 @@
+/**
+ * The ceremony as data: states, events and the journal. Nothing here holds a secret — shares
+ * live in the drill session's vault; the state only knows that a holder's share is held.
+ */
+
+export type Mode = 'rehearsal' | 'restore' | 'onboarding';
+export type Scenario = 'destroyed' | 'purged' | 'archived-and-deleted';
+
+export type Step =
+  | 'start'
+  | 'enrol'
+  | 'load'
+  | 'inspect'
+  | 'disaster'
+  | 'collect'
+  | 'reconstruct'
+  | 'restore'
+  | 'report'
+  | 'done';
+
+export const STEP_TITLES: Record<Step, string> = {
+  start: 'Start',
+  enrol: 'Enrol',
+  load: 'Load domain',
+  inspect: 'Inspect',
+  disaster: 'Disaster',
+  collect: 'Collect shares',
+  reconstruct: 'Reconstruct',
+  restore: 'Restore',
+  report: 'Report',
+  done: 'Done',
+};
+
+export interface DomainSummary {
+  format: 'native' | 'azure';
+  file: string;
+  name?: string;
+  id?: string;
+  created?: string;
+  required: number;
+  total: number;
+  holders: Array<{index: number; name?: string; certFingerprint: string; bits?: number}>;
+  details: Record<string, string | number>;
+}
+
+export interface StickInfo {
+  path: string;
+  label: string;
+  source: 'mount' | 'folder';
+  removable: boolean | null;
+  device: string | null;
+}
+
+export interface Custodian {
+  name: string;
+  role: string;
+}
+
+export type HolderState = 'waiting' | 'presenting' | 'accepted' | 'absent' | 'failed';
+
+export interface HolderStatus {
+  index: number;
+  name?: string;
+  certFingerprint: string;
+  bits?: number;
+  state: HolderState;
+  custodian?: Custodian;
+  file?: string;
+  stick?: StickInfo;
+  presentedAt?: number;
+  passphraseFailures: number;
+  certMissing?: boolean;
+  matchedBy?: 'certificate' | 'public-key' | 'trial-decryption';
+  note?: string;
+}
+
+/** The holder at the machine right now. */
+export interface Presenting {
+  stick: StickInfo;
+  file: string;
+  holderIndex: number;
+  encrypted: boolean;
+  phase: 'acknowledge' | 'passphrase' | 'opening';
+  custodian?: Custodian;
+  attempts: number;
+}
+
+export type Verdict = 'pass' | 'fail' | 'aborted';
+
+export interface RestoreSummary {
+  keysExpected: number;
+  keysRestored: number;
+  canaries: {total: number; passed: number};
+  blobs: Array<{tag: string; bytes: number; sha256: string}>;
+  restoreBlobFile?: string;
+  verified: boolean;
+  mismatched: string[];
+}
+
+export interface JournalEntry {
+  at: number;
+  step: Step;
+  event: string;
+  detail?: string;
+}
+
+export interface CeremonyState {
+  step: Step;
+  mode?: Mode;
+  domain?: DomainSummary;
+  scenario?: Scenario;
+  /** The simulated HSMs: the one that is lost and the new one in recovery mode. */
+  hsm: {old: 'active' | Scenario; recovery?: {id: string; exchangeFingerprint: string}};
+  holders: HolderStatus[];
+  presenting?: Presenting;
+  /** A stick whose share was taken; it must leave before the next holder's arrives. */
+  awaitingRemoval?: string;
+  /** The latest thing to tell the operator inline (a refusal, a reminder). */
+  notice?: {level: 'info' | 'warning' | 'error'; text: string};
+  reconstruction?: {ok: boolean; usedHolders: number[]; badShares: Array<{holderIndex: number; reason: string}>; message?: string};
+  restoreProgress?: {done: number; total: number};
+  restore?: RestoreSummary;
+  outcome?: {verdict: Verdict; reason: string};
+  report?: {markdown: string; json: string};
+  journal: JournalEntry[];
+  startedAt: number;
+  lastActivity: number;
+  /** Idle limit while shares are held, in ms. */
+  idleLimitMs: number;
+}
+
+export type CeremonyEvent =
+  | {type: 'choose-mode'; mode: Mode}
+  | {type: 'enrolled'; holder: string; certFingerprint: string}
+  | {type: 'domain-loaded'; domain: DomainSummary}
+  | {type: 'domain-failed'; message: string}
+  | {type: 'inspected'}
+  | {type: 'choose-scenario'; scenario: Scenario}
+  | {type: 'recovery-ready'; hsmId: string; exchangeFingerprint: string}
+  | {type: 'stick-inserted'; stick: StickInfo}
+  | {type: 'stick-removed'; path: string}
+  | {
+      type: 'key-matched';
+      stick: StickInfo;
+      file: string;
+      holderIndex: number;
+      encrypted: boolean;
+      matchedBy: 'certificate' | 'public-key' | 'trial-decryption';
+      certMissing: boolean;
+    }
+  | {type: 'key-refused'; stick: StickInfo; file?: string; message: string}
+  | {type: 'acknowledged'; custodian: Custodian}
+  | {type: 'passphrase-submitted'}
+  | {type: 'passphrase-failed'; message: string}
+  | {type: 'share-accepted'; holderIndex: number; certMissing: boolean; matchedBy: 'certificate' | 'public-key' | 'trial-decryption'}
+  | {type: 'share-refused'; holderIndex: number; message: string}
+  | {type: 'cancel-presenting'}
+  | {type: 'mark-absent'; holderIndex: number}
+  | {type: 'reconstruct'}
+  | {type: 'reconstructed'; usedHolders: number[]; badShares: Array<{holderIndex: number; reason: string}>}
+  | {type: 'reconstruct-failed'; message: string; badShares: Array<{holderIndex: number; reason: string}>}
+  | {type: 'restore-progress'; done: number; total: number}
+  | {type: 'restored'; summary: RestoreSummary}
+  | {type: 'restore-failed'; message: string}
+  | {type: 'report-saved'; markdown: string; json: string}
+  | {type: 'finish'}
+  | {type: 'back'}
+  | {type: 'abort'; reason: string}
+  | {type: 'tick'};
+
+/** Every event carries the shell's clock, so the reducer stays pure. */
+export type TimedEvent = CeremonyEvent & {at: number};
+
+export const DEFAULT_IDLE_LIMIT_MS = 10 * 60 * 1000;
+export const MAX_PASSPHRASE_TRIES = 3;
