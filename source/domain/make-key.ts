@@ -1,11 +1,11 @@
 /**
  * A holder's wrapping key pair and self-signed certificate, as `openssl req -x509` would make.
- * node:crypto generates the key (OpenSSL, on the thread pool); node-forge builds and signs the
- * certificate because node:crypto cannot create X.509 certificates.
+ * node:crypto generates the key (OpenSSL, on the thread pool); ./self-signed.ts makes the
+ * certificate (node-forge assembles it from the public key, node:crypto signs it).
  */
-import {generateKeyPair, randomBytes, type KeyObject} from 'node:crypto';
+import {generateKeyPair, type KeyObject} from 'node:crypto';
 import {promisify} from 'node:util';
-import forge from 'node-forge';
+import {selfSignedCertificate as selfSignedDer} from './self-signed.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -22,36 +22,18 @@ export async function generateRsaKeyPair(
   return generateKeyPairAsync('rsa', {modulusLength: bits, publicExponent: 0x10001});
 }
 
+/** The holder's certificate, PEM, as `openssl req -x509` would write it. */
 export function selfSignedCertificate(
   privateKey: KeyObject,
-  publicKey: KeyObject,
+  _publicKey: KeyObject,
   commonName: string,
   days = 3 * 365,
 ): string {
-  // forge needs the key as PEM; the string is dropped as soon as the certificate is signed.
-  const forgeKey = forge.pki.privateKeyFromPem(
-    privateKey.export({type: 'pkcs1', format: 'pem'}).toString(),
-  );
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(
-    publicKey.export({type: 'spki', format: 'pem'}).toString(),
-  );
-  cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
-  const now = new Date();
-  cert.validity.notBefore = new Date(now.getTime() - 60_000);
-  cert.validity.notAfter = new Date(now.getTime() + days * 86_400_000);
-  const attrs = [
-    {name: 'commonName', value: commonName},
-    {name: 'organizationalUnitName', value: 'HSM security domain wrapping key'},
-  ];
-  cert.setSubject(attrs);
-  cert.setIssuer(attrs);
-  cert.setExtensions([
-    {name: 'basicConstraints', cA: false},
-    {name: 'keyUsage', keyEncipherment: true, dataEncipherment: true},
-  ]);
-  cert.sign(forgeKey, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert);
+  const der = selfSignedDer(privateKey, {commonName, days});
+  return `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)
+    ?.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 export async function makeHolderKeyPair(commonName: string, bits: number): Promise<HolderKeyPair> {

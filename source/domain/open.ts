@@ -1,8 +1,9 @@
 /**
  * Opens a security-domain file of either format, detected from its content.
  */
+import {closeSync, constants, openSync, readSync, statSync} from 'node:fs';
 import {fail, inputError, type Result} from '../errors.js';
-import type {SecurityDomainFormat} from './format.js';
+import {detectAzure, openAzureDomainJson, type AzureDomain} from './azure/reader.js';
 import {openNativeDomain, type NativeDomain} from './native/reader.js';
 import {NATIVE_FORMAT} from './native/schema.js';
 import {readSmallFileSync} from './read-file.js';
@@ -11,7 +12,7 @@ import {readSmallFileSync} from './read-file.js';
 export const MAX_DOMAIN_FILE_BYTES = 64 * 1024 * 1024;
 
 export type OpenedDomain =
-  {format: 'native'; domain: NativeDomain} | {format: 'azure'; domain: SecurityDomainFormat};
+  {format: 'native'; domain: NativeDomain} | {format: 'azure'; domain: AzureDomain};
 
 function parseJson(file: string, bytes: Buffer): Result<unknown> {
   if (bytes.length === 0)
@@ -35,14 +36,6 @@ function parseJson(file: string, bytes: Buffer): Result<unknown> {
   }
 }
 
-export type FormatOpener = {
-  detect(json: unknown): boolean;
-  open(file: string, json: unknown): Result<SecurityDomainFormat>;
-};
-
-/** The Azure reader registers here (kept pluggable so this file needs no Azure import). */
-export const extraFormats: FormatOpener[] = [];
-
 export function openDomainJson(file: string, json: unknown): Result<OpenedDomain> {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return fail(
@@ -57,11 +50,9 @@ export function openDomainJson(file: string, json: unknown): Result<OpenedDomain
     const r = openNativeDomain(file, json);
     return r.ok ? {ok: true, value: {format: 'native', domain: r.value}} : r;
   }
-  for (const opener of extraFormats) {
-    if (opener.detect(json)) {
-      const r = opener.open(file, json);
-      return r.ok ? {ok: true, value: {format: 'azure', domain: r.value}} : r;
-    }
+  if (detectAzure(json)) {
+    const r = openAzureDomainJson(file, json);
+    return r.ok ? {ok: true, value: {format: 'azure', domain: r.value}} : r;
   }
   return fail(
     inputError(
@@ -78,4 +69,25 @@ export function openDomainFile(file: string): Result<OpenedDomain> {
   const json = parseJson(file, bytes.value);
   if (!json.ok) return json;
   return openDomainJson(file, json.value);
+}
+
+/** A cheap look at a file's head: does it look like a security domain of either format? */
+export function detectDomainFile(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    const st = statSync(file);
+    if (!st.isFile() || st.size > MAX_DOMAIN_FILE_BYTES) return false;
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const text = head.subarray(0, n).toString('utf8');
+    return (
+      text.includes(`"${NATIVE_FORMAT}"`) ||
+      (text.includes('"EncData"') && text.includes('SharedKeys'))
+    );
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

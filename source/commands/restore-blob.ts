@@ -1,0 +1,359 @@
+/**
+ * `sd-drill restore-blob`: what `az keyvault security-domain restore-blob` does, offline and
+ * stricter. Opens an Azure security-domain file with a quorum of wrapping keys, proves the
+ * combined secret against every data blob, and writes the upload payload for the recovering
+ * HSM's exchange key — never over an existing file.
+ *
+ * Key-file problems (unreadable, wrong passphrase, not a holder, key and certificate mixed up)
+ * stop the command: the operator can fix the command line. A share in the file that does not
+ * authenticate is only a warning while enough other shares remain: the operator cannot fix
+ * the file, and a real recovery must still go ahead.
+ */
+import {randomBytes} from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import {basename, dirname, join, resolve} from 'node:path';
+import type {Command} from 'commander';
+import {checkError, inputError, unwrap, usageError} from '../errors.js';
+import type {BadShare, BlobDigest, OpenedShare, PresentedKey} from '../domain/format.js';
+import {
+  loadCertificate,
+  loadPrivateKey,
+  siblingCertificatePaths,
+  type LoadedCertificate,
+} from '../domain/key-file.js';
+import {readSmallFileSync} from '../domain/read-file.js';
+import {readAzureDomain} from '../domain/azure/reader.js';
+import {loadExchangeKey} from '../domain/azure/exchange-key.js';
+import {buildRestoreBlob, parseRestoreBlob} from '../domain/azure/restore-blob.js';
+import {wipe} from '../secret.js';
+import {collect, out, printJson, warn} from './io.js';
+
+export interface RestoreBlobOptions {
+  sd: string;
+  exchangeKey: string;
+  key: string[];
+  passphraseFile?: string;
+  out: string;
+  json?: boolean;
+}
+
+export interface RestoreBlobReport {
+  format: 'azure';
+  sd: string;
+  required: number;
+  total: number;
+  exchangeKey: {file: string; x5t256: string};
+  keys: Array<{
+    file: string;
+    holder: number;
+    x5t256: string;
+    by: string;
+    certificate?: string;
+    certMissing: boolean;
+  }>;
+  usedHolders: number[];
+  badShares: BadShare[];
+  blobs: BlobDigest[];
+  out: string;
+  warnings: string[];
+}
+
+/** Splits a passphrase file into one Buffer per line (CRLF tolerated), without strings. */
+export function splitPassphrases(bytes: Buffer): Buffer[] {
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const lines: Buffer[] = [];
+  for (let i = start; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      let end = i;
+      if (end > start && bytes[end - 1] === 0x0d) end--;
+      lines.push(Buffer.from(bytes.subarray(start, end)));
+      start = i + 1;
+    }
+  }
+  // A final newline ends the last line; it does not start an empty one.
+  if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0a) lines.pop();
+  return lines;
+}
+
+function refuseExisting(path: string): void {
+  let exists = true;
+  try {
+    lstatSync(path);
+  } catch {
+    exists = false;
+  }
+  if (exists) {
+    throw usageError(
+      'out-exists',
+      `${path}: already exists; restore-blob never overwrites a file — choose another --out`,
+    );
+  }
+  let dir;
+  try {
+    dir = statSync(dirname(path));
+  } catch {
+    dir = undefined;
+  }
+  if (!dir?.isDirectory()) {
+    throw inputError('out-dir', `${dirname(path)}: no such directory for --out`, path);
+  }
+}
+
+/**
+ * Writes a new file atomically and never replaces one: a 0600 temporary file in the same
+ * directory, hard-linked to the final name (link fails if the name exists). Filesystems
+ * without hard links (FAT sticks) get a checked rename instead.
+ */
+export function writeNewFile(path: string, data: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(tmp, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes(code)) {
+      try {
+        refuseExisting(path);
+        renameSync(tmp, path);
+        return;
+      } catch (inner) {
+        unlinkSync(tmp);
+        throw inner;
+      }
+    }
+    unlinkSync(tmp);
+    if (code === 'EEXIST') refuseExisting(path);
+    throw inputError(
+      'write-failed',
+      `${path}: cannot be written (${code || 'unknown error'})`,
+      path,
+    );
+  }
+  unlinkSync(tmp);
+}
+
+function findCertificate(keyFile: string): LoadedCertificate | undefined {
+  for (const candidate of siblingCertificatePaths(keyFile)) {
+    try {
+      lstatSync(candidate);
+    } catch {
+      continue;
+    }
+    return unwrap(loadCertificate(candidate));
+  }
+  return undefined;
+}
+
+const short = (x5t: string) => `${x5t.slice(0, 8)}…${x5t.slice(-4)}`;
+
+/**
+ * Runs the whole restore offline. Warnings go to `onWarning` as they arise (so they are seen
+ * even when a later step fails) and into the report.
+ */
+export function runRestoreBlob(
+  options: RestoreBlobOptions,
+  onWarning: (line: string) => void = () => {},
+): RestoreBlobReport {
+  const warnings: string[] = [];
+  const note = (line: string) => {
+    warnings.push(line);
+    onWarning(line);
+  };
+  const uncounted: string[] = [];
+  const outPath = resolve(options.out);
+  refuseExisting(outPath);
+
+  const domain = unwrap(readAzureDomain(options.sd));
+  const exchange = unwrap(loadExchangeKey(options.exchangeKey));
+  const {required} = domain;
+  if (options.key.length < required) {
+    throw checkError(
+      'quorum-not-met',
+      `${required} wrapping keys are required to recover ${options.sd}; ${options.key.length} given`,
+    );
+  }
+
+  let passphrases: Buffer[] = [];
+  if (options.passphraseFile) {
+    const bytes = unwrap(readSmallFileSync(options.passphraseFile));
+    passphrases = splitPassphrases(bytes);
+    wipe(bytes);
+  }
+  const presented: PresentedKey[] = [];
+  const opened: OpenedShare[] = [];
+  let reconstructed: ReturnType<typeof domain.reconstruct> | undefined;
+  try {
+    if (passphrases.slice(options.key.length).some((p) => p.length > 0)) {
+      throw usageError(
+        'passphrase-count',
+        `${options.passphraseFile}: has ${passphrases.length} lines for ${options.key.length} --key files; give one line per key, in order (an empty line for an unencrypted key)`,
+      );
+    }
+    for (const [i, file] of options.key.entries()) {
+      const passphrase = passphrases[i];
+      const key = unwrap(loadPrivateKey(file, passphrase?.length ? passphrase : undefined));
+      if (!key.encrypted && passphrase?.length) {
+        note(`${file}: is not encrypted; its passphrase line (${i + 1}) was ignored`);
+      }
+      const twin = presented.find((p) => p.key.spkiFingerprint === key.spkiFingerprint);
+      if (twin) {
+        uncounted.push(`${file} and ${twin.key.file} are the same key; counted once`);
+        note(uncounted[uncounted.length - 1] ?? '');
+        continue;
+      }
+      const certificate = findCertificate(file);
+      presented.push(certificate ? {key, certificate} : {key});
+    }
+  } finally {
+    wipe(...passphrases);
+  }
+
+  const keys: RestoreBlobReport['keys'] = [];
+  try {
+    for (const p of presented) {
+      const share = domain.openShare(p);
+      if (!share.ok) {
+        if (share.error.kind !== 'check') throw share.error;
+        uncounted.push(share.error.message);
+        note(share.error.message);
+        continue;
+      }
+      opened.push(share.value);
+      const {holder, match} = share.value;
+      keys.push({
+        file: p.key.file,
+        holder: holder.index,
+        x5t256: domain.thumbprint(holder.index) ?? '',
+        by: match.by,
+        ...(p.certificate ? {certificate: p.certificate.file} : {}),
+        certMissing: match.certMissing,
+      });
+    }
+    reconstructed = domain.reconstruct(opened);
+  } finally {
+    opened.forEach((s) => wipe(s.secret));
+  }
+  if (!reconstructed.ok) {
+    const {error} = reconstructed;
+    if (error.reason === 'quorum-not-met' && uncounted.length > 0) {
+      throw checkError(error.reason, `${error.message} (${uncounted.join('; ')})`, error.file);
+    }
+    throw error;
+  }
+  const domainResult = reconstructed.value;
+  domainResult.notes.forEach(note);
+  for (const b of domainResult.badShares) {
+    note(`holder ${b.holderIndex}${b.file ? ` (${b.file})` : ''}: ${b.reason}`);
+  }
+
+  let payload: string;
+  try {
+    const blobs = unwrap(domainResult.decryptBlobs());
+    try {
+      payload = buildRestoreBlob(blobs, exchange);
+    } finally {
+      blobs.forEach((b) => wipe(b.plaintext));
+    }
+  } finally {
+    domainResult.wipe();
+  }
+
+  // Check what we are about to write: structure, exchange thumbprint, tags in order.
+  const check = parseRestoreBlob(outPath, payload);
+  const tags = domain.blobs.map((b) => b.tag).join(',');
+  if (
+    !check.ok ||
+    check.value.x5t256 !== exchange.x5t256 ||
+    check.value.blobs.map((b) => b.tag).join(',') !== tags
+  ) {
+    throw new Error('the restore blob built does not match its inputs');
+  }
+  writeNewFile(outPath, payload);
+
+  return {
+    format: 'azure',
+    sd: options.sd,
+    required,
+    total: domain.shares.length,
+    exchangeKey: {file: options.exchangeKey, x5t256: exchange.x5t256},
+    keys,
+    usedHolders: domainResult.usedHolders,
+    badShares: domainResult.badShares,
+    blobs: domainResult.evidence.blobs,
+    out: outPath,
+    warnings,
+  };
+}
+
+function printHuman(report: RestoreBlobReport): void {
+  out(`Security domain ${report.sd}: Azure, ${report.required} of ${report.total} holders`);
+  for (const k of report.keys) {
+    const how =
+      k.by === 'certificate'
+        ? `matched by certificate ${k.certificate ?? ''}`
+        : `matched by trial decryption${k.certMissing ? ' (no certificate beside the key)' : ` (certificate ${k.certificate ?? ''} is not listed in the file)`}`;
+    out(`  ${k.file} → holder ${k.holder} (x5t_256 ${short(k.x5t256)}), ${how}`);
+  }
+  out(
+    `Reconstructed with holders ${report.usedHolders.join(', ')}; every data blob authenticates.`,
+  );
+  const width = Math.max(...report.blobs.map((b) => b.tag.length));
+  for (const b of report.blobs) {
+    out(`  ${b.tag.padEnd(width)}  ${String(b.bytes).padStart(6)} bytes  sha256 ${b.sha256}`);
+  }
+  out(
+    `Restore blob written to ${report.out} for exchange key x5t_256 ${report.exchangeKey.x5t256}`,
+  );
+  out(
+    `Upload it with: az keyvault security-domain upload --hsm-name <HSM> --sd-file ${report.out} --restore-blob`,
+  );
+}
+
+export function registerRestoreBlob(program: Command): void {
+  program
+    .command('restore-blob')
+    .description(
+      'Recover an Azure Managed HSM security domain offline and write the upload payload for a recovering HSM',
+    )
+    .requiredOption(
+      '--sd <file>',
+      'the security-domain file (az keyvault security-domain download)',
+    )
+    .requiredOption(
+      '--exchange-key <file>',
+      "the recovering HSM's exchange key: certificate PEM/DER (init-recovery) or JWK with x5c",
+    )
+    .requiredOption(
+      '--key <file>',
+      'a wrapping private key (PEM); its certificate is found beside it as <name>.cer; repeat for each holder',
+      collect,
+      [],
+    )
+    .option(
+      '--passphrase-file <file>',
+      'one passphrase per --key, in order; an empty line for an unencrypted key',
+    )
+    .requiredOption('--out <file>', 'where to write the restore blob (never overwritten)')
+    .option('--json', 'print the result as JSON')
+    .action((options: RestoreBlobOptions) => {
+      const report = runRestoreBlob(options, warn);
+      if (options.json) printJson(report);
+      else printHuman(report);
+    });
+}
