@@ -1,0 +1,110 @@
+/** `sd-drill history`: past drills, newest first, and each domain's trend and review date. */
+import type {Command} from 'commander';
+import {formatDuration} from '../report/chart.js';
+import {
+  domainKey,
+  domainLabel,
+  reviewSentence,
+  reviewStatus,
+  type ReviewStatus,
+} from '../store/history.js';
+import type {DrillRecord} from '../store/schema.js';
+import {openStore, type Store} from '../store/store.js';
+import {out, printJson, warn} from './io.js';
+
+/** Verdicts shown in a trend line, most recent last. */
+const TREND_LENGTH = 12;
+
+export interface DomainTrend {
+  domain: string;
+  domainId: string | null;
+  domainFile: string;
+  verdicts: DrillRecord['verdict'][];
+  review: ReviewStatus;
+  sentence: string;
+}
+
+export function domainTrends(
+  drills: readonly DrillRecord[],
+  now: number,
+  reviewDays: number,
+): DomainTrend[] {
+  const groups = new Map<string, DrillRecord[]>();
+  for (const d of [...drills].sort((a, b) => Date.parse(a.date) - Date.parse(b.date))) {
+    const key = domainKey(d);
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  return [...groups.values()].map((records) => {
+    const latest = records[records.length - 1] as DrillRecord;
+    const review = reviewStatus(records, now, reviewDays);
+    return {
+      domain: domainLabel(latest),
+      domainId: latest.domainId,
+      domainFile: latest.domainFile,
+      verdicts: records.slice(-TREND_LENGTH).map((r) => r.verdict),
+      review,
+      sentence: reviewSentence(review),
+    };
+  });
+}
+
+/** Prints what the store had to say (a damaged file set aside) on stderr. */
+export function reportStoreWarnings(store: Store): void {
+  for (const w of store.warnings.splice(0)) warn(w);
+}
+
+function when(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
+}
+
+function history(options: {json?: boolean}): number {
+  const store = openStore();
+  const drills = [...store.drills()].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
+  const settings = store.settings();
+  const trends = domainTrends(drills, Date.now(), settings.reviewDays);
+  reportStoreWarnings(store);
+  if (options.json) {
+    printJson({
+      store: store.dir,
+      reviewDays: settings.reviewDays,
+      drills,
+      domains: trends.map((t) => ({
+        domain: t.domain,
+        domainId: t.domainId,
+        domainFile: t.domainFile,
+        verdicts: t.verdicts,
+        lastPass: t.review.lastPassAt === null ? null : new Date(t.review.lastPassAt).toISOString(),
+        daysSinceLastPass: t.review.daysSinceLastPass,
+        nextReviewDueInDays: t.review.dueInDays,
+        overdue: t.review.overdue,
+        summary: t.sentence,
+      })),
+    });
+    return 0;
+  }
+  if (drills.length === 0) {
+    out(`No drills on record yet (store: ${store.dir}).`);
+    return 0;
+  }
+  out('Drills, newest first:');
+  for (const d of drills) {
+    out(
+      `  ${when(d.date)}  ${domainLabel(d)}  ${d.mode ?? '—'}  ${d.verdict.toUpperCase()}  ${formatDuration(d.durationMs)}  ${d.id}`,
+    );
+    if (d.reportMarkdown) out(`      report: ${d.reportMarkdown}`);
+  }
+  out('');
+  out(`Per domain (reviews due every ${settings.reviewDays} days):`);
+  for (const t of trends) out(`  ${t.domain}: ${t.verdicts.join(' ')} — ${t.sentence}`);
+  return 0;
+}
+
+export function registerHistory(program: Command): void {
+  program
+    .command('history')
+    .description('past drills, newest first, with each domain’s trend and next review date')
+    .option('--json', 'print one JSON document on stdout')
+    .action((options: {json?: boolean}) => {
+      process.exitCode = history(options);
+    });
+}

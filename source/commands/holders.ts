@@ -1,0 +1,80 @@
+/** `sd-drill holders register|list`: the holder registry (who keeps which wrapping key). */
+import type {Command} from 'commander';
+import {unwrap, usageError} from '../errors.js';
+import {openStore} from '../store/store.js';
+import {parseDateOption, parseFingerprintOption} from './custody.js';
+import {reportStoreWarnings} from './history.js';
+import {out, printJson} from './io.js';
+
+interface RegisterOptions {
+  fingerprint: string;
+  custodian: string;
+  role: string;
+  location?: string;
+  since?: string;
+}
+
+function register(options: RegisterOptions): number {
+  if (options.custodian.trim() === '') throw usageError('empty', '--custodian: must not be empty');
+  if (options.role.trim() === '') throw usageError('empty', '--role: must not be empty');
+  const store = openStore();
+  const entry = {
+    fingerprint: parseFingerprintOption(options.fingerprint),
+    custodian: options.custodian.trim(),
+    role: options.role.trim(),
+    location: options.location?.trim() ? options.location.trim() : null,
+    since: parseDateOption(options.since, '--since'),
+  };
+  const {previous} = unwrap(store.register(entry));
+  reportStoreWarnings(store);
+  out(
+    `Registered key ${entry.fingerprint}: ${entry.custodian}, ${entry.role}${entry.location ? `, ${entry.location}` : ''}`,
+  );
+  if (previous && previous.custodian.trim().toLowerCase() !== entry.custodian.toLowerCase())
+    out(`  (was ${previous.custodian}; the hand-off is recorded in the custody log)`);
+  return 0;
+}
+
+function list(options: {json?: boolean}): number {
+  const store = openStore();
+  const holders = store.registry();
+  reportStoreWarnings(store);
+  if (options.json) {
+    printJson({store: store.dir, holders});
+    return 0;
+  }
+  if (holders.length === 0) {
+    out(`No holders registered yet (store: ${store.dir}).`);
+    return 0;
+  }
+  for (const h of holders) {
+    out(
+      `${h.fingerprint}  ${h.custodian}, ${h.role}${h.location ? `, ${h.location}` : ''}  since ${h.since.slice(0, 10)}`,
+    );
+  }
+  return 0;
+}
+
+export function registerHolders(program: Command): void {
+  const holders = program
+    .command('holders')
+    .description('the holder registry: who keeps which wrapping key, and where');
+  holders
+    .command('register')
+    .description('register (or re-register) a wrapping key’s custodian')
+    .requiredOption('--fingerprint <sha256>', 'the wrapping key’s certificate fingerprint')
+    .requiredOption('--custodian <name>', 'the person who keeps the key')
+    .requiredOption('--role <role>', 'their role, e.g. "Security Architect"')
+    .option('--location <place>', 'where the key is kept, e.g. "Safe B, Zurich office"')
+    .option('--since <iso>', 'since when (default: now)')
+    .action((options: RegisterOptions) => {
+      process.exitCode = register(options);
+    });
+  holders
+    .command('list')
+    .description('list registered holders')
+    .option('--json', 'print one JSON document on stdout')
+    .action((options: {json?: boolean}) => {
+      process.exitCode = list(options);
+    });
+}

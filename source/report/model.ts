@@ -1,0 +1,183 @@
+/**
+ * The drill report, shaped like an after-action report (NIST SP 800-84): scope, objectives,
+ * participants, timeline, findings, recommendations, verdict, restore results and a proof of
+ * recovery. The JSON file is the record (validated here on read); the Markdown renders it.
+ * It never carries a passphrase, private key, share or domain secret.
+ */
+import {z} from 'zod';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+const isoDate = z.iso.datetime({offset: true});
+const nonNegInt = z.number().int().nonnegative();
+
+export const FINDING_RULES = [
+  'quorum-size',
+  'holders-count',
+  'key-size',
+  'custodian-holds-quorum',
+  'key-not-on-removable-media',
+  'same-device-multiple-keys',
+  'review-overdue',
+  'holder-absent',
+  'passphrase-failures',
+  'share-corrupt',
+  'cert-missing',
+  'rto-exceeded',
+] as const;
+export type FindingRule = (typeof FINDING_RULES)[number];
+
+export const FindingSchema = z.object({
+  rule: z.enum(FINDING_RULES),
+  severity: z.enum(['error', 'warning', 'info']),
+  /** One sentence with the facts. */
+  evidence: z.string().min(1),
+  /** What to do about it. */
+  remedy: z.string().min(1),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+export type Severity = Finding['severity'];
+
+export const StickSchema = z.object({
+  path: z.string(),
+  label: z.string(),
+  source: z.enum(['mount', 'folder']),
+  removable: z.boolean().nullable(),
+  device: z.string().nullable(),
+});
+
+export const ParticipantSchema = z.object({
+  holderIndex: nonNegInt,
+  holderName: z.string().nullable(),
+  fingerprint: z.string(),
+  bits: nonNegInt.nullable(),
+  custodian: z.string().nullable(),
+  role: z.string().nullable(),
+  /** `drill`: acknowledged at the machine; `registry`: from the holder registry (not present). */
+  custodianSource: z.enum(['drill', 'registry']).nullable(),
+  keyFile: z.string().nullable(),
+  stick: StickSchema.nullable(),
+  presentedAt: isoDate.nullable(),
+  outcome: z.enum(['accepted', 'absent', 'failed', 'waiting']),
+  passphraseFailures: nonNegInt,
+  certMissing: z.boolean().nullable(),
+  matchedBy: z.enum(['certificate', 'public-key', 'trial-decryption']).nullable(),
+  note: z.string().nullable(),
+});
+export type Participant = z.infer<typeof ParticipantSchema>;
+
+export const TimelineStepSchema = z.object({
+  step: z.string(),
+  title: z.string(),
+  start: isoDate,
+  end: isoDate,
+  durationMs: nonNegInt,
+  outcome: z.enum(['completed', 'failed', 'aborted', 'in-progress']),
+});
+
+export const RestoreResultsSchema = z.object({
+  keysExpected: nonNegInt,
+  keysRestored: nonNegInt,
+  canaries: z.object({total: nonNegInt, passed: nonNegInt}),
+  blobs: z.array(z.object({tag: z.string(), bytes: nonNegInt, sha256: z.string()})),
+  restoreBlobFile: z.string().nullable(),
+  verified: z.boolean(),
+  mismatched: z.array(z.string()),
+});
+export type RestoreResults = z.infer<typeof RestoreResultsSchema>;
+
+export const ProofSchema = z.discriminatedUnion('signed', [
+  z.object({
+    signed: z.literal(true),
+    algorithm: z.literal('Ed25519'),
+    /** The raw 32-byte Ed25519 public key, base64: the same for every drill of a domain. */
+    publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 Ed25519 public key'),
+    signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'a base64 Ed25519 signature'),
+  }),
+  z.object({signed: z.literal(false), reason: z.string().min(1)}),
+]);
+export type Proof = z.infer<typeof ProofSchema>;
+
+export const DrillReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  tool: z.object({name: z.literal('sd-drill'), version: z.string()}),
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a drill id (letters, digits, . _ -)'),
+  generatedAt: isoDate,
+  startedAt: isoDate,
+  endedAt: isoDate,
+  durationMs: nonNegInt,
+  scope: z.object({
+    domain: z
+      .object({
+        format: z.enum(['native', 'azure']),
+        file: z.string(),
+        name: z.string().nullable(),
+        id: z.string().nullable(),
+        created: z.string().nullable(),
+        quorum: z.object({required: nonNegInt, total: nonNegInt}),
+        holders: z.array(
+          z.object({
+            index: nonNegInt,
+            name: z.string().nullable(),
+            fingerprint: z.string(),
+            bits: nonNegInt.nullable(),
+          }),
+        ),
+      })
+      .nullable(),
+    mode: z.enum(['rehearsal', 'restore', 'onboarding']).nullable(),
+    scenario: z.enum(['destroyed', 'purged', 'archived-and-deleted']).nullable(),
+    newHsm: z.object({id: z.string(), exchangeFingerprint: z.string()}).nullable(),
+    /** Onboarding: the newcomer whose own key must open their own share. */
+    newcomer: z.object({holder: z.string(), certFingerprint: z.string()}).nullable(),
+  }),
+  objectives: z.array(z.string()),
+  participants: z.array(ParticipantSchema),
+  timeline: z.array(TimelineStepSchema),
+  findings: z.array(FindingSchema),
+  recommendations: z.array(z.string()),
+  verdict: z.enum(['pass', 'fail', 'aborted']),
+  verdictReason: z.string(),
+  reconstruction: z
+    .object({
+      ok: z.boolean(),
+      usedHolders: z.array(nonNegInt),
+      badShares: z.array(z.object({holderIndex: nonNegInt, reason: z.string()})),
+      message: z.string().nullable(),
+    })
+    .nullable(),
+  restore: RestoreResultsSchema.nullable(),
+  proof: ProofSchema,
+});
+export type DrillReport = z.infer<typeof DrillReportSchema>;
+export type ReportTimelineStep = z.infer<typeof TimelineStepSchema>;
+
+/** What each kind of drill sets out to show, for the report's objectives. */
+export function objectivesFor(
+  mode: 'rehearsal' | 'restore' | 'onboarding' | null,
+  required: number | null,
+  total: number | null,
+): string[] {
+  const q = required !== null && total !== null ? `${required} of ${total}` : 'a quorum of';
+  switch (mode) {
+    case 'restore':
+      return [
+        `reconstruct the security domain from ${q} holders`,
+        'restore every key into the freshly provisioned HSM and verify it before it returns to service',
+        'keep the wrapping private keys on the offline machine throughout',
+        'record custodians and hand-offs',
+      ];
+    case 'onboarding':
+      return [
+        "enrol the newcomer's wrapping key and show that it opens their own share",
+        `practise the ceremony on a practice domain: ${q} holders reconstruct it`,
+        'record custodians and hand-offs',
+      ];
+    default:
+      return [
+        `prove ${q} holders can reconstruct the domain`,
+        'restore every key into a new HSM and verify',
+        'record custodians and hand-offs',
+      ];
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Questions asked of the drill history: which drills were of this domain, when did it last
+ * pass, when is the next review due. A domain is known by its id; a domain file without one
+ * (some formats carry none) is known by its path.
+ */
+import {resolve} from 'node:path';
+import type {DrillRecord} from './schema.js';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface DomainIdentity {
+  id: string | null | undefined;
+  file: string;
+}
+
+export function sameDomain(record: DrillRecord, domain: DomainIdentity): boolean {
+  if (domain.id) return record.domainId === domain.id;
+  if (!domain.file || !record.domainFile) return false;
+  return record.domainId === null && resolve(record.domainFile) === resolve(domain.file);
+}
+
+/** A stable key for grouping records by domain. */
+export function domainKey(record: DrillRecord): string {
+  return record.domainId ? `id:${record.domainId}` : `file:${resolve(record.domainFile)}`;
+}
+
+export function domainLabel(record: DrillRecord): string {
+  return record.domainName ?? record.domainId ?? record.domainFile;
+}
+
+const byDate = (a: DrillRecord, b: DrillRecord): number => Date.parse(a.date) - Date.parse(b.date);
+
+/** This domain's drills, oldest first, leaving out the drill `excludeId` (the one in hand). */
+export function drillsOfDomain(
+  history: readonly DrillRecord[],
+  domain: DomainIdentity,
+  excludeId?: string,
+): DrillRecord[] {
+  return history.filter((r) => r.id !== excludeId && sameDomain(r, domain)).sort(byDate);
+}
+
+export function lastPass(records: readonly DrillRecord[]): DrillRecord | undefined {
+  return [...records]
+    .sort(byDate)
+    .reverse()
+    .find((r) => r.verdict === 'pass');
+}
+
+export interface ReviewStatus {
+  lastPassAt: number | null;
+  daysSinceLastPass: number | null;
+  /** Days until the next review is due; negative when overdue; null with no pass on record. */
+  dueInDays: number | null;
+  overdue: boolean;
+}
+
+export function reviewStatus(
+  records: readonly DrillRecord[],
+  now: number,
+  reviewDays: number,
+): ReviewStatus {
+  const pass = lastPass(records);
+  if (!pass) return {lastPassAt: null, daysSinceLastPass: null, dueInDays: null, overdue: true};
+  const at = Date.parse(pass.date);
+  const days = Math.floor((now - at) / DAY_MS);
+  return {
+    lastPassAt: at,
+    daysSinceLastPass: days,
+    dueInDays: reviewDays - days,
+    overdue: now - at > reviewDays * DAY_MS,
+  };
+}
+
+export function daysAgo(days: number): string {
+  if (days <= 0) return 'today';
+  return days === 1 ? '1 day ago' : `${days} days ago`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "last pass 3 days ago; next review due in 87 days", or what is overdue. */
+export function reviewSentence(status: ReviewStatus): string {
+  if (status.lastPassAt === null || status.daysSinceLastPass === null || status.dueInDays === null)
+    return 'no passing drill on record — a review is due now';
+  const last = `last pass ${daysAgo(status.daysSinceLastPass)}`;
+  if (status.overdue)
+    return `${last}; review OVERDUE by ${plural(Math.max(1, -status.dueInDays), 'day')}`;
+  return status.dueInDays === 0
+    ? `${last}; next review due today`
+    : `${last}; next review due in ${plural(status.dueInDays, 'day')}`;
+}

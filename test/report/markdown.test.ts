@@ -1,0 +1,131 @@
+import {randomBytes} from 'node:crypto';
+import {describe, expect, it} from 'vitest';
+import {buildReport} from '../../source/report/build.js';
+import {renderTimelineChart, formatDuration} from '../../source/report/chart.js';
+import {renderMarkdown} from '../../source/report/markdown.js';
+import type {CeremonyState} from '../../source/ceremony/types.js';
+import {drillState, endOf} from './drill-states.js';
+
+function build(state: CeremonyState, secret?: Buffer) {
+  return buildReport({
+    state,
+    id: 'md-1',
+    now: endOf(state),
+    toolVersion: '0.1.0',
+    history: [],
+    registry: [],
+    settings: {reviewDays: 90, rtoMinutes: 60},
+    ...(secret ? {domainSecret: secret} : {}),
+  });
+}
+
+function section(md: string, heading: string): string {
+  const start = md.indexOf(`## ${heading}\n`);
+  if (start < 0) throw new Error(`no section ${heading}`);
+  const next = md.indexOf('\n## ', start + 3);
+  return md.slice(start, next < 0 ? undefined : next);
+}
+
+describe('the Markdown report', () => {
+  const report = build(
+    drillState({presenters: [{index: 1, custodian: 'Ann | <b>Admin</b>'}, {index: 2}, {index: 3}]}),
+    randomBytes(32),
+  );
+  const md = renderMarkdown(report);
+
+  it('has the after-action sections in order', () => {
+    const headings = md.split('\n').filter((l) => l.startsWith('## '));
+    expect(headings).toEqual([
+      '## Scope',
+      '## Objectives',
+      '## Participants',
+      '## Timeline',
+      '## Findings',
+      '## Recommendations',
+      '## Verdict',
+      '## Restore results',
+      '## Proof of recovery',
+    ]);
+  });
+
+  it('tables the participants, escaping what could break the table or inject markup', () => {
+    const rows = section(md, 'Participants')
+      .split('\n')
+      .filter((l) => l.startsWith('| '));
+    expect(rows).toHaveLength(4);
+    expect(rows[1]).toContain('Ann \\| &lt;b&gt;Admin&lt;/b&gt;');
+    expect(rows[1]?.split(/(?<!\\)\|/).length).toBe(rows[0]?.split('|').length);
+    expect(section(md, 'Participants')).toContain('Not called: holder 4 (dave), holder 5 (erin).');
+  });
+
+  it('charts each step with a bar proportional to the longest, at most 30 wide', () => {
+    const rows = section(md, 'Timeline')
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| Step'));
+    expect(rows).toHaveLength(report.timeline.length);
+    const bars = rows.map((r) => (r.match(/█+/) ?? [''])[0].length);
+    expect(Math.max(...bars)).toBe(30);
+    const longest = report.timeline.findIndex(
+      (s) => s.durationMs === Math.max(...report.timeline.map((x) => x.durationMs)),
+    );
+    expect(bars[longest]).toBe(30);
+    expect(report.timeline[longest]?.step).toBe('collect');
+  });
+
+  it('gives the verdict, the restore results and the public key', () => {
+    expect(section(md, 'Verdict')).toContain('**PASS**');
+    expect(section(md, 'Restore results')).toContain('Keys restored: 12 of 12');
+    expect(section(md, 'Restore results')).toContain('Canaries passed: 3 of 3');
+    if (!report.proof.signed) throw new Error('unsigned');
+    expect(section(md, 'Proof of recovery')).toContain(report.proof.publicKey);
+  });
+
+  it('says why a failed drill is unsigned', () => {
+    const failed = renderMarkdown(
+      build(drillState({presenters: [{index: 1}, {index: 2}], absent: [3, 4, 5]})),
+    );
+    expect(section(failed, 'Proof of recovery')).toMatch(
+      /Unsigned: the drill failed \(quorum cannot be met/,
+    );
+    expect(section(failed, 'Verdict')).toContain('**FAIL**');
+    expect(section(failed, 'Findings')).toContain('`holder-absent`');
+  });
+});
+
+describe('renderTimelineChart', () => {
+  const steps = [
+    {title: 'Start', durationMs: 2_000, outcome: 'completed' as const},
+    {title: 'Collect shares', durationMs: 725_000, outcome: 'completed' as const},
+    {title: 'Reconstruct', durationMs: 362_500, outcome: 'failed' as const},
+    {title: 'Restore', durationMs: 0, outcome: 'aborted' as const},
+  ];
+
+  it('fits 76 columns whatever width is asked for', () => {
+    for (const width of [76, 120, 1000]) {
+      const lines = renderTimelineChart(steps, width);
+      expect(lines).toHaveLength(4);
+      for (const l of lines) expect([...l].length).toBeLessThanOrEqual(76);
+    }
+    for (const l of renderTimelineChart(steps, 40)) expect([...l].length).toBeLessThanOrEqual(40);
+  });
+
+  it('draws bars in proportion and marks failed and aborted steps', () => {
+    const lines = renderTimelineChart(steps, 76);
+    const full = (l: string | undefined) => (l?.match(/█/g) ?? []).length;
+    expect(full(lines[1])).toBeGreaterThan(40);
+    expect(Math.abs(full(lines[2]) - full(lines[1]) / 2)).toBeLessThanOrEqual(1);
+    expect(lines[0]).toMatch(/^Start +▏? +2s$/);
+    expect(lines[1]).toMatch(/12m 05s$/);
+    expect(lines[2]).toMatch(/6m 02s ✗$/);
+    expect(lines[3]).toMatch(/<1s !$/);
+  });
+
+  it('formats durations', () => {
+    expect([400, 42_000, 185_000, 3_720_000].map(formatDuration)).toEqual([
+      '<1s',
+      '42s',
+      '3m 05s',
+      '1h 02m',
+    ]);
+  });
+});

@@ -1,0 +1,79 @@
+/** The store as separate sd-drill processes use it: the built bundle, run with plain node. */
+import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {runCli, runCliAsync} from '../helpers/run-cli.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'sd-drill-proc-'));
+
+describe('the store across processes', () => {
+  it.runIf(process.platform === 'linux')(
+    'lives under $XDG_CONFIG_HOME/sd-drill when no folder is set',
+    () => {
+      const xdg = tmp();
+      const home = tmp();
+      const r = runCli(['custody', 'add', '--from', 'Alice', '--to', 'Bob'], {
+        env: {XDG_CONFIG_HOME: xdg, HOME: home, SD_DRILL_CONFIG_DIR: ''},
+      });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const file = join(xdg, 'sd-drill', 'custody.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+        custody: [{from: 'Alice', to: 'Bob'}],
+      });
+      const list = runCli(['custody', 'list', '--json'], {
+        env: {XDG_CONFIG_HOME: xdg, HOME: home, SD_DRILL_CONFIG_DIR: ''},
+      });
+      expect(JSON.parse(list.stdout)).toMatchObject({
+        store: join(xdg, 'sd-drill'),
+        custody: [{from: 'Alice'}],
+      });
+    },
+  );
+
+  it('loses nothing when four processes write at once (4 × 25 hand-offs)', async () => {
+    const dir = tmp();
+    const env = {SD_DRILL_CONFIG_DIR: dir};
+    const worker = async (w: number): Promise<number[]> => {
+      const codes: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const r = await runCliAsync(
+          ['custody', 'add', '--from', `w${w}`, '--to', `n${i}`, '--note', `${w}/${i}`],
+          {env},
+        );
+        codes.push(r.code);
+      }
+      return codes;
+    };
+    const codes = (await Promise.all([0, 1, 2, 3].map(worker))).flat();
+    expect(codes.every((c) => c === 0)).toBe(true);
+    const list = runCli(['custody', 'list', '--json'], {env});
+    const notes = (JSON.parse(list.stdout) as {custody: Array<{note: string}>}).custody.map(
+      (c) => c.note,
+    );
+    expect(notes).toHaveLength(100);
+    expect(new Set(notes).size).toBe(100);
+    expect(statSync(join(dir, 'custody.json')).mode & 0o777).toBe(0o600);
+  }, 120_000);
+
+  it('a damaged store is set aside with one warning line, and the command still works', () => {
+    const dir = tmp();
+    const env = {SD_DRILL_CONFIG_DIR: dir};
+    runCli(['custody', 'add', '--from', 'a', '--to', 'b'], {env});
+    // simulate a torn or hand-mangled file
+    const file = join(dir, 'custody.json');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, 20));
+    const r = runCli(['custody', 'list'], {env});
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('No hand-offs recorded yet');
+    const warnings = r.stderr.split('\n').filter(Boolean);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^sd-drill: warning: .*custody\.json: the custody log could not be used because it is not valid JSON; set aside as .*custody\.json\.corrupt-/,
+    );
+    expect(runCli(['custody', 'add', '--from', 'c', '--to', 'd'], {env}).code).toBe(0);
+  });
+});
