@@ -22,8 +22,23 @@ await build({
     SD_DRILL_VERSION: JSON.stringify(pkg.version),
     'process.env.DEV': '"false"',
   },
-  // Ink pulls in an optional devtools bridge that is never present at run time.
-  external: ['react-devtools-core'],
+  plugins: [
+    {
+      // Ink imports a React devtools bridge used only with DEV=true; it is not installed, so
+      // it resolves to an empty module instead of a missing package.
+      name: 'no-devtools',
+      setup(b) {
+        b.onResolve({filter: /^react-devtools-core$/}, () => ({
+          path: 'devtools-stub',
+          namespace: 'stub',
+        }));
+        b.onLoad({filter: /.*/, namespace: 'stub'}, () => ({
+          contents: 'export default {connectToDevTools() {}};',
+          loader: 'js',
+        }));
+      },
+    },
+  ],
   banner: {
     js: [
       '#!/usr/bin/env node',

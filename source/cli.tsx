@@ -19,6 +19,14 @@ function report(error: unknown, debug: boolean): number {
   return 2;
 }
 
+// `sd-drill media | head`: a closed pipe ends output quietly, not with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   const program = new Command('sd-drill')

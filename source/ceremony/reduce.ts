@@ -23,9 +23,11 @@ export function initialState(at: number, idleLimitMs = DEFAULT_IDLE_LIMIT_MS): C
   };
 }
 
-export const acceptedCount = (s: CeremonyState): number => s.holders.filter((h) => h.state === 'accepted').length;
+export const acceptedCount = (s: CeremonyState): number =>
+  s.holders.filter((h) => h.state === 'accepted').length;
 export const sharesHeld = (s: CeremonyState): boolean =>
-  acceptedCount(s) > 0 && (s.step === 'collect' || s.step === 'reconstruct' || s.step === 'restore');
+  acceptedCount(s) > 0 &&
+  (s.step === 'collect' || s.step === 'reconstruct' || s.step === 'restore');
 
 function holderName(s: CeremonyState, index: number): string {
   const h = s.holders.find((x) => x.index === index);
@@ -34,26 +36,46 @@ function holderName(s: CeremonyState, index: number): string {
 
 function go(s: CeremonyState, step: Step, at: number, detail?: string): CeremonyState {
   if (s.step === step) return s;
-  return {...s, step, journal: [...s.journal, {at, step, event: `enter ${step}`, ...(detail ? {detail} : {})}]};
+  return {
+    ...s,
+    step,
+    journal: [...s.journal, {at, step, event: `enter ${step}`, ...(detail ? {detail} : {})}],
+  };
 }
 
 function log(s: CeremonyState, at: number, event: string, detail?: string): CeremonyState {
   return {...s, journal: [...s.journal, {at, step: s.step, event, ...(detail ? {detail} : {})}]};
 }
 
-function updateHolder(s: CeremonyState, index: number, patch: Partial<HolderStatus>): CeremonyState {
+function updateHolder(
+  s: CeremonyState,
+  index: number,
+  patch: Partial<HolderStatus>,
+): CeremonyState {
   return {...s, holders: s.holders.map((h) => (h.index === index ? {...h, ...patch} : h))};
 }
 
-function end(s: CeremonyState, at: number, verdict: 'pass' | 'fail' | 'aborted', reason: string): CeremonyState {
-  const withOutcome = log({...s, outcome: {verdict, reason}, presenting: undefined}, at, `verdict ${verdict}`, reason);
+function end(
+  s: CeremonyState,
+  at: number,
+  verdict: 'pass' | 'fail' | 'aborted',
+  reason: string,
+): CeremonyState {
+  const withOutcome = log(
+    {...s, outcome: {verdict, reason}, presenting: undefined},
+    at,
+    `verdict ${verdict}`,
+    reason,
+  );
   return go(withOutcome, 'report', at);
 }
 
 /** Ends the drill as failed once the holders still able to come cannot reach the quorum. */
 function checkQuorumStillPossible(s: CeremonyState, at: number): CeremonyState {
   if (s.step !== 'collect' || !s.domain) return s;
-  const possible = s.holders.filter((h) => h.state === 'accepted' || h.state === 'waiting' || h.state === 'presenting').length;
+  const possible = s.holders.filter(
+    (h) => h.state === 'accepted' || h.state === 'waiting' || h.state === 'presenting',
+  ).length;
   if (possible >= s.domain.required) return s;
   return end(
     s,
@@ -67,12 +89,29 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
   switch (e.type) {
     case 'stick-inserted': {
       if (s.awaitingRemoval && s.awaitingRemoval !== e.stick.path) {
-        return {...s, notice: {level: 'warning', text: `Remove the previous stick (${s.awaitingRemoval}) before inserting the next one.`}};
+        return {
+          ...s,
+          notice: {
+            level: 'warning',
+            text: `Remove the previous stick (${s.awaitingRemoval}) before inserting the next one.`,
+          },
+        };
       }
       if (s.presenting && s.presenting.stick.path !== e.stick.path) {
-        return {...s, notice: {level: 'warning', text: 'One stick at a time: finish with the stick that is in, or remove it.'}};
+        return {
+          ...s,
+          notice: {
+            level: 'warning',
+            text: 'One stick at a time: finish with the stick that is in, or remove it.',
+          },
+        };
       }
-      return log({...s, notice: {level: 'info', text: `Reading stick ${e.stick.label}…`}}, e.at, 'stick inserted', e.stick.path);
+      return log(
+        {...s, notice: {level: 'info', text: `Reading stick ${e.stick.label}…`}},
+        e.at,
+        'stick inserted',
+        e.stick.path,
+      );
     }
     case 'key-matched': {
       if (s.awaitingRemoval && s.awaitingRemoval !== e.stick.path) return s;
@@ -80,20 +119,47 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
       if (!holder) return s;
       if (holder.state === 'accepted') {
         return log(
-          {...s, awaitingRemoval: e.stick.path, notice: {level: 'warning', text: `${holderName(s, e.holderIndex)}'s share is already counted — a share counts once. Remove the stick.`}},
+          {
+            ...s,
+            awaitingRemoval: e.stick.path,
+            notice: {
+              level: 'warning',
+              text: `${holderName(s, e.holderIndex)}'s share is already counted — a share counts once. Remove the stick.`,
+            },
+          },
           e.at,
           'duplicate share refused',
           e.file,
         );
       }
       if (holder.state === 'failed') {
-        return {...s, awaitingRemoval: e.stick.path, notice: {level: 'error', text: `${holderName(s, e.holderIndex)} cannot present again in this drill. Remove the stick.`}};
+        return {
+          ...s,
+          awaitingRemoval: e.stick.path,
+          notice: {
+            level: 'error',
+            text: `${holderName(s, e.holderIndex)} cannot present again in this drill. Remove the stick.`,
+          },
+        };
       }
-      const next = updateHolder(s, e.holderIndex, {state: 'presenting', file: e.file, stick: e.stick, certMissing: e.certMissing, matchedBy: e.matchedBy});
+      const next = updateHolder(s, e.holderIndex, {
+        state: 'presenting',
+        file: e.file,
+        stick: e.stick,
+        certMissing: e.certMissing,
+        matchedBy: e.matchedBy,
+      });
       return log(
         {
           ...next,
-          presenting: {stick: e.stick, file: e.file, holderIndex: e.holderIndex, encrypted: e.encrypted, phase: 'acknowledge', attempts: 0},
+          presenting: {
+            stick: e.stick,
+            file: e.file,
+            holderIndex: e.holderIndex,
+            encrypted: e.encrypted,
+            phase: 'acknowledge',
+            attempts: 0,
+          },
           notice: {level: 'info', text: `Key found: ${holderName(s, e.holderIndex)}.`},
         },
         e.at,
@@ -102,12 +168,29 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
       );
     }
     case 'key-refused':
-      return log({...s, awaitingRemoval: e.stick.path, notice: {level: 'error', text: `${e.message} Remove the stick.`}}, e.at, 'key refused', e.message);
+      return log(
+        {
+          ...s,
+          awaitingRemoval: e.stick.path,
+          notice: {level: 'error', text: `${e.message} Remove the stick.`},
+        },
+        e.at,
+        'key refused',
+        e.message,
+      );
     case 'acknowledged': {
       if (!s.presenting || s.presenting.phase !== 'acknowledge') return s;
       const next = updateHolder(s, s.presenting.holderIndex, {custodian: e.custodian});
       return log(
-        {...next, presenting: {...s.presenting, custodian: e.custodian, phase: s.presenting.encrypted ? 'passphrase' : 'opening'}, notice: undefined},
+        {
+          ...next,
+          presenting: {
+            ...s.presenting,
+            custodian: e.custodian,
+            phase: s.presenting.encrypted ? 'passphrase' : 'opening',
+          },
+          notice: undefined,
+        },
         e.at,
         'custodian acknowledged duties',
         `${e.custodian.name}, ${e.custodian.role}`,
@@ -121,28 +204,49 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
       const p = s.presenting;
       const attempts = p.attempts + 1;
       const holder = s.holders.find((h) => h.index === p.holderIndex);
-      let next = updateHolder(s, p.holderIndex, {passphraseFailures: (holder?.passphraseFailures ?? 0) + 1});
-      next = log(next, e.at, 'wrong passphrase', `${holderName(s, p.holderIndex)}, try ${attempts} of ${MAX_PASSPHRASE_TRIES}`);
+      let next = updateHolder(s, p.holderIndex, {
+        passphraseFailures: (holder?.passphraseFailures ?? 0) + 1,
+      });
+      next = log(
+        next,
+        e.at,
+        'wrong passphrase',
+        `${holderName(s, p.holderIndex)}, try ${attempts} of ${MAX_PASSPHRASE_TRIES}`,
+      );
       if (attempts >= MAX_PASSPHRASE_TRIES) {
-        next = updateHolder(next, p.holderIndex, {state: 'failed', note: `${MAX_PASSPHRASE_TRIES} wrong passphrases`});
+        next = updateHolder(next, p.holderIndex, {
+          state: 'failed',
+          note: `${MAX_PASSPHRASE_TRIES} wrong passphrases`,
+        });
         next = {
           ...next,
           presenting: undefined,
           awaitingRemoval: p.stick.path,
-          notice: {level: 'error', text: `${MAX_PASSPHRASE_TRIES} wrong passphrases: ${holderName(s, p.holderIndex)} cannot present in this drill. Remove the stick.`},
+          notice: {
+            level: 'error',
+            text: `${MAX_PASSPHRASE_TRIES} wrong passphrases: ${holderName(s, p.holderIndex)} cannot present in this drill. Remove the stick.`,
+          },
         };
         return checkQuorumStillPossible(next, e.at);
       }
       return {
         ...next,
         presenting: {...p, attempts, phase: 'passphrase'},
-        notice: {level: 'error', text: `${e.message} — ${MAX_PASSPHRASE_TRIES - attempts} ${MAX_PASSPHRASE_TRIES - attempts === 1 ? 'try' : 'tries'} left.`},
+        notice: {
+          level: 'error',
+          text: `${e.message} — ${MAX_PASSPHRASE_TRIES - attempts} ${MAX_PASSPHRASE_TRIES - attempts === 1 ? 'try' : 'tries'} left.`,
+        },
       };
     }
     case 'share-accepted': {
       if (!s.presenting || s.presenting.holderIndex !== e.holderIndex) return s;
       const p = s.presenting;
-      const next = updateHolder(s, e.holderIndex, {state: 'accepted', presentedAt: e.at, certMissing: e.certMissing, matchedBy: e.matchedBy});
+      const next = updateHolder(s, e.holderIndex, {
+        state: 'accepted',
+        presentedAt: e.at,
+        certMissing: e.certMissing,
+        matchedBy: e.matchedBy,
+      });
       const count = acceptedCount(next);
       const need = (s.domain?.required ?? 0) - count;
       return log(
@@ -163,20 +267,52 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
     case 'share-refused': {
       const path = s.presenting?.stick.path;
       let next = updateHolder(s, e.holderIndex, {state: 'failed', note: e.message});
-      next = log({...next, presenting: undefined, ...(path ? {awaitingRemoval: path} : {}), notice: {level: 'error', text: `${e.message} Remove the stick.`}}, e.at, 'share refused', e.message);
+      next = log(
+        {
+          ...next,
+          presenting: undefined,
+          ...(path ? {awaitingRemoval: path} : {}),
+          notice: {level: 'error', text: `${e.message} Remove the stick.`},
+        },
+        e.at,
+        'share refused',
+        e.message,
+      );
       return checkQuorumStillPossible(next, e.at);
     }
     case 'cancel-presenting': {
       if (!s.presenting) return s;
       const p = s.presenting;
       const next = updateHolder(s, p.holderIndex, {state: 'waiting'});
-      return log({...next, presenting: undefined, awaitingRemoval: p.stick.path, notice: {level: 'info', text: 'Cancelled. Remove the stick.'}}, e.at, 'presentation cancelled', holderName(s, p.holderIndex));
+      return log(
+        {
+          ...next,
+          presenting: undefined,
+          awaitingRemoval: p.stick.path,
+          notice: {level: 'info', text: 'Cancelled. Remove the stick.'},
+        },
+        e.at,
+        'presentation cancelled',
+        holderName(s, p.holderIndex),
+      );
     }
     case 'stick-removed': {
       let next = s;
       if (s.presenting && s.presenting.stick.path === e.path) {
         next = updateHolder(next, s.presenting.holderIndex, {state: 'waiting'});
-        next = log({...next, presenting: undefined, notice: {level: 'warning', text: 'The stick was removed before its share was taken. Insert it again to continue.'}}, e.at, 'stick removed early', e.path);
+        next = log(
+          {
+            ...next,
+            presenting: undefined,
+            notice: {
+              level: 'warning',
+              text: 'The stick was removed before its share was taken. Insert it again to continue.',
+            },
+          },
+          e.at,
+          'stick removed early',
+          e.path,
+        );
       }
       if (next.awaitingRemoval === e.path) {
         const need = (s.domain?.required ?? 0) - acceptedCount(next);
@@ -184,7 +320,13 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
           {
             ...next,
             awaitingRemoval: undefined,
-            notice: {level: 'info', text: need > 0 ? 'Stick removed. Next holder: insert your stick.' : 'Stick removed. Quorum reached: press R to reconstruct.'},
+            notice: {
+              level: 'info',
+              text:
+                need > 0
+                  ? 'Stick removed. Next holder: insert your stick.'
+                  : 'Stick removed. Quorum reached: press R to reconstruct.',
+            },
           },
           e.at,
           'stick removed',
@@ -197,13 +339,24 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
       const h = s.holders.find((x) => x.index === e.holderIndex);
       if (!h || (h.state !== 'waiting' && h.state !== 'absent')) return s;
       const state = h.state === 'absent' ? 'waiting' : 'absent';
-      const next = log(updateHolder(s, e.holderIndex, {state}), e.at, state === 'absent' ? 'holder marked absent' : 'holder no longer absent', holderName(s, e.holderIndex));
+      const next = log(
+        updateHolder(s, e.holderIndex, {state}),
+        e.at,
+        state === 'absent' ? 'holder marked absent' : 'holder no longer absent',
+        holderName(s, e.holderIndex),
+      );
       return checkQuorumStillPossible(next, e.at);
     }
     case 'reconstruct': {
       const required = s.domain?.required ?? Number.POSITIVE_INFINITY;
       if (s.presenting || acceptedCount(s) < required) {
-        return {...s, notice: {level: 'warning', text: `Nothing goes past this step without a quorum: ${acceptedCount(s)} of ${required} shares held.`}};
+        return {
+          ...s,
+          notice: {
+            level: 'warning',
+            text: `Nothing goes past this step without a quorum: ${acceptedCount(s)} of ${required} shares held.`,
+          },
+        };
       }
       return go({...s, notice: undefined}, 'reconstruct', e.at);
     }
@@ -216,9 +369,20 @@ function reduceStep(s: CeremonyState, e: TimedEvent): CeremonyState {
   switch (s.step) {
     case 'start':
       if (e.type !== 'choose-mode') return s;
-      return go(log({...s, mode: e.mode}, e.at, 'mode chosen', e.mode), e.mode === 'onboarding' ? 'enrol' : 'load', e.at);
+      return go(
+        log({...s, mode: e.mode}, e.at, 'mode chosen', e.mode),
+        e.mode === 'onboarding' ? 'enrol' : 'load',
+        e.at,
+      );
     case 'enrol':
-      if (e.type === 'enrolled') return go(log(s, e.at, 'newcomer enrolled', `${e.holder} ${e.certFingerprint}`), 'load', e.at);
+      if (e.type === 'enrolled') {
+        const next = {...s, newcomer: {holder: e.holder, certFingerprint: e.certFingerprint}};
+        return go(
+          log(next, e.at, 'newcomer enrolled', `${e.holder} ${e.certFingerprint}`),
+          'load',
+          e.at,
+        );
+      }
       if (e.type === 'back') return go(s, 'start', e.at);
       return s;
     case 'load':
@@ -231,9 +395,24 @@ function reduceStep(s: CeremonyState, e: TimedEvent): CeremonyState {
           state: 'waiting',
           passphraseFailures: 0,
         }));
-        return go(log({...s, domain: e.domain, holders, notice: undefined}, e.at, 'domain loaded', `${e.domain.file} (${e.domain.format}, ${e.domain.required} of ${e.domain.total})`), 'inspect', e.at);
+        return go(
+          log(
+            {...s, domain: e.domain, holders, notice: undefined},
+            e.at,
+            'domain loaded',
+            `${e.domain.file} (${e.domain.format}, ${e.domain.required} of ${e.domain.total})`,
+          ),
+          'inspect',
+          e.at,
+        );
       }
-      if (e.type === 'domain-failed') return log({...s, notice: {level: 'error', text: e.message}}, e.at, 'domain refused', e.message);
+      if (e.type === 'domain-failed')
+        return log(
+          {...s, notice: {level: 'error', text: e.message}},
+          e.at,
+          'domain refused',
+          e.message,
+        );
       if (e.type === 'back') return go({...s, notice: undefined}, 'start', e.at);
       return s;
     case 'inspect':
@@ -242,39 +421,86 @@ function reduceStep(s: CeremonyState, e: TimedEvent): CeremonyState {
       return s;
     case 'disaster':
       if (e.type === 'choose-scenario' && s.mode !== 'restore') {
-        return log({...s, scenario: e.scenario, hsm: {...s.hsm, old: e.scenario}}, e.at, 'disaster simulated', e.scenario);
+        return log(
+          {...s, scenario: e.scenario, hsm: {...s.hsm, old: e.scenario}},
+          e.at,
+          'disaster simulated',
+          e.scenario,
+        );
       }
       if (e.type === 'recovery-ready') {
-        const next = log({...s, hsm: {...s.hsm, recovery: {id: e.hsmId, exchangeFingerprint: e.exchangeFingerprint}}}, e.at, 'new HSM in recovery mode', e.hsmId);
-        return go({...next, notice: {level: 'info', text: 'First holder: insert your stick.'}}, 'collect', e.at);
+        const next = log(
+          {
+            ...s,
+            hsm: {...s.hsm, recovery: {id: e.hsmId, exchangeFingerprint: e.exchangeFingerprint}},
+          },
+          e.at,
+          'new HSM in recovery mode',
+          e.hsmId,
+        );
+        return go(
+          {...next, notice: {level: 'info', text: 'First holder: insert your stick.'}},
+          'collect',
+          e.at,
+        );
       }
       if (e.type === 'back' && !s.scenario) return go(s, 'inspect', e.at);
       return s;
     case 'collect':
-      if (e.type === 'back' && acceptedCount(s) === 0 && !s.presenting) return go({...s, notice: undefined}, 'disaster', e.at);
+      if (e.type === 'back' && acceptedCount(s) === 0 && !s.presenting)
+        return go({...s, notice: undefined}, 'disaster', e.at);
       return collect(s, e);
     case 'reconstruct':
       if (e.type === 'reconstructed') {
-        const next = log({...s, reconstruction: {ok: true, usedHolders: e.usedHolders, badShares: e.badShares}}, e.at, 'domain reconstructed', `from holders ${e.usedHolders.join(', ')}`);
+        const next = log(
+          {...s, reconstruction: {ok: true, usedHolders: e.usedHolders, badShares: e.badShares}},
+          e.at,
+          'domain reconstructed',
+          `from holders ${e.usedHolders.join(', ')}`,
+        );
         return go(next, 'restore', e.at);
       }
       if (e.type === 'reconstruct-failed') {
-        const next = {...s, reconstruction: {ok: false, usedHolders: [], badShares: e.badShares, message: e.message}};
+        const next = {
+          ...s,
+          reconstruction: {ok: false, usedHolders: [], badShares: e.badShares, message: e.message},
+        };
         return end(next, e.at, 'fail', e.message);
       }
       return s;
     case 'restore':
-      if (e.type === 'restore-progress') return {...s, restoreProgress: {done: e.done, total: e.total}};
+      if (e.type === 'restore-progress')
+        return {...s, restoreProgress: {done: e.done, total: e.total}};
       if (e.type === 'restored') {
-        const next = log({...s, restore: e.summary}, e.at, e.summary.verified ? 'restored and verified' : 'restore incomplete');
+        const next = log(
+          {...s, restore: e.summary},
+          e.at,
+          e.summary.verified ? 'restored and verified' : 'restore incomplete',
+        );
         return e.summary.verified
-          ? end(next, e.at, 'pass', `the domain was reconstructed and restored into the new HSM and verified`)
-          : end(next, e.at, 'fail', `the restore did not verify: ${e.summary.keysRestored} of ${e.summary.keysExpected} keys, ${e.summary.canaries.passed} of ${e.summary.canaries.total} canaries`);
+          ? end(
+              next,
+              e.at,
+              'pass',
+              `the domain was reconstructed and restored into the new HSM and verified`,
+            )
+          : end(
+              next,
+              e.at,
+              'fail',
+              `the restore did not verify: ${e.summary.keysRestored} of ${e.summary.keysExpected} keys, ${e.summary.canaries.passed} of ${e.summary.canaries.total} canaries`,
+            );
       }
       if (e.type === 'restore-failed') return end(s, e.at, 'fail', e.message);
       return s;
     case 'report':
-      if (e.type === 'report-saved') return log({...s, report: {markdown: e.markdown, json: e.json}}, e.at, 'report saved', e.json);
+      if (e.type === 'report-saved')
+        return log(
+          {...s, report: {markdown: e.markdown, json: e.json}},
+          e.at,
+          'report saved',
+          e.json,
+        );
       if (e.type === 'finish') return go(s, 'done', e.at);
       return s;
     case 'done':
@@ -286,7 +512,12 @@ export function reduce(s: CeremonyState, e: TimedEvent): CeremonyState {
   if (e.type === 'tick') {
     if (sharesHeld(s) && e.at - s.lastActivity > s.idleLimitMs) {
       const minutes = Math.round(s.idleLimitMs / 60000);
-      return end({...s, notice: undefined}, e.at, 'aborted', `idle for more than ${minutes} minute${minutes === 1 ? '' : 's'} with shares held: the shares were wiped`);
+      return end(
+        {...s, notice: undefined},
+        e.at,
+        'aborted',
+        `idle for more than ${minutes} minute${minutes === 1 ? '' : 's'} with shares held: the shares were wiped`,
+      );
     }
     return s;
   }
@@ -295,5 +526,7 @@ export function reduce(s: CeremonyState, e: TimedEvent): CeremonyState {
     return end({...s, notice: undefined}, e.at, 'aborted', e.reason);
   }
   const next = reduceStep(s, e);
-  return next === s ? s : {...next, lastActivity: e.type === 'restore-progress' ? next.lastActivity : e.at};
+  return next === s
+    ? s
+    : {...next, lastActivity: e.type === 'restore-progress' ? next.lastActivity : e.at};
 }

@@ -117,11 +117,18 @@ export interface CeremonyState {
   awaitingRemoval?: string;
   /** The latest thing to tell the operator inline (a refusal, a reminder). */
   notice?: {level: 'info' | 'warning' | 'error'; text: string};
-  reconstruction?: {ok: boolean; usedHolders: number[]; badShares: Array<{holderIndex: number; reason: string}>; message?: string};
+  reconstruction?: {
+    ok: boolean;
+    usedHolders: number[];
+    badShares: Array<{holderIndex: number; reason: string}>;
+    message?: string;
+  };
   restoreProgress?: {done: number; total: number};
   restore?: RestoreSummary;
   outcome?: {verdict: Verdict; reason: string};
   report?: {markdown: string; json: string};
+  /** Onboarding: the newcomer whose own key must open their own share. */
+  newcomer?: {holder: string; certFingerprint: string};
   journal: JournalEntry[];
   startedAt: number;
   lastActivity: number;
@@ -152,13 +159,26 @@ export type CeremonyEvent =
   | {type: 'acknowledged'; custodian: Custodian}
   | {type: 'passphrase-submitted'}
   | {type: 'passphrase-failed'; message: string}
-  | {type: 'share-accepted'; holderIndex: number; certMissing: boolean; matchedBy: 'certificate' | 'public-key' | 'trial-decryption'}
+  | {
+      type: 'share-accepted';
+      holderIndex: number;
+      certMissing: boolean;
+      matchedBy: 'certificate' | 'public-key' | 'trial-decryption';
+    }
   | {type: 'share-refused'; holderIndex: number; message: string}
   | {type: 'cancel-presenting'}
   | {type: 'mark-absent'; holderIndex: number}
   | {type: 'reconstruct'}
-  | {type: 'reconstructed'; usedHolders: number[]; badShares: Array<{holderIndex: number; reason: string}>}
-  | {type: 'reconstruct-failed'; message: string; badShares: Array<{holderIndex: number; reason: string}>}
+  | {
+      type: 'reconstructed';
+      usedHolders: number[];
+      badShares: Array<{holderIndex: number; reason: string}>;
+    }
+  | {
+      type: 'reconstruct-failed';
+      message: string;
+      badShares: Array<{holderIndex: number; reason: string}>;
+    }
   | {type: 'restore-progress'; done: number; total: number}
   | {type: 'restored'; summary: RestoreSummary}
   | {type: 'restore-failed'; message: string}

@@ -1,6 +1,5 @@
 import {existsSync, mkdirSync} from 'node:fs';
 import {join} from 'node:path';
-import {randomUUID} from 'node:crypto';
 import type {Command} from 'commander';
 import {usageError, unwrap} from '../errors.js';
 import {
@@ -11,10 +10,8 @@ import {
 } from '../domain/key-file.js';
 import {makeHolderKeyPair, privateKeyPem} from '../domain/make-key.js';
 import {MAX_HOLDERS, MIN_HOLDERS} from '../domain/native/schema.js';
-import {createNativeDomain} from '../domain/native/writer.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
-import {buildManifest, encodeContents, generateContents, wipeContents} from '../hsm/inventory.js';
-import {newHsmState, writeHsmState} from '../hsm/simulated-hsm.js';
+import {provisionNativeDomain} from '../hsm/provision.js';
 import {wipe} from '../secret.js';
 import {collect, out, warn} from './io.js';
 import {readPassphraseFile} from './passphrases.js';
@@ -172,31 +169,19 @@ async function init(options: InitOptions): Promise<number> {
     wipe(...passphrases);
   }
 
-  const id = randomUUID();
-  const hsm = {name: options.name, id};
-  const contents = await generateContents(
-    hsm,
-    keyCount,
-    keyCount >= 500 ? progress('Generating HSM keys') : undefined,
+  const provisioned = unwrap(
+    await provisionNativeDomain({
+      out: options.out,
+      hsmName: options.name,
+      required,
+      holders: certificates.map((certificate, i) => ({name: names[i] as string, certificate})),
+      keyCount,
+      overwrite: !!options.force,
+      ...(keyCount >= 500 ? {onProgress: progress('Generating HSM keys')} : {}),
+    }),
   );
-  const payload = encodeContents(contents);
-  const manifest = buildManifest(id, contents);
-  wipeContents(contents);
-  const json = createNativeDomain({
-    hsmName: options.name,
-    id,
-    required,
-    holders: certificates.map((certificate, i) => ({name: names[i] as string, certificate})),
-    payload,
-    manifest,
-  });
-  wipe(payload);
-  unwrap(writeFileAtomic(sdFile, json, {overwrite: !!options.force}));
-  unwrap(
-    writeHsmState(join(options.out, 'hsm'), newHsmState(options.name, id, sdFile), !!options.force),
-  );
-
-  out(`Provisioned simulated HSM "${options.name}" (${id}) with ${manifest.keyCount} keys.`);
+  const {id} = provisioned;
+  out(`Provisioned simulated HSM "${options.name}" (${id}) with ${provisioned.keyCount} keys.`);
   out(`Security domain: ${sdFile} — quorum ${required} of ${total}`);
   for (const [i, c] of certificates.entries()) {
     const where = fromCerts ? c.file : join(options.out, 'sticks', names[i] as string);

@@ -1,11 +1,12 @@
 import {mkdirSync} from 'node:fs';
-import {join} from 'node:path';
+import {join, resolve} from 'node:path';
 import type {Command} from 'commander';
 import {unwrap, usageError} from '../errors.js';
 import {parseCertificate} from '../domain/key-file.js';
 import {makeHolderKeyPair, privateKeyPem} from '../domain/make-key.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {wipe} from '../secret.js';
+import {isOnFixedDisk} from '../media/location.js';
 import {out, warn} from './io.js';
 import {promptPassphrase, readPassphraseFile} from './passphrases.js';
 
@@ -50,6 +51,19 @@ export async function writeHolderKey(
 async function keygen(options: KeygenOptions): Promise<number> {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(options.holder)) {
     throw usageError('bad-name', '--holder may use letters, digits, ".", "_" and "-" only');
+  }
+  // The domain document: a wrapping key lives on its own removable device, never a computer's disk.
+  const fixed = await isOnFixedDisk(resolve(options.out));
+  if (fixed === true && !options.allowFixedDisk) {
+    throw usageError(
+      'fixed-disk',
+      `${options.out}: is on a fixed disk; write the key to the holder's USB stick, or give --allow-fixed-disk for practice`,
+    );
+  }
+  if (fixed === undefined && !options.allowFixedDisk) {
+    warn(
+      `could not tell whether ${options.out} is on removable media; make sure it is the holder's own stick`,
+    );
   }
   const bits = Number(options.bits);
   if (![2048, 3072, 4096].includes(bits))

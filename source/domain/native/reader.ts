@@ -1,4 +1,10 @@
-import {createDecipheriv, createHash, privateDecrypt, constants} from 'node:crypto';
+import {
+  createDecipheriv,
+  createHash,
+  privateDecrypt,
+  constants,
+  X509Certificate,
+} from 'node:crypto';
 import {checkError, fail, inputError, ok, type Result} from '../../errors.js';
 import {wipe} from '../../secret.js';
 import {
@@ -13,6 +19,7 @@ import {
   type ReconstructedDomain,
   type SecurityDomainFormat,
 } from '../format.js';
+import {sha256Hex, spkiFingerprint} from '../key-file.js';
 import {headerAad, keyCheckMatches, oaepLabel, payloadKey, voucherMatches} from './crypto.js';
 import {nativeDomainSchema, type NativeDomainFile} from './schema.js';
 import {combineShares, shareId} from './shamir.js';
@@ -51,6 +58,21 @@ function consistencyProblem(doc: NativeDomainFile): string | undefined {
     if (h.index !== i + 1) return `holders[${i}].index should be ${i + 1}`;
     if (fps.has(h.certFingerprint)) return `holder ${h.index} repeats another holder's certificate`;
     fps.add(h.certFingerprint);
+    // The certificate and key size are not in the authenticated header; bind them to the
+    // fingerprints that are, so an edited copy cannot pass for the holder's.
+    const der = Buffer.from(h.certificate, 'base64');
+    if (sha256Hex(der) !== h.certFingerprint)
+      return `holders[${i}].certificate does not match its certFingerprint`;
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(der);
+    } catch {
+      return `holders[${i}].certificate is not an X.509 certificate`;
+    }
+    if (spkiFingerprint(cert.publicKey) !== h.spkiFingerprint)
+      return `holders[${i}].spkiFingerprint does not match its certificate`;
+    if (cert.publicKey.asymmetricKeyDetails?.modulusLength !== h.bits)
+      return `holders[${i}].bits does not match its certificate`;
     const s = doc.shares[i];
     if (!s || s.holder !== h.index || s.certFingerprint !== h.certFingerprint) {
       return `shares[${i}] does not belong to holder ${h.index}`;

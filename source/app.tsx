@@ -1,0 +1,277 @@
+import {useCallback, useEffect, useRef, useState} from 'react';
+import {ConfirmInput} from '@inkjs/ui';
+import {Box, Text, useApp, useInput} from 'ink';
+import {sharesHeld} from './ceremony/reduce.js';
+import type {CeremonyState, Mode} from './ceremony/types.js';
+import {HelpLine} from './components/help-line.js';
+import {StepHeader} from './components/step-header.js';
+import {color} from './components/theme.js';
+import type {DrillSession} from './drill/session.js';
+import {useIdleTick, useSession} from './hooks/use-session.js';
+import {useSticks} from './hooks/use-sticks.js';
+import type {Stick} from './media/stick.js';
+import {CollectScreen} from './screens/collect-screen.js';
+import {DisasterScreen} from './screens/disaster-screen.js';
+import {EnrolScreen, type EnrolRequest} from './screens/enrol-screen.js';
+import {InspectScreen, type FindingLine} from './screens/inspect-screen.js';
+import {LoadScreen} from './screens/load-screen.js';
+import {ReportScreen} from './screens/report-screen.js';
+import {RestoreScreen} from './screens/restore-screen.js';
+import {StartScreen} from './screens/start-screen.js';
+
+/** What the shell provides around the machine: report writing, policy, the stores. */
+export interface DrillServices {
+  findings(state: CeremonyState): FindingLine[];
+  registered(): Map<string, string>;
+  chart(state: CeremonyState): string[];
+  /** Writes the report (and history); resolves with an error message or undefined. */
+  finish(session: DrillSession): Promise<string | undefined>;
+  /** Security-domain files found on the sticks present. */
+  domainCandidates(sticks: Stick[]): string[];
+  /** Onboarding: makes the newcomer's key and the practice domain; returns an error message or the SD file. */
+  enrol(
+    request: EnrolRequest,
+  ): Promise<
+    | {ok: true; sdFile: string; certFingerprint: string; sticksDir: string}
+    | {ok: false; message: string}
+  >;
+}
+
+export interface AppOptions {
+  mode?: Mode;
+  sdFile?: string;
+  mediaDirs: string[];
+  mountRoots?: string[];
+}
+
+export function App({
+  session,
+  services,
+  options,
+}: {
+  session: DrillSession;
+  services: DrillServices;
+  options: AppOptions;
+}) {
+  const state = useSession(session);
+  const {exit} = useApp();
+  useIdleTick(session);
+  const [extraMedia, setExtraMedia] = useState<string[]>([]);
+  const [confirmAbort, setConfirmAbort] = useState(false);
+  const [starting, setStarting] = useState(false);
+  const [enrolling, setEnrolling] = useState(false);
+  const [enrolError, setEnrolError] = useState<string>();
+  const [saveError, setSaveError] = useState<string>();
+  const [practiceSd, setPracticeSd] = useState<string>();
+  const loadedOnce = useRef(false);
+  const finished = useRef(false);
+
+  const sticks = useSticks(
+    {
+      mediaDirs: [...options.mediaDirs, ...extraMedia],
+      ...(options.mountRoots ? {mountRoots: options.mountRoots} : {}),
+    },
+    (stick) => {
+      if (session.getState().step === 'collect') void session.stickInserted(stick);
+    },
+    (stick) => session.stickRemoved(stick.path),
+  );
+
+  const startRecovery = useCallback(() => {
+    setStarting(true);
+    void session.bringUpRecoveryHsm().finally(() => setStarting(false));
+  }, [session]);
+
+  const abort = useCallback(
+    (reason: string) => {
+      setConfirmAbort(false);
+      if (!session.getState().domain) {
+        session.wipeSecrets();
+        exit();
+        return;
+      }
+      session.abort(reason);
+    },
+    [session, exit],
+  );
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') {
+        if (state.step === 'report' || state.step === 'done') exit();
+        else if (sharesHeld(state)) setConfirmAbort(true);
+        else abort('aborted by the operator (Ctrl-C)');
+      }
+    },
+    {isActive: !confirmAbort},
+  );
+
+  // Steps the shell moves on by itself: a mode or file given on the command line, the
+  // report being written.
+  useEffect(() => {
+    if (state.step === 'start' && options.mode) session.chooseMode(options.mode);
+    const sd = practiceSd ?? options.sdFile;
+    if (state.step === 'load' && sd && !loadedOnce.current) {
+      loadedOnce.current = true;
+      session.loadDomain(sd);
+    }
+    if (state.step === 'report' && !finished.current) {
+      finished.current = true;
+      void services.finish(session).then(setSaveError);
+    }
+  }, [
+    state.step,
+    state.scenario,
+    state.hsm.recovery,
+    starting,
+    options,
+    practiceSd,
+    session,
+    services,
+  ]);
+
+  let screen: React.ReactNode;
+  if (confirmAbort) {
+    screen = (
+      <Box flexDirection="column" gap={1}>
+        <Text color={color('warning')}>
+          Abort the drill? The shares held so far will be wiped and the drill recorded as aborted.
+        </Text>
+        <Box>
+          <Text>Abort? </Text>
+          <ConfirmInput
+            defaultChoice="cancel"
+            onConfirm={() => abort('aborted by the operator (Ctrl-C)')}
+            onCancel={() => setConfirmAbort(false)}
+          />
+        </Box>
+        <HelpLine bindings={['yes', 'no']} />
+      </Box>
+    );
+  } else {
+    switch (state.step) {
+      case 'start':
+        screen = <StartScreen onChoose={(m) => session.chooseMode(m)} />;
+        break;
+      case 'enrol':
+        screen = (
+          <EnrolScreen
+            sticks={sticks}
+            busy={enrolling}
+            {...(enrolError ? {error: enrolError} : {})}
+            onBack={() => session.dispatch({type: 'back'})}
+            onEnrol={(r) => {
+              setEnrolling(true);
+              void services.enrol(r).then((res) => {
+                setEnrolling(false);
+                if (!res.ok) return setEnrolError(res.message);
+                setExtraMedia([res.sticksDir]);
+                setPracticeSd(res.sdFile);
+                session.dispatch({
+                  type: 'enrolled',
+                  holder: r.holder,
+                  certFingerprint: res.certFingerprint,
+                });
+              });
+            }}
+          />
+        );
+        break;
+      case 'load':
+        screen = (
+          <LoadScreen
+            state={state}
+            candidates={services.domainCandidates(sticks)}
+            onLoad={(f) => session.loadDomain(f)}
+            onBack={() => session.dispatch({type: 'back'})}
+          />
+        );
+        break;
+      case 'inspect':
+        screen = (
+          <InspectScreen
+            state={state}
+            findings={services.findings(state)}
+            registered={services.registered()}
+            onContinue={() => session.inspected()}
+            onBack={() => {
+              loadedOnce.current = true;
+              session.dispatch({type: 'back'});
+            }}
+          />
+        );
+        break;
+      case 'disaster':
+        screen = (
+          <DisasterScreen
+            state={state}
+            starting={starting}
+            onScenario={(s) => {
+              session.simulateDisaster(s);
+              startRecovery();
+            }}
+            onStartRecovery={startRecovery}
+            onBack={() => session.dispatch({type: 'back'})}
+          />
+        );
+        break;
+      case 'collect':
+        screen = (
+          <CollectScreen
+            state={state}
+            sticks={sticks}
+            actions={{
+              insert: (s) => void session.stickInserted(s),
+              remove: (p) => session.stickRemoved(p),
+              acknowledge: (c) => session.acknowledge(c),
+              passphrase: (b) => session.submitPassphrase(b),
+              cancel: () => session.cancelPresenting(),
+              absent: (i) => session.markAbsent(i),
+              reconstruct: () => void session.reconstructAndRestore(),
+              back: () => session.dispatch({type: 'back'}),
+            }}
+          />
+        );
+        break;
+      case 'reconstruct':
+      case 'restore':
+        screen = <RestoreScreen state={state} />;
+        break;
+      case 'report':
+      case 'done': {
+        const findings = services.findings(state);
+        screen = (
+          <ReportScreen
+            state={state}
+            chart={services.chart(state)}
+            findings={{
+              errors: findings.filter((f) => f.severity === 'error').length,
+              warnings: findings.filter((f) => f.severity === 'warning').length,
+              rules: [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))],
+            }}
+            {...(saveError ? {saveError} : {})}
+            onQuit={() => exit()}
+          />
+        );
+        break;
+      }
+    }
+  }
+
+  return (
+    <Box flexDirection="column" width={80}>
+      <StepHeader
+        step={state.step}
+        {...(state.mode ? {mode: state.mode} : {})}
+        {...(state.domain
+          ? {
+              domain: `${state.domain.name ?? 'domain'} (${state.domain.required} of ${state.domain.total})`,
+            }
+          : {})}
+      />
+      <Box marginTop={1} flexDirection="column">
+        {screen}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * The one table of key bindings. Screens name the bindings they honour; the help line and
+ * the handlers both read from here, so what the footer says is what the keys do.
+ */
+export const KEYS = {
+  move: {keys: '↑↓', label: 'move'},
+  choose: {keys: 'Enter', label: 'choose'},
+  next: {keys: 'Enter', label: 'continue'},
+  submit: {keys: 'Enter', label: 'submit'},
+  back: {keys: 'Esc', label: 'back'},
+  insert: {keys: 'Enter', label: 'insert chosen stick'},
+  eject: {keys: 'x', label: 'remove stick'},
+  absent: {keys: 'a', label: 'mark absent'},
+  reconstruct: {keys: 'r', label: 'reconstruct'},
+  cancel: {keys: 'Esc', label: 'cancel'},
+  yes: {keys: 'y', label: 'yes'},
+  no: {keys: 'n', label: 'no'},
+  quit: {keys: 'q', label: 'quit'},
+  abort: {keys: 'Ctrl-C', label: 'abort'},
+} as const;
+
+export type Binding = keyof typeof KEYS;
+
+export function helpText(bindings: readonly Binding[]): string {
+  return bindings.map((b) => `${KEYS[b].keys} ${KEYS[b].label}`).join(' · ');
+}

@@ -1,0 +1,116 @@
+/**
+ * `drill --plan FILE`: a drill without a terminal, from a plan reviewed beforehand (like a
+ * key-ceremony script). It drives the same session and machine as the TUI: every participant
+ * inserts a (folder) stick, is matched, acknowledges, gives a passphrase, removes the stick.
+ */
+import {existsSync} from 'node:fs';
+import {dirname, isAbsolute, resolve} from 'node:path';
+import {z} from 'zod';
+import {fail, inputError, ok, type Result} from '../errors.js';
+import {schemaProblem} from '../domain/native/reader.js';
+import {readSmallFileSync} from '../domain/read-file.js';
+import {readPassphraseFile} from '../commands/passphrases.js';
+import {wipe} from '../secret.js';
+import {DISASTERS} from '../hsm/simulated-hsm.js';
+import type {DrillSession} from './session.js';
+
+export const planSchema = z.strictObject({
+  domain: z.string().min(1),
+  mode: z.enum(['rehearsal', 'restore', 'onboarding']).optional(),
+  scenario: z.enum(DISASTERS),
+  participants: z
+    .array(
+      z.strictObject({
+        custodian: z.string().trim().min(1).max(100),
+        role: z.string().trim().min(1).max(100),
+        key: z.string().min(1),
+        passphraseFile: z.string().min(1).optional(),
+      }),
+    )
+    .max(20),
+  /** Holders known not to come: marked absent (a finding in the report). */
+  absent: z.array(z.number().int().min(1).max(10)).optional(),
+  reportDir: z.string().min(1),
+});
+
+export type Plan = z.infer<typeof planSchema> & {file: string; baseDir: string};
+
+const rel = (plan: Plan, p: string): string => (isAbsolute(p) ? p : resolve(plan.baseDir, p));
+
+/** Reads and validates a plan; every path it names must exist before anything starts. */
+export function readPlan(file: string): Result<Plan> {
+  const bytes = readSmallFileSync(file, 1024 * 1024, 'plan file');
+  if (!bytes.ok) return bytes;
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.value.toString('utf8'));
+  } catch {
+    return fail(inputError('not-json', `${file}: the plan is not valid JSON`, file));
+  }
+  const parsed = planSchema.safeParse(json);
+  if (!parsed.success)
+    return fail(inputError('bad-plan', `${file}: bad plan: ${schemaProblem(parsed.error)}`, file));
+  const plan: Plan = {...parsed.data, file, baseDir: dirname(resolve(file))};
+  const missing = [
+    plan.domain,
+    ...plan.participants.flatMap((p) => [p.key, ...(p.passphraseFile ? [p.passphraseFile] : [])]),
+  ]
+    .map((p) => rel(plan, p))
+    .find((p) => !existsSync(p));
+  if (missing)
+    return fail(
+      inputError('missing', `${file}: the plan names ${missing}, which does not exist`, file),
+    );
+  return ok({...plan, domain: rel(plan, plan.domain), reportDir: rel(plan, plan.reportDir)});
+}
+
+function firstLine(file: string): Result<Buffer | undefined> {
+  const lines = readPassphraseFile(file);
+  if (!lines.ok) return lines;
+  const [first, ...rest] = lines.value;
+  wipe(...rest);
+  return ok(first);
+}
+
+/** Walks the ceremony for a plan. Returns when the drill has ended (report step). */
+export async function runPlan(plan: Plan, session: DrillSession): Promise<void> {
+  session.chooseMode(plan.mode ?? 'rehearsal');
+  if (!session.loadDomain(plan.domain)) return;
+  session.inspected();
+  if ((plan.mode ?? 'rehearsal') !== 'restore') session.simulateDisaster(plan.scenario);
+  await session.bringUpRecoveryHsm();
+  for (const absent of plan.absent ?? []) session.markAbsent(absent);
+  for (const p of plan.participants) {
+    if (session.getState().step !== 'collect') break;
+    const keyFile = rel(plan, p.key);
+    const stickPath = dirname(keyFile);
+    const stick = {
+      path: stickPath,
+      label: stickPath.split('/').pop() ?? stickPath,
+      source: 'folder' as const,
+      removable: null,
+      device: `folder:${stickPath}`,
+    };
+    let passphrase: Buffer | undefined;
+    if (p.passphraseFile) {
+      const line = firstLine(rel(plan, p.passphraseFile));
+      if (!line.ok) {
+        session.abort(line.error.message);
+        return;
+      }
+      passphrase = line.value;
+    }
+    session.presentFile(stick, keyFile, {name: p.custodian, role: p.role}, passphrase);
+    if (session.getState().presenting) session.cancelPresenting();
+    session.stickRemoved(stickPath);
+  }
+  const s = session.getState();
+  if (s.step !== 'collect') return;
+  const required = s.domain?.required ?? 0;
+  if (s.holders.filter((h) => h.state === 'accepted').length < required) {
+    // Everyone the plan did not bring is absent: the machine then ends the drill as failed.
+    for (const h of s.holders) if (h.state === 'waiting') session.markAbsent(h.index);
+    return;
+  }
+  await session.reconstructAndRestore();
+}

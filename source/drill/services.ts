@@ -1,0 +1,109 @@
+/**
+ * The drill's report and store services, shared by the TUI and the plan runner: the report
+ * is built from the session's final state, signed when the domain was reconstructed, written
+ * atomically, and recorded in history. Then every secret the session held is wiped.
+ */
+import {readdirSync} from 'node:fs';
+import {join} from 'node:path';
+import type {CeremonyState} from '../ceremony/types.js';
+import {timeline} from '../ceremony/timeline.js';
+import {detectDomainFile} from '../domain/open.js';
+import {buildReport, newDrillId, recordFromReport, type DrillReport} from '../report/build.js';
+import {renderTimelineChart} from '../report/chart.js';
+import {findingsFor} from '../report/findings.js';
+import {writeReport} from '../report/write.js';
+import {openStore, type Store} from '../store/store.js';
+import type {Stick} from '../media/stick.js';
+import type {DrillSession} from './session.js';
+
+declare const SD_DRILL_VERSION: string;
+const toolVersion = typeof SD_DRILL_VERSION === 'string' ? SD_DRILL_VERSION : '0.0.0-dev';
+
+export interface FinishResult {
+  report?: DrillReport;
+  paths?: {markdown: string; json: string};
+  error?: string;
+}
+
+export class ReportService {
+  readonly store: Store;
+  constructor(
+    readonly reportDir: string,
+    store?: Store,
+  ) {
+    this.store = store ?? openStore();
+  }
+
+  findings(state: CeremonyState) {
+    const settings = this.store.settings();
+    return findingsFor(state, {
+      now: Date.now(),
+      history: this.store.drills(),
+      registry: this.store.registry(),
+      settings: {reviewDays: settings.reviewDays, rtoMinutes: settings.rtoMinutes},
+    });
+  }
+
+  registered(): Map<string, string> {
+    return new Map(this.store.registry().map((r) => [r.fingerprint, `${r.custodian}, ${r.role}`]));
+  }
+
+  chart(state: CeremonyState): string[] {
+    return renderTimelineChart(timeline(state, Date.now()), 76);
+  }
+
+  /** Builds, signs (on a pass), writes and records the report; wipes the session's secrets. */
+  finish(session: DrillSession): FinishResult {
+    const state = session.getState();
+    try {
+      if (!state.domain) return {error: 'no domain was loaded; nothing to report'};
+      const now = session.now();
+      const settings = this.store.settings();
+      const secret = session.domainSecret;
+      const report = buildReport({
+        state,
+        id: newDrillId(now),
+        now,
+        toolVersion,
+        history: this.store.drills(),
+        registry: this.store.registry(),
+        settings: {reviewDays: settings.reviewDays, rtoMinutes: settings.rtoMinutes},
+        ...(secret ? {domainSecret: secret} : {}),
+      });
+      session.wipeSecrets();
+      const written = writeReport(this.reportDir, report);
+      if (!written.ok) return {report, error: written.error.message};
+      const recorded = this.store.recordDrill(recordFromReport(report, written.value));
+      if (!recorded.ok)
+        process.stderr.write(
+          `sd-drill: warning: the drill was not added to history: ${recorded.error.message}\n`,
+        );
+      session.dispatch({
+        type: 'report-saved',
+        markdown: written.value.markdown,
+        json: written.value.json,
+      });
+      return {report, paths: written.value};
+    } finally {
+      session.wipeSecrets();
+    }
+  }
+}
+
+/** Security-domain files at the top level of the sticks present (for the load screen). */
+export function domainCandidates(sticks: Stick[]): string[] {
+  const found: string[] = [];
+  for (const stick of sticks) {
+    let names: string[];
+    try {
+      names = readdirSync(stick.path).filter((n) => n.toLowerCase().endsWith('.json'));
+    } catch {
+      continue;
+    }
+    for (const n of names.slice(0, 20)) {
+      const file = join(stick.path, n);
+      if (detectDomainFile(file)) found.push(file);
+    }
+  }
+  return found;
+}

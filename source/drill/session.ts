@@ -1,0 +1,499 @@
+/**
+ * A drill session: the effects around the pure ceremony machine. It opens the domain, scans
+ * sticks, opens shares (holding them in a vault of Buffers, never in state), reconstructs,
+ * restores into the simulated recovery-mode HSM and writes the report. The Ink TUI and the
+ * headless plan runner both drive a session, so both take the same path and journal.
+ */
+import {createHash} from 'node:crypto';
+import {join} from 'node:path';
+import {initialState, reduce} from '../ceremony/reduce.js';
+import type {
+  CeremonyEvent,
+  CeremonyState,
+  Custodian,
+  DomainSummary,
+  Mode,
+  RestoreSummary,
+  Scenario,
+  StickInfo,
+} from '../ceremony/types.js';
+import {AzureDomain} from '../domain/azure/reader.js';
+import {buildRestoreBlob} from '../domain/azure/restore-blob.js';
+import {loadExchangeKey} from '../domain/azure/exchange-key.js';
+import {holderLabel, type OpenedShare, type ReconstructedDomain} from '../domain/format.js';
+import {loadPrivateKey} from '../domain/key-file.js';
+import {openDomainFile, type OpenedDomain} from '../domain/open.js';
+import {findCertificateBeside} from '../domain/present-key.js';
+import {writeFileAtomic} from '../fs/atomic-write.js';
+import {AzureRecoveryHsm} from '../hsm/azure-recovery.js';
+import {RecoveryHsm} from '../hsm/simulated-hsm.js';
+import type {NativeReconstructed} from '../domain/native/reader.js';
+import type {Stick} from '../media/stick.js';
+import {scanStick} from '../media/scan.js';
+import {wipe} from '../secret.js';
+
+export interface SessionOptions {
+  idleLimitMs?: number;
+  /** Where the restore blob goes in restore mode (Azure domains). */
+  restoreBlobOut?: string;
+  /** The new HSM's exchange certificate, as init-recovery wrote it (restore mode). */
+  exchangeKeyFile?: string;
+  /** Exchange key size for the simulated Azure recovery HSM (the service uses 4096). */
+  azureExchangeBits?: number;
+  now?: () => number;
+  /** Called once the drill ends (report step reached); the shell writes the report. */
+  onEnded?: (session: DrillSession) => void;
+}
+
+export function stickInfo(stick: Stick): StickInfo {
+  return {
+    path: stick.path,
+    label: stick.label,
+    source: stick.source,
+    removable: stick.simulated ? null : stick.removable,
+    device: stick.deviceId,
+  };
+}
+
+export function summarise(opened: OpenedDomain): DomainSummary {
+  const d = opened.domain.describe();
+  return {
+    format: d.format,
+    file: d.file,
+    ...(d.name ? {name: d.name} : {}),
+    ...(d.id ? {id: d.id} : {}),
+    ...(d.created ? {created: d.created} : {}),
+    required: d.required,
+    total: d.total,
+    holders: d.holders.map((h) => ({
+      index: h.index,
+      ...(h.name ? {name: h.name} : {}),
+      certFingerprint: h.certFingerprint,
+      ...(h.bits ? {bits: h.bits} : {}),
+    })),
+    details: d.details,
+  };
+}
+
+export class DrillSession {
+  private state: CeremonyState;
+  private readonly listeners = new Set<() => void>();
+  private readonly vault = new Map<number, OpenedShare>();
+  private domain: OpenedDomain | undefined;
+  private reconstructed: ReconstructedDomain | undefined;
+  private nativeRecovery: RecoveryHsm | undefined;
+  private azureRecovery: AzureRecoveryHsm | undefined;
+  private ended = false;
+  readonly now: () => number;
+
+  constructor(private readonly options: SessionOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.state = initialState(this.now(), options.idleLimitMs);
+  }
+
+  getState = (): CeremonyState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  dispatch(event: CeremonyEvent): CeremonyState {
+    const next = reduce(this.state, {...event, at: this.now()} as CeremonyEvent & {at: number});
+    if (next === this.state) return next;
+    this.state = next;
+    if ((next.step === 'report' || next.step === 'done') && !this.ended) {
+      this.ended = true;
+      // Whatever ended the drill, no share outlives the collect/reconstruct steps.
+      if (next.outcome?.verdict !== 'pass') this.wipeSecrets();
+      this.wipeShares();
+      this.options.onEnded?.(this);
+    }
+    for (const l of this.listeners) l();
+    return next;
+  }
+
+  get openedDomain(): OpenedDomain | undefined {
+    return this.domain;
+  }
+
+  /** The reconstructed secret, for the report's proof only; wiped by `wipeSecrets()`. */
+  get domainSecret(): Buffer | undefined {
+    return this.reconstructed?.secret;
+  }
+
+  chooseMode(mode: Mode): void {
+    this.dispatch({type: 'choose-mode', mode});
+  }
+
+  loadDomain(file: string): boolean {
+    const opened = openDomainFile(file);
+    if (!opened.ok) {
+      this.dispatch({type: 'domain-failed', message: opened.error.message});
+      return false;
+    }
+    this.domain = opened.value;
+    this.dispatch({type: 'domain-loaded', domain: summarise(opened.value)});
+    return true;
+  }
+
+  inspected(): void {
+    this.dispatch({type: 'inspected'});
+  }
+
+  simulateDisaster(scenario: Scenario): void {
+    this.dispatch({type: 'choose-scenario', scenario});
+  }
+
+  /** A new HSM in recovery mode with a fresh exchange key (simulated). */
+  async bringUpRecoveryHsm(): Promise<void> {
+    // Let the screen show the step before the key generation holds the thread.
+    await new Promise((r) => setTimeout(r, 20));
+    let id: string;
+    let exchangeFingerprint: string;
+    if (this.domain?.format === 'azure') {
+      this.azureRecovery = AzureRecoveryHsm.create({
+        name: this.state.domain?.name ?? 'recovery-hsm',
+        bits: this.options.azureExchangeBits ?? 3072,
+      });
+      id = this.azureRecovery.exchangeKey.x5t256;
+      exchangeFingerprint = this.azureRecovery.exchangeKey.certFingerprint;
+    } else {
+      this.nativeRecovery = new RecoveryHsm();
+      id = this.nativeRecovery.id;
+      exchangeFingerprint = createHash('sha256')
+        .update(this.nativeRecovery.exchangePublicPem)
+        .digest('hex');
+    }
+    this.dispatch({type: 'recovery-ready', hsmId: id, exchangeFingerprint});
+  }
+
+  /** A stick arrived: find the key on it and match it to a holder. */
+  async stickInserted(stick: Stick): Promise<void> {
+    const info = stickInfo(stick);
+    const before = this.dispatch({type: 'stick-inserted', stick: info});
+    if (
+      before.step !== 'collect' ||
+      (before.awaitingRemoval && before.awaitingRemoval !== info.path) ||
+      (before.presenting && before.presenting.stick.path !== info.path)
+    )
+      return;
+    const domain = this.domain?.domain;
+    if (!domain) return;
+    const scan = await scanStick(stick);
+    if (scan.status === 'gone') {
+      this.dispatch({type: 'stick-removed', path: info.path});
+      return;
+    }
+    let encryptedUnmatched = 0;
+    for (const key of scan.keys) {
+      const holder = domain.matchByFingerprint({
+        ...(key.fingerprintKind === 'certificate' && key.fingerprint
+          ? {certFingerprint: key.fingerprint}
+          : {}),
+        ...(key.spkiFingerprint ? {spkiFingerprint: key.spkiFingerprint} : {}),
+      });
+      if (!holder) {
+        if (key.encrypted && !key.fingerprint) encryptedUnmatched++;
+        continue;
+      }
+      this.dispatch({
+        type: 'key-matched',
+        stick: info,
+        file: key.file,
+        holderIndex: holder.index,
+        encrypted: key.encrypted,
+        matchedBy: key.fingerprintKind === 'certificate' ? 'certificate' : 'public-key',
+        certMissing: key.fingerprintKind !== 'certificate',
+      });
+      return;
+    }
+    const message =
+      scan.keys.length === 0
+        ? `No private key found on stick ${info.label}.`
+        : encryptedUnmatched > 0
+          ? `The encrypted key on stick ${info.label} has no certificate beside it, so it cannot be matched before its passphrase: copy the holder's .cer next to the key, or use \`sd-drill verify\`.`
+          : `The key on stick ${info.label} is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).`;
+    this.dispatch({type: 'key-refused', stick: info, message});
+  }
+
+  /**
+   * A named key file presented from a stick (the plan runner's way in; the TUI scans the
+   * stick instead). Emits the same events the TUI path does.
+   */
+  presentFile(
+    stick: StickInfo,
+    file: string,
+    custodian: Custodian,
+    passphrase: Buffer | undefined,
+  ): void {
+    const domain = this.domain?.domain;
+    const before = this.dispatch({type: 'stick-inserted', stick});
+    if (!domain || before.step !== 'collect') return wipe(passphrase);
+    const beside = findCertificateBeside(file);
+    let spki: string | undefined;
+    let encrypted = false;
+    const probe = loadPrivateKey(file);
+    if (probe.ok) spki = probe.value.spkiFingerprint;
+    else if (probe.error.reason === 'passphrase-required') encrypted = true;
+    else {
+      wipe(passphrase);
+      this.dispatch({type: 'key-refused', stick, file, message: probe.error.message});
+      return;
+    }
+    if (!spki && encrypted && !beside.certificate && passphrase) {
+      const k = loadPrivateKey(file, passphrase);
+      if (k.ok) spki = k.value.spkiFingerprint;
+    }
+    const holder = domain.matchByFingerprint({
+      ...(beside.certificate ? {certFingerprint: beside.certificate.certFingerprint} : {}),
+      ...(spki ? {spkiFingerprint: spki} : {}),
+    });
+    if (!holder) {
+      wipe(passphrase);
+      this.dispatch({
+        type: 'key-refused',
+        stick,
+        file,
+        message: `${file}: is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).`,
+      });
+      return;
+    }
+    this.dispatch({
+      type: 'key-matched',
+      stick,
+      file,
+      holderIndex: holder.index,
+      encrypted,
+      matchedBy: beside.certificate ? 'certificate' : 'public-key',
+      certMissing: !beside.certificate,
+    });
+    const s = this.dispatch({type: 'acknowledged', custodian});
+    if (s.presenting?.phase === 'passphrase') {
+      if (!passphrase || passphrase.length === 0) {
+        this.dispatch({
+          type: 'share-refused',
+          holderIndex: holder.index,
+          message: `${file}: is encrypted and the plan gives no passphrase file for it.`,
+        });
+        return;
+      }
+      this.submitPassphrase(passphrase);
+    } else {
+      wipe(passphrase);
+      if (s.presenting?.phase === 'opening') this.openPresented(undefined);
+    }
+  }
+
+  stickRemoved(path: string): void {
+    this.dispatch({type: 'stick-removed', path});
+  }
+
+  acknowledge(custodian: Custodian): void {
+    const s = this.dispatch({type: 'acknowledged', custodian});
+    if (s.presenting?.phase === 'opening') this.openPresented(undefined);
+  }
+
+  /** Tries the passphrase; the Buffer is wiped here whatever happens. */
+  submitPassphrase(passphrase: Buffer): void {
+    const s = this.dispatch({type: 'passphrase-submitted'});
+    if (s.presenting?.phase !== 'opening') {
+      wipe(passphrase);
+      return;
+    }
+    this.openPresented(passphrase);
+  }
+
+  private openPresented(passphrase: Buffer | undefined): void {
+    const p = this.state.presenting;
+    const domain = this.domain?.domain;
+    if (!p || !domain) return wipe(passphrase);
+    const key = loadPrivateKey(p.file, passphrase);
+    wipe(passphrase);
+    if (!key.ok) {
+      if (key.error.reason === 'wrong-passphrase') {
+        this.dispatch({type: 'passphrase-failed', message: `Wrong passphrase for ${p.file}`});
+      } else {
+        this.dispatch({
+          type: 'share-refused',
+          holderIndex: p.holderIndex,
+          message: key.error.message,
+        });
+      }
+      return;
+    }
+    const beside = findCertificateBeside(p.file);
+    const certificate =
+      beside.certificate && beside.certificate.spkiFingerprint === key.value.spkiFingerprint
+        ? beside.certificate
+        : undefined;
+    const opened = domain.openShare({key: key.value, ...(certificate ? {certificate} : {})});
+    if (!opened.ok) {
+      this.dispatch({
+        type: 'share-refused',
+        holderIndex: p.holderIndex,
+        message: opened.error.message,
+      });
+      return;
+    }
+    if (opened.value.holder.index !== p.holderIndex) {
+      wipe(opened.value.secret);
+      this.dispatch({
+        type: 'share-refused',
+        holderIndex: p.holderIndex,
+        message: `${p.file} opened the share of ${holderLabel(opened.value.holder)}, not the holder it was matched to`,
+      });
+      return;
+    }
+    this.vault.set(p.holderIndex, opened.value);
+    this.dispatch({
+      type: 'share-accepted',
+      holderIndex: p.holderIndex,
+      certMissing: opened.value.match.certMissing,
+      matchedBy: opened.value.match.by,
+    });
+  }
+
+  cancelPresenting(): void {
+    this.dispatch({type: 'cancel-presenting'});
+  }
+
+  markAbsent(holderIndex: number): void {
+    this.dispatch({type: 'mark-absent', holderIndex});
+  }
+
+  /** Reconstructs from the vault, then restores into the new HSM. */
+  async reconstructAndRestore(): Promise<void> {
+    const s = this.dispatch({type: 'reconstruct'});
+    if (s.step !== 'reconstruct' || !this.domain) return;
+    await new Promise((r) => setTimeout(r, 20));
+    const shares = [...this.vault.values()];
+    const r = this.domain.domain.reconstruct(shares);
+    this.wipeShares();
+    if (!r.ok) {
+      const bad =
+        'badShares' in r.error
+          ? (r.error as {badShares: Array<{holderIndex: number; reason: string}>}).badShares
+          : [];
+      this.dispatch({
+        type: 'reconstruct-failed',
+        message: r.error.message,
+        badShares: bad.map((b) => ({holderIndex: b.holderIndex, reason: b.reason})),
+      });
+      return;
+    }
+    this.reconstructed = r.value;
+    this.dispatch({
+      type: 'reconstructed',
+      usedHolders: r.value.usedHolders,
+      badShares: r.value.badShares.map((b) => ({holderIndex: b.holderIndex, reason: b.reason})),
+    });
+    const summary =
+      this.domain.format === 'native'
+        ? await this.restoreNative(r.value as NativeReconstructed)
+        : this.restoreAzure(r.value);
+    if (!summary.ok) {
+      this.dispatch({type: 'restore-failed', message: summary.message});
+      return;
+    }
+    this.dispatch({type: 'restored', summary: summary.value});
+  }
+
+  private async restoreNative(
+    rec: NativeReconstructed,
+  ): Promise<{ok: true; value: RestoreSummary} | {ok: false; message: string}> {
+    const hsm = this.nativeRecovery;
+    const domain = this.domain;
+    if (!hsm || domain?.format !== 'native')
+      return {ok: false, message: 'no recovery-mode HSM to restore into'};
+    const wrapped = hsm.wrapForUpload(rec.secret);
+    const result = await hsm.upload(domain.domain, wrapped, (p) =>
+      this.dispatch({type: 'restore-progress', done: p.done, total: p.total}),
+    );
+    if (!result.ok) return {ok: false, message: result.error.message};
+    const v = result.value;
+    return {
+      ok: true,
+      value: {
+        keysExpected: v.keysExpected,
+        keysRestored: v.keysRestored,
+        canaries: v.canaries,
+        blobs: rec.evidence.blobs,
+        verified: v.verified,
+        mismatched: v.mismatched.slice(0, 20),
+      },
+    };
+  }
+
+  private restoreAzure(
+    rec: ReconstructedDomain,
+  ): {ok: true; value: RestoreSummary} | {ok: false; message: string} {
+    const hsm = this.azureRecovery;
+    const domain = this.domain?.domain;
+    if (!hsm || !(domain instanceof AzureDomain))
+      return {ok: false, message: 'no recovery-mode HSM to restore into'};
+    const blobs = domain.decryptBlobs(rec.secret);
+    if (!blobs.ok) return {ok: false, message: blobs.error.message};
+    try {
+      const plain = blobs.value.map((b) => ({tag: b.tag, plaintext: b.plaintext}));
+      let restoreBlobFile: string | undefined;
+      if (
+        this.state.mode === 'restore' &&
+        this.options.exchangeKeyFile &&
+        this.options.restoreBlobOut
+      ) {
+        const exchange = loadExchangeKey(this.options.exchangeKeyFile);
+        if (!exchange.ok) return {ok: false, message: exchange.error.message};
+        const written = writeFileAtomic(
+          this.options.restoreBlobOut,
+          buildRestoreBlob(plain, exchange.value),
+          {mode: 0o600},
+        );
+        if (!written.ok) return {ok: false, message: written.error.message};
+        restoreBlobFile = this.options.restoreBlobOut;
+      }
+      this.dispatch({type: 'restore-progress', done: 0, total: plain.length});
+      const uploaded = hsm.upload(buildRestoreBlob(plain, hsm.exchangeKey));
+      if (!uploaded.ok) return {ok: false, message: uploaded.error.message};
+      const verified = hsm.verify(rec.evidence.blobs);
+      this.dispatch({type: 'restore-progress', done: plain.length, total: plain.length});
+      return {
+        ok: true,
+        value: {
+          keysExpected: plain.length,
+          keysRestored: verified.ok ? plain.length : 0,
+          canaries: {total: 0, passed: 0},
+          blobs: rec.evidence.blobs,
+          ...(restoreBlobFile ? {restoreBlobFile} : {}),
+          verified: verified.ok,
+          mismatched: verified.ok ? [] : [verified.error.message],
+        },
+      };
+    } finally {
+      for (const b of blobs.value) wipe(b.plaintext);
+    }
+  }
+
+  abort(reason: string): void {
+    this.dispatch({type: 'abort', reason});
+    this.wipeSecrets();
+  }
+
+  tick(): void {
+    this.dispatch({type: 'tick'});
+  }
+
+  private wipeShares(): void {
+    for (const s of this.vault.values()) wipe(s.secret);
+    this.vault.clear();
+  }
+
+  /** Wipes everything secret the session holds. */
+  wipeSecrets(): void {
+    this.wipeShares();
+    this.reconstructed?.wipe();
+    this.reconstructed = undefined;
+  }
+}
+
+export const reportDirDefault = (): string => join(process.cwd(), 'drill-reports');

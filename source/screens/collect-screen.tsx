@@ -1,0 +1,234 @@
+import {useState} from 'react';
+import {Select, Spinner, TextInput} from '@inkjs/ui';
+import {Box, Text, useInput} from 'ink';
+import type {CeremonyState, Custodian} from '../ceremony/types.js';
+import {acceptedCount} from '../ceremony/reduce.js';
+import {HelpLine} from '../components/help-line.js';
+import {HolderList} from '../components/holder-list.js';
+import {Notice} from '../components/notice.js';
+import {QuorumMeter} from '../components/quorum-meter.js';
+import {SecretInput} from '../components/secret-input.js';
+import {color} from '../components/theme.js';
+import type {Binding} from '../components/keys.js';
+import type {Stick} from '../media/stick.js';
+
+export const DUTIES =
+  'I am the custodian of this key. I keep it offline on its own stick, never share its passphrase, ' +
+  'record every hand-off, and report its loss at once.';
+
+export interface CollectActions {
+  insert: (stick: Stick) => void;
+  remove: (path: string) => void;
+  acknowledge: (c: Custodian) => void;
+  passphrase: (secret: Buffer) => void;
+  cancel: () => void;
+  absent: (holderIndex: number) => void;
+  reconstruct: () => void;
+  back: () => void;
+}
+
+function Acknowledge({
+  holder,
+  onDone,
+  onCancel,
+}: {
+  holder: string;
+  onDone: (c: Custodian) => void;
+  onCancel: () => void;
+}) {
+  const [name, setName] = useState<string | undefined>();
+  const [role, setRole] = useState<string | undefined>();
+  useInput((input, key) => {
+    if (key.escape) onCancel();
+    else if (name && role && input.toLowerCase() === 'y') onDone({name, role});
+  });
+  return (
+    <Box flexDirection="column">
+      <Text>
+        Key found for <Text bold>{holder}</Text>. Custodian, identify yourself:
+      </Text>
+      {name === undefined ? (
+        <Box>
+          <Text>Your name: </Text>
+          <TextInput
+            key="name"
+            placeholder="full name"
+            onSubmit={(v) => v.trim() && setName(v.trim())}
+          />
+        </Box>
+      ) : role === undefined ? (
+        <Box>
+          <Text>Your role: </Text>
+          <TextInput
+            key="role"
+            placeholder="e.g. Security Architect"
+            onSubmit={(v) => v.trim() && setRole(v.trim())}
+          />
+        </Box>
+      ) : (
+        <Box flexDirection="column">
+          <Text wrap="wrap">“{DUTIES}”</Text>
+          <Text bold>
+            {name}, {role}: press y to acknowledge these duties.
+          </Text>
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+function ChooseAbsent({
+  state,
+  onChoose,
+  onCancel,
+}: {
+  state: CeremonyState;
+  onChoose: (i: number) => void;
+  onCancel: () => void;
+}) {
+  useInput((_, key) => key.escape && onCancel());
+  const options = state.holders
+    .filter((h) => h.state === 'waiting' || h.state === 'absent')
+    .map((h) => ({
+      label: `${h.index} ${h.name ?? ''} — ${h.state === 'absent' ? 'mark present again' : 'mark absent'}`,
+      value: String(h.index),
+    }));
+  return (
+    <Box flexDirection="column">
+      <Text>Which holder is absent?</Text>
+      <Select options={options} visibleOptionCount={4} onChange={(v) => onChoose(Number(v))} />
+    </Box>
+  );
+}
+
+/**
+ * Collect: one holder at a time — insert, match, acknowledge, passphrase, remove.
+ *
+ *   Quorum ■■□ 2 of 3 — 1 more needed
+ *   ✓  1 alice  571e6437…8366  share accepted  Alice Ng, Security Architect
+ *   ·  2 bob    223ed2c5…24da  waiting
+ *   Insert the next stick: [ carol ]
+ */
+export function CollectScreen({
+  state,
+  sticks,
+  actions,
+}: {
+  state: CeremonyState;
+  sticks: Stick[];
+  actions: CollectActions;
+}) {
+  const [choosingAbsent, setChoosingAbsent] = useState(false);
+  const p = state.presenting;
+  const required = state.domain?.required ?? 0;
+  const held = acceptedCount(state);
+  const idle = !p && !state.awaitingRemoval && !choosingAbsent;
+  const holderOf = (i: number) => {
+    const h = state.holders.find((x) => x.index === i);
+    return h?.name ? `${h.name} (holder ${i})` : `holder ${i}`;
+  };
+
+  useInput((input, key) => {
+    if (choosingAbsent || (p && p.phase !== 'opening')) return;
+    if (state.awaitingRemoval && input === 'x') actions.remove(state.awaitingRemoval);
+    else if (idle && input === 'a') setChoosingAbsent(true);
+    else if (idle && input === 'r') actions.reconstruct();
+    else if (idle && key.escape && held === 0) actions.back();
+  });
+
+  let bindings: Binding[];
+  let body: React.ReactNode;
+  if (choosingAbsent) {
+    bindings = ['move', 'choose', 'cancel'];
+    body = (
+      <ChooseAbsent
+        state={state}
+        onChoose={(i) => {
+          setChoosingAbsent(false);
+          actions.absent(i);
+        }}
+        onCancel={() => setChoosingAbsent(false)}
+      />
+    );
+  } else if (p?.phase === 'acknowledge') {
+    bindings = ['submit', 'yes', 'cancel', 'abort'];
+    body = (
+      <Acknowledge
+        key={p.file}
+        holder={holderOf(p.holderIndex)}
+        onDone={actions.acknowledge}
+        onCancel={actions.cancel}
+      />
+    );
+  } else if (p?.phase === 'passphrase') {
+    bindings = ['submit', 'cancel', 'abort'];
+    body = (
+      <Box flexDirection="column">
+        <Text>
+          {p.custodian?.name ?? 'Custodian'}, type the passphrase of your key (
+          {p.file.split('/').pop()}). Try {p.attempts + 1} of 3.
+        </Text>
+        <SecretInput label="Passphrase: " onSubmit={actions.passphrase} onCancel={actions.cancel} />
+      </Box>
+    );
+  } else if (p?.phase === 'opening') {
+    bindings = ['abort'];
+    body = <Spinner label={`Opening the share of ${holderOf(p.holderIndex)}…`} />;
+  } else if (state.awaitingRemoval) {
+    bindings = ['eject', 'abort'];
+    body = (
+      <Text>
+        Remove the stick <Text bold>{state.awaitingRemoval.split('/').pop()}</Text> now
+        {sticks.find((s) => s.path === state.awaitingRemoval)?.source === 'folder'
+          ? ' (demo stick: press x)'
+          : ' (or press x once it is out)'}
+        .
+      </Text>
+    );
+  } else {
+    bindings = ['move', 'insert', 'absent', 'reconstruct', 'back', 'abort'];
+    const options = sticks.map((s) => ({
+      label: `${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}`,
+      value: s.path,
+    }));
+    body = (
+      <Box flexDirection="column">
+        <Text>
+          {held >= required
+            ? 'Quorum reached: press r to reconstruct, or take more shares.'
+            : 'Next holder: insert your stick.'}
+          {options.length > 0
+            ? ' Sticks present (choose one to insert):'
+            : ' No stick detected yet.'}
+        </Text>
+        {options.length > 0 ? (
+          <Select
+            visibleOptionCount={4}
+            options={options}
+            onChange={(v) => {
+              const stick = sticks.find((s) => s.path === v);
+              if (stick) actions.insert(stick);
+            }}
+          />
+        ) : null}
+      </Box>
+    );
+  }
+
+  return (
+    <Box flexDirection="column">
+      <QuorumMeter held={held} required={required} />
+      <HolderList holders={state.holders} />
+      <Box marginTop={1} flexDirection="column">
+        {body}
+      </Box>
+      <Notice notice={state.notice} />
+      {state.mode === 'restore' ? null : (
+        <Text color={color('muted')} wrap="truncate-end">
+          New HSM in recovery mode: {state.hsm.recovery?.id.slice(0, 18) ?? '…'}
+        </Text>
+      )}
+      <HelpLine bindings={bindings} />
+    </Box>
+  );
+}

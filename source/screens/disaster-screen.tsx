@@ -1,0 +1,73 @@
+import {Select, Spinner} from '@inkjs/ui';
+import {Box, Text, useInput} from 'ink';
+import type {CeremonyState, Scenario} from '../ceremony/types.js';
+import {HelpLine} from '../components/help-line.js';
+import {color} from '../components/theme.js';
+import {DISASTER_TEXT} from '../hsm/simulated-hsm.js';
+
+const OPTIONS: Array<{label: string; value: Scenario}> = (
+  Object.keys(DISASTER_TEXT) as Scenario[]
+).map((s) => ({
+  label: `${s.padEnd(21)} ${DISASTER_TEXT[s]}`,
+  value: s,
+}));
+
+/**
+ * Disaster: the simulated HSM goes down, and a new one comes up in recovery mode with a
+ * fresh exchange key. In restore mode the disaster was real: only the new HSM comes up.
+ */
+export function DisasterScreen({
+  state,
+  starting,
+  onScenario,
+  onStartRecovery,
+  onBack,
+}: {
+  state: CeremonyState;
+  starting: boolean;
+  onScenario: (s: Scenario) => void;
+  onStartRecovery: () => void;
+  onBack: () => void;
+}) {
+  const restore = state.mode === 'restore';
+  const chosen = state.scenario;
+  useInput((_, key) => {
+    if (key.escape && !chosen && !starting) onBack();
+    if (key.return && restore && !starting) onStartRecovery();
+  });
+  const name = state.domain?.name ?? 'the HSM';
+  return (
+    <Box flexDirection="column" gap={1}>
+      {restore ? (
+        <Text>
+          The HSM is gone for real. A new HSM in recovery mode needs the security domain. Press
+          Enter to bring it up and start collecting shares.
+        </Text>
+      ) : chosen ? (
+        <Box flexDirection="column">
+          <Text color={color('error')}>
+            ✗ {name}: {DISASTER_TEXT[chosen]}.
+          </Text>
+          <Text>All keys, role assignments and the signing key are gone with it.</Text>
+        </Box>
+      ) : (
+        <Box flexDirection="column">
+          <Text>Choose the disaster to rehearse (from the domain document):</Text>
+          <Select options={OPTIONS} onChange={(v) => onScenario(v as Scenario)} />
+        </Box>
+      )}
+      {starting ? (
+        <Spinner label="Provisioning a new HSM in recovery mode with a fresh exchange key…" />
+      ) : null}
+      <HelpLine
+        bindings={
+          chosen || starting
+            ? ['abort']
+            : restore
+              ? ['next', 'back', 'abort']
+              : ['move', 'choose', 'back', 'abort']
+        }
+      />
+    </Box>
+  );
+}

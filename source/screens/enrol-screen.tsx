@@ -1,0 +1,124 @@
+import {useEffect, useRef, useState} from 'react';
+import {Select, Spinner, TextInput} from '@inkjs/ui';
+import {Box, Text, useInput} from 'ink';
+import {HelpLine} from '../components/help-line.js';
+import {SecretInput} from '../components/secret-input.js';
+import {color} from '../components/theme.js';
+import type {Stick} from '../media/stick.js';
+import type {Binding} from '../components/keys.js';
+
+export interface EnrolRequest {
+  holder: string;
+  stick: Stick;
+  /** Wiped by the receiver. */
+  passphrase: Buffer;
+}
+
+/**
+ * Onboarding, first step: the newcomer makes their key pair onto their own stick. The
+ * passphrase is typed twice; only the certificate's fingerprint is shown.
+ */
+export function EnrolScreen({
+  sticks,
+  busy,
+  error,
+  onEnrol,
+  onBack,
+}: {
+  sticks: Stick[];
+  busy: boolean;
+  error?: string;
+  onEnrol: (r: EnrolRequest) => void;
+  onBack: () => void;
+}) {
+  const [name, setName] = useState<string>();
+  const [stick, setStick] = useState<Stick>();
+  // The first passphrase waits in a ref, not in state: React state must never hold a secret.
+  const first = useRef<Buffer | undefined>(undefined);
+  const [haveFirst, setHaveFirst] = useState(false);
+  const [mismatch, setMismatch] = useState(false);
+  useEffect(
+    () => () => {
+      first.current?.fill(0);
+    },
+    [],
+  );
+  useInput((_, key) => {
+    if (key.escape && !name) onBack();
+  });
+  let body: React.ReactNode;
+  let bindings: Binding[] = ['submit', 'abort'];
+  if (busy) {
+    body = <Spinner label="Generating your RSA-3072 key pair and certificate onto your stick…" />;
+    bindings = ['abort'];
+  } else if (!name) {
+    bindings = ['submit', 'back', 'abort'];
+    body = (
+      <Box>
+        <Text>Your name (letters, digits, . _ -): </Text>
+        <TextInput
+          placeholder="e.g. frank"
+          onSubmit={(v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v.trim()) && setName(v.trim())}
+        />
+      </Box>
+    );
+  } else if (!stick) {
+    bindings = ['move', 'choose', 'abort'];
+    body =
+      sticks.length === 0 ? (
+        <Text>Insert your stick…</Text>
+      ) : (
+        <Box flexDirection="column">
+          <Text>Which stick is yours? Your private key is written there and nowhere else.</Text>
+          <Select
+            visibleOptionCount={4}
+            options={sticks.map((s) => ({label: s.label, value: s.path}))}
+            onChange={(v) => setStick(sticks.find((s) => s.path === v))}
+          />
+        </Box>
+      );
+  } else if (!haveFirst) {
+    body = (
+      <Box flexDirection="column">
+        {mismatch ? (
+          <Text color={color('error')}>The two passphrases differed. Choose one again.</Text>
+        ) : null}
+        <SecretInput
+          label="Choose a passphrase: "
+          onSubmit={(b) => {
+            if (b.length === 0) return;
+            first.current = b;
+            setHaveFirst(true);
+          }}
+        />
+      </Box>
+    );
+  } else {
+    body = (
+      <SecretInput
+        label="Type it again:      "
+        onSubmit={(again) => {
+          const chosen = first.current;
+          const same = chosen !== undefined && again.equals(chosen);
+          again.fill(0);
+          first.current = undefined;
+          setHaveFirst(false);
+          if (!chosen || !same) {
+            chosen?.fill(0);
+            setMismatch(true);
+            return;
+          }
+          onEnrol({holder: name, stick, passphrase: chosen});
+        }}
+      />
+    );
+  }
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Text>Welcome to the quorum. First, make your own wrapping key on your own stick.</Text>
+      {body}
+      {error ? <Text color={color('error')}>{error}</Text> : null}
+      <HelpLine bindings={bindings} />
+    </Box>
+  );
+}

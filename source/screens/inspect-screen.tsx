@@ -1,0 +1,79 @@
+import {Box, Text, useInput} from 'ink';
+import type {CeremonyState} from '../ceremony/types.js';
+import {HelpLine} from '../components/help-line.js';
+import {HolderList} from '../components/holder-list.js';
+import {color} from '../components/theme.js';
+
+export interface FindingLine {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  evidence: string;
+}
+
+/**
+ * Inspect: the domain, its holders with their registered custodians, and the policy
+ * findings known before anyone arrives.
+ */
+export function InspectScreen({
+  state,
+  findings,
+  registered,
+  onContinue,
+  onBack,
+}: {
+  state: CeremonyState;
+  findings: FindingLine[];
+  registered: Map<string, string>;
+  onContinue: () => void;
+  onBack: () => void;
+}) {
+  useInput((_, key) => {
+    if (key.return) onContinue();
+    else if (key.escape) onBack();
+  });
+  const d = state.domain;
+  if (!d) return null;
+  const shown = findings.slice(0, 4);
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text bold>{d.name ?? 'security domain'}</Text>
+        {` · ${d.format === 'azure' ? 'Azure Managed HSM' : 'sd-drill simulated HSM'} · quorum ${d.required} of ${d.total}`}
+        {d.created ? ` · created ${d.created.slice(0, 10)}` : ''}
+      </Text>
+      <Text color={color('muted')} wrap="truncate-middle">
+        {d.file}
+      </Text>
+      <Box marginTop={1} flexDirection="column">
+        <Text bold>Holders (wrapping-key fingerprints)</Text>
+        <HolderList holders={state.holders} registered={registered} />
+      </Box>
+      <Box marginTop={1} flexDirection="column">
+        <Text bold>
+          Policy findings before anyone arrives: {findings.length === 0 ? 'none' : findings.length}
+        </Text>
+        {shown.map((f) => (
+          <Text key={f.rule + f.evidence} wrap="truncate-end">
+            <Text
+              color={color(
+                f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'muted',
+              )}
+            >
+              {f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : 'i'} {f.rule}
+            </Text>
+            {`: ${f.evidence}`}
+          </Text>
+        ))}
+        {findings.length > shown.length ? (
+          <Text color={color('muted')}>
+            …and {findings.length - shown.length} more in the report
+          </Text>
+        ) : null}
+      </Box>
+      <Box marginTop={1}>
+        <Text>Press Enter when the holders are ready to begin.</Text>
+      </Box>
+      <HelpLine bindings={['next', 'back', 'abort']} />
+    </Box>
+  );
+}

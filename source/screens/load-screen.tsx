@@ -1,0 +1,57 @@
+import {useState} from 'react';
+import {Select, TextInput} from '@inkjs/ui';
+import {Box, Text, useInput} from 'ink';
+import {HelpLine} from '../components/help-line.js';
+import {Notice} from '../components/notice.js';
+import type {CeremonyState} from '../ceremony/types.js';
+
+/** Load: the security-domain file, from --sd, a stick, or a typed path. */
+export function LoadScreen({
+  state,
+  candidates,
+  onLoad,
+  onBack,
+}: {
+  state: CeremonyState;
+  /** Security-domain files found on the sticks present. */
+  candidates: string[];
+  onLoad: (file: string) => void;
+  onBack: () => void;
+}) {
+  const [typing, setTyping] = useState(candidates.length === 0);
+  useInput((_, key) => {
+    if (key.escape) {
+      if (typing && candidates.length > 0) setTyping(false);
+      else onBack();
+    }
+  });
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Text>Which security domain are we recovering?</Text>
+      <Notice notice={state.notice} />
+      {typing ? (
+        <Box flexDirection="column">
+          <Text>Path to the security-domain file (sd-drill or Azure Managed HSM JSON):</Text>
+          <TextInput
+            placeholder="e.g. /media/alice/SD/security-domain.json"
+            onSubmit={(v) => v.trim() && onLoad(v.trim())}
+          />
+        </Box>
+      ) : (
+        <Box flexDirection="column">
+          <Text>Found on the sticks:</Text>
+          <Select
+            options={[
+              ...candidates.map((c) => ({label: c, value: c})),
+              {label: 'Type a path…', value: ''},
+            ]}
+            onChange={(v) => (v ? onLoad(v) : setTyping(true))}
+          />
+        </Box>
+      )}
+      <HelpLine
+        bindings={typing ? ['submit', 'back', 'abort'] : ['move', 'choose', 'back', 'abort']}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,83 @@
+import {Box, Text, useInput} from 'ink';
+import type {CeremonyState} from '../ceremony/types.js';
+import {HelpLine} from '../components/help-line.js';
+import {color} from '../components/theme.js';
+
+const VERDICT = {pass: 'PASS', fail: 'FAIL', aborted: 'ABORTED'} as const;
+
+/**
+ * Report: the verdict, a per-step timeline chart, the findings, where the report was saved.
+ *
+ *   Verdict: PASS — the domain was reconstructed and restored …
+ *   load        ██                  1.2 s
+ *   collect     ████████████████   2 m 10 s
+ */
+export function ReportScreen({
+  state,
+  chart,
+  findings,
+  saveError,
+  onQuit,
+}: {
+  state: CeremonyState;
+  chart: string[];
+  findings: {errors: number; warnings: number; rules: string[]};
+  saveError?: string;
+  onQuit: () => void;
+}) {
+  useInput((input, key) => {
+    if (input === 'q' || key.return) onQuit();
+  });
+  const verdict = state.outcome?.verdict ?? 'aborted';
+  const tone = verdict === 'pass' ? 'ok' : 'error';
+  const r = state.restore;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="wrap">
+        <Text bold color={color(tone)}>
+          Verdict: {VERDICT[verdict]}
+        </Text>
+        {` — ${state.outcome?.reason ?? ''}`}
+      </Text>
+      {r ? (
+        <Text>
+          {state.domain?.format === 'azure'
+            ? `Blobs restored and verified: ${r.keysRestored} of ${r.keysExpected}`
+            : `Keys restored: ${r.keysRestored} of ${r.keysExpected} · canaries decrypted: ${r.canaries.passed} of ${r.canaries.total}`}
+          {r.restoreBlobFile ? ` · restore blob: ${r.restoreBlobFile}` : ''}
+        </Text>
+      ) : null}
+      {state.newcomer ? (
+        <Text>
+          {state.holders.find((h) => h.certFingerprint === state.newcomer?.certFingerprint)
+            ?.state === 'accepted'
+            ? `✓ ${state.newcomer.holder}: your own key opened your own share.`
+            : `✗ ${state.newcomer.holder}: your key did not open your share in this practice drill.`}
+        </Text>
+      ) : null}
+      <Box marginTop={1} flexDirection="column">
+        <Text bold>Timeline</Text>
+        {chart.map((line, i) => (
+          <Text key={i} wrap="truncate-end">
+            {line}
+          </Text>
+        ))}
+      </Box>
+      <Box marginTop={1} flexDirection="column">
+        <Text wrap="truncate-end">
+          <Text bold>Findings: </Text>
+          {findings.errors} errors, {findings.warnings} warnings
+          {findings.rules.length ? ` (${findings.rules.slice(0, 5).join(', ')})` : ''}
+        </Text>
+        {state.report ? (
+          <Text wrap="truncate-middle">Report saved: {state.report.markdown} and .json</Text>
+        ) : saveError ? (
+          <Text color={color('error')}>The report could not be saved: {saveError}</Text>
+        ) : (
+          <Text>Saving the report…</Text>
+        )}
+      </Box>
+      <HelpLine bindings={['quit']} />
+    </Box>
+  );
+}

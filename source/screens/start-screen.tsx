@@ -1,0 +1,27 @@
+import {Select} from '@inkjs/ui';
+import {Box, Text} from 'ink';
+import type {Mode} from '../ceremony/types.js';
+import {HelpLine} from '../components/help-line.js';
+
+const OPTIONS: Array<{label: string; value: Mode}> = [
+  {
+    label: 'Quarterly rehearsal — simulate a disaster and prove the quorum can recover',
+    value: 'rehearsal',
+  },
+  {label: 'Restore after a purge — recover the domain into a new HSM for real', value: 'restore'},
+  {
+    label: 'Onboarding — make your key, join a practice domain, practise the drill',
+    value: 'onboarding',
+  },
+];
+
+/** Start: what is this drill for? */
+export function StartScreen({onChoose}: {onChoose: (mode: Mode) => void}) {
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Text>What is this session for? Choose with the arrow keys and press Enter.</Text>
+      <Select options={OPTIONS} onChange={(v) => onChoose(v as Mode)} />
+      <HelpLine bindings={['move', 'choose', 'abort']} />
+    </Box>
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * Driving Ink screens in tests: one key per write, then let React flush (two macrotask
+ * turns) — an Enter sent too soon submits the old value, and text sent in one chunk is read
+ * as a paste. Frames are compared without colour codes.
+ */
+export const KEY = {
+  enter: '\r',
+  escape: '\u001B',
+  up: '\u001B[A',
+  down: '\u001B[B',
+  backspace: '\u007F',
+  ctrlC: '\u0003',
+} as const;
+
+export async function flush(): Promise<void> {
+  // React 19 commits state and re-subscribes Ink's input handlers over a few turns.
+  for (let i = 0; i < 4; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+export async function press(stdin: {write(data: string): void}, ...keys: string[]): Promise<void> {
+  for (const k of keys) {
+    stdin.write(k);
+    await flush();
+  }
+}
+
+/** Types text one character at a time. */
+export async function type(stdin: {write(data: string): void}, text: string): Promise<void> {
+  for (const ch of text) {
+    stdin.write(ch);
+    await flush();
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
+
+export function plain(frame: string | undefined): string {
+  return (frame ?? '').replace(ANSI, '');
+}
+
+/** Waits until the last frame satisfies `predicate` (the UI may be doing async work). */
+export async function waitForFrame(
+  lastFrame: () => string | undefined,
+  predicate: (f: string) => boolean,
+  tries = 200,
+): Promise<string> {
+  for (let i = 0; i < tries; i++) {
+    const f = plain(lastFrame());
+    if (predicate(f)) return f;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return plain(lastFrame());
+}

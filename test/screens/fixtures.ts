@@ -1,0 +1,66 @@
+import {initialState, reduce} from '../../source/ceremony/reduce.js';
+import type {
+  CeremonyEvent,
+  CeremonyState,
+  DomainSummary,
+  StickInfo,
+} from '../../source/ceremony/types.js';
+import type {Stick} from '../../source/media/stick.js';
+
+export const domain: DomainSummary = {
+  format: 'native',
+  file: '/sticks/sd/security-domain.json',
+  name: 'demo-hsm',
+  id: 'd0d0',
+  created: '2026-11-01T10:00:00.000Z',
+  required: 3,
+  total: 5,
+  holders: ['alice', 'bob', 'carol', 'dave', 'erin'].map((name, i) => ({
+    index: i + 1,
+    name,
+    certFingerprint: `${i + 1}`.repeat(64),
+    bits: 2048,
+  })),
+  details: {keys: 27},
+};
+
+export function folderStick(name: string): Stick {
+  return {
+    id: `folder:/demo/${name}`,
+    path: `/demo/${name}`,
+    label: name,
+    source: 'folder',
+    device: null,
+    deviceId: `folder:/demo/${name}`,
+    fsType: null,
+    removable: true,
+    simulated: true,
+    transport: null,
+    evidence: 'demo folder',
+    rootDev: null,
+  };
+}
+
+export const info = (name: string): StickInfo => ({
+  path: `/demo/${name}`,
+  label: name,
+  source: 'folder',
+  removable: null,
+  device: `folder:/demo/${name}`,
+});
+
+let t = 1_000;
+export function walk(...events: CeremonyEvent[]): CeremonyState {
+  return events.reduce(
+    (s, e) => reduce(s, {...e, at: (t += 1000)} as CeremonyEvent & {at: number}),
+    initialState(t),
+  );
+}
+
+export const toCollect: CeremonyEvent[] = [
+  {type: 'choose-mode', mode: 'rehearsal'},
+  {type: 'domain-loaded', domain},
+  {type: 'inspected'},
+  {type: 'choose-scenario', scenario: 'purged'},
+  {type: 'recovery-ready', hsmId: 'new-hsm-1', exchangeFingerprint: 'ab'},
+];

@@ -1,0 +1,311 @@
+import {Box} from 'ink';
+import {render as renderInk} from 'ink-testing-library';
+import type {ReactElement} from 'react';
+import {describe, expect, it, vi} from 'vitest';
+import {CollectScreen, type CollectActions} from '../../source/screens/collect-screen.js';
+import {DisasterScreen} from '../../source/screens/disaster-screen.js';
+import {InspectScreen} from '../../source/screens/inspect-screen.js';
+import {LoadScreen} from '../../source/screens/load-screen.js';
+import {ReportScreen} from '../../source/screens/report-screen.js';
+import {RestoreScreen} from '../../source/screens/restore-screen.js';
+import {StartScreen} from '../../source/screens/start-screen.js';
+import {EnrolScreen} from '../../source/screens/enrol-screen.js';
+import {KEY, plain, press, type} from '../helpers/ink.js';
+import {domain, folderStick, info, toCollect, walk} from './fixtures.js';
+
+/** Screens render inside the app's 80-column frame. */
+const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
+
+function actions(): CollectActions & Record<string, ReturnType<typeof vi.fn>> {
+  return {
+    insert: vi.fn(),
+    remove: vi.fn(),
+    acknowledge: vi.fn(),
+    passphrase: vi.fn(),
+    cancel: vi.fn(),
+    absent: vi.fn(),
+    reconstruct: vi.fn(),
+    back: vi.fn(),
+  } as never;
+}
+
+describe('start screen', () => {
+  it('offers the three uses and chooses with arrows and Enter', async () => {
+    const onChoose = vi.fn();
+    const {lastFrame, stdin} = render(<StartScreen onChoose={onChoose} />);
+    const f = plain(lastFrame());
+    expect(f).toMatch(/Quarterly rehearsal/);
+    expect(f).toMatch(/Restore after a purge/);
+    expect(f).toMatch(/Onboarding/);
+    expect(f).toMatch(/Enter choose/);
+    await press(stdin, KEY.down, KEY.enter);
+    expect(onChoose).toHaveBeenCalledWith('restore');
+  });
+});
+
+describe('load screen', () => {
+  it('lists domain files found on sticks and loads the chosen one', async () => {
+    const onLoad = vi.fn();
+    const state = walk({type: 'choose-mode', mode: 'rehearsal'});
+    const {lastFrame, stdin} = render(
+      <LoadScreen
+        state={state}
+        candidates={['/media/a/sd.json']}
+        onLoad={onLoad}
+        onBack={vi.fn()}
+      />,
+    );
+    expect(plain(lastFrame())).toMatch(/\/media\/a\/sd\.json/);
+    await press(stdin, KEY.enter);
+    expect(onLoad).toHaveBeenCalledWith('/media/a/sd.json');
+  });
+
+  it('takes a typed path and shows why a file was refused', async () => {
+    const onLoad = vi.fn();
+    const state = walk(
+      {type: 'choose-mode', mode: 'rehearsal'},
+      {type: 'domain-failed', message: 'x.json: is truncated'},
+    );
+    const {lastFrame, stdin} = render(
+      <LoadScreen state={state} candidates={[]} onLoad={onLoad} onBack={vi.fn()} />,
+    );
+    expect(plain(lastFrame())).toMatch(/is truncated/);
+    await type(stdin, '/tmp/sd.json');
+    await press(stdin, KEY.enter);
+    expect(onLoad).toHaveBeenCalledWith('/tmp/sd.json');
+  });
+});
+
+describe('inspect screen', () => {
+  it('shows the quorum, the holders with registered custodians, and the findings', async () => {
+    const state = walk({type: 'choose-mode', mode: 'rehearsal'}, {type: 'domain-loaded', domain});
+    const onContinue = vi.fn();
+    const registered = new Map([[domain.holders[0]?.certFingerprint ?? '', 'Alice Ng, Architect']]);
+    const {lastFrame, stdin} = render(
+      <InspectScreen
+        state={state}
+        findings={[
+          {rule: 'review-overdue', severity: 'warning', evidence: 'no passing drill on record'},
+        ]}
+        registered={registered}
+        onContinue={onContinue}
+        onBack={vi.fn()}
+      />,
+    );
+    const f = plain(lastFrame());
+    expect(f).toMatch(/quorum 3 of 5/);
+    expect(f).toMatch(/alice/);
+    expect(f).toMatch(/registered: Alice Ng/);
+    expect(f).toMatch(/review-overdue/);
+    expect(f.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    await press(stdin, KEY.enter);
+    expect(onContinue).toHaveBeenCalled();
+  });
+});
+
+describe('disaster screen', () => {
+  it('offers the three scenarios from the domain document', async () => {
+    const onScenario = vi.fn();
+    const state = walk(...toCollect.slice(0, 3));
+    const {lastFrame, stdin} = render(
+      <DisasterScreen
+        state={state}
+        starting={false}
+        onScenario={onScenario}
+        onStartRecovery={vi.fn()}
+        onBack={vi.fn()}
+      />,
+    );
+    const f = plain(lastFrame());
+    expect(f).toMatch(/destroyed/);
+    expect(f).toMatch(/purged after the retention/);
+    expect(f).toMatch(/archived/);
+    await press(stdin, KEY.down, KEY.enter);
+    expect(onScenario).toHaveBeenCalledWith('purged');
+  });
+
+  it('shows the HSM going down and the new one coming up', () => {
+    const state = walk(...toCollect.slice(0, 4));
+    const {lastFrame} = render(
+      <DisasterScreen
+        state={state}
+        starting
+        onScenario={vi.fn()}
+        onStartRecovery={vi.fn()}
+        onBack={vi.fn()}
+      />,
+    );
+    const f = plain(lastFrame());
+    expect(f).toMatch(/demo-hsm: soft-deleted, then purged/);
+    expect(f).toMatch(/recovery mode/);
+  });
+});
+
+describe('collect screen', () => {
+  it('shows the quorum meter, the holders and the sticks to insert', async () => {
+    const a = actions();
+    const state = walk(...toCollect);
+    const sticks = [folderStick('alice'), folderStick('bob')];
+    const {lastFrame, stdin} = render(<CollectScreen state={state} sticks={sticks} actions={a} />);
+    const f = plain(lastFrame());
+    expect(f).toMatch(/0 of 3 — 3 more needed/);
+    expect(f).toMatch(/alice/);
+    expect(f).toMatch(/insert your stick/);
+    expect(f.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    await press(stdin, KEY.down, KEY.enter);
+    expect(a.insert).toHaveBeenCalledWith(sticks[1]);
+  });
+
+  it('asks the custodian for name, role and acknowledgement', async () => {
+    const a = actions();
+    const state = walk(
+      ...toCollect,
+      {type: 'stick-inserted', stick: info('alice')},
+      {
+        type: 'key-matched',
+        stick: info('alice'),
+        file: '/demo/alice/alice.key',
+        holderIndex: 1,
+        encrypted: true,
+        matchedBy: 'certificate',
+        certMissing: false,
+      },
+    );
+    const {lastFrame, stdin} = render(<CollectScreen state={state} sticks={[]} actions={a} />);
+    expect(plain(lastFrame())).toMatch(/Key found for alice/);
+    await type(stdin, 'Alice Ng');
+    await press(stdin, KEY.enter);
+    await type(stdin, 'Architect');
+    await press(stdin, KEY.enter);
+    expect(plain(lastFrame())).toMatch(/press y to acknowledge/);
+    await press(stdin, 'y');
+    expect(a.acknowledge).toHaveBeenCalledWith({name: 'Alice Ng', role: 'Architect'});
+  });
+
+  it('masks the passphrase and hands it over as a Buffer', async () => {
+    const a = actions();
+    const state = walk(
+      ...toCollect,
+      {type: 'stick-inserted', stick: info('alice')},
+      {
+        type: 'key-matched',
+        stick: info('alice'),
+        file: '/demo/alice/alice.key',
+        holderIndex: 1,
+        encrypted: true,
+        matchedBy: 'certificate',
+        certMissing: false,
+      },
+      {type: 'acknowledged', custodian: {name: 'Alice', role: 'Architect'}},
+    );
+    let got = '';
+    (a.passphrase as ReturnType<typeof vi.fn>).mockImplementation((b: Buffer) => {
+      got = b.toString();
+    });
+    const {lastFrame, stdin} = render(<CollectScreen state={state} sticks={[]} actions={a} />);
+    await type(stdin, 's3cret!');
+    const f = plain(lastFrame());
+    expect(f).not.toMatch(/s3cret/);
+    expect(f).toMatch(/•{7}/);
+    await press(stdin, KEY.enter);
+    expect(got).toBe('s3cret!');
+  });
+
+  it('tells the holder to remove the stick and explains refusals inline', async () => {
+    const a = actions();
+    const state = walk(
+      ...toCollect,
+      {type: 'stick-inserted', stick: info('mallory')},
+      {
+        type: 'key-refused',
+        stick: info('mallory'),
+        message: 'The key on stick mallory is not one of this domain’s wrapping keys.',
+      },
+    );
+    const {lastFrame, stdin} = render(
+      <CollectScreen state={state} sticks={[folderStick('mallory')]} actions={a} />,
+    );
+    const f = plain(lastFrame());
+    expect(f).toMatch(/not one of this domain/);
+    expect(f).toMatch(/Remove the stick/);
+    await press(stdin, 'x');
+    expect(a.remove).toHaveBeenCalledWith('/demo/mallory');
+  });
+
+  it('marks a holder absent and asks for reconstruction with r', async () => {
+    const a = actions();
+    const state = walk(...toCollect);
+    const {stdin, lastFrame} = render(<CollectScreen state={state} sticks={[]} actions={a} />);
+    await press(stdin, 'a');
+    expect(plain(lastFrame())).toMatch(/Which holder is absent/);
+    await press(stdin, KEY.down, KEY.enter);
+    expect(a.absent).toHaveBeenCalledWith(2);
+    await press(stdin, 'r');
+    expect(a.reconstruct).toHaveBeenCalled();
+  });
+});
+
+describe('restore screen', () => {
+  it('shows progress over the keys restored', () => {
+    const state = {
+      ...walk(...toCollect),
+      step: 'restore' as const,
+      reconstruction: {ok: true, usedHolders: [1, 2, 3], badShares: []},
+      restoreProgress: {done: 250, total: 1000},
+    };
+    const f = plain(render(<RestoreScreen state={state} />).lastFrame());
+    expect(f).toMatch(/reconstructed from holders 1, 2, 3/);
+    expect(f).toMatch(/250 \/ 1000/);
+  });
+});
+
+describe('report screen', () => {
+  it('shows the verdict, the timeline chart, the findings and where the report is', async () => {
+    const onQuit = vi.fn();
+    const state = {
+      ...walk(...toCollect, {type: 'abort', reason: 'aborted by the operator'}),
+      report: {markdown: '/r/drill-1.md', json: '/r/drill-1.json'},
+    };
+    const {lastFrame, stdin} = render(
+      <ReportScreen
+        state={state}
+        chart={['collect  ████ 2 s']}
+        findings={{errors: 1, warnings: 2, rules: ['holder-absent']}}
+        onQuit={onQuit}
+      />,
+    );
+    const f = plain(lastFrame());
+    expect(f).toMatch(/Verdict: ABORTED — aborted by the operator/);
+    expect(f).toMatch(/collect {2}████/);
+    expect(f).toMatch(/1 errors, 2 warnings \(holder-absent\)/);
+    expect(f).toMatch(/\/r\/drill-1\.md/);
+    await press(stdin, 'q');
+    expect(onQuit).toHaveBeenCalled();
+  });
+});
+
+describe('enrol screen', () => {
+  it('asks for a name, a stick and the passphrase twice', async () => {
+    const onEnrol = vi.fn();
+    const sticks = [folderStick('frank-stick')];
+    const {stdin, lastFrame} = render(
+      <EnrolScreen sticks={sticks} busy={false} onEnrol={onEnrol} onBack={vi.fn()} />,
+    );
+    await type(stdin, 'frank');
+    await press(stdin, KEY.enter, KEY.enter);
+    await type(stdin, 'pw1');
+    await press(stdin, KEY.enter);
+    await type(stdin, 'pw2');
+    await press(stdin, KEY.enter);
+    expect(plain(lastFrame())).toMatch(/differed/);
+    expect(onEnrol).not.toHaveBeenCalled();
+    await type(stdin, 'pw1');
+    await press(stdin, KEY.enter);
+    await type(stdin, 'pw1');
+    await press(stdin, KEY.enter);
+    expect(onEnrol).toHaveBeenCalledTimes(1);
+    const req = onEnrol.mock.calls[0]?.[0] as {holder: string; passphrase: Buffer};
+    expect(req.holder).toBe('frank');
+    expect(req.passphrase.toString()).toBe('pw1');
+  });
+});
