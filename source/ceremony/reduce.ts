@@ -325,7 +325,7 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
               text:
                 need > 0
                   ? 'Stick removed. Next holder: insert your stick.'
-                  : 'Stick removed. Quorum reached: press R to reconstruct.',
+                  : 'Stick removed. Quorum reached: press r to reconstruct.',
             },
           },
           e.at,

@@ -84,6 +84,7 @@ export class DrillSession {
   private nativeRecovery: RecoveryHsm | undefined;
   private azureRecovery: AzureRecoveryHsm | undefined;
   private ended = false;
+  private readonly scanning = new Set<string>();
   readonly now: () => number;
 
   constructor(private readonly options: SessionOptions = {}) {
@@ -171,6 +172,8 @@ export class DrillSession {
   /** A stick arrived: find the key on it and match it to a holder. */
   async stickInserted(stick: Stick): Promise<void> {
     const info = stickInfo(stick);
+    // The same stick again while it is being read or is presenting: nothing new happened.
+    if (this.scanning.has(info.path) || this.state.presenting?.stick.path === info.path) return;
     const before = this.dispatch({type: 'stick-inserted', stick: info});
     if (
       before.step !== 'collect' ||
@@ -180,7 +183,22 @@ export class DrillSession {
       return;
     const domain = this.domain?.domain;
     if (!domain) return;
-    const scan = await scanStick(stick);
+    let scan;
+    this.scanning.add(info.path);
+    try {
+      scan = await scanStick(stick);
+    } catch (error) {
+      // A scan failure is a bug, but the ceremony must go on: the operator can remove the stick.
+      const why = error instanceof Error ? error.message : String(error);
+      this.dispatch({
+        type: 'key-refused',
+        stick: info,
+        message: `Stick ${info.label} could not be read (${why}).`,
+      });
+      return;
+    } finally {
+      this.scanning.delete(info.path);
+    }
     if (scan.status === 'gone') {
       this.dispatch({type: 'stick-removed', path: info.path});
       return;

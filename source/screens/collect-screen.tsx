@@ -1,8 +1,9 @@
 import {useState} from 'react';
-import {Select, Spinner, TextInput} from '@inkjs/ui';
+import {Spinner, TextInput} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {acceptedCount} from '../ceremony/reduce.js';
+import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
 import {HolderList} from '../components/holder-list.js';
 import {Notice} from '../components/notice.js';
@@ -96,7 +97,7 @@ function ChooseAbsent({
   return (
     <Box flexDirection="column">
       <Text>Which holder is absent?</Text>
-      <Select options={options} visibleOptionCount={4} onChange={(v) => onChoose(Number(v))} />
+      <Choice options={options} visibleOptionCount={4} onChoose={(v) => onChoose(Number(v))} />
     </Box>
   );
 }
@@ -202,10 +203,10 @@ export function CollectScreen({
             : ' No stick detected yet.'}
         </Text>
         {options.length > 0 ? (
-          <Select
+          <Choice
             visibleOptionCount={4}
             options={options}
-            onChange={(v) => {
+            onChoose={(v) => {
               const stick = sticks.find((s) => s.path === v);
               if (stick) actions.insert(stick);
             }}

@@ -1,6 +1,7 @@
-import {Select, Spinner} from '@inkjs/ui';
+import {Spinner} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import type {CeremonyState, Scenario} from '../ceremony/types.js';
+import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
 import {color} from '../components/theme.js';
 import {DISASTER_TEXT} from '../hsm/simulated-hsm.js';
@@ -53,7 +54,7 @@ export function DisasterScreen({
       ) : (
         <Box flexDirection="column">
           <Text>Choose the disaster to rehearse (from the domain document):</Text>
-          <Select options={OPTIONS} onChange={(v) => onScenario(v as Scenario)} />
+          <Choice options={OPTIONS} onChoose={(v) => onScenario(v as Scenario)} />
         </Box>
       )}
       {starting ? (

@@ -1,6 +1,7 @@
 import {useEffect, useRef, useState} from 'react';
-import {Select, Spinner, TextInput} from '@inkjs/ui';
+import {Spinner, TextInput} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
+import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
 import {SecretInput} from '../components/secret-input.js';
 import {color} from '../components/theme.js';
@@ -70,10 +71,10 @@ export function EnrolScreen({
       ) : (
         <Box flexDirection="column">
           <Text>Which stick is yours? Your private key is written there and nowhere else.</Text>
-          <Select
+          <Choice
             visibleOptionCount={4}
             options={sticks.map((s) => ({label: s.label, value: s.path}))}
-            onChange={(v) => setStick(sticks.find((s) => s.path === v))}
+            onChoose={(v) => setStick(sticks.find((s) => s.path === v))}
           />
         </Box>
       );

@@ -1,6 +1,7 @@
 import {useState} from 'react';
-import {Select, TextInput} from '@inkjs/ui';
+import {TextInput} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
+import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
 import {Notice} from '../components/notice.js';
 import type {CeremonyState} from '../ceremony/types.js';
@@ -40,12 +41,12 @@ export function LoadScreen({
       ) : (
         <Box flexDirection="column">
           <Text>Found on the sticks:</Text>
-          <Select
+          <Choice
             options={[
               ...candidates.map((c) => ({label: c, value: c})),
               {label: 'Type a path…', value: ''},
             ]}
-            onChange={(v) => (v ? onLoad(v) : setTyping(true))}
+            onChoose={(v) => (v ? onLoad(v) : setTyping(true))}
           />
         </Box>
       )}

@@ -1,6 +1,6 @@
-import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import type {Mode} from '../ceremony/types.js';
+import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
 
 const OPTIONS: Array<{label: string; value: Mode}> = [
@@ -20,7 +20,7 @@ export function StartScreen({onChoose}: {onChoose: (mode: Mode) => void}) {
   return (
     <Box flexDirection="column" gap={1}>
       <Text>What is this session for? Choose with the arrow keys and press Enter.</Text>
-      <Select options={OPTIONS} onChange={(v) => onChoose(v as Mode)} />
+      <Choice options={OPTIONS} onChoose={(v) => onChoose(v as Mode)} />
       <HelpLine bindings={['move', 'choose', 'abort']} />
     </Box>
   );
