@@ -79,7 +79,10 @@ export function App({
 
   const startRecovery = useCallback(() => {
     setStarting(true);
-    void session.bringUpRecoveryHsm().finally(() => setStarting(false));
+    // A moment to see the old HSM go down before the new one comes up.
+    void new Promise((r) => setTimeout(r, 1200))
+      .then(() => session.bringUpRecoveryHsm())
+      .finally(() => setStarting(false));
   }, [session]);
 
   const abort = useCallback(
