@@ -6,6 +6,43 @@
  */
 export type ErrorKind = 'usage' | 'input' | 'check';
 
+/**
+ * Characters a hostile file or stick could use to break a line or drive the terminal: C0
+ * controls (newline, ESC…), DEL, C1 controls (CSI), line/paragraph separators and bidi
+ * overrides. Messages quote names and values read from files, so they pass through here.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** The text with every unprintable character shown as a `\uXXXX` escape: one safe line. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A value read from a file, for a message: strings quoted and cut to `max` characters,
+ * numbers as they are, arrays and objects named, never serialised (a value nested a
+ * hundred thousand deep must not overflow the stack, nor a megabyte string fill the line).
+ */
+export function preview(value: unknown, max = 40): string {
+  if (value === undefined) return 'missing';
+  if (typeof value === 'string') {
+    const cut = value.length > max;
+    const quoted = JSON.stringify(cut ? value.slice(0, max) : value);
+    return printable(cut ? `${quoted.slice(0, -1)}…"` : quoted);
+  }
+  if (value === null || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** Text quoted from a file (a schema finding naming a key, say), cut to one short line. */
+export function clip(text: string, max = 200): string {
+  const line = printable(text);
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
 export class SdError extends Error {
   readonly kind: ErrorKind;
   /** A short machine-readable reason, e.g. `wrong-passphrase`, `truncated`. */
@@ -14,7 +51,8 @@ export class SdError extends Error {
   readonly file?: string;
 
   constructor(kind: ErrorKind, reason: string, message: string, file?: string) {
-    super(message);
+    // One line, whatever a file name or a value quoted from a hostile file held.
+    super(printable(message));
     this.name = 'SdError';
     this.kind = kind;
     this.reason = reason;

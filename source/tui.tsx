@@ -6,8 +6,7 @@ import {render} from 'ink';
 import {App, type AppOptions, type DrillServices} from './app.js';
 import {domainCandidates, type ReportService} from './drill/services.js';
 import type {DrillSession} from './drill/session.js';
-import {writeHolderKey} from './commands/keygen.js';
-import {createPracticeDomain, type PracticeDomain} from './drill/practice.js';
+import type {PracticeDomain} from './drill/practice.js';
 import {wipe} from './secret.js';
 
 export async function runTui(
@@ -24,6 +23,12 @@ export async function runTui(
     domainCandidates,
     enrol: async (request) => {
       try {
+        // Onboarding only: key generation (node-forge) is loaded when it is needed, so the
+        // first frame does not wait for it.
+        const [{writeHolderKey}, {createPracticeDomain}] = await Promise.all([
+          import('./commands/keygen.js'),
+          import('./drill/practice.js'),
+        ]);
         const key = await writeHolderKey(
           request.stick.path,
           request.holder,

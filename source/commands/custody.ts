@@ -1,5 +1,4 @@
 /** `sd-drill custody add|list`: the custody log of wrapping-key hand-offs. */
-import type {Command} from 'commander';
 import {unwrap, usageError} from '../errors.js';
 import {normaliseFingerprint, sameCustodian} from '../store/schema.js';
 import {openStore} from '../store/store.js';
@@ -29,7 +28,7 @@ export function parseFingerprintOption(value: string): string {
   return fp;
 }
 
-interface AddOptions {
+export interface AddOptions {
   from: string;
   to: string;
   fingerprint?: string;
@@ -90,26 +89,12 @@ function list(options: {json?: boolean}): number {
   return 0;
 }
 
-export function registerCustody(program: Command): void {
-  const custody = program
-    .command('custody')
-    .description('the custody log: every hand-off of a wrapping key or its stick');
-  custody
-    .command('add')
-    .description('record a hand-off')
-    .requiredOption('--from <name>', 'who handed it over')
-    .requiredOption('--to <name>', 'who took it')
-    .option('--fingerprint <sha256>', 'the wrapping key’s certificate fingerprint')
-    .option('--note <text>', 'what changed hands, and why')
-    .option('--date <iso>', 'when (default: now)')
-    .action((options: AddOptions) => {
-      process.exitCode = add(options);
-    });
-  custody
-    .command('list')
-    .description('list recorded hand-offs, oldest first')
-    .option('--json', 'print one JSON document on stdout')
-    .action((options: {json?: boolean}) => {
-      process.exitCode = list(options);
-    });
+/** `sd-drill custody add` (registered in ./index.ts). */
+export function custodyAddAction(options: AddOptions): void {
+  process.exitCode = add(options);
+}
+
+/** `sd-drill custody list` (registered in ./index.ts). */
+export function custodyListAction(options: {json?: boolean}): void {
+  process.exitCode = list(options);
 }

@@ -1,13 +1,10 @@
 import {resolve} from 'node:path';
-import type {Command} from 'commander';
 import {usageError, unwrap} from '../errors.js';
-import {readPlan, runPlan} from '../drill/plan.js';
-import {ReportService} from '../drill/services.js';
-import {DrillSession} from '../drill/session.js';
+import type {DrillSession} from '../drill/session.js';
 import type {Mode} from '../ceremony/types.js';
-import {collect, out} from './io.js';
+import {out} from './io.js';
 
-interface DrillOptions {
+export interface DrillOptions {
   sd?: string;
   media: string[];
   mountRoot: string[];
@@ -35,6 +32,11 @@ function onSignals(handler: (signal: NodeJS.Signals) => void): () => void {
 }
 
 async function planned(options: DrillOptions): Promise<number> {
+  const [{readPlan, runPlan}, {ReportService}, {DrillSession}] = await Promise.all([
+    import('../drill/plan.js'),
+    import('../drill/services.js'),
+    import('../drill/session.js'),
+  ]);
   const plan = unwrap(readPlan(options.plan as string));
   const reports = new ReportService(
     options.reportDir ? resolve(options.reportDir) : plan.reportDir,
@@ -85,7 +87,14 @@ async function interactive(options: DrillOptions): Promise<number> {
     throw usageError('bad-mode', '--mode must be rehearsal, restore or onboarding');
   // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
-  const {runTui} = await import('../tui.js');
+  // Ink first: loading it starts its layout engine's WebAssembly compiling (off this thread),
+  // which then overlaps with loading the TUI and the session's modules.
+  const [, {runTui}, {ReportService}, {DrillSession}] = await Promise.all([
+    import('ink'),
+    import('../tui.js'),
+    import('../drill/services.js'),
+    import('../drill/session.js'),
+  ]);
   const reports = new ReportService(resolve(options.reportDir ?? 'drill-reports'));
   const session = new DrillSession({
     ...idle(options),
@@ -111,42 +120,13 @@ async function interactive(options: DrillOptions): Promise<number> {
   }
 }
 
-export function registerDrill(program: Command): void {
-  program
-    .command('drill', {isDefault: true})
-    .description('the interactive recovery ceremony (Ink TUI), or a scripted drill with --plan')
-    .option('--sd <file>', 'the security-domain file')
-    .option(
-      '--media <dir>',
-      'every subfolder of DIR acts as a stick (demo, training); repeatable',
-      collect,
-      [],
-    )
-    .option(
-      '--mount-root <dir>',
-      'look for sticks mounted under DIR instead of /media, /run/media, /mnt; repeatable',
-      collect,
-      [],
-    )
-    .option('--mode <mode>', 'rehearsal, restore or onboarding')
-    .option(
-      '--exchange-key <cert>',
-      "restore mode: the new HSM's exchange certificate (PEM or JWK JSON)",
-    )
-    .option('--restore-blob-out <file>', 'restore mode: where to write the restore blob')
-    .option('--plan <file>', 'run a reviewed drill plan without a terminal')
-    .option(
-      '--report-dir <dir>',
-      "where reports are written (default ./drill-reports, or the plan's reportDir)",
-    )
-    .option('--idle-minutes <m>', 'abort and wipe shares after this long idle (default 10)')
-    .action(async (options: DrillOptions) => {
-      if (options.exchangeKey && !options.restoreBlobOut && !options.plan) {
-        throw usageError(
-          'no-out',
-          '--exchange-key needs --restore-blob-out FILE (where the restore blob goes)',
-        );
-      }
-      process.exitCode = options.plan ? await planned(options) : await interactive(options);
-    });
+/** `sd-drill drill`, the default command (registered in ./index.ts). */
+export async function drillAction(options: DrillOptions): Promise<void> {
+  if (options.exchangeKey && !options.restoreBlobOut && !options.plan) {
+    throw usageError(
+      'no-out',
+      '--exchange-key needs --restore-blob-out FILE (where the restore blob goes)',
+    );
+  }
+  process.exitCode = options.plan ? await planned(options) : await interactive(options);
 }

@@ -1,5 +1,4 @@
 /** `sd-drill history`: past drills, newest first, and each domain's trend and review date. */
-import type {Command} from 'commander';
 import {formatDuration} from '../report/chart.js';
 import {
   domainKey,
@@ -99,12 +98,7 @@ function history(options: {json?: boolean}): number {
   return 0;
 }
 
-export function registerHistory(program: Command): void {
-  program
-    .command('history')
-    .description('past drills, newest first, with each domain’s trend and next review date')
-    .option('--json', 'print one JSON document on stdout')
-    .action((options: {json?: boolean}) => {
-      process.exitCode = history(options);
-    });
+/** `sd-drill history` (registered in ./index.ts). */
+export function historyAction(options: {json?: boolean}): void {
+  process.exitCode = history(options);
 }

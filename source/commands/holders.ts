@@ -1,12 +1,11 @@
 /** `sd-drill holders register|list`: the holder registry (who keeps which wrapping key). */
-import type {Command} from 'commander';
 import {unwrap, usageError} from '../errors.js';
 import {openStore} from '../store/store.js';
 import {parseDateOption, parseFingerprintOption} from './custody.js';
 import {reportStoreWarnings} from './history.js';
 import {out, printJson} from './io.js';
 
-interface RegisterOptions {
+export interface RegisterOptions {
   fingerprint: string;
   custodian: string;
   role: string;
@@ -55,26 +54,12 @@ function list(options: {json?: boolean}): number {
   return 0;
 }
 
-export function registerHolders(program: Command): void {
-  const holders = program
-    .command('holders')
-    .description('the holder registry: who keeps which wrapping key, and where');
-  holders
-    .command('register')
-    .description('register (or re-register) a wrapping key’s custodian')
-    .requiredOption('--fingerprint <sha256>', 'the wrapping key’s certificate fingerprint')
-    .requiredOption('--custodian <name>', 'the person who keeps the key')
-    .requiredOption('--role <role>', 'their role, e.g. "Security Architect"')
-    .option('--location <place>', 'where the key is kept, e.g. "Safe B, Zurich office"')
-    .option('--since <iso>', 'since when (default: now)')
-    .action((options: RegisterOptions) => {
-      process.exitCode = register(options);
-    });
-  holders
-    .command('list')
-    .description('list registered holders')
-    .option('--json', 'print one JSON document on stdout')
-    .action((options: {json?: boolean}) => {
-      process.exitCode = list(options);
-    });
+/** `sd-drill holders register` (registered in ./index.ts). */
+export function holdersRegisterAction(options: RegisterOptions): void {
+  process.exitCode = register(options);
+}
+
+/** `sd-drill holders list` (registered in ./index.ts). */
+export function holdersListAction(options: {json?: boolean}): void {
+  process.exitCode = list(options);
 }

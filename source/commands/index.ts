@@ -1,17 +1,236 @@
+/**
+ * The command line's surface: every command, its options and their descriptions, and nothing
+ * else. Each action imports its command's module only when that command runs, so `--version`,
+ * `--help` and a headless command never load (nor, in the bundle, evaluate) what they do not
+ * use: Ink and React for the TUI, node-forge for key generation, conf for the store, and so on.
+ * Keep this file's imports to type-only imports and small modules without dependencies.
+ */
 import type {Command} from 'commander';
-import {registerCustody} from './custody.js';
-import {registerDrill} from './drill.js';
-import {registerHistory} from './history.js';
-import {registerHolders} from './holders.js';
-import {registerInit} from './init.js';
-import {registerKeygen} from './keygen.js';
-import {registerMedia} from './media.js';
-import {registerReport} from './report.js';
-import {registerRestoreBlob} from './restore-blob.js';
-import {registerVerify} from './verify.js';
+import {MAX_HOLDERS, MAX_INVENTORY_KEYS, MIN_HOLDERS} from '../limits.js';
+import {defaultMountRoots} from '../media/mount-roots.js';
+import type {AddOptions} from './custody.js';
+import type {DrillOptions} from './drill.js';
+import type {RegisterOptions} from './holders.js';
+import type {InitOptions} from './init.js';
+import {collect} from './io.js';
+import type {KeygenOptions} from './keygen.js';
+import type {MediaOptions} from './media.js';
+import type {RestoreBlobOptions} from './restore-blob.js';
+import type {VerifyOptions} from './verify.js';
 
 /** Each command registers itself; cli.tsx only parses and dispatches. Order is --help order. */
 export type Register = (program: Command) => void;
+
+function registerDrill(program: Command): void {
+  program
+    .command('drill', {isDefault: true})
+    .description('the interactive recovery ceremony (Ink TUI), or a scripted drill with --plan')
+    .option('--sd <file>', 'the security-domain file')
+    .option(
+      '--media <dir>',
+      'every subfolder of DIR acts as a stick (demo, training); repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--mount-root <dir>',
+      'look for sticks mounted under DIR instead of /media, /run/media, /mnt; repeatable',
+      collect,
+      [],
+    )
+    .option('--mode <mode>', 'rehearsal, restore or onboarding')
+    .option(
+      '--exchange-key <cert>',
+      "restore mode: the new HSM's exchange certificate (PEM or JWK JSON)",
+    )
+    .option('--restore-blob-out <file>', 'restore mode: where to write the restore blob')
+    .option('--plan <file>', 'run a reviewed drill plan without a terminal')
+    .option(
+      '--report-dir <dir>',
+      "where reports are written (default ./drill-reports, or the plan's reportDir)",
+    )
+    .option('--idle-minutes <m>', 'abort and wipe shares after this long idle (default 10)')
+    .action(async (options: DrillOptions) => {
+      await (await import('./drill.js')).drillAction(options);
+    });
+}
+
+function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description("provision a simulated HSM: a security-domain file and the holders' sticks")
+    .requiredOption('--out <dir>', 'where to write security-domain.json, hsm/ and sticks/')
+    .option('--holders <n>', `generate key pairs for N holders (${MIN_HOLDERS}..${MAX_HOLDERS})`)
+    .option(
+      '--cert <file>',
+      "a holder's certificate (repeat; holders made their own keys)",
+      collect,
+      [],
+    )
+    .requiredOption('--quorum <m>', 'shares needed to reconstruct (2..N)')
+    .option('--holder-names <a,b,…>', 'holder names, comma-separated')
+    .option('--keys <k>', `keys in the simulated HSM (0..${MAX_INVENTORY_KEYS})`, '25')
+    .option('--key-bits <bits>', 'RSA size of generated wrapping keys: 2048, 3072 or 4096', '3072')
+    .option('--passphrase-file <file>', 'one passphrase per holder, one per line')
+    .option('--no-passphrase', 'write unencrypted keys (practice only)')
+    .option('--name <name>', "the simulated HSM's name", 'drill-hsm')
+    .option('--force', 'overwrite an existing security domain and key files')
+    .action(async (options: InitOptions) => {
+      await (await import('./init.js')).initAction(options);
+    });
+}
+
+function registerKeygen(program: Command): void {
+  program
+    .command('keygen')
+    .description("a holder's key pair and certificate onto a stick")
+    .requiredOption('--out <dir>', 'the stick (or folder) to write to')
+    .requiredOption('--holder <name>', "the holder's name (file names and certificate subject)")
+    .option('--bits <bits>', 'RSA size: 2048, 3072 or 4096', '3072')
+    .option(
+      '--passphrase-file <file>',
+      'the passphrase on its first line (otherwise a masked prompt)',
+    )
+    .option('--no-passphrase', 'write an unencrypted key (practice only)')
+    .option('--allow-fixed-disk', 'allow writing to a fixed disk instead of a removable stick')
+    .action(async (options: KeygenOptions) => {
+      await (await import('./keygen.js')).keygenAction(options);
+    });
+}
+
+function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('headless: do these keys reconstruct this security domain?')
+    .requiredOption('--sd <file>', 'the security-domain file (sd-drill or Azure format)')
+    .option('--key <file>', 'a wrapping private key (repeat for each holder)', collect, [])
+    .option(
+      '--passphrase-file <file>',
+      'one passphrase per line, in --key order; an empty line for an unencrypted key',
+    )
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: VerifyOptions) => {
+      await (await import('./verify.js')).verifyAction(options);
+    });
+}
+
+function registerRestoreBlob(program: Command): void {
+  program
+    .command('restore-blob')
+    .description(
+      'Recover an Azure Managed HSM security domain offline and write the upload payload for a recovering HSM',
+    )
+    .requiredOption(
+      '--sd <file>',
+      'the security-domain file (az keyvault security-domain download)',
+    )
+    .requiredOption(
+      '--exchange-key <file>',
+      "the recovering HSM's exchange key: certificate PEM/DER (init-recovery) or JWK with x5c",
+    )
+    .requiredOption(
+      '--key <file>',
+      'a wrapping private key (PEM); its certificate is found beside it as <name>.cer; repeat for each holder',
+      collect,
+      [],
+    )
+    .option(
+      '--passphrase-file <file>',
+      'one passphrase per --key, in order; an empty line for an unencrypted key',
+    )
+    .requiredOption('--out <file>', 'where to write the restore blob (never overwritten)')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: RestoreBlobOptions) => {
+      await (await import('./restore-blob.js')).restoreBlobAction(options);
+    });
+}
+
+function registerMedia(program: Command): void {
+  program
+    .command('media')
+    .description('list detected sticks and the key files on them')
+    .option('--media <dir>', 'every subfolder of DIR acts as a stick (repeatable)', collect, [])
+    .option(
+      '--mount-root <dir>',
+      `look for mounted sticks under DIR instead of ${defaultMountRoots().join(', ')} (repeatable)`,
+      collect,
+      [],
+    )
+    .option('--json', 'print one JSON document')
+    .action(async (options: MediaOptions) => {
+      await (await import('./media.js')).mediaAction(options);
+    });
+}
+
+function registerHistory(program: Command): void {
+  program
+    .command('history')
+    .description('past drills, newest first, with each domain’s trend and next review date')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: {json?: boolean}) => {
+      (await import('./history.js')).historyAction(options);
+    });
+}
+
+function registerReport(program: Command): void {
+  const report = program.command('report').description('drill reports');
+  report
+    .command('verify')
+    .description('check a drill report’s signature and compare its key with earlier drills')
+    .argument('<file>', 'the report’s JSON file (drill-<id>.json)')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (file: string, options: {json?: boolean}) => {
+      (await import('./report.js')).reportVerifyAction(file, options);
+    });
+}
+
+function registerCustody(program: Command): void {
+  const custody = program
+    .command('custody')
+    .description('the custody log: every hand-off of a wrapping key or its stick');
+  custody
+    .command('add')
+    .description('record a hand-off')
+    .requiredOption('--from <name>', 'who handed it over')
+    .requiredOption('--to <name>', 'who took it')
+    .option('--fingerprint <sha256>', 'the wrapping key’s certificate fingerprint')
+    .option('--note <text>', 'what changed hands, and why')
+    .option('--date <iso>', 'when (default: now)')
+    .action(async (options: AddOptions) => {
+      (await import('./custody.js')).custodyAddAction(options);
+    });
+  custody
+    .command('list')
+    .description('list recorded hand-offs, oldest first')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: {json?: boolean}) => {
+      (await import('./custody.js')).custodyListAction(options);
+    });
+}
+
+function registerHolders(program: Command): void {
+  const holders = program
+    .command('holders')
+    .description('the holder registry: who keeps which wrapping key, and where');
+  holders
+    .command('register')
+    .description('register (or re-register) a wrapping key’s custodian')
+    .requiredOption('--fingerprint <sha256>', 'the wrapping key’s certificate fingerprint')
+    .requiredOption('--custodian <name>', 'the person who keeps the key')
+    .requiredOption('--role <role>', 'their role, e.g. "Security Architect"')
+    .option('--location <place>', 'where the key is kept, e.g. "Safe B, Zurich office"')
+    .option('--since <iso>', 'since when (default: now)')
+    .action(async (options: RegisterOptions) => {
+      (await import('./holders.js')).holdersRegisterAction(options);
+    });
+  holders
+    .command('list')
+    .description('list registered holders')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: {json?: boolean}) => {
+      (await import('./holders.js')).holdersListAction(options);
+    });
+}
 
 export const registrations: Register[] = [
   registerDrill,

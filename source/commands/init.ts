@@ -1,6 +1,5 @@
 import {existsSync, mkdirSync} from 'node:fs';
 import {join} from 'node:path';
-import type {Command} from 'commander';
 import {usageError, unwrap} from '../errors.js';
 import {
   loadCertificate,
@@ -9,16 +8,14 @@ import {
   type LoadedCertificate,
 } from '../domain/key-file.js';
 import {makeHolderKeyPair, privateKeyPem} from '../domain/make-key.js';
-import {MAX_HOLDERS, MIN_HOLDERS} from '../domain/native/schema.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {provisionNativeDomain} from '../hsm/provision.js';
+import {MAX_HOLDERS, MAX_INVENTORY_KEYS, MIN_HOLDERS} from '../limits.js';
 import {wipe} from '../secret.js';
-import {collect, out, warn} from './io.js';
+import {out, warn} from './io.js';
 import {readPassphraseFile} from './passphrases.js';
 
-export const MAX_INVENTORY_KEYS = 10_000;
-
-interface InitOptions {
+export interface InitOptions {
   out: string;
   holders?: string;
   quorum: string;
@@ -192,27 +189,7 @@ async function init(options: InitOptions): Promise<number> {
   return 0;
 }
 
-export function registerInit(program: Command): void {
-  program
-    .command('init')
-    .description("provision a simulated HSM: a security-domain file and the holders' sticks")
-    .requiredOption('--out <dir>', 'where to write security-domain.json, hsm/ and sticks/')
-    .option('--holders <n>', `generate key pairs for N holders (${MIN_HOLDERS}..${MAX_HOLDERS})`)
-    .option(
-      '--cert <file>',
-      "a holder's certificate (repeat; holders made their own keys)",
-      collect,
-      [],
-    )
-    .requiredOption('--quorum <m>', 'shares needed to reconstruct (2..N)')
-    .option('--holder-names <a,b,…>', 'holder names, comma-separated')
-    .option('--keys <k>', `keys in the simulated HSM (0..${MAX_INVENTORY_KEYS})`, '25')
-    .option('--key-bits <bits>', 'RSA size of generated wrapping keys: 2048, 3072 or 4096', '3072')
-    .option('--passphrase-file <file>', 'one passphrase per holder, one per line')
-    .option('--no-passphrase', 'write unencrypted keys (practice only)')
-    .option('--name <name>', "the simulated HSM's name", 'drill-hsm')
-    .option('--force', 'overwrite an existing security domain and key files')
-    .action(async (options: InitOptions) => {
-      process.exitCode = await init(options);
-    });
+/** `sd-drill init` (registered in ./index.ts). */
+export async function initAction(options: InitOptions): Promise<void> {
+  process.exitCode = await init(options);
 }

@@ -1,6 +1,5 @@
 import {mkdirSync} from 'node:fs';
 import {join, resolve} from 'node:path';
-import type {Command} from 'commander';
 import {unwrap, usageError} from '../errors.js';
 import {parseCertificate} from '../domain/key-file.js';
 import {makeHolderKeyPair, privateKeyPem} from '../domain/make-key.js';
@@ -10,7 +9,7 @@ import {isOnFixedDisk} from '../media/location.js';
 import {out, warn} from './io.js';
 import {promptPassphrase, readPassphraseFile} from './passphrases.js';
 
-interface KeygenOptions {
+export interface KeygenOptions {
   out: string;
   holder: string;
   bits: string;
@@ -103,20 +102,7 @@ async function keygen(options: KeygenOptions): Promise<number> {
   }
 }
 
-export function registerKeygen(program: Command): void {
-  program
-    .command('keygen')
-    .description("a holder's key pair and certificate onto a stick")
-    .requiredOption('--out <dir>', 'the stick (or folder) to write to')
-    .requiredOption('--holder <name>', "the holder's name (file names and certificate subject)")
-    .option('--bits <bits>', 'RSA size: 2048, 3072 or 4096', '3072')
-    .option(
-      '--passphrase-file <file>',
-      'the passphrase on its first line (otherwise a masked prompt)',
-    )
-    .option('--no-passphrase', 'write an unencrypted key (practice only)')
-    .option('--allow-fixed-disk', 'allow writing to a fixed disk instead of a removable stick')
-    .action(async (options: KeygenOptions) => {
-      process.exitCode = await keygen(options);
-    });
+/** `sd-drill keygen` (registered in ./index.ts). */
+export async function keygenAction(options: KeygenOptions): Promise<void> {
+  process.exitCode = await keygen(options);
 }

@@ -8,14 +8,13 @@
  *     refused      passwd      symbolic link to /etc/passwd leaves the stick — not followed
  */
 import {statSync} from 'node:fs';
-import type {Command} from 'commander';
 import {shortFingerprint} from '../domain/key-file.js';
 import {inputError} from '../errors.js';
 import {defaultMountRoots, discoverSticks} from '../media/discover.js';
 import {scanStick, type StickScan} from '../media/scan.js';
-import {collect, out, printJson} from './io.js';
+import {out, printJson} from './io.js';
 
-interface MediaOptions {
+export interface MediaOptions {
   media: string[];
   mountRoot: string[];
   json?: boolean;
@@ -151,36 +150,24 @@ function printHuman(scans: StickScan[], roots: string[]): void {
   }
 }
 
-export function registerMedia(program: Command): void {
-  program
-    .command('media')
-    .description('list detected sticks and the key files on them')
-    .option('--media <dir>', 'every subfolder of DIR acts as a stick (repeatable)', collect, [])
-    .option(
-      '--mount-root <dir>',
-      `look for mounted sticks under DIR instead of ${defaultMountRoots().join(', ')} (repeatable)`,
-      collect,
-      [],
-    )
-    .option('--json', 'print one JSON document')
-    .action(async (options: MediaOptions) => {
-      for (const dir of options.media) requireDirectory('--media', dir);
-      for (const dir of options.mountRoot) requireDirectory('--mount-root', dir);
-      const sticks = await discoverSticks({
-        mediaDirs: options.media,
-        mountRoots: options.mountRoot,
-      });
-      const scans = await Promise.all(sticks.map((stick) => scanStick(stick)));
-      if (options.json) {
-        printJson(toJson(scans));
-        return;
-      }
-      const roots =
-        options.mountRoot.length > 0
-          ? options.mountRoot
-          : options.media.length > 0
-            ? []
-            : defaultMountRoots();
-      printHuman(scans, roots);
-    });
+/** `sd-drill media` (registered in ./index.ts). */
+export async function mediaAction(options: MediaOptions): Promise<void> {
+  for (const dir of options.media) requireDirectory('--media', dir);
+  for (const dir of options.mountRoot) requireDirectory('--mount-root', dir);
+  const sticks = await discoverSticks({
+    mediaDirs: options.media,
+    mountRoots: options.mountRoot,
+  });
+  const scans = await Promise.all(sticks.map((stick) => scanStick(stick)));
+  if (options.json) {
+    printJson(toJson(scans));
+    return;
+  }
+  const roots =
+    options.mountRoot.length > 0
+      ? options.mountRoot
+      : options.media.length > 0
+        ? []
+        : defaultMountRoots();
+  printHuman(scans, roots);
 }

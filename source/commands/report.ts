@@ -1,5 +1,4 @@
 /** `sd-drill report verify FILE`: is this drill report intact, and signed by this domain? */
-import type {Command} from 'commander';
 import {checkError} from '../errors.js';
 import {continuitySentence, verifyReportFile} from '../report/verify.js';
 import {openStore} from '../store/store.js';
@@ -50,14 +49,7 @@ function verify(file: string, options: {json?: boolean}): number {
   return 0;
 }
 
-export function registerReport(program: Command): void {
-  const report = program.command('report').description('drill reports');
-  report
-    .command('verify')
-    .description('check a drill report’s signature and compare its key with earlier drills')
-    .argument('<file>', 'the report’s JSON file (drill-<id>.json)')
-    .option('--json', 'print one JSON document on stdout')
-    .action((file: string, options: {json?: boolean}) => {
-      process.exitCode = verify(file, options);
-    });
+/** `sd-drill report verify FILE` (registered in ./index.ts). */
+export function reportVerifyAction(file: string, options: {json?: boolean}): void {
+  process.exitCode = verify(file, options);
 }

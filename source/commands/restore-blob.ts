@@ -22,7 +22,6 @@ import {
   writeSync,
 } from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
-import type {Command} from 'commander';
 import {checkError, inputError, unwrap, usageError} from '../errors.js';
 import type {BadShare, BlobDigest, OpenedShare, PresentedKey} from '../domain/format.js';
 import {
@@ -32,11 +31,12 @@ import {
   type LoadedCertificate,
 } from '../domain/key-file.js';
 import {readSmallFileSync} from '../domain/read-file.js';
+import {deferSignals} from '../fs/atomic-write.js';
 import {readAzureDomain} from '../domain/azure/reader.js';
 import {loadExchangeKey} from '../domain/azure/exchange-key.js';
 import {buildRestoreBlob, parseRestoreBlob} from '../domain/azure/restore-blob.js';
 import {wipe} from '../secret.js';
-import {collect, out, printJson, warn} from './io.js';
+import {out, printJson, warn} from './io.js';
 
 export interface RestoreBlobOptions {
   sd: string;
@@ -115,6 +115,10 @@ function refuseExisting(path: string): void {
  * without hard links (FAT sticks) get a checked rename instead.
  */
 export function writeNewFile(path: string, data: string): void {
+  deferSignals(() => writeNewFileNow(path, data));
+}
+
+function writeNewFileNow(path: string, data: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', 0o600);
   try {
@@ -325,35 +329,9 @@ function printHuman(report: RestoreBlobReport): void {
   );
 }
 
-export function registerRestoreBlob(program: Command): void {
-  program
-    .command('restore-blob')
-    .description(
-      'Recover an Azure Managed HSM security domain offline and write the upload payload for a recovering HSM',
-    )
-    .requiredOption(
-      '--sd <file>',
-      'the security-domain file (az keyvault security-domain download)',
-    )
-    .requiredOption(
-      '--exchange-key <file>',
-      "the recovering HSM's exchange key: certificate PEM/DER (init-recovery) or JWK with x5c",
-    )
-    .requiredOption(
-      '--key <file>',
-      'a wrapping private key (PEM); its certificate is found beside it as <name>.cer; repeat for each holder',
-      collect,
-      [],
-    )
-    .option(
-      '--passphrase-file <file>',
-      'one passphrase per --key, in order; an empty line for an unencrypted key',
-    )
-    .requiredOption('--out <file>', 'where to write the restore blob (never overwritten)')
-    .option('--json', 'print the result as JSON')
-    .action((options: RestoreBlobOptions) => {
-      const report = runRestoreBlob(options, warn);
-      if (options.json) printJson(report);
-      else printHuman(report);
-    });
+/** `sd-drill restore-blob` (registered in ./index.ts). */
+export function restoreBlobAction(options: RestoreBlobOptions): void {
+  const report = runRestoreBlob(options, warn);
+  if (options.json) printJson(report);
+  else printHuman(report);
 }

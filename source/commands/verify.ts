@@ -1,5 +1,4 @@
 import {realpathSync} from 'node:fs';
-import type {Command} from 'commander';
 import {checkError, SdError, usageError} from '../errors.js';
 import {
   holderLabel,
@@ -14,7 +13,7 @@ import {presentKeyFile} from '../domain/present-key.js';
 import {sniff} from '../domain/key-file.js';
 import {readSmallFileSync} from '../domain/read-file.js';
 import {wipe} from '../secret.js';
-import {collect, out, printJson} from './io.js';
+import {out, printJson} from './io.js';
 import {promptPassphrase, readPassphraseFile} from './passphrases.js';
 
 export interface MatchedKey {
@@ -134,7 +133,7 @@ export async function collectShares(
   return result;
 }
 
-interface VerifyOptions {
+export interface VerifyOptions {
   sd: string;
   key: string[];
   passphraseFile?: string;
@@ -222,18 +221,7 @@ async function verify(options: VerifyOptions): Promise<number> {
   }
 }
 
-export function registerVerify(program: Command): void {
-  program
-    .command('verify')
-    .description('headless: do these keys reconstruct this security domain?')
-    .requiredOption('--sd <file>', 'the security-domain file (sd-drill or Azure format)')
-    .option('--key <file>', 'a wrapping private key (repeat for each holder)', collect, [])
-    .option(
-      '--passphrase-file <file>',
-      'one passphrase per line, in --key order; an empty line for an unencrypted key',
-    )
-    .option('--json', 'print one JSON document on stdout')
-    .action(async (options: VerifyOptions) => {
-      process.exitCode = await verify(options);
-    });
+/** `sd-drill verify` (registered in ./index.ts). */
+export async function verifyAction(options: VerifyOptions): Promise<void> {
+  process.exitCode = await verify(options);
 }

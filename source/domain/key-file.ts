@@ -187,11 +187,13 @@ function rsaBits(key: KeyObject): number {
 
 function checkRsa(file: string, key: KeyObject, what: string): Result<number> {
   if (key.asymmetricKeyType !== 'rsa') {
-    const type = key.asymmetricKeyType ?? 'unknown';
+    const type = (key.asymmetricKeyType ?? 'unknown').toUpperCase();
+    // "an EC", "an ED25519", "an X448", "an RSA-PSS", but "a DSA", "a DH".
+    const article = /^(E|X|R|UNKNOWN)/.test(type) ? 'an' : 'a';
     return fail(
       inputError(
         'not-rsa',
-        `${file}: is an ${type.toUpperCase()} ${what}; wrapping keys must be RSA`,
+        `${file}: is ${article} ${type} ${what}; wrapping keys must be RSA`,
         file,
       ),
     );
@@ -283,12 +285,13 @@ export function parsePrivateKey(
       inputError('public-not-private', `${file}: is a public key, not a private key`, file),
     );
   }
+  // sniff() calls it a private key (its label ends so), but node:crypto cannot read the format.
+  if (s.encoding === 'pem' && /OPENSSH PRIVATE KEY/.test(s.label)) {
+    return fail(
+      inputError('not-rsa', `${file}: is an OpenSSH key; convert it to PEM PKCS#8 first`, file),
+    );
+  }
   if (s.kind === 'unknown') {
-    if (s.encoding === 'pem' && /OPENSSH PRIVATE KEY/.test(s.label)) {
-      return fail(
-        inputError('not-rsa', `${file}: is an OpenSSH key; convert it to PEM PKCS#8 first`, file),
-      );
-    }
     return fail(
       inputError(
         'not-a-key',

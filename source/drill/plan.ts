@@ -5,7 +5,7 @@
  */
 import {existsSync} from 'node:fs';
 import {dirname, isAbsolute, resolve} from 'node:path';
-import {z} from 'zod';
+import * as z from 'zod';
 import {fail, inputError, ok, type Result} from '../errors.js';
 import {schemaProblem} from '../domain/native/reader.js';
 import {readSmallFileSync} from '../domain/read-file.js';

@@ -57,6 +57,8 @@ export class ReportService {
     const state = session.getState();
     try {
       if (!state.domain) return {error: 'no domain was loaded; nothing to report'};
+      // Already written (a signal at the report screen, say): one drill, one report.
+      if (state.report) return {paths: {...state.report}};
       const now = session.now();
       const settings = this.store.settings();
       const secret = session.domainSecret;

@@ -25,7 +25,7 @@ import {loadPrivateKey} from '../domain/key-file.js';
 import {openDomainFile, type OpenedDomain} from '../domain/open.js';
 import {findCertificateBeside} from '../domain/present-key.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
-import {AzureRecoveryHsm} from '../hsm/azure-recovery.js';
+import type {AzureRecoveryHsm} from '../hsm/azure-recovery.js';
 import {RecoveryHsm} from '../hsm/simulated-hsm.js';
 import type {NativeReconstructed} from '../domain/native/reader.js';
 import type {Stick} from '../media/stick.js';
@@ -153,6 +153,9 @@ export class DrillSession {
     let id: string;
     let exchangeFingerprint: string;
     if (this.domain?.format === 'azure') {
+      // Loaded here, not at start-up: it brings node-forge (certificates), which the TUI's
+      // first frame should not wait for.
+      const {AzureRecoveryHsm} = await import('../hsm/azure-recovery.js');
       this.azureRecovery = AzureRecoveryHsm.create({
         name: this.state.domain?.name ?? 'recovery-hsm',
         bits: this.options.azureExchangeBits ?? 3072,

@@ -12,6 +12,38 @@ import {
 import {basename, dirname, join} from 'node:path';
 import {fail, inputError, ok, type Result} from '../errors.js';
 
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let holding = false;
+const caught: NodeJS.Signals[] = [];
+const hold = (signal: NodeJS.Signals): void => {
+  caught.push(signal);
+};
+
+function release(): void {
+  holding = false;
+  for (const s of SIGNALS) process.off(s, hold);
+  const signal = caught[0];
+  caught.length = 0;
+  // Nobody else listens: the signal's default action (exit) happens now, as it would have.
+  if (signal && process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+/**
+ * Runs a synchronous write so that Ctrl-C or SIGTERM cannot kill the process between the
+ * temporary file and its final name, leaving a `.tmp` behind. With a listener installed,
+ * Node delivers a signal only between event-loop turns; a signal that came in meanwhile is
+ * raised again afterwards (two turns later, so a full poll has seen it) unless someone else
+ * (a drill's abort handler) listens and has already handled it.
+ */
+export function deferSignals<T>(fn: () => T): T {
+  if (!holding) {
+    holding = true;
+    for (const s of SIGNALS) process.on(s, hold);
+    setImmediate(() => setImmediate(release));
+  }
+  return fn();
+}
+
 export interface WriteOptions {
   /** File mode for the new file; secrets-adjacent outputs use 0o600. */
   mode?: number;
@@ -30,6 +62,10 @@ export function writeFileAtomic(
   data: string | Buffer,
   options: WriteOptions = {},
 ): Result<void> {
+  return deferSignals(() => writeNow(path, data, options));
+}
+
+function writeNow(path: string, data: string | Buffer, options: WriteOptions): Result<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;

@@ -22,7 +22,7 @@ import {
 } from 'node:crypto';
 import {mkdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {z} from 'zod';
+import * as z from 'zod';
 import {checkError, fail, inputError, ok, type Result} from '../errors.js';
 import type {NativeDomain} from '../domain/native/reader.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
@@ -35,7 +35,7 @@ export type HsmStatus =
   'active' | Disaster | 'recovery-mode' | 'restoring' | 'restored' | 'restore-failed';
 
 export const DISASTER_TEXT: Record<Disaster, string> = {
-  destroyed: 'every member HSM of the pool destroyed in a catastrophic failure',
+  destroyed: 'every member HSM destroyed in a catastrophic failure',
   purged: 'soft-deleted, then purged after the retention period',
   'archived-and-deleted': 'archived with a backup, then all Azure resources deleted',
 };

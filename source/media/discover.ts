@@ -16,6 +16,8 @@ import {diskutilRemovable, runDiskutilInfo, type DiskutilInfo} from './diskutil.
 import {isStrictlyUnder, parseMountinfo, readMountinfoText, type MountEntry} from './mountinfo.js';
 import {sysBlockFacts, type SysBlockFacts} from './sysfs.js';
 import type {Stick} from './stick.js';
+import {defaultMountRoots} from './mount-roots.js';
+import {printable} from '../errors.js';
 
 export interface DiscoveryOptions {
   /** `--media DIR`: every subfolder is a (simulated) stick. */
@@ -45,11 +47,7 @@ export const systemProbes: MediaProbes = {
   diskutil: (mountPoint) => runDiskutilInfo(mountPoint),
 };
 
-export function defaultMountRoots(platform: NodeJS.Platform = process.platform): string[] {
-  // /run/media/<user> (Fedora, Arch, openSUSE via udisks2) and /media/<user> or /media
-  // (Debian, Ubuntu) lie anywhere under these; /mnt is where people mount by hand.
-  return platform === 'darwin' ? ['/Volumes'] : ['/media', '/run/media', '/mnt'];
-}
+export {defaultMountRoots};
 
 /** Filesystems that are never a stick, whatever directory they are mounted on. */
 // prettier-ignore
@@ -273,7 +271,7 @@ async function describeLinuxMount(
   if (!blockBacked && entry.major === 0) {
     return {
       ...base,
-      label: basename(entry.mountPoint),
+      label: printable(basename(entry.mountPoint)),
       deviceId: `${entry.fsType}@${entry.majorMinor}`,
       removable: false,
       transport: null,
@@ -288,7 +286,7 @@ async function describeLinuxMount(
   const hw = linuxHardware(facts, sys);
   return {
     ...base,
-    label: facts?.label ?? basename(entry.mountPoint),
+    label: printable(facts?.label ?? basename(entry.mountPoint)),
     deviceId: hw.disk ?? (blockBacked ? entry.source : `${entry.fsType}@${entry.majorMinor}`),
     removable: hw.removable,
     transport: hw.transport,
@@ -315,7 +313,7 @@ async function describeVolume(
   return {
     id,
     path,
-    label: info?.volumeName ?? basename(path),
+    label: printable(info?.volumeName ?? basename(path)),
     source: 'mount',
     device: info?.deviceNode ?? null,
     deviceId: info?.wholeDisk ?? info?.deviceNode ?? `volume:${path}`,
@@ -334,7 +332,7 @@ export function describeFolder(path: string, dev: number | null, id = `folder:${
   return {
     id,
     path,
-    label: basename(path),
+    label: printable(basename(path)),
     source: 'folder',
     device: null,
     deviceId: `folder:${path}`,

@@ -23,6 +23,7 @@
 import {constants} from 'node:fs';
 import {lstat, open, opendir, realpath, stat} from 'node:fs/promises';
 import {join, relative, sep} from 'node:path';
+import {printable} from '../errors.js';
 import {errnoMessage, MAX_KEY_FILE_BYTES} from '../domain/read-file.js';
 import {
   readMaterial,
@@ -89,9 +90,6 @@ export interface ScanOptions {
   maxEntries?: number;
 }
 
-/** errno codes that mean the medium went away rather than one file being bad. */
-const GONE_CODES = new Set(['ENOENT', 'EIO', 'ENXIO', 'ENODEV', 'ENOTDIR', 'ESTALE', 'ENOMEDIUM']);
-
 function code(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? 'UNKNOWN';
 }
@@ -141,7 +139,6 @@ interface Walk {
   maxEntries: number;
   entries: number;
   truncated: boolean;
-  sawGoneError: boolean;
   refused: Refusal[];
   candidates: {file: string; name: string}[];
   subfolders: string[];
@@ -150,7 +147,6 @@ interface Walk {
 
 function noteFailedPeek(w: Walk, file: string, error: unknown): void {
   const c = code(error);
-  if (GONE_CODES.has(c)) w.sawGoneError = true;
   if (c === 'ENOTREG') {
     refuse(w, file, 'not-a-file', `not a regular file (${(error as Error).message}) — not read`);
   } else if (c === 'ELOOP') {
@@ -160,8 +156,13 @@ function noteFailedPeek(w: Walk, file: string, error: unknown): void {
   }
 }
 
+/** A file's name on the stick, for listings: its escapes and newlines shown, not obeyed. */
+function displayName(w: Walk, file: string): string {
+  return printable(relative(w.root, file)) || '.';
+}
+
 function refuse(w: Walk, file: string, codeName: RefusalCode, reason: string): void {
-  w.refused.push({file, name: relative(w.root, file) || '.', code: codeName, reason});
+  w.refused.push({file, name: displayName(w, file), code: codeName, reason: printable(reason)});
 }
 
 async function classifyEntry(w: Walk, file: string, depth: number): Promise<void> {
@@ -169,7 +170,6 @@ async function classifyEntry(w: Walk, file: string, depth: number): Promise<void
   try {
     st = await lstat(file);
   } catch (error) {
-    if (GONE_CODES.has(code(error))) w.sawGoneError = true;
     refuse(w, file, 'unreadable', errnoMessage(file, error));
     return;
   }
@@ -220,7 +220,7 @@ async function classifyEntry(w: Walk, file: string, depth: number): Promise<void
     w.ignored++;
     return;
   }
-  w.candidates.push({file, name: relative(w.root, file)});
+  w.candidates.push({file, name: displayName(w, file)});
 }
 
 /** Lists one directory, stopping at the entry cap; lstat runs in small parallel batches. */
@@ -237,7 +237,6 @@ async function walkDir(w: Walk, dir: string, depth: number): Promise<void> {
       names.push(entry.name);
     }
   } catch (error) {
-    if (GONE_CODES.has(code(error))) w.sawGoneError = true;
     refuse(w, dir, 'unreadable', errnoMessage(dir, error));
   }
   names.sort();
@@ -292,7 +291,6 @@ export async function scanStick(stick: Stick, options: ScanOptions = {}): Promis
     maxEntries: options.maxEntries ?? MAX_SCAN_ENTRIES,
     entries: 0,
     truncated: false,
-    sawGoneError: false,
     refused: [],
     candidates: [],
     subfolders: [],
@@ -326,12 +324,12 @@ export async function scanStick(stick: Stick, options: ScanOptions = {}): Promis
     if (read.kind === 'material') materials.push(read.material);
     else if (read.kind === 'not-key-material') w.ignored++;
     else {
-      // readSmallFileSync says "was the stick removed?" for EIO and the like.
-      if (/removed|no such file/.test(read.reason)) w.sawGoneError = true;
       refuse(w, c.file, read.code, read.reason);
     }
   }
-  if (w.sawGoneError && !(await stillThere(stick))) return goneScan(stick, w.entries);
+  // Checked every time, not only after an error: a stick unmounted between the first check
+  // and the listing leaves its empty mount point, which lists cleanly as nothing at all.
+  if (!(await stillThere(stick))) return goneScan(stick, w.entries);
   const certs = materials.flatMap((m) => (m.certificate ? [m.certificate] : []));
   if (w.truncated) {
     refuse(

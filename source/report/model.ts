@@ -4,7 +4,7 @@
  * recovery. The JSON file is the record (validated here on read); the Markdown renders it.
  * It never carries a passphrase, private key, share or domain secret.
  */
-import {z} from 'zod';
+import * as z from 'zod';
 
 export const REPORT_SCHEMA_VERSION = 1;
 

@@ -140,7 +140,7 @@ export function CollectScreen({
   let bindings: Binding[];
   let body: React.ReactNode;
   if (choosingAbsent) {
-    bindings = ['move', 'choose', 'cancel'];
+    bindings = ['move', 'choose', 'cancel', 'abort'];
     body = (
       <ChooseAbsent
         state={state}

@@ -3,7 +3,7 @@
  * hand-edited or damaged file is set aside instead of being trusted. Nothing here is secret:
  * key fingerprints, names, dates, verdicts and the paths of the report files.
  */
-import {z} from 'zod';
+import * as z from 'zod';
 
 const isoDate = z.iso.datetime({offset: true});
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 fingerprint (64 hex digits)');

@@ -71,9 +71,16 @@ export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '');
 }
 
+/** Terminal controls a hostile name or value could smuggle into a message (ESC, CSI, CR…). */
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/;
+
+/** A message line longer than this is quoting a file instead of naming what is wrong. */
+export const MAX_ERROR_LINE = 1000;
+
 /**
  * What a clean refusal looks like: exactly one line on stderr, no stack frames, no JS error
- * class names leaking from a crash.
+ * class names leaking from a crash, no terminal controls, and not a page long.
  */
 export function cleanErrorProblems(stderr: string): string[] {
   const problems: string[] = [];
@@ -82,5 +89,8 @@ export function cleanErrorProblems(stderr: string): string[] {
   if (/^\s*at /m.test(stderr)) problems.push('stack frames on stderr');
   if (/\b(TypeError|SyntaxError|RangeError|ReferenceError|internal error)\b/.test(stderr))
     problems.push('a JS error name on stderr');
+  if (CONTROLS.test(stderr)) problems.push('control characters on stderr');
+  if (ls.some((l) => l.length > MAX_ERROR_LINE))
+    problems.push(`a stderr line over ${MAX_ERROR_LINE} characters`);
   return problems;
 }

@@ -4,6 +4,7 @@
  * the AAD — never a re-serialisation — and decode the rest leniently (padding optional),
  * since azure-cli accepts either form.
  */
+import {preview} from '../../errors.js';
 import {TAG_BYTES, IV_BYTES, encrypt as sealCbc} from './a256cbc-hs512.js';
 
 const B64_RE = /^[A-Za-z0-9_+/-]*={0,2}$/;
@@ -73,7 +74,7 @@ export function parseCompactJwe(text: string): {ok: true; jwe: CompactJwe} | Jwe
   if (h.enc !== 'A256CBC-HS512') {
     return {
       ok: false,
-      problem: `uses content encryption ${JSON.stringify(h.enc ?? null)}; only A256CBC-HS512 is supported`,
+      problem: `uses content encryption ${preview(h.enc ?? null)}; only A256CBC-HS512 is supported`,
     };
   }
   if ('zip' in h) return {ok: false, problem: 'is compressed ("zip"), which Azure never does'};

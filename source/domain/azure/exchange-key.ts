@@ -5,7 +5,7 @@
  * `{"key_format":"jwk","transfer_key":"…"}` response. Whatever the form, what counts is the
  * certificate: the restore blob names it by x5t_256 and wraps to its public key.
  */
-import {fail, inputError, ok, type Result} from '../../errors.js';
+import {fail, inputError, ok, preview, type Result} from '../../errors.js';
 import {parseCertificate, type LoadedCertificate} from '../key-file.js';
 import {readSmallFileSync} from '../read-file.js';
 import {b64uDecode} from './compact-jwe.js';
@@ -28,7 +28,7 @@ const sameB64u = (a: string, b: string): boolean => {
 function fromJwk(file: string, jwk: Record<string, unknown>): Result<ExchangeKey> {
   const bad = (reason: string, what: string) => fail(inputError(reason, `${file}: ${what}`, file));
   if (jwk.kty !== undefined && jwk.kty !== 'RSA') {
-    return bad('not-rsa', `is a ${String(jwk.kty)} JWK; the exchange key must be RSA`);
+    return bad('not-rsa', `is a ${preview(jwk.kty)} JWK; the exchange key must be RSA`);
   }
   const x5c = jwk.x5c;
   if (!Array.isArray(x5c) || typeof x5c[0] !== 'string') {
@@ -44,7 +44,7 @@ function fromJwk(file: string, jwk: Record<string, unknown>): Result<ExchangeKey
   if (typeof claimed === 'string' && !sameB64u(claimed, x5t256)) {
     return bad(
       'jwk-thumbprint-mismatch',
-      `x5t#S256 ${claimed} is not the thumbprint of x5c[0] (${x5t256})`,
+      `x5t#S256 ${preview(claimed)} is not the thumbprint of x5c[0] (${x5t256})`,
     );
   }
   const pub = cert.value.publicKey.export({format: 'jwk'});

@@ -14,7 +14,15 @@ import type {
   PresentedKey,
   SecurityDomainFormat,
 } from '../format.js';
-import {checkError, fail, inputError, ok, type Result, type SdError} from '../../errors.js';
+import {
+  checkError,
+  fail,
+  inputError,
+  ok,
+  preview,
+  type Result,
+  type SdError,
+} from '../../errors.js';
 import {readSmallFileSync} from '../read-file.js';
 import type {LoadedKey} from '../key-file.js';
 import {wipe} from '../../secret.js';
@@ -308,7 +316,7 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
   if (SharedKeys.key_algorithm !== 'shamir_share') {
     return bad(
       'unsupported-sharing',
-      `SharedKeys.key_algorithm is ${JSON.stringify(SharedKeys.key_algorithm)}; only shamir_share is supported`,
+      `SharedKeys.key_algorithm is ${preview(SharedKeys.key_algorithm)}; only shamir_share is supported`,
     );
   }
   const required = SharedKeys.required;
@@ -320,7 +328,7 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
   ) {
     return bad(
       'bad-quorum',
-      `SharedKeys.required is ${oneLine(JSON.stringify(required) ?? 'missing')}; the quorum must be a whole number from ${MIN_QUORUM} to ${MAX_QUORUM}`,
+      `SharedKeys.required is ${preview(required)}; the quorum must be a whole number from ${MIN_QUORUM} to ${MAX_QUORUM}`,
     );
   }
   const total = SharedKeys.enc_shares.length;
@@ -338,7 +346,7 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
   }
   const kdf = EncData.kdf ?? 'sp108_kdf';
   if (kdf !== 'sp108_kdf') {
-    return bad('unsupported-kdf', `EncData.kdf is ${JSON.stringify(kdf)}; only sp108_kdf is known`);
+    return bad('unsupported-kdf', `EncData.kdf is ${preview(kdf)}; only sp108_kdf is known`);
   }
 
   const shares: AzureShareEntry[] = [];
@@ -354,7 +362,7 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
     if (!isWrapAlgorithm(alg)) {
       return bad(
         'unsupported-alg',
-        `${where}.enc_key uses key wrapping ${JSON.stringify(alg ?? null)}; only RSA-OAEP-256 and RSA-OAEP are supported`,
+        `${where}.enc_key uses key wrapping ${preview(alg ?? null)}; only RSA-OAEP-256 and RSA-OAEP are supported`,
       );
     }
     if (jwe.jwe.encryptedKey.length === 0) {
@@ -372,7 +380,7 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
   const blobs: AzureBlobEntry[] = [];
   const tags = new Set<string>();
   for (const [i, d] of EncData.data.entries()) {
-    const where = `EncData.data[${i}] (${JSON.stringify(d.tag)})`;
+    const where = `EncData.data[${i}] (${preview(d.tag)})`;
     if (tags.has(d.tag)) return bad('duplicate-tag', `${where}: the tag appears twice`);
     tags.add(d.tag);
     const jwe = parseCompactJwe(d.compact_jwe);
@@ -380,7 +388,7 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
     if (jwe.jwe.header.alg !== 'dir') {
       return bad(
         'unsupported-alg',
-        `${where} uses key management ${JSON.stringify(jwe.jwe.header.alg ?? null)}; data blobs use "dir"`,
+        `${where} uses key management ${preview(jwe.jwe.header.alg ?? null)}; data blobs use "dir"`,
       );
     }
     if (jwe.jwe.encryptedKey.length !== 0) {

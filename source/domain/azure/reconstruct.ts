@@ -10,7 +10,7 @@
  */
 import {timingSafeEqual} from 'node:crypto';
 import type {BadShare, BlobDigest, OpenedShare, ReconstructedDomain} from '../format.js';
-import {checkError, fail, ok, type Result} from '../../errors.js';
+import {checkError, fail, ok, preview, type Result} from '../../errors.js';
 import {sha256Hex} from '../key-file.js';
 import {wipe} from '../../secret.js';
 import {CBC_FAILURE_TEXT, decrypt, verifyTag, type CbcFailure} from './a256cbc-hs512.js';
@@ -73,7 +73,7 @@ export function decryptBlobs(domain: AzureDomain, secret: Buffer): Result<Decryp
       return fail(
         checkError(
           'blob-authentication',
-          `data blob "${blob.tag}" of ${domain.file} does not open: ${CBC_FAILURE_TEXT[result.reason]}`,
+          `data blob ${preview(blob.tag)} of ${domain.file} does not open: ${CBC_FAILURE_TEXT[result.reason]}`,
           domain.file,
         ),
       );
@@ -104,7 +104,7 @@ function attempt(domain: AzureDomain, combo: readonly Candidate[]): Attempt {
     wipe(combined.secret);
     return {
       ok: false,
-      why: `the combined secret does not authenticate data blob "${bad.tag}" (${CBC_FAILURE_TEXT[bad.reason]})`,
+      why: `the combined secret does not authenticate data blob ${preview(bad.tag)} (${CBC_FAILURE_TEXT[bad.reason]})`,
     };
   }
   return {ok: true, secret: combined.secret};

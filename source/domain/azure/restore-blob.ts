@@ -12,7 +12,7 @@
  */
 import {randomBytes, type KeyObject} from 'node:crypto';
 import type {BlobDigest} from '../format.js';
-import {checkError, fail, inputError, ok, type Result} from '../../errors.js';
+import {checkError, fail, inputError, ok, preview, type Result} from '../../errors.js';
 import {sha256Hex, type LoadedCertificate} from '../key-file.js';
 import {wipe} from '../../secret.js';
 import {CBC_FAILURE_TEXT, CEK_BYTES, decrypt} from './a256cbc-hs512.js';
@@ -72,7 +72,7 @@ export function parseRestoreBlob(file: string, json: string | Buffer): Result<Pa
   if (!wrapped.ok) return bad('bad-wrapped-key', `WrappedKey.enc_key ${wrapped.problem}`);
   const alg = wrapped.jwe.header.alg;
   if (!isWrapAlgorithm(alg) || wrapped.jwe.encryptedKey.length === 0) {
-    return bad('unsupported-alg', `WrappedKey.enc_key uses ${JSON.stringify(alg ?? null)}`);
+    return bad('unsupported-alg', `WrappedKey.enc_key uses ${preview(alg ?? null)}`);
   }
   const blobs: ParsedRestoreBlob['blobs'] = [];
   for (const [i, d] of EncData.data.entries()) {

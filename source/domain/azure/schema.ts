@@ -3,7 +3,8 @@
  * the one-line messages made from zod's findings. Unknown extra fields are ignored (azure-cli
  * ignores them too, and a newer HSM may add some); every field we rely on is checked.
  */
-import {z} from 'zod';
+import * as z from 'zod';
+import {clip} from '../../errors.js';
 
 export const sdFileSchema = z.object({
   EncData: z.object({
@@ -45,7 +46,7 @@ export function describeIssue(error: z.ZodError): string {
   const where = pathText(issue.path);
   const message = issue.message.replace(/^Invalid input:\s*/i, '').replace(/\s+/g, ' ');
   if (issue.code === 'invalid_type' && /received undefined/.test(message)) {
-    return `${where} is missing`;
+    return clip(`${where} is missing`);
   }
-  return `${where}: ${message}`;
+  return clip(`${where}: ${message}`);
 }

@@ -5,7 +5,7 @@ import {
   constants,
   X509Certificate,
 } from 'node:crypto';
-import {checkError, fail, inputError, ok, type Result} from '../../errors.js';
+import {checkError, clip, fail, inputError, ok, type Result} from '../../errors.js';
 import {wipe} from '../../secret.js';
 import {
   combinations,
@@ -37,14 +37,17 @@ export interface NativeDomain extends SecurityDomainFormat {
   decryptPayload(domainKey: Buffer): Result<Buffer>;
 }
 
-/** One line from a zod error: the first problem, with its path. */
+/**
+ * One line from a zod error: the first problem, with its path — cut short, since zod quotes
+ * what it found (an unknown key a megabyte long, or one holding a newline and escapes).
+ */
 export function schemaProblem(error: {
   issues: Array<{path: PropertyKey[]; message: string}>;
 }): string {
   const issue = error.issues[0];
   if (!issue) return 'does not match the schema';
   const path = issue.path.map(String).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
+  return clip(path ? `${path}: ${issue.message}` : issue.message);
 }
 
 function consistencyProblem(doc: NativeDomainFile): string | undefined {

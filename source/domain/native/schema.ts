@@ -1,9 +1,9 @@
-import {z} from 'zod';
+import * as z from 'zod';
+import {MAX_HOLDERS, MIN_HOLDERS} from '../../limits.js';
 
 export const NATIVE_FORMAT = 'sd-drill.security-domain';
 export const NATIVE_VERSION = 1;
-export const MIN_HOLDERS = 3;
-export const MAX_HOLDERS = 10;
+export {MAX_HOLDERS, MIN_HOLDERS};
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 fingerprint (64 hex digits)');
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');

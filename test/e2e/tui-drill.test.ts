@@ -1,0 +1,389 @@
+/**
+ * Whole drills on the built bundle in a real pty (tmux), driven the way a custodian drives
+ * them: arrow keys, Enter, typed names, masked passphrases, `x` to pull a demo stick.
+ * `CI=false` because Ink draws nothing until exit when CI is set.
+ */
+import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {openssl} from '../helpers/keys.js';
+import {fixturesDir} from '../helpers/paths.js';
+import {EXITED, hasTmux, killServer, Pane} from '../helpers/tmux.js';
+
+const tmp = (p: string): string => mkdtempSync(join(tmpdir(), p));
+const demoSd = join(fixturesDir, 'demo', 'security-domain.json');
+const demoSticks = join(fixturesDir, 'demo', 'sticks');
+const PASSPHRASES = readFileSync(join(fixturesDir, 'demo', 'passphrases.txt'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter(Boolean);
+const pass = (holder: string): string => `${holder}-practice-only`;
+const WRONG = 'not-bobs-passphrase-9';
+
+/** Every file under a directory, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** Secrets that must never reach a screen, a report or the store. */
+function leaks(text: string): string[] {
+  return [...PASSPHRASES, WRONG, 'PRIVATE KEY'].filter((s) => text.includes(s));
+}
+
+const HELP = /Ctrl-C abort|q quit|n no/;
+const RULE = /^─{20,}$/;
+
+/**
+ * The screen fits an 80×24 terminal: no line the app wrote is wider than 80 columns (tmux
+ * joins lines it had to wrap, with -J), the header is still on screen (nothing scrolled
+ * off the top) and the help line sits under the rule.
+ */
+function fitProblems(pane: Pane): string[] {
+  const lines = pane.capture({join: true}).split('\n');
+  const problems: string[] = [];
+  for (const l of lines) {
+    const width = [...l.trimEnd()].length;
+    if (width > 80) problems.push(`a line of ${width} columns: ${l.trimEnd()}`);
+  }
+  if (!lines.some((l) => l.startsWith('sd-drill ·'))) problems.push('the header scrolled off');
+  const rule = lines.findIndex((l) => RULE.test(l.trim()));
+  if (rule < 0 || !HELP.test(lines[rule + 1] ?? ''))
+    problems.push(`no help line under the rule:\n${lines.join('\n')}`);
+  return problems;
+}
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001B\[([0-9;]*)m/g;
+
+/** SGR sequences that set a colour (foreground, background, 256-colour or true colour). */
+function colourCodes(screen: string): string[] {
+  const found: string[] = [];
+  for (const m of screen.matchAll(SGR)) {
+    const params = (m[1] ?? '').split(';').map(Number);
+    if (
+      params.some(
+        (n) => (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 97) || n >= 100,
+      )
+    )
+      found.push(m[0]);
+  }
+  return found;
+}
+
+interface Drill {
+  pane: Pane;
+  config: string;
+  reports: string;
+}
+
+let current: Pane | undefined;
+let seq = 0;
+
+/** Starts the interactive drill on the demo domain in its own session, store and report dir. */
+function startDrill(
+  options: {media?: string; env?: Record<string, string>; noCi?: boolean} = {},
+): Drill {
+  const config = tmp('sd-drill-e2e-config-');
+  const reports = tmp('sd-drill-e2e-reports-');
+  const name = `drill-${process.pid}-${++seq}`;
+  const env: Record<string, string> = {
+    TERM: 'xterm-256color',
+    SD_DRILL_CONFIG_DIR: config,
+    ...(options.noCi ? {} : {CI: 'false'}),
+    ...options.env,
+  };
+  const pane = Pane.start(
+    name,
+    ['drill', '--sd', demoSd, '--media', options.media ?? demoSticks, '--report-dir', reports],
+    {env},
+  );
+  current = pane;
+  return {pane, config, reports};
+}
+
+/** Start → inspect → disaster (the first scenario) → collect. */
+async function toCollect(p: Pane, check?: () => void): Promise<void> {
+  await p.waitFor('What is this session for?');
+  check?.();
+  await p.keys('Enter');
+  await p.waitFor('Press Enter when the holders are ready');
+  check?.();
+  await p.keys('Enter');
+  await p.waitFor('Choose the disaster to rehearse');
+  check?.();
+  await p.keys('Enter');
+  await p.waitFor('Sticks present');
+  check?.();
+}
+
+const highlighted = (screen: string): string | undefined => /❯ (\S+)/.exec(screen)?.[1];
+
+/** Moves the highlight to a stick (it starts on the first) and presses Enter to insert it. */
+async function insert(p: Pane, stick: string): Promise<void> {
+  let screen = await p.waitFor(/❯ \S+ \(demo folder\)/);
+  for (let i = 0; i < 8 && highlighted(screen) !== stick; i++) {
+    const before = highlighted(screen);
+    await p.keys('Down');
+    screen = await p.waitFor((s: string) => highlighted(s) !== before);
+  }
+  expect(highlighted(screen)).toBe(stick);
+  await p.keys('Enter');
+}
+
+/** A custodian identifies themselves and acknowledges their duties. */
+async function identify(p: Pane, name: string, role: string): Promise<void> {
+  await p.waitFor('Your name:');
+  await p.text(name);
+  await p.waitFor(`Your name: ${name}`);
+  await p.keys('Enter');
+  await p.waitFor('Your role:');
+  await p.text(role);
+  await p.waitFor(`Your role: ${role}`);
+  await p.keys('Enter');
+  await p.waitFor('press y to acknowledge');
+  await p.keys('y');
+  await p.waitFor('type the passphrase');
+}
+
+/** Types a passphrase into the masked field; waits for the dots before pressing Enter. */
+async function passphrase(p: Pane, secret: string): Promise<void> {
+  await p.waitFor(/Passphrase: ▌/);
+  await p.text(secret);
+  await p.waitFor(`Passphrase: ${'•'.repeat(secret.length)}▌`);
+  await p.keys('Enter');
+}
+
+async function removeStick(p: Pane, stick: string): Promise<void> {
+  await p.waitFor(`Remove the stick ${stick} now`);
+  await p.keys('x');
+  await p.waitFor('Stick removed');
+}
+
+/** One holder, start to finish, with the right passphrase. */
+async function present(p: Pane, stick: string, name: string, role: string): Promise<void> {
+  await insert(p, stick);
+  await identify(p, name, role);
+  await passphrase(p, pass(stick));
+  await removeStick(p, stick);
+}
+
+function reportFiles(dir: string): {md: string[]; json: string[]} {
+  const names = readdirSync(dir);
+  return {
+    md: names.filter((n) => n.endsWith('.md')).map((n) => join(dir, n)),
+    json: names.filter((n) => n.endsWith('.json')).map((n) => join(dir, n)),
+  };
+}
+
+const suite = hasTmux ? describe : describe.skip;
+const title = hasTmux
+  ? 'the TUI drill in a real terminal (tmux, built bundle)'
+  : 'the TUI drill in a real terminal — SKIPPED: tmux is not installed (.ci/run installs it)';
+
+suite(title, () => {
+  afterEach(() => {
+    current?.kill();
+    current = undefined;
+  });
+  afterAll(() => killServer());
+
+  it('runs the demo rehearsal to a passing, saved report without showing a passphrase', async () => {
+    const {pane: p, config, reports} = startDrill();
+    const fits: string[] = [];
+    const check = () => fits.push(...fitProblems(p));
+    await toCollect(p, check);
+    await present(p, 'alice', 'Alice Ng', 'Security Architect');
+    await p.waitFor('1 of 3');
+    await present(p, 'bob', 'Bob Brown', 'Operations');
+    await present(p, 'carol', 'Carol Chu', 'Audit');
+    await p.waitFor('Quorum reached: press r');
+    check();
+    await p.keys('r');
+    await p.waitFor('Verdict: PASS');
+    const screen = p.flat();
+    await p.waitFor('Report saved');
+    check();
+    expect(fits).toEqual([]);
+    const last = p.flat();
+    expect(last).toMatch(/Keys restored: 27 of 27/);
+    expect(last).toMatch(/Timeline/);
+    for (const step of ['Load domain', 'Inspect', 'Disaster', 'Collect shares', 'Restore'])
+      expect(last).toContain(step);
+    expect(last).toMatch(/Report saved: \S+\.md and \.json/);
+    expect(screen).toContain('Verdict: PASS');
+
+    const files = reportFiles(reports);
+    expect(files.md).toHaveLength(1);
+    expect(files.json).toHaveLength(1);
+    const report = JSON.parse(readFileSync(files.json[0] as string, 'utf8')) as {
+      verdict: string;
+      participants: Array<{custodian: string}>;
+    };
+    expect(report.verdict).toBe('pass');
+    expect(report.participants.map((x) => x.custodian)).toEqual([
+      'Alice Ng',
+      'Bob Brown',
+      'Carol Chu',
+    ]);
+
+    await p.keys('q');
+    const end = await p.waitFor(EXITED);
+    expect(EXITED.exec(end)?.[1]).toBe('0');
+
+    // Nothing secret anywhere: every frame seen (with scrollback), the reports, the store.
+    p.capture({history: true});
+    expect(p.frames.length).toBeGreaterThan(10);
+    expect(p.frames.flatMap(leaks)).toEqual([]);
+    for (const f of [...filesUnder(reports), ...filesUnder(config)])
+      expect(leaks(readFileSync(f, 'utf8')), f).toEqual([]);
+  }, 90_000);
+
+  it('explains a wrong passphrase inline and keeps progress; refuses a stranger’s stick until it is pulled', async () => {
+    const media = tmp('sd-drill-e2e-media-');
+    for (const h of ['alice', 'bob'])
+      cpSync(join(demoSticks, h), join(media, h), {recursive: true});
+    mkdirSync(join(media, 'mallory'));
+    openssl(['genrsa', '-out', 'mallory.key', '2048'], join(media, 'mallory'));
+    const {pane: p} = startDrill({media});
+    await toCollect(p);
+    await present(p, 'alice', 'Alice Ng', 'Security Architect');
+
+    // A stranger's key: refused on the collect screen, and the stick must come out first.
+    await insert(p, 'mallory');
+    await p.waitFor(/not one of this domain's wrapping keys/);
+    expect(p.flat()).toMatch(/Remove the stick mallory now/);
+    await p.keys('Enter');
+    expect(p.flat()).not.toMatch(/Your name:|Sticks present/);
+    expect(p.flat()).toMatch(/Remove the stick mallory now/);
+    await p.keys('x');
+    await p.waitFor('Stick removed');
+
+    // Bob mistypes: told at once, tries left counted, Alice's share and Bob's identity kept.
+    await insert(p, 'bob');
+    await identify(p, 'Bob Brown', 'Operations');
+    await passphrase(p, WRONG);
+    await p.waitFor('Wrong passphrase');
+    const wrong = p.flat();
+    expect(wrong).toMatch(/Wrong passphrase for \S*bob\.key — 2 tries left/);
+    expect(wrong).toMatch(/Try 2 of 3/);
+    expect(wrong).toMatch(/1 of 3/);
+    expect(wrong).toMatch(/alice .* share accepted Alice Ng, Security Architect/);
+    expect(wrong).toMatch(/bob .* at the machine Bob Brown, Operations/);
+    expect(wrong).not.toMatch(/Your name:/);
+    await passphrase(p, pass('bob'));
+    await removeStick(p, 'bob');
+    const after = p.flat();
+    expect(after).toMatch(/2 of 3/);
+    expect(after).toMatch(/bob .* share accepted Bob Brown, Operations/);
+    p.capture({history: true});
+    expect(p.frames.flatMap(leaks)).toEqual([]);
+  }, 90_000);
+
+  it('asks before Ctrl-C wipes held shares; n goes back, y aborts with a saved report; q leaves', async () => {
+    const {pane: p, reports} = startDrill();
+    await toCollect(p);
+    await present(p, 'alice', 'Alice Ng', 'Security Architect');
+    await p.keys('C-c');
+    await p.waitFor('Abort the drill? The shares held so far will be wiped');
+    expect(p.flat()).toMatch(/Abort\? y\/N/);
+    await p.keys('n');
+    await p.waitFor('Sticks present');
+    expect(p.flat()).toMatch(/1 of 3 .*alice .* share accepted/);
+    expect(p.flat()).not.toMatch(/Abort the drill\?/);
+
+    await p.keys('C-c');
+    await p.waitFor('Abort the drill?');
+    await p.keys('y');
+    await p.waitFor('Verdict: ABORTED');
+    await p.waitFor('Report saved');
+    const files = reportFiles(reports);
+    expect(files.json).toHaveLength(1);
+    const report = JSON.parse(readFileSync(files.json[0] as string, 'utf8')) as {verdict: string};
+    expect(report.verdict).toBe('aborted');
+
+    await p.keys('q');
+    const end = await p.waitFor(EXITED);
+    // An aborted drill is not a passed one.
+    expect(EXITED.exec(end)?.[1]).toBe('1');
+  }, 90_000);
+
+  it('leaves at once on Ctrl-C at the start screen, writing no report', async () => {
+    const {pane: p, reports} = startDrill();
+    await p.waitFor('What is this session for?');
+    await p.keys('C-c');
+    const end = await p.waitFor(EXITED);
+    expect(end).not.toMatch(/Abort the drill\?|Verdict/);
+    expect(readdirSync(reports)).toEqual([]);
+  });
+
+  it('draws no colour with NO_COLOR=1, and colour without it', async () => {
+    // CI must be absent here, not "false": chalk treats any CI variable as "no colour",
+    // so with CI=false the colour half could never fail.
+    const mono = startDrill({noCi: true, env: {NO_COLOR: '1'}});
+    const screens: string[] = [];
+    await mono.pane.waitFor('What is this session for?');
+    screens.push(mono.pane.capture({escapes: true}));
+    await mono.pane.keys('Enter');
+    await mono.pane.waitFor('Press Enter when the holders are ready');
+    screens.push(mono.pane.capture({escapes: true}));
+    await mono.pane.keys('Enter');
+    await mono.pane.waitFor('Choose the disaster');
+    await mono.pane.keys('Enter');
+    await mono.pane.waitFor('Sticks present');
+    screens.push(mono.pane.capture({escapes: true}));
+    expect(screens.join('')).toContain('Quorum');
+    expect(screens.flatMap(colourCodes)).toEqual([]);
+    mono.pane.kill();
+
+    const coloured = startDrill({noCi: true});
+    await coloured.pane.waitFor('What is this session for?');
+    await coloured.pane.keys('Enter');
+    await coloured.pane.waitFor('Press Enter when the holders are ready');
+    expect(colourCodes(coloured.pane.capture({escapes: true})).length).toBeGreaterThan(0);
+  });
+
+  it('fits an 80×24 terminal, with the help line on screen, at every step', async () => {
+    const {pane: p} = startDrill();
+    const problems: string[] = [];
+    const check = (where: string) => problems.push(...fitProblems(p).map((x) => `${where}: ${x}`));
+    await toCollect(p, () => check('before collect'));
+    await p.keys('a');
+    await p.waitFor('Which holder is absent?');
+    check('absent');
+    await p.keys('Escape');
+    await insert(p, 'alice');
+    await p.waitFor('Your name:');
+    check('name');
+    await p.text('Alice Ng');
+    await p.waitFor('Your name: Alice Ng');
+    await p.keys('Enter');
+    await p.waitFor('Your role:');
+    check('role');
+    await p.text('Security Architect');
+    await p.waitFor('Your role: Security Architect');
+    await p.keys('Enter');
+    await p.waitFor('press y to acknowledge');
+    check('duties');
+    await p.keys('y');
+    await passphrase(p, 'wrong-wrong');
+    await p.waitFor('Wrong passphrase');
+    check('wrong passphrase');
+    await passphrase(p, pass('alice'));
+    await p.waitFor('Remove the stick alice now');
+    check('remove');
+    await p.keys('x');
+    await p.waitFor('Stick removed');
+    check('after removal');
+    await p.keys('C-c');
+    await p.waitFor('Abort the drill?');
+    check('confirm abort');
+    await p.keys('y');
+    await p.waitFor('Report saved');
+    check('report');
+    expect(problems).toEqual([]);
+  }, 90_000);
+});

@@ -1,0 +1,468 @@
+/**
+ * Interruptions: SIGTERM, SIGINT and SIGHUP at every point of a scripted drill, of a restore
+ * blob being written, and of the TUI ceremony (a real pty through tmux). Whatever the moment:
+ * a non-zero exit unless the drill had already finished, no report at all or one complete
+ * report pair with verdict "aborted", no `.tmp` file, the history parseable with nothing lost,
+ * nothing secret anywhere. And drills finishing at the same moment lose no history.
+ */
+import {cpSync, existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
+import {hasTmux, killServer, Pane, EXITED} from '../helpers/tmux.js';
+import {
+  AZURE_PASSPHRASE,
+  azureDir,
+  azureSd,
+  cli,
+  copyDemo,
+  DEMO_HOLDERS,
+  demoPassphrase,
+  filesUnder,
+  leaks,
+  leaksInFiles,
+  parses,
+  secret,
+  spawnCli,
+  tmp,
+  writePlan,
+} from './kit.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const passphrases = [
+  ...DEMO_HOLDERS.map((h) => secret(`${h}'s passphrase`, demoPassphrase(h))),
+  secret('the Azure passphrase', AZURE_PASSPHRASE),
+  secret('a private key', 'PRIVATE KEY'),
+];
+
+interface ReportJson {
+  id: string;
+  verdict: string;
+  verdictReason: string;
+  participants: Array<{custodian: string}>;
+}
+
+interface HistoryJson {
+  drills: Array<{id: string; verdict: string}>;
+}
+
+/** A copy of the demo with a plan for alice, bob and carol, and a store holding one drill. */
+function planned(): {dir: string; plan: string; store: string; reports: string} {
+  const dir = tmp('plan');
+  copyDemo(dir);
+  const plan = writePlan(join(dir, 'plan.json'), {
+    domain: 'security-domain.json',
+    reportDir: 'reports',
+    participants: ['alice', 'bob', 'carol'].map((h) => ({
+      custodian: `${h} custodian`,
+      role: 'holder',
+      key: `sticks/${h}/${h}.key`,
+      passphraseFile: `pass/${h}.txt`,
+    })),
+  });
+  const store = join(dir, 'store');
+  if (seedStore) cpSync(seedStore, store, {recursive: true});
+  return {dir, plan, store, reports: join(dir, 'reports')};
+}
+
+/** The store after one finished drill: every interrupted run must keep its record. */
+let seedStore: string | undefined;
+let seedDrill = '';
+
+type Outcome = 'finished' | 'killed' | 'aborted';
+
+/** Checks one run's leftovers; says what it found. */
+function inspect(
+  run: {dir: string; store: string; reports: string},
+  result: {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string},
+  signal: NodeJS.Signals,
+): {outcome: Outcome; problems: string[]} {
+  const problems: string[] = [];
+  const files = filesUnder(run.dir);
+  const tmps = files.filter((f) => /\.tmp$|\.tmp-|\.lock$/.test(f));
+  if (tmps.length > 0) problems.push(`left behind: ${tmps.join(', ')}`);
+  const names = existsSync(run.reports) ? readdirSync(run.reports) : [];
+  const json = names.filter((n) => n.endsWith('.json'));
+  const md = names.filter((n) => n.endsWith('.md'));
+  if (json.length > 1) problems.push(`${json.length} reports for one drill`);
+  if (json.some((j) => !md.includes(j.replace(/\.json$/, '.md'))))
+    problems.push('a JSON report without its Markdown');
+  if (md.length !== json.length) problems.push('a Markdown report without its JSON');
+  const reports = json.map((j) => join(run.reports, j));
+  const broken = reports.filter((r) => !parses(r));
+  if (broken.length > 0) problems.push(`unparseable report: ${broken.join(', ')}`);
+  const history = join(run.store, 'history.json');
+  let drills: HistoryJson['drills'] = [];
+  if (existsSync(history)) {
+    if (!parses(history)) problems.push('the history does not parse');
+    else drills = (JSON.parse(readFileSync(history, 'utf8')) as HistoryJson).drills;
+  }
+  if (!drills.some((d) => d.id === seedDrill)) problems.push('the earlier drill is gone');
+  if (/^\s+at |TypeError|RangeError|internal error/m.test(result.stderr))
+    problems.push(`a crash on stderr: ${result.stderr}`);
+  problems.push(
+    ...leaks(result.stdout + result.stderr, passphrases),
+    ...leaksInFiles([run.store, ...(existsSync(run.reports) ? [run.reports] : [])], passphrases),
+  );
+
+  let outcome: Outcome;
+  const report =
+    reports.length === 1 && broken.length === 0
+      ? (JSON.parse(readFileSync(reports[0] as string, 'utf8')) as ReportJson)
+      : undefined;
+  if (result.code === 0) {
+    outcome = 'finished';
+    if (report?.verdict !== 'pass') problems.push('exit 0 without a passing report');
+  } else if (result.signal !== null) {
+    if (result.signal !== signal) problems.push(`killed by ${result.signal}`);
+    // Killed before the drill began, or just after it ended (its report whole and recorded).
+    outcome = json.length === 0 ? 'killed' : 'finished';
+    if (report && report.verdict !== 'pass')
+      problems.push(`killed, leaving a ${report.verdict} report`);
+    if (report && !drills.some((d) => d.id === report.id)) problems.push('a report not in history');
+  } else {
+    outcome = 'aborted';
+    if (result.code !== 1) problems.push(`exit ${result.code}`);
+    if (!report) problems.push('no report for an interrupted drill');
+    else {
+      if (report.verdict !== 'aborted') problems.push(`verdict ${report.verdict}`);
+      if (!report.verdictReason.includes(`interrupted by ${signal}`))
+        problems.push(`verdict reason: ${report.verdictReason}`);
+      const recorded = drills.find((d) => d.id === report.id);
+      if (recorded?.verdict !== 'aborted') problems.push('the aborted drill is not in history');
+    }
+  }
+  return {outcome, problems};
+}
+
+describe('a scripted drill (--plan) interrupted at any moment', () => {
+  let baselineMs = 0;
+
+  it('runs to a pass when left alone (the baseline the signals are timed against)', async () => {
+    // Twice: the first run also pays for cold caches.
+    let run = planned();
+    for (let i = 0; i < 2; i++) {
+      run = planned();
+      const started = Date.now();
+      const r = await spawnCli(['drill', '--plan', run.plan], {SD_DRILL_CONFIG_DIR: run.store})
+        .done;
+      const took = Date.now() - started;
+      baselineMs = i === 0 ? took : Math.min(baselineMs, took);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    const history = JSON.parse(
+      readFileSync(join(run.store, 'history.json'), 'utf8'),
+    ) as HistoryJson;
+    expect(history.drills).toHaveLength(1);
+    seedStore = run.store;
+    seedDrill = history.drills[0]?.id ?? '';
+  }, 60_000);
+
+  const signals: Array<[NodeJS.Signals, number[]]> = [
+    ['SIGTERM', [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.6]],
+    ['SIGINT', [0.1, 0.35, 0.45, 0.55, 0.65, 0.8, 0.95]],
+    ['SIGHUP', [0.45, 0.7]],
+  ];
+  it.each(signals)(
+    '%s: no report or one whole "aborted" report, no .tmp, history intact, nothing leaked',
+    async (signal, fractions) => {
+      expect(seedStore).toBeDefined();
+      const outcomes: Outcome[] = [];
+      const problems: string[] = [];
+      for (const f of fractions) {
+        const run = planned();
+        const child = spawnCli(['drill', '--plan', run.plan], {SD_DRILL_CONFIG_DIR: run.store});
+        await sleep(Math.round(f * baselineMs));
+        child.signal(signal);
+        const result = await child.done;
+        const seen = inspect(run, result, signal);
+        outcomes.push(seen.outcome);
+        problems.push(...seen.problems.map((p) => `${signal} at ${f}×: ${p}`));
+      }
+      expect(problems).toEqual([]);
+      // The spread of moments did catch drills in the middle.
+      expect(outcomes).toContain('aborted');
+    },
+    120_000,
+  );
+});
+
+describe('restore-blob interrupted while it writes', () => {
+  it('leaves no .tmp beside --out, and any blob it leaves is whole', async () => {
+    const args = (out: string): string[] => [
+      'restore-blob',
+      '--sd',
+      azureSd,
+      '--exchange-key',
+      join(azureDir, 'exchange', 'exchange.pem'),
+      '--key',
+      join(azureDir, 'holders', 'holder1.pem'),
+      '--key',
+      join(azureDir, 'holders', 'holder2.pem'),
+      '--passphrase-file',
+      join(azureDir, 'passphrases.txt'),
+      '--out',
+      out,
+    ];
+    const store = tmp('blob-store');
+    const first = tmp('blob');
+    const started = Date.now();
+    const whole = await cli(args(join(first, 'blob.json')), {store});
+    const baseline = Date.now() - started;
+    expect(whole.code, whole.stderr).toBe(0);
+
+    const problems: string[] = [];
+    let blobs = 0;
+    for (let i = 0; i < 24; i++) {
+      const out = tmp('blob');
+      const child = spawnCli(args(join(out, 'blob.json')), {SD_DRILL_CONFIG_DIR: store});
+      // Around the moment the blob is written: the last third of the run.
+      await sleep(Math.round(baseline * (0.55 + (i % 12) * 0.05)));
+      child.signal(i % 2 ? 'SIGINT' : 'SIGTERM');
+      const r = await child.done;
+      const left = readdirSync(out);
+      if (left.some((f) => f.endsWith('.tmp'))) problems.push(`run ${i}: ${left.join(', ')}`);
+      if (left.includes('blob.json')) {
+        blobs++;
+        const blob = parseRestoreBlob('blob.json', readFileSync(join(out, 'blob.json')));
+        if (!blob.ok) problems.push(`run ${i}: a damaged blob: ${blob.error.message}`);
+      } else if (r.code === 0) problems.push(`run ${i}: exit 0 without a blob`);
+      problems.push(...leaks(r.stdout + r.stderr, passphrases).map((l) => `run ${i}: ${l}`));
+    }
+    expect(problems).toEqual([]);
+    expect(blobs).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe('drills finishing at the same moment', () => {
+  it('lose no history: three plans and twenty hand-offs at once, every record kept', async () => {
+    const store = tmp('together-store');
+    const runs = [planned(), planned(), planned()];
+    const drills = runs.map(
+      (run) => spawnCli(['drill', '--plan', run.plan], {SD_DRILL_CONFIG_DIR: store}).done,
+    );
+    const handOffs = Array.from({length: 20}, (_, i) =>
+      cli(['custody', 'add', '--from', `holder-${i}`, '--to', 'vault', '--note', `n${i}`], {store}),
+    );
+    const results = await Promise.all([...drills, ...handOffs]);
+    expect(results.map((r) => r.code)).toEqual(results.map(() => 0));
+    const history = JSON.parse(readFileSync(join(store, 'history.json'), 'utf8')) as HistoryJson;
+    const ids = runs.map((run) => {
+      const json = readdirSync(run.reports).filter((n) => n.endsWith('.json'));
+      expect(json).toHaveLength(1);
+      return (JSON.parse(readFileSync(join(run.reports, json[0] as string), 'utf8')) as ReportJson)
+        .id;
+    });
+    expect(history.drills.map((d) => d.id).sort()).toEqual(ids.sort());
+    const custody = JSON.parse(readFileSync(join(store, 'custody.json'), 'utf8')) as {
+      custody: Array<{note: string}>;
+    };
+    expect(custody.custody.map((c) => c.note).sort()).toEqual(
+      Array.from({length: 20}, (_, i) => `n${i}`).sort(),
+    );
+    expect(filesUnder(store).filter((f) => /\.tmp|\.lock$/.test(f))).toEqual([]);
+  }, 120_000);
+});
+
+/** The pid of the sd-drill process whose command line holds `marker` (a unique temp path). */
+function pidOf(marker: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const argv = cmdline.split('\0');
+    if (argv.some((a) => a.endsWith('sd-drill.js')) && argv.includes(marker)) return Number(entry);
+  }
+  return undefined;
+}
+
+const tuiSuite = hasTmux && process.platform === 'linux' ? describe : describe.skip;
+const tuiTitle =
+  hasTmux && process.platform === 'linux'
+    ? 'the TUI ceremony signalled from outside (tmux, built bundle)'
+    : 'the TUI ceremony signalled from outside — SKIPPED: needs tmux and /proc (Linux)';
+
+tuiSuite(tuiTitle, () => {
+  let pane: Pane | undefined;
+  let seq = 0;
+  afterEach(() => pane?.kill());
+  afterAll(() => killServer());
+
+  function start(): {p: Pane; reports: string; config: string} {
+    const reports = tmp('tui-reports');
+    const config = tmp('tui-config');
+    const demo = tmp('tui-demo');
+    copyDemo(demo);
+    pane = Pane.start(
+      `hardening-${process.pid}-${++seq}`,
+      [
+        'drill',
+        '--sd',
+        join(demo, 'security-domain.json'),
+        '--media',
+        join(demo, 'sticks'),
+        '--report-dir',
+        reports,
+      ],
+      {env: {TERM: 'xterm-256color', CI: 'false', SD_DRILL_CONFIG_DIR: config}},
+    );
+    return {p: pane, reports, config};
+  }
+
+  async function toCollect(p: Pane): Promise<void> {
+    await p.waitFor('What is this session for?');
+    await p.keys('Enter');
+    await p.waitFor('Press Enter when the holders are ready');
+    await p.keys('Enter');
+    await p.waitFor('Choose the disaster to rehearse');
+    await p.keys('Enter');
+    await p.waitFor('Sticks present');
+  }
+
+  /** Inserts a demo stick, identifies its custodian and stops at the passphrase field. */
+  async function toPassphrase(p: Pane, holder: string): Promise<void> {
+    const highlighted = (s: string) => /❯ (\S+)/.exec(s)?.[1];
+    let screen = await p.waitFor(/❯ \S+ \(demo folder\)/);
+    for (let i = 0; i < 8 && highlighted(screen) !== holder; i++) {
+      const before = highlighted(screen);
+      await p.keys('Down');
+      screen = await p.waitFor((s: string) => highlighted(s) !== before);
+    }
+    await p.keys('Enter');
+    await p.waitFor('Your name:');
+    await p.text(`${holder} custodian`);
+    await p.waitFor(`Your name: ${holder} custodian`);
+    await p.keys('Enter');
+    await p.waitFor('Your role:');
+    await p.text('holder');
+    await p.waitFor('Your role: holder');
+    await p.keys('Enter');
+    await p.waitFor('press y to acknowledge');
+    await p.keys('y');
+    await p.waitFor(/Passphrase: ▌/);
+  }
+
+  async function present(p: Pane, holder: string): Promise<void> {
+    await toPassphrase(p, holder);
+    await p.text(demoPassphrase(holder));
+    await p.waitFor(`Passphrase: ${'•'.repeat(demoPassphrase(holder).length)}▌`);
+    await p.keys('Enter');
+    await p.waitFor(`Remove the stick ${holder} now`);
+    await p.keys('x');
+    await p.waitFor('Stick removed');
+  }
+
+  function signalApp(reports: string, signal: NodeJS.Signals): void {
+    const pid = pidOf(reports);
+    expect(pid, 'the sd-drill process').toBeDefined();
+    process.kill(pid as number, signal);
+  }
+
+  async function exitCode(p: Pane): Promise<string | undefined> {
+    return EXITED.exec(await p.waitFor(EXITED))?.[1];
+  }
+
+  function reportsIn(dir: string): ReportJson[] {
+    const names = readdirSync(dir);
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(names.filter((n) => n.endsWith('.md')).length).toBe(
+      names.filter((n) => n.endsWith('.json')).length,
+    );
+    return names
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as ReportJson);
+  }
+
+  function noLeaks(p: Pane, dirs: string[], extra: string[] = []): void {
+    p.capture({history: true});
+    const all = [...passphrases, ...extra.map((e) => secret('typed passphrase', e))];
+    expect(p.frames.flatMap((f) => leaks(f, all))).toEqual([]);
+    expect(leaksInFiles(dirs, all)).toEqual([]);
+  }
+
+  it('SIGTERM at the start screen: exit 1, no report (no domain was loaded)', async () => {
+    const {p, reports, config} = start();
+    await p.waitFor('What is this session for?');
+    signalApp(reports, 'SIGTERM');
+    expect(await exitCode(p)).toBe('1');
+    expect(reportsIn(reports)).toEqual([]);
+    expect(existsSync(join(config, 'history.json'))).toBe(false);
+  }, 60_000);
+
+  it('SIGTERM in collect with a share held: the share wiped, an "aborted" report, exit 1', async () => {
+    const {p, reports, config} = start();
+    await toCollect(p);
+    await present(p, 'alice');
+    await p.waitFor('1 of 3');
+    signalApp(reports, 'SIGTERM');
+    expect(await exitCode(p)).toBe('1');
+    const [report, ...more] = reportsIn(reports);
+    expect(more).toEqual([]);
+    expect(report).toMatchObject({verdict: 'aborted'});
+    expect(report?.verdictReason).toContain('interrupted by SIGTERM');
+    expect(report?.participants.map((x) => x.custodian)).toContain('alice custodian');
+    const history = JSON.parse(readFileSync(join(config, 'history.json'), 'utf8')) as HistoryJson;
+    expect(history.drills).toEqual([expect.objectContaining({id: report?.id, verdict: 'aborted'})]);
+    noLeaks(p, [reports, config]);
+  }, 90_000);
+
+  it('SIGINT from outside mid-passphrase (typed, not entered): aborted, the typed text nowhere', async () => {
+    const {p, reports, config} = start();
+    await toCollect(p);
+    await present(p, 'alice');
+    await toPassphrase(p, 'bob');
+    const typed = 'half-typed-secret-9e1';
+    await p.text(typed);
+    await p.waitFor(`Passphrase: ${'•'.repeat(typed.length)}▌`);
+    signalApp(reports, 'SIGINT');
+    expect(await exitCode(p)).toBe('1');
+    const [report, ...more] = reportsIn(reports);
+    expect(more).toEqual([]);
+    expect(report).toMatchObject({verdict: 'aborted'});
+    expect(report?.verdictReason).toContain('interrupted by SIGINT');
+    noLeaks(p, [reports, config], [typed]);
+  }, 90_000);
+
+  it('the terminal closed (SIGHUP) with a share held: an "aborted" report all the same', async () => {
+    const {p, reports, config} = start();
+    await toCollect(p);
+    await present(p, 'alice');
+    await p.waitFor('1 of 3');
+    p.kill();
+    let found: ReportJson[] = [];
+    for (let i = 0; i < 100 && found.length === 0; i++) {
+      await sleep(100);
+      found = reportsIn(reports);
+    }
+    // The report is written whole before the process goes (the pair appears together).
+    await sleep(300);
+    const [report, ...more] = reportsIn(reports);
+    expect(more).toEqual([]);
+    expect(report).toMatchObject({verdict: 'aborted'});
+    expect(report?.verdictReason).toContain('interrupted by SIGHUP');
+    expect(leaksInFiles([reports, config], passphrases)).toEqual([]);
+  }, 90_000);
+
+  it('SIGTERM at the report screen of a passing drill: still one report, one history record', async () => {
+    const {p, reports, config} = start();
+    await toCollect(p);
+    for (const h of ['alice', 'bob', 'carol']) await present(p, h);
+    await p.waitFor('Quorum reached: press r');
+    await p.keys('r');
+    await p.waitFor('Report saved');
+    signalApp(reports, 'SIGTERM');
+    expect(await exitCode(p)).toBe('1');
+    const [report, ...more] = reportsIn(reports);
+    expect(more).toEqual([]);
+    expect(report?.verdict).toBe('pass');
+    const history = JSON.parse(readFileSync(join(config, 'history.json'), 'utf8')) as HistoryJson;
+    expect(history.drills.map((d) => d.id)).toEqual([report?.id]);
+    expect(statSync(join(config, 'history.json')).mode & 0o777).toBe(0o600);
+    noLeaks(p, [reports, config]);
+  }, 120_000);
+});

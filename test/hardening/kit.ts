@@ -1,0 +1,260 @@
+/**
+ * Shared pieces of the hardening battery: throw-away folders, the demo domain copied where a
+ * test may damage it, the CLI run against a private store, and the leak scan every test ends
+ * with (a secret in plain text, hex, base64 or base64url, in any output or file).
+ */
+import {spawn, spawnSync} from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {bundle, fixturesDir, repoRoot} from '../helpers/paths.js';
+import {
+  cleanErrorProblems,
+  runCliAsync,
+  type CliResult,
+  type RunOptions,
+} from '../helpers/run-cli.js';
+
+export const demoDir = join(fixturesDir, 'demo');
+export const demoSd = join(demoDir, 'security-domain.json');
+export const demoKey = (holder: string): string => join(demoDir, 'sticks', holder, `${holder}.key`);
+export const demoPassphrase = (holder: string): string => `${holder}-practice-only`;
+export const DEMO_HOLDERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
+
+export const azureDir = join(fixturesDir, 'azure');
+export const azureSd = join(azureDir, 'security-domain.json');
+export const AZURE_PASSPHRASE = 'drill-passphrase';
+
+export function tmp(label: string): string {
+  return mkdtempSync(join(tmpdir(), `sd-drill-hardening-${label}-`));
+}
+
+/** Every regular file under `dir`, recursively (symbolic links are not followed). */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return filesUnder(p);
+    return e.isFile() ? [p] : [];
+  });
+}
+
+/** A secret and the shapes it could leak in. */
+export interface Secret {
+  name: string;
+  forms: string[];
+}
+
+export function secret(name: string, value: string | Buffer): Secret {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  const forms = [
+    bytes.toString('hex'),
+    bytes.toString('hex').toUpperCase(),
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
+  ];
+  if (typeof value === 'string') forms.unshift(value);
+  // A long secret could also leak in part: its first 16 bytes are enough to notice.
+  if (bytes.length > 24) {
+    const head = bytes.subarray(0, 16);
+    forms.push(head.toString('hex'), head.toString('base64').slice(0, 20));
+  }
+  return {name, forms};
+}
+
+/** The names of the secrets found in `text` (and in which form). */
+export function leaks(text: string, secrets: readonly Secret[]): string[] {
+  const found: string[] = [];
+  for (const s of secrets) {
+    const form = s.forms.find((f) => f.length >= 6 && text.includes(f));
+    if (form !== undefined) found.push(`${s.name} (as ${form.slice(0, 16)}…)`);
+  }
+  return found;
+}
+
+/** Leaks in every file under the given folders, as `file: secret`. */
+export function leaksInFiles(
+  dirs: readonly string[],
+  secrets: readonly Secret[],
+  skip: (file: string) => boolean = () => false,
+): string[] {
+  return dirs
+    .flatMap((d) => filesUnder(d))
+    .filter((f) => !skip(f))
+    .flatMap((f) => leaks(readFileSync(f, 'latin1'), secrets).map((l) => `${f}: ${l}`));
+}
+
+/**
+ * What a clean refusal looks like (see cleanErrorProblems) with the exit code expected,
+ * naming the culprit and saying what is wrong.
+ */
+export function refusalProblems(
+  r: CliResult,
+  expected: {code: number; names: string; says?: RegExp},
+): string[] {
+  const problems = cleanErrorProblems(r.stderr);
+  if (r.code !== expected.code) problems.push(`exit ${r.code}, expected ${expected.code}`);
+  if (!r.stderr.includes(expected.names)) problems.push(`stderr does not name ${expected.names}`);
+  if (expected.says && !expected.says.test(r.stderr))
+    problems.push(`stderr does not say ${String(expected.says)}`);
+  return problems.map((p) => `${p} — stderr: ${r.stderr.trim().slice(0, 300)}`);
+}
+
+/** The CLI against a private store (never the user's), optionally as another user. */
+export function cli(
+  args: readonly string[],
+  options: RunOptions & {store: string},
+): Promise<CliResult> {
+  const {store, ...rest} = options;
+  return runCliAsync(args, {...rest, env: {SD_DRILL_CONFIG_DIR: store, ...rest.env}});
+}
+
+/**
+ * Tests run as root here, and root reads a chmod 000 file anyway. Such tests run the CLI as
+ * `nobody` instead (from a copy of the bundle nobody can read); as any other user they run
+ * it as that user.
+ */
+export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const NOBODY = 65534;
+let nobodyBundle: string | undefined;
+
+export function runAsUnprivileged(args: readonly string[], cwd: string): CliResult {
+  let entry = bundle;
+  if (isRoot) {
+    if (!nobodyBundle) {
+      const dir = tmp('bundle');
+      chmodSync(dir, 0o755);
+      nobodyBundle = join(dir, 'sd-drill.js');
+      copyFileSync(bundle, nobodyBundle);
+      chmodSync(nobodyBundle, 0o644);
+    }
+    entry = nobodyBundle;
+  }
+  const store = tmp('nobody-store');
+  if (isRoot) chmodSync(store, 0o777);
+  const r = spawnSync(process.execPath, [entry, ...args], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: store,
+      SD_DRILL_CONFIG_DIR: store,
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+      CI: '1',
+    },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+    ...(isRoot ? {uid: NOBODY, gid: NOBODY} : {}),
+  });
+  return {code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? ''};
+}
+
+/** Opens a folder tree to other users (for runAsUnprivileged): dirs 0755, files 0644. */
+export function openToOthers(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const e of readdirSync(dir, {withFileTypes: true})) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) openToOthers(p);
+    else if (e.isFile()) chmodSync(p, 0o644);
+  }
+}
+
+/** The demo domain and its sticks copied to `dir`, with one passphrase file per holder. */
+export function copyDemo(dir: string): {
+  sd: string;
+  key: (holder: string) => string;
+  passFile: (holder: string) => string;
+} {
+  cpSync(demoDir, dir, {recursive: true});
+  mkdirSync(join(dir, 'pass'), {recursive: true});
+  for (const h of DEMO_HOLDERS)
+    writeFileSync(join(dir, 'pass', `${h}.txt`), `${demoPassphrase(h)}\n`);
+  return {
+    sd: join(dir, 'security-domain.json'),
+    key: (h) => join(dir, 'sticks', h, `${h}.key`),
+    passFile: (h) => join(dir, 'pass', `${h}.txt`),
+  };
+}
+
+export interface PlanParticipant {
+  custodian: string;
+  role: string;
+  key: string;
+  passphraseFile?: string;
+}
+
+/** Writes a drill plan (paths relative to it, as an operator writes them). */
+export function writePlan(
+  file: string,
+  plan: {
+    domain: string;
+    participants: PlanParticipant[];
+    reportDir: string;
+    scenario?: string;
+    mode?: string;
+  },
+): string {
+  writeFileSync(file, JSON.stringify({scenario: 'purged', ...plan}, null, 2));
+  return file;
+}
+
+/** A child `sd-drill ARGS…` that a test can signal. */
+export interface Spawned {
+  pid: number;
+  signal(signal: NodeJS.Signals): void;
+  done: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
+}
+
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(process.execPath, [bundle, ...args], {
+    cwd: repoRoot,
+    env: {...process.env, FORCE_COLOR: '0', NO_COLOR: '1', CI: '1', ...env},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  return {
+    pid: child.pid ?? -1,
+    signal: (s) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(s);
+    },
+    done: new Promise((resolve) => {
+      child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}));
+    }),
+  };
+}
+
+/** True when the JSON file parses (a half-written file would not). */
+export function parses(file: string): boolean {
+  try {
+    JSON.parse(readFileSync(file, 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

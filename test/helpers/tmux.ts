@@ -1,0 +1,153 @@
+/**
+ * Driving the built app in a real pty: a tmux pane of a fixed size, keys sent the way a
+ * terminal sends them, the screen read back with capture-pane. Every test file gets its own
+ * tmux server (its own socket, no user config), so tests never see a user's sessions or
+ * each other's, and the server's environment (vitest's NO_COLOR, CI…) never leaks into the
+ * app: the command is run under `env -i` with only what the caller passes.
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import {bundle, repoRoot} from './paths.js';
+
+export const hasTmux: boolean = spawnSync('tmux', ['-V'], {stdio: 'ignore'}).status === 0;
+
+const socket = `sd-drill-e2e-${process.pid}`;
+
+function tmux(args: readonly string[]): string {
+  return execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Single-quotes a word for sh. */
+export function shq(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the shell prints once the app has exited (the pane then stays open for capture). */
+export const EXITED = /EXITED:(\d+)/;
+
+export interface PaneOptions {
+  /** Environment of the app, on top of PATH and HOME; nothing else is inherited. */
+  env: Record<string, string>;
+  width?: number;
+  height?: number;
+}
+
+export class Pane {
+  /** Every frame captured so far (with scrollback), for checks over the whole session. */
+  readonly frames: string[] = [];
+
+  private constructor(readonly name: string) {}
+
+  /** Starts `node dist/sd-drill.js ARGS…` in a new detached session. */
+  static start(name: string, args: readonly string[], options: PaneOptions): Pane {
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      ...options.env,
+    };
+    const assignments = Object.entries(env).map(([k, v]) => shq(`${k}=${v}`));
+    const command = [
+      `cd ${shq(repoRoot)} &&`,
+      'env -i',
+      ...assignments,
+      shq(process.execPath),
+      shq(bundle),
+      ...args.map(shq),
+      // Keep the pane after the app exits, so its last frame and exit code can be read.
+      '; echo "EXITED:$?"; sleep 600',
+    ].join(' ');
+    tmux([
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(options.width ?? 80),
+      '-y',
+      String(options.height ?? 24),
+      command,
+    ]);
+    return new Pane(name);
+  }
+
+  /** The screen as text: `history` includes the scrollback, `escapes` keeps SGR codes. */
+  capture(options: {history?: boolean; escapes?: boolean; join?: boolean} = {}): string {
+    const frame = tmux([
+      'capture-pane',
+      '-p',
+      '-t',
+      this.name,
+      ...(options.history ? ['-S', '-'] : []),
+      ...(options.escapes ? ['-e'] : []),
+      ...(options.join ? ['-J'] : []),
+    ]);
+    this.frames.push(frame);
+    return frame;
+  }
+
+  /** The visible screen with whitespace runs collapsed, so text wrapped by the app matches. */
+  flat(): string {
+    return this.capture().replace(/\s+/g, ' ');
+  }
+
+  /** Polls until the visible screen matches; fails with the last screen shown. */
+  async waitFor(
+    pattern: RegExp | string | ((screen: string) => boolean),
+    timeoutMs = 30_000,
+  ): Promise<string> {
+    const test = (s: string) =>
+      typeof pattern === 'string'
+        ? s.includes(pattern)
+        : typeof pattern === 'function'
+          ? pattern(s)
+          : pattern.test(s);
+    const until = Date.now() + timeoutMs;
+    let screen = '';
+    while (Date.now() < until) {
+      screen = this.capture();
+      if (test(screen) || test(screen.replace(/\s+/g, ' '))) {
+        // Ink subscribes the new screen's key handlers just after it draws it.
+        await sleep(60);
+        return screen;
+      }
+      await sleep(80);
+    }
+    throw new Error(`timed out waiting for ${String(pattern)}; the screen was:\n${screen}`);
+  }
+
+  /** Named keys (Enter, Down, C-c, x …), one per send, with a short pause after each. */
+  async keys(...keys: string[]): Promise<void> {
+    for (const k of keys) {
+      tmux(['send-keys', '-t', this.name, k]);
+      await sleep(120);
+    }
+  }
+
+  /** Literal text (never a key name), then a short pause. */
+  async text(text: string): Promise<void> {
+    tmux(['send-keys', '-t', this.name, '-l', text]);
+    await sleep(120);
+  }
+
+  kill(): void {
+    try {
+      tmux(['kill-session', '-t', this.name]);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Stops this file's tmux server (only ours: it has its own socket). */
+export function killServer(): void {
+  if (!hasTmux) return;
+  try {
+    tmux(['kill-server']);
+  } catch {
+    // no server was started
+  }
+}
