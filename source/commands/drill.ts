@@ -87,6 +87,8 @@ async function interactive(options: DrillOptions): Promise<number> {
     throw usageError('bad-mode', '--mode must be rehearsal, restore or onboarding');
   // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+  // CI=false means "not CI" to Ink, but chalk drops colour whenever CI is set at all.
+  if (process.env.CI === 'false' || process.env.CI === '0') delete process.env.CI;
   // Ink first: loading it starts its layout engine's WebAssembly compiling (off this thread),
   // which then overlaps with loading the TUI and the session's modules.
   const [, {runTui}, {ReportService}, {DrillSession}] = await Promise.all([

@@ -60,17 +60,29 @@ export class Pane {
       // Keep the pane after the app exits, so its last frame and exit code can be read.
       '; echo "EXITED:$?"; sleep 600',
     ].join(' ');
-    tmux([
-      'new-session',
-      '-d',
-      '-s',
-      name,
-      '-x',
-      String(options.width ?? 80),
-      '-y',
-      String(options.height ?? 24),
-      command,
-    ]);
+    // Each test kills its session; when that was the last one the server exits, and a
+    // new-session racing that exit fails with "server exited unexpectedly": try again.
+    const newSession = (): string =>
+      tmux([
+        'new-session',
+        '-d',
+        '-s',
+        name,
+        '-x',
+        String(options.width ?? 80),
+        '-y',
+        String(options.height ?? 24),
+        command,
+      ]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        newSession();
+        break;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200 * attempt);
+      }
+    }
     return new Pane(name);
   }
 
