@@ -25,7 +25,7 @@
 // ratio is taken against; `goal` says what is checked.
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {cpus, loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {clearTimeout, setTimeout} from 'node:timers';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -423,6 +423,8 @@ console.log(
     (quick ? ' (--quick)' : ''),
 );
 console.log(`peak RSS via ${hasTime ? TIME : 'process.resourceUsage() in the child'}`);
+const load = () => loadavg()[0].toFixed(2);
+console.log(`${cpus().length} CPUs, load average ${load()} at the start`);
 if (python) console.log(`python reference: ${python}`);
 for (const n of notes) console.log(`note: ${n}`);
 
@@ -530,6 +532,9 @@ if (i5k)
 const v5k = get('verify (5000 keys)');
 if (v5k?.rssMiB !== undefined)
   console.log(`verify (5000 keys) peak RSS: ${v5k.rssMiB.toFixed(1)} MiB`);
+console.log(
+  `load average ${load()} at the end (ratios hold up better than seconds on a busy machine)`,
+);
 const missed = summary.filter((s) => verdict(s) === false).map((s) => s.name);
 console.log(missed.length ? `goals missed: ${missed.join('; ')}` : 'all goals met');
 

@@ -24,7 +24,7 @@ import {build, transform} from 'esbuild';
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {basename, dirname, join, relative} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -121,6 +121,62 @@ const confWithoutSchemaSupport = {
   },
 };
 
+/**
+ * string-width (Ink's text measure; two versions in the tree) makes an Intl.Segmenter when it
+ * loads (~20 ms: ICU data) and, for any non-ASCII text, runs Unicode-property regexes that
+ * take tens of milliseconds to compile on first use. The TUI's own text is ASCII plus a few
+ * symbols (box drawing, ❯, —, ·, ✓ …), each one column wide. The bundle's string-width
+ * counts such text directly, the way its ASCII fast path does, and makes the segmenter on
+ * first real use. Every symbol in NARROW is checked against the real string-width here, so
+ * the shortcut gives exactly its answers; if string-width changes, the build stops. (© ® ▪ ▫
+ * are left out: string-width 7 counts them as emoji, two columns.)
+ */
+const NARROW =
+  '\u00a1-\u00a8\u00aa-\u00ac\u00af-\u00ff\u2010-\u2027\u2030-\u203a\u2190-\u2193' +
+  '\u2500-\u259f\u25a0\u25a1\u25b8\u25b9\u25c6\u25c7\u25c9\u25cb\u25cf\u25ef' +
+  '\u2713\u2717\u276e\u276f';
+const narrowChars = () => {
+  const out = [];
+  for (const [, a, b] of NARROW.matchAll(/(.)(?:-(.))?/gsu))
+    for (let c = a.codePointAt(0); c <= (b ?? a).codePointAt(0); c++)
+      out.push(String.fromCodePoint(c));
+  return out;
+};
+const stringWidthFastPath = {
+  name: 'string-width-fast-path',
+  setup(b) {
+    b.onLoad({filter: /[\\/]string-width[\\/]index\.js$/}, async ({path}) => {
+      const {default: original} = await import(pathToFileURL(path).href);
+      for (const c of narrowChars()) {
+        if (original(c) !== 1 || original(`a${c}b`) !== 3)
+          throw new Error(`${path}: U+${c.codePointAt(0).toString(16)} is not one column wide`);
+      }
+      const test = `/^[\\u0020-\\u007E${[...NARROW].map((c) => (c === '-' ? '-' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)).join('')}]*$/.test(string)`;
+      let source = readFileSync(path, 'utf8');
+      const edits = [
+        ['const segmenter = new Intl.Segmenter();', 'let segmenter;'],
+        ['segmenter.segment(string)', '(segmenter ??= new Intl.Segmenter()).segment(string)'],
+        // string-width 8: widen its ASCII fast path.
+        source.includes('if (/^[\\u0020-\\u007E]*$/.test(string)) {')
+          ? [
+              'if (/^[\\u0020-\\u007E]*$/.test(string)) {',
+              `if (/^[\\u0020-\\u007E]*$/.test(string) || (ambiguousIsNarrow && ${test})) {`,
+            ]
+          : // string-width 7 has none: add one after it strips ANSI codes.
+            [
+              '\tlet width = 0;',
+              `\tif (ambiguousIsNarrow && ${test}) {\n\t\treturn string.length;\n\t}\n\n\tlet width = 0;`,
+            ],
+      ];
+      for (const [from, to] of edits) {
+        if (source.split(from).length !== 2) throw new Error(`${path}: expected one "${from}"`);
+        source = source.replace(from, to);
+      }
+      return {contents: source, loader: 'js'};
+    });
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: {'sd-drill': 'source/cli.tsx'},
@@ -146,7 +202,12 @@ const result = await build({
     // React's and the reconciler's production builds: a third of the size, no dev checks.
     'process.env.NODE_ENV': '"production"',
   },
-  plugins: [inkWithoutDevtools, yogaWithoutTopLevelAwait, confWithoutSchemaSupport],
+  plugins: [
+    inkWithoutDevtools,
+    yogaWithoutTopLevelAwait,
+    confWithoutSchemaSupport,
+    stringWidthFastPath,
+  ],
 });
 
 const entryName = 'sd-drill.js';
