@@ -1,15 +1,19 @@
 /**
- * Hostile security-domain files, both formats, through `sd-drill verify` on the built bundle:
- * every one is answered with exit 2 (unreadable or malformed) or 1 (it opened but a check
- * failed), one clean line on stderr naming the file and what is wrong, and no passphrase in
- * any output. Each case is made from the committed demo (native) or Azure fixture by one edit.
+ * Hostile security-domain files, both formats: every one is answered with exit 2 (unreadable
+ * or malformed) or 1 (it opened but a check failed), one clean line naming the file and what
+ * is wrong, and no passphrase in any output. Each case is the committed demo (native) or Azure
+ * fixture with one edit. Every case is opened in process (the SdError the CLI prints as it
+ * is); those that fail only once keys are tried, and one of each other kind, also run through
+ * `sd-drill verify` on the built bundle.
  */
 import {randomBytes} from 'node:crypto';
 import {execFileSync} from 'node:child_process';
 import {closeSync, mkdirSync, openSync, readFileSync, ftruncateSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {CliResult} from '../helpers/run-cli.js';
+import {openDomainFile} from '../../source/domain/open.js';
+import {SdError} from '../../source/errors.js';
+import {cleanErrorProblems, type CliResult} from '../helpers/run-cli.js';
 import {
   AZURE_PASSPHRASE,
   azureDir,
@@ -34,10 +38,14 @@ type Format = 'native' | 'azure';
 interface Case {
   name: string;
   format: Format;
-  /** The file's bytes, or a path to use as it is (a directory, a FIFO, a missing file). */
-  content: string | Buffer | {path: string};
+  /** The file's bytes. */
+  content: string | Buffer;
+  /** Or a path made to be used as it is (a directory, a FIFO, a missing file). */
+  path?: () => string;
   code: 1 | 2;
   says: RegExp;
+  /** Opens, and fails only once keys are tried (so only the CLI can show it). */
+  viaKeys?: boolean;
 }
 
 const native = (): Json => JSON.parse(readFileSync(demoSd, 'utf8')) as Json;
@@ -348,6 +356,7 @@ az(
   2,
   /is not a holder of .* opens none of its 3 shares/,
 );
+(cases[cases.length - 1] as Case).viaKeys = true;
 
 // Azure: it opens, but a check fails.
 az(
@@ -383,11 +392,10 @@ const passphrases = [
 
 function keysFor(format: Format): string[] {
   if (format === 'native') {
-    const pass = join(dir, 'native.pass');
     return [
       ...['alice', 'bob', 'carol'].flatMap((h) => ['--key', demoKey(h)]),
       '--passphrase-file',
-      pass,
+      join(dir, 'native.pass'),
     ];
   }
   return [
@@ -400,6 +408,62 @@ function keysFor(format: Format): string[] {
   ];
 }
 
+/** Not files at all, or files too big to be one: refused before anything is read. */
+const specials: Case[] = [
+  {name: 'a missing path', path: () => join(dir, 'nowhere', 'sd.json'), says: /no such file/},
+  {
+    name: 'a directory',
+    path: () => {
+      const d = join(dir, 'a-directory.json');
+      mkdirSync(d, {recursive: true});
+      return d;
+    },
+    says: /is a directory/,
+  },
+  {
+    name: 'a FIFO (nothing ever written to it)',
+    path: () => {
+      const f = join(dir, 'fifo.json');
+      execFileSync('mkfifo', [f]);
+      return f;
+    },
+    says: /FIFO/,
+  },
+  {name: 'a device', path: () => '/dev/zero', says: /is a device/},
+  {
+    name: 'a 65 MB file (sparse: refused by its size, never read)',
+    path: () => {
+      const f = join(dir, 'huge.json');
+      const fd = openSync(f, 'w');
+      ftruncateSync(fd, 65 * 1024 * 1024);
+      closeSync(fd);
+      return f;
+    },
+    says: /too large for a security-domain file/,
+  },
+].map((x) => ({...x, format: 'native' as const, content: '', code: 2 as const}));
+
+/** One of each kind also runs end to end (the rest are the same code path in process). */
+const END_TO_END = new Set([
+  'native: empty',
+  'native: binary',
+  'native: a JSON array',
+  'native: an array nested 200,000 deep',
+  'native: truncated',
+  'native: quorum.required as a string',
+  'native: quorum.required 11',
+  'native: an unknown key holding a newline and escape codes',
+  'native: a host name 20 MB long',
+  'native: a share listed twice',
+  'azure: required nested 100,000 deep',
+  'azure: a megabyte-long sharing scheme',
+  'azure: a share header nested 100,000 deep',
+  'azure: a share tag cut to 16 bytes',
+  'azure: a blob tag listed twice',
+  ...specials.map((c) => `native: ${c.name}`),
+]);
+
+const title = (c: Case): string => `${c.format}: ${c.name}`;
 const fileOf = new Map<Case, string>();
 
 beforeAll(() => {
@@ -410,89 +474,67 @@ beforeAll(() => {
     ['alice', 'bob', 'carol'].map((h) => demoPassphrase(h)).join('\n') + '\n',
   );
   for (const [i, c] of cases.entries()) {
-    if (typeof c.content === 'object' && 'path' in c.content) {
-      fileOf.set(c, c.content.path);
-      continue;
-    }
     const file = join(dir, `${c.format}-${i}.json`);
     writeFileSync(file, c.content);
     fileOf.set(c, file);
   }
+  for (const c of specials) fileOf.set(c, c.path?.() ?? '');
 });
 
 afterAll(() => {
-  // Every refusal above, read together: no passphrase in any of them.
-  expect(outputs.length).toBe(cases.length + specials.length);
+  // Every refusal the CLI printed, read together: no passphrase in any of them.
+  expect(outputs.length).toBe(endToEnd.length);
   expect(outputs.flatMap((o) => leaks(o.stdout + o.stderr, passphrases))).toEqual([]);
 });
 
-async function verify(format: Format, sd: string): Promise<CliResult> {
-  const r = await cli(['verify', '--sd', sd, ...keysFor(format)], {store, timeout: 30_000});
-  outputs.push(r);
-  return r;
+/** What `verify` would print for a file that does not open: the SdError, as cli.tsx does. */
+function openProblems(file: string, c: Case): string[] {
+  let r: ReturnType<typeof openDomainFile>;
+  try {
+    r = openDomainFile(file);
+  } catch (error) {
+    return [`threw: ${String(error)}`];
+  }
+  if (r.ok) return ['it opened'];
+  const e = r.error;
+  const problems = e instanceof SdError ? [] : ['not an SdError'];
+  problems.push(...cleanErrorProblems(`sd-drill: ${e.message}\n`));
+  if (e.exitCode !== c.code) problems.push(`exit ${e.exitCode}, expected ${c.code}`);
+  if (!e.message.includes(file)) problems.push('does not name the file');
+  if (!c.says.test(e.message)) problems.push(`does not say ${String(c.says)}`);
+  return problems.map((p) => `${p} — ${e.message.slice(0, 300)}`);
 }
 
+const opening = [...cases, ...specials].filter((c) => c.code === 2 && !c.viaKeys);
+const endToEnd = [
+  ...cases.filter((c) => c.code === 1 || c.viaKeys),
+  ...[...cases, ...specials].filter((c) => END_TO_END.has(title(c))),
+];
+
+describe('a hostile security-domain file is refused when it is opened: exit 2, one line', () => {
+  it.each(opening.map((c) => [title(c), c] as const))('%s', (_title, c) => {
+    expect(openProblems(fileOf.get(c) as string, c)).toEqual([]);
+  });
+});
+
 describe.concurrent(
-  'a hostile security-domain file gets one clean line and the right exit code',
+  'through `sd-drill verify`: one clean line naming the file, exit 2 or 1',
   () => {
-    it.each(cases.map((c) => [`${c.format}: ${c.name}`, c] as const))(
+    it.each(endToEnd.map((c) => [title(c), c] as const))(
       '%s',
       async (_title, c) => {
         const file = fileOf.get(c) as string;
-        const r = await verify(c.format, file);
+        const r = await cli(['verify', '--sd', file, ...keysFor(c.format)], {
+          store,
+          timeout: 30_000,
+        });
+        outputs.push(r);
         expect(refusalProblems(r, {code: c.code, names: file, says: c.says})).toEqual([]);
       },
       30_000,
     );
   },
 );
-
-/** Not files at all, or files too big to be one: refused before anything is read. */
-const specials: Array<{name: string; make: () => string; says: RegExp}> = [
-  {name: 'a missing path', make: () => join(dir, 'nowhere', 'sd.json'), says: /no such file/},
-  {
-    name: 'a directory',
-    make: () => {
-      const d = join(dir, 'a-directory.json');
-      mkdirSync(d, {recursive: true});
-      return d;
-    },
-    says: /is a directory/,
-  },
-  {
-    name: 'a FIFO (nothing ever written to it)',
-    make: () => {
-      const f = join(dir, 'fifo.json');
-      execFileSync('mkfifo', [f]);
-      return f;
-    },
-    says: /FIFO/,
-  },
-  {name: 'a device', make: () => '/dev/zero', says: /is a device/},
-  {
-    name: 'a 65 MB file (sparse: refused by its size, never read)',
-    make: () => {
-      const f = join(dir, 'huge.json');
-      const fd = openSync(f, 'w');
-      ftruncateSync(fd, 65 * 1024 * 1024);
-      closeSync(fd);
-      return f;
-    },
-    says: /too large for a security-domain file/,
-  },
-];
-
-describe.concurrent('something that is not a domain file at all', () => {
-  it.each(specials.map((s) => [s.name, s] as const))(
-    '%s: exit 2, one line naming it',
-    async (_title, s) => {
-      const file = s.make();
-      const r = await verify('native', file);
-      expect(refusalProblems(r, {code: 2, names: file, says: s.says})).toEqual([]);
-    },
-    30_000,
-  );
-});
 
 describe('the fixtures the cases are made from', () => {
   it('verify as they are (so each case fails for its one edit)', async () => {

@@ -5,10 +5,13 @@
  * report pair with verdict "aborted", no `.tmp` file, the history parseable with nothing lost,
  * nothing secret anywhere. And drills finishing at the same moment lose no history.
  */
-import {cpSync, existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
-import {join} from 'node:path';
-import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {spawnSync} from 'node:child_process';
+import {cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {build} from 'esbuild';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
+import {repoRoot} from '../helpers/paths.js';
 import {hasTmux, killServer, Pane, EXITED} from '../helpers/tmux.js';
 import {
   AZURE_PASSPHRASE,
@@ -159,18 +162,23 @@ describe('a scripted drill (--plan) interrupted at any moment', () => {
     seedDrill = history.drills[0]?.id ?? '';
   }, 60_000);
 
-  const signals: Array<[NodeJS.Signals, number[]]> = [
-    ['SIGTERM', [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.6]],
-    ['SIGINT', [0.1, 0.35, 0.45, 0.55, 0.65, 0.8, 0.95]],
-    ['SIGHUP', [0.45, 0.7]],
+  /**
+   * The moments: the very start, past the end, and a spread in between. Machines differ, so
+   * after the fixed ones the delay is steered (later after a run killed before the drill
+   * began, earlier after one that had already finished) until `aborted` drills were caught.
+   */
+  const signals: Array<[NodeJS.Signals, number[], number]> = [
+    ['SIGTERM', [0, 0.3, 0.5, 0.7, 1.6], 3],
+    ['SIGINT', [0.1, 0.4, 0.6, 0.85], 3],
+    ['SIGHUP', [0.5], 1],
   ];
   it.each(signals)(
     '%s: no report or one whole "aborted" report, no .tmp, history intact, nothing leaked',
-    async (signal, fractions) => {
+    async (signal, fixed, wanted) => {
       expect(seedStore).toBeDefined();
       const outcomes: Outcome[] = [];
       const problems: string[] = [];
-      for (const f of fractions) {
+      const once = async (f: number): Promise<Outcome> => {
         const run = planned();
         const child = spawnCli(['drill', '--plan', run.plan], {SD_DRILL_CONFIG_DIR: run.store});
         await sleep(Math.round(f * baselineMs));
@@ -178,14 +186,96 @@ describe('a scripted drill (--plan) interrupted at any moment', () => {
         const result = await child.done;
         const seen = inspect(run, result, signal);
         outcomes.push(seen.outcome);
-        problems.push(...seen.problems.map((p) => `${signal} at ${f}×: ${p}`));
+        problems.push(...seen.problems.map((p) => `${signal} at ${f.toFixed(2)}×: ${p}`));
+        return seen.outcome;
+      };
+      for (const f of fixed) await once(f);
+      let [lo, hi, f] = [0, 1.2, 0.5];
+      for (let i = 0; i < 8 && outcomes.filter((o) => o === 'aborted').length < wanted; i++) {
+        const seen = await once(f);
+        if (seen === 'killed') lo = f;
+        if (seen === 'finished') hi = f;
+        f = seen === 'aborted' ? lo + (hi - lo) * ((i * 0.37) % 1) : (lo + hi) / 2;
       }
       expect(problems).toEqual([]);
-      // The spread of moments did catch drills in the middle.
-      expect(outcomes).toContain('aborted');
+      expect(outcomes.filter((o) => o === 'aborted').length).toBeGreaterThanOrEqual(wanted);
     },
-    120_000,
+    180_000,
   );
+});
+
+/**
+ * The moment that matters, made certain: a child process writes a report (writeFileAtomic)
+ * or a restore blob (writeNewFile) and gets SIGTERM between the temporary file and its final
+ * name (fsyncSync is patched to raise it there). The signal must wait for the write: the file
+ * whole, no `.tmp`, and then the process ends by the signal as it would have.
+ */
+describe('a signal in the middle of an atomic write', () => {
+  let lib = '';
+  beforeAll(async () => {
+    const dir = tmp('atomic-lib');
+    lib = join(dir, 'writers.mjs');
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(
+      entry,
+      [
+        `export {writeFileAtomic} from ${JSON.stringify(join(repoRoot, 'source/fs/atomic-write.ts'))};`,
+        `export {writeNewFile} from ${JSON.stringify(join(repoRoot, 'source/commands/restore-blob.ts'))};`,
+      ].join('\n'),
+    );
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: lib,
+      logLevel: 'silent',
+      banner: {
+        js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    writeFileSync(
+      join(dir, 'child.mjs'),
+      `import fs from 'node:fs';
+import {syncBuiltinESMExports} from 'node:module';
+import {writeFileAtomic, writeNewFile} from './writers.mjs';
+const [which, out] = process.argv.slice(2);
+const fsync = fs.fsyncSync;
+fs.fsyncSync = (fd) => {
+  fsync(fd);
+  process.kill(process.pid, 'SIGTERM');
+  const until = Date.now() + 100;
+  while (Date.now() < until);
+};
+syncBuiltinESMExports();
+if (which === 'report') {
+  const r = writeFileAtomic(out, 'r'.repeat(100000));
+  if (!r.ok) throw r.error;
+} else writeNewFile(out, 'b'.repeat(100000));
+process.stdout.write('written\\n');
+`,
+    );
+  }, 60_000);
+
+  it.each([
+    ['a report (writeFileAtomic)', 'report'],
+    ['a restore blob (writeNewFile)', 'blob'],
+  ])('%s: written whole, no .tmp, then the process ends by the signal', (_what, which) => {
+    const out = tmp('atomic-out');
+    const r = spawnSync(
+      process.execPath,
+      [join(dirname(lib), 'child.mjs'), which, join(out, 'file.json')],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(readdirSync(out)).toEqual(['file.json']);
+    expect(statSync(join(out, 'file.json')).size).toBe(100_000);
+    expect(r.stdout).toBe('written\n');
+    expect(r.signal).toBe('SIGTERM');
+  });
 });
 
 describe('restore-blob interrupted while it writes', () => {
@@ -214,11 +304,11 @@ describe('restore-blob interrupted while it writes', () => {
 
     const problems: string[] = [];
     let blobs = 0;
-    for (let i = 0; i < 24; i++) {
+    for (let i = 0; i < 12; i++) {
       const out = tmp('blob');
       const child = spawnCli(args(join(out, 'blob.json')), {SD_DRILL_CONFIG_DIR: store});
       // Around the moment the blob is written: the last third of the run.
-      await sleep(Math.round(baseline * (0.55 + (i % 12) * 0.05)));
+      await sleep(Math.round(baseline * (0.5 + i * 0.06)));
       child.signal(i % 2 ? 'SIGINT' : 'SIGTERM');
       const r = await child.done;
       const left = readdirSync(out);

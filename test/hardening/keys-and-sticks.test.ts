@@ -20,7 +20,12 @@ import {
 } from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {loadPrivateKey} from '../../source/domain/key-file.js';
+import {openDomainFile} from '../../source/domain/open.js';
+import {presentKeyFile} from '../../source/domain/present-key.js';
 import {DrillSession} from '../../source/drill/session.js';
+import {SdError} from '../../source/errors.js';
+import {wipe} from '../../source/secret.js';
 import {describeFolder} from '../../source/media/discover.js';
 import {scanStick, type StickScan} from '../../source/media/scan.js';
 import {openssl} from '../helpers/keys.js';
@@ -156,67 +161,111 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  expect(outputs.length).toBeGreaterThan(20);
+  expect(outputs.length).toBeGreaterThan(15);
   expect(outputs.flatMap((o) => leaks(o.stdout + o.stderr, secrets))).toEqual([]);
 });
 
-describe.concurrent('the forms openssl and az tooling write are accepted', () => {
-  const accepted: Array<[string, string]> = [
-    ['PKCS#8 DER', 'pkcs8.der'],
-    ['PKCS#1 DER', 'pkcs1.der'],
-    ['PEM with CRLF line ends and a BOM', 'crlf-bom.pem'],
-    ['PEM with trailing spaces', 'trailing-spaces.pem'],
-    ['encrypted PKCS#8 DER', 'encrypted.der'],
-    ['traditional encrypted PEM with CRLF and a BOM', 'traditional-crlf-bom.pem'],
-  ];
-  it.each(accepted)('%s: exit 0, the key opens its share', async (_what, name) => {
-    const encrypted = name.startsWith('encrypted') || name.startsWith('traditional');
-    const r = await verifyWith(at('keys', name), encrypted ? PASSPHRASE : '');
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`✓ ${at('keys', name)} → holder 1 (alice)`);
+const accepted: Array<[string, string]> = [
+  ['PKCS#8 DER', 'pkcs8.der'],
+  ['PKCS#1 DER', 'pkcs1.der'],
+  ['PEM with CRLF line ends and a BOM', 'crlf-bom.pem'],
+  ['PEM with trailing spaces', 'trailing-spaces.pem'],
+  ['encrypted PKCS#8 DER', 'encrypted.der'],
+  ['traditional encrypted PEM with CRLF and a BOM', 'traditional-crlf-bom.pem'],
+];
+const encryptedForm = (name: string): boolean => /^(encrypted|traditional)/.test(name);
+
+const refused: Array<[string, string, RegExp]> = [
+  ['an EC key', join(fixturesDir, 'bad', 'ec-p256.key'), /is an EC key; wrapping keys must be RSA/],
+  ['an Ed25519 key', 'ed25519.key', /is an ED25519 key; wrapping keys must be RSA/],
+  ['an X25519 key', 'x25519.key', /is an X25519 key/],
+  ['an Ed448 key', 'ed448.key', /is an ED448 key/],
+  ['a DSA key', 'dsa.key', /is a DSA key/],
+  ['an RSA-1024 key', join(fixturesDir, 'bad', 'rsa-1024.key'), /RSA 1024-bit key is too small/],
+  ['an RSA-512 key', 'rsa-512.key', /RSA 512-bit key is too small/],
+  [
+    'a PEM certificate named .key',
+    join(fixturesDir, 'bad', 'certificate-as-key.key'),
+    /is a certificate, not a private key/,
+  ],
+  ['a DER certificate', 'certificate.der', /is a certificate, not a private key/],
+  ['a public key', 'public.pem', /is a public key, not a private key/],
+  ['an OpenSSH key', 'openssh.key', /OpenSSH key; convert it/],
+  ['a PKCS#12 bundle', 'bundle.p12', /is not a private key/],
+  ['a truncated key', 'truncated.pem', /damaged or truncated/],
+  ['random bytes', 'random.key', /is not a private key/],
+  ['a DER header over garbage', 'der-garbage.key', /is not a private key/],
+  ['an empty file', 'empty.key', /is not a private key/],
+  ['a text file', join(fixturesDir, 'bad', 'not-a-key.key'), /is not a private key/],
+  ['a 2 MB file', 'huge.key', /too large for a key file/],
+  ['a directory', 'directory.key', /is a directory, not a key file/],
+  ['a FIFO (read without blocking)', 'fifo.key', /is a FIFO/],
+  ['a device', '/dev/zero', /is a device/],
+  ['a missing path', 'missing.key', /no such file/],
+  ['a broken symbolic link', 'broken-link.key', /no such file/],
+];
+const keyPath = (name: string): string => (name.startsWith('/') ? name : at('keys', name));
+
+/** One of each kind also runs end to end; the rest take the same path in process. */
+const END_TO_END = new Set([
+  'PKCS#8 DER',
+  'PEM with CRLF line ends and a BOM',
+  'traditional encrypted PEM with CRLF and a BOM',
+  'an Ed25519 key',
+  'an RSA-512 key',
+  'a DER certificate',
+  'an OpenSSH key',
+  'a truncated key',
+  'a 2 MB file',
+  'a directory',
+  'a FIFO (read without blocking)',
+  'a missing path',
+]);
+
+describe('the forms openssl and az tooling write open their holder’s share', () => {
+  it.each(accepted)('%s', (_what, name) => {
+    const opened = openDomainFile(demoSd);
+    if (!opened.ok) throw opened.error;
+    const passphrase = encryptedForm(name) ? Buffer.from(PASSPHRASE) : undefined;
+    const r = presentKeyFile(opened.value.domain, at('keys', name), passphrase);
+    expect(r.ok && r.value.opened.holder.index).toBe(1);
+    if (r.ok) wipe(r.value.opened.secret);
   });
 });
 
-describe.concurrent('a key file that cannot be a wrapping key: exit 2, one line naming it', () => {
-  const refused: Array<[string, string, RegExp]> = [
-    [
-      'an EC key',
-      join(fixturesDir, 'bad', 'ec-p256.key'),
-      /is an EC key; wrapping keys must be RSA/,
-    ],
-    ['an Ed25519 key', 'ed25519.key', /is an ED25519 key; wrapping keys must be RSA/],
-    ['an X25519 key', 'x25519.key', /is an X25519 key/],
-    ['an Ed448 key', 'ed448.key', /is an ED448 key/],
-    ['a DSA key', 'dsa.key', /is a DSA key/],
-    ['an RSA-1024 key', join(fixturesDir, 'bad', 'rsa-1024.key'), /RSA 1024-bit key is too small/],
-    ['an RSA-512 key', 'rsa-512.key', /RSA 512-bit key is too small/],
-    [
-      'a PEM certificate named .key',
-      join(fixturesDir, 'bad', 'certificate-as-key.key'),
-      /is a certificate, not a private key/,
-    ],
-    ['a DER certificate', 'certificate.der', /is a certificate, not a private key/],
-    ['a public key', 'public.pem', /is a public key, not a private key/],
-    ['an OpenSSH key', 'openssh.key', /OpenSSH key; convert it/],
-    ['a PKCS#12 bundle', 'bundle.p12', /is not a private key/],
-    ['a truncated key', 'truncated.pem', /damaged or truncated/],
-    ['random bytes', 'random.key', /is not a private key/],
-    ['a DER header over garbage', 'der-garbage.key', /is not a private key/],
-    ['an empty file', 'empty.key', /is not a private key/],
-    ['a text file', join(fixturesDir, 'bad', 'not-a-key.key'), /is not a private key/],
-    ['a 2 MB file', 'huge.key', /too large for a key file/],
-    ['a directory', 'directory.key', /is a directory, not a key file/],
-    ['a FIFO (read without blocking)', 'fifo.key', /is a FIFO/],
-    ['a device', '/dev/zero', /is a device/],
-    ['a missing path', 'missing.key', /no such file/],
-    ['a broken symbolic link', 'broken-link.key', /no such file/],
-  ];
-  it.each(refused)('%s', async (_what, name, says) => {
-    const file = name.startsWith('/') ? name : at('keys', name);
-    const r = await verifyWith(file);
-    expect(refusalProblems(r, {code: 2, names: file, says})).toEqual([]);
+describe('a key file that cannot be a wrapping key is refused: exit 2, one line naming it', () => {
+  it.each(refused)('%s', (_what, name, says) => {
+    const file = keyPath(name);
+    const r = loadPrivateKey(file);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toBeInstanceOf(SdError);
+    expect(r.error.exitCode).toBe(2);
+    expect(cleanErrorProblems(`sd-drill: ${r.error.message}\n`)).toEqual([]);
+    expect(r.error.message).toContain(file);
+    expect(r.error.message).toMatch(says);
   });
+});
+
+describe.concurrent('the same through `sd-drill verify`', () => {
+  it.each(accepted.filter(([what]) => END_TO_END.has(what)))(
+    '%s: exit 0, the key opens its share',
+    async (_what, name) => {
+      const r = await verifyWith(at('keys', name), encryptedForm(name) ? PASSPHRASE : '');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`✓ ${at('keys', name)} → holder 1 (alice)`);
+    },
+  );
+
+  it.each(refused.filter(([what]) => END_TO_END.has(what)))(
+    '%s: exit 2, one line naming it',
+    async (_what, name, says) => {
+      const file = keyPath(name);
+      const r = await verifyWith(file);
+      expect(refusalProblems(r, {code: 2, names: file, says})).toEqual([]);
+    },
+  );
 
   it('an encrypted key with a wrong passphrase', async () => {
     const file = at('keys', 'encrypted.der');

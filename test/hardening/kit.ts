@@ -12,11 +12,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  statSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {afterAll} from 'vitest';
 import {bundle, fixturesDir, repoRoot} from '../helpers/paths.js';
 import {
   cleanErrorProblems,
@@ -35,9 +36,24 @@ export const azureDir = join(fixturesDir, 'azure');
 export const azureSd = join(azureDir, 'security-domain.json');
 export const AZURE_PASSPHRASE = 'drill-passphrase';
 
+const made: string[] = [];
+
+/** A throw-away folder, removed when the test file is done. */
 export function tmp(label: string): string {
-  return mkdtempSync(join(tmpdir(), `sd-drill-hardening-${label}-`));
+  const dir = mkdtempSync(join(tmpdir(), `sd-drill-hardening-${label}-`));
+  made.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of made.splice(0)) {
+    try {
+      rmSync(dir, {recursive: true, force: true});
+    } catch {
+      // a child still writing, say: the OS cleans /tmp
+    }
+  }
+});
 
 /** Every regular file under `dir`, recursively (symbolic links are not followed). */
 export function filesUnder(dir: string): string[] {
@@ -246,14 +262,6 @@ export function parses(file: string): boolean {
   try {
     JSON.parse(readFileSync(file, 'utf8'));
     return true;
-  } catch {
-    return false;
-  }
-}
-
-export function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
   } catch {
     return false;
   }

@@ -249,6 +249,7 @@ describe('the security-domain parsers answer every input with a Result', () => {
       part: fc.integer({min: 1, max: 4}),
       bytes: fc.uint8Array({maxLength: 600}),
     });
+    let opened = 0;
     fc.assert(
       fc.property(
         fc.boolean(),
@@ -278,11 +279,16 @@ describe('the security-domain parsers answer every input with a Result', () => {
             }
           }
           const r = answer(() => openDomainJson('sd.json', doc));
-          if (r.ok) exercise(r.value);
+          if (r.ok) {
+            opened++;
+            exercise(r.value);
+          }
         },
       ),
       FEW,
     );
+    // Most damaged files still open: their failures come from the keys and the checks.
+    expect(opened).toBeGreaterThan(10);
   });
 
   it('values nested up to 100,000 deep anywhere', () => {
@@ -484,14 +490,12 @@ describe('the restore blob reader and the message helpers', () => {
   it('printable, preview and clip give one short printable line for anything', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({unit: 'binary'}), fc.jsonValue()), (v) => {
-        const shown = [
-          preview(v),
-          clip(typeof v === 'string' ? v : String(JSON.stringify(v))),
-          printable(String(v)),
-        ];
+        const text = typeof v === 'string' ? v : String(JSON.stringify(v));
+        const shown = [preview(v), clip(text), printable(text)];
         for (const s of shown) expect(UNPRINTABLE.test(s), s).toBe(false);
+        // A quoted string of 40 characters, each at worst a 6-character escape, and an ellipsis.
         expect(preview(v).length).toBeLessThanOrEqual(40 * 6 + 3);
-        expect(clip(String(v)).length).toBeLessThanOrEqual(201);
+        expect(clip(text).length).toBeLessThanOrEqual(201);
       }),
       NUM,
     );
