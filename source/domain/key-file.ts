@@ -230,14 +230,23 @@ export function parseCertificate(file: string, bytes: Buffer): Result<LoadedCert
       inputError('not-a-cert', `${file}: is not an X.509 certificate (PEM or DER)`, file),
     );
   }
-  const bits = checkRsa(file, cert.publicKey, 'certificate key');
+  // A certificate can parse while its public key does not (a damaged key inside): OpenSSL
+  // then throws on first use of the key, which must be a refusal, not a crash.
+  let publicKey: KeyObject;
+  try {
+    publicKey = cert.publicKey;
+    spkiFingerprint(publicKey);
+  } catch {
+    return fail(inputError('not-a-cert', `${file}: the certificate's public key is damaged`, file));
+  }
+  const bits = checkRsa(file, publicKey, 'certificate key');
   if (!bits.ok) return bits;
   return ok({
     file,
     der: Buffer.from(cert.raw),
     certFingerprint: sha256Hex(cert.raw),
-    spkiFingerprint: spkiFingerprint(cert.publicKey),
-    publicKey: cert.publicKey,
+    spkiFingerprint: spkiFingerprint(publicKey),
+    publicKey,
     bits: bits.value,
     subject: cert.subject.replace(/\n/g, ', '),
     notAfter: cert.validTo,
