@@ -7,10 +7,9 @@ import {
   type OpenedShare,
   type ReconstructedDomain,
 } from '../domain/format.js';
-import {shortFingerprint} from '../domain/key-file.js';
+import {shortFingerprint, sniff} from '../domain/key-file.js';
 import {openDomainFile, type OpenedDomain} from '../domain/open.js';
 import {presentKeyFile} from '../domain/present-key.js';
-import {sniff} from '../domain/key-file.js';
 import {readSmallFileSync} from '../domain/read-file.js';
 import {wipe} from '../secret.js';
 import {out, printJson} from './io.js';

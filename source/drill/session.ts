@@ -23,7 +23,7 @@ import {loadExchangeKey} from '../domain/azure/exchange-key.js';
 import {holderLabel, type OpenedShare, type ReconstructedDomain} from '../domain/format.js';
 import {loadPrivateKey} from '../domain/key-file.js';
 import {openDomainFile, type OpenedDomain} from '../domain/open.js';
-import {findCertificateBeside} from '../domain/present-key.js';
+import {findCertificateBeside, presentKeyFile} from '../domain/present-key.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import type {AzureRecoveryHsm} from '../hsm/azure-recovery.js';
 import {RecoveryHsm} from '../hsm/simulated-hsm.js';
@@ -329,49 +329,36 @@ export class DrillSession {
     const p = this.state.presenting;
     const domain = this.domain?.domain;
     if (!p || !domain) return wipe(passphrase);
-    const key = loadPrivateKey(p.file, passphrase);
+    const presented = presentKeyFile(domain, p.file, passphrase);
     wipe(passphrase);
-    if (!key.ok) {
-      if (key.error.reason === 'wrong-passphrase') {
+    if (!presented.ok) {
+      if (presented.error.reason === 'wrong-passphrase') {
         this.dispatch({type: 'passphrase-failed', message: `Wrong passphrase for ${p.file}`});
       } else {
         this.dispatch({
           type: 'share-refused',
           holderIndex: p.holderIndex,
-          message: key.error.message,
+          message: presented.error.message,
         });
       }
       return;
     }
-    const beside = findCertificateBeside(p.file);
-    const certificate =
-      beside.certificate && beside.certificate.spkiFingerprint === key.value.spkiFingerprint
-        ? beside.certificate
-        : undefined;
-    const opened = domain.openShare({key: key.value, ...(certificate ? {certificate} : {})});
-    if (!opened.ok) {
+    const share = presented.value.opened;
+    if (share.holder.index !== p.holderIndex) {
+      wipe(share.secret);
       this.dispatch({
         type: 'share-refused',
         holderIndex: p.holderIndex,
-        message: opened.error.message,
+        message: `${p.file} opened the share of ${holderLabel(share.holder)}, not the holder it was matched to`,
       });
       return;
     }
-    if (opened.value.holder.index !== p.holderIndex) {
-      wipe(opened.value.secret);
-      this.dispatch({
-        type: 'share-refused',
-        holderIndex: p.holderIndex,
-        message: `${p.file} opened the share of ${holderLabel(opened.value.holder)}, not the holder it was matched to`,
-      });
-      return;
-    }
-    this.vault.set(p.holderIndex, opened.value);
+    this.vault.set(p.holderIndex, share);
     this.dispatch({
       type: 'share-accepted',
       holderIndex: p.holderIndex,
-      certMissing: opened.value.match.certMissing,
-      matchedBy: opened.value.match.by,
+      certMissing: share.match.certMissing,
+      matchedBy: share.match.by,
     });
   }
 
