@@ -13,8 +13,10 @@ export const KEY = {
 } as const;
 
 export async function flush(): Promise<void> {
-  // React 19 commits state and re-subscribes Ink's input handlers over a few turns.
-  for (let i = 0; i < 4; i++) await new Promise((r) => setTimeout(r, 0));
+  // React 19 commits state and re-subscribes Ink's input handlers over a few turns; under a
+  // loaded CI machine its scheduler slices a render into more of them (it yields after ~5 ms),
+  // so give it several timer turns, each of which also lets pending immediates run.
+  for (let i = 0; i < 8; i++) await new Promise((r) => setTimeout(r, 0));
 }
 
 export async function press(stdin: {write(data: string): void}, ...keys: string[]): Promise<void> {
