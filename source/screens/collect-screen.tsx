@@ -1,4 +1,4 @@
-import {useRef, useState} from 'react';
+import {useState} from 'react';
 import {Spinner, TextInput} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import type {CeremonyState, Custodian} from '../ceremony/types.js';
@@ -119,29 +119,22 @@ export function CollectScreen({
   sticks: Stick[];
   actions: CollectActions;
 }) {
-  const [choosingAbsent, setChoosingAbsentState] = useState(false);
-  // The input handler reads the ref, not the render's closure: a key pressed right after the
-  // absent picker closes (before React re-subscribes the handler) must not be dropped.
-  const choosingRef = useRef(false);
-  const setChoosingAbsent = (v: boolean) => {
-    choosingRef.current = v;
-    setChoosingAbsentState(v);
-  };
+  const [choosingAbsent, setChoosingAbsent] = useState(false);
   const p = state.presenting;
   const required = state.domain?.required ?? 0;
   const held = acceptedCount(state);
+  const idle = !p && !state.awaitingRemoval && !choosingAbsent;
   const holderOf = (i: number) => {
     const h = state.holders.find((x) => x.index === i);
     return h?.name ? `${h.name} (holder ${i})` : `holder ${i}`;
   };
 
   useInput((input, key) => {
-    if (choosingRef.current || (p && p.phase !== 'opening')) return;
-    const ready = !p && !state.awaitingRemoval;
+    if (choosingAbsent || (p && p.phase !== 'opening')) return;
     if (state.awaitingRemoval && input === 'x') actions.remove(state.awaitingRemoval);
-    else if (ready && input === 'a') setChoosingAbsent(true);
-    else if (ready && input === 'r') actions.reconstruct();
-    else if (ready && key.escape && held === 0) actions.back();
+    else if (idle && input === 'a') setChoosingAbsent(true);
+    else if (idle && input === 'r') actions.reconstruct();
+    else if (idle && key.escape && held === 0) actions.back();
   });
 
   let bindings: Binding[];

@@ -10,7 +10,7 @@ import {ReportScreen} from '../../source/screens/report-screen.js';
 import {RestoreScreen} from '../../source/screens/restore-screen.js';
 import {StartScreen} from '../../source/screens/start-screen.js';
 import {EnrolScreen} from '../../source/screens/enrol-screen.js';
-import {KEY, plain, press, type} from '../helpers/ink.js';
+import {flush, KEY, plain, press, type, waitForFrame} from '../helpers/ink.js';
 import {domain, folderStick, info, toCollect, walk} from './fixtures.js';
 
 /** Screens render inside the app's 80-column frame. */
@@ -240,6 +240,9 @@ describe('collect screen', () => {
     expect(plain(lastFrame())).toMatch(/Which holder is absent/);
     await press(stdin, KEY.down, KEY.enter);
     expect(a.absent).toHaveBeenCalledWith(2);
+    // The screen's key handler sees the picker closed only once React has committed that.
+    await waitForFrame(lastFrame, (f) => !/Which holder is absent/.test(f));
+    await flush();
     await press(stdin, 'r');
     expect(a.reconstruct).toHaveBeenCalled();
   });
