@@ -232,6 +232,18 @@ describe('collect screen', () => {
     expect(a.remove).toHaveBeenCalledWith('/demo/mallory');
   });
 
+  it('Escape closes the absent picker and does not also leave the step', async () => {
+    const a = actions();
+    const state = walk(...toCollect);
+    const {stdin, lastFrame} = render(<CollectScreen state={state} sticks={[]} actions={a} />);
+    await press(stdin, 'a');
+    expect(plain(lastFrame())).toMatch(/Which holder is absent/);
+    await press(stdin, KEY.escape);
+    await waitForFrame(lastFrame, (f) => !/Which holder is absent/.test(f));
+    expect(plain(lastFrame())).not.toMatch(/Which holder is absent/);
+    expect(a.back).not.toHaveBeenCalled();
+  });
+
   it('marks a holder absent and asks for reconstruction with r', async () => {
     const a = actions();
     const state = walk(...toCollect);
