@@ -122,6 +122,50 @@ const confWithoutSchemaSupport = {
 };
 
 /**
+ * Makes a module's top-level `const NAME = <expression>;` lazy: the expression runs the first
+ * time NAME is used, not when the module loads. For values that are costly to make and that
+ * the first frame never needs (measured with --cpu-prof: an Intl.Segmenter loads ICU data,
+ * ~4 ms the first time; `new RegExp('^\\p{RGI_Emoji}$', 'v')` expands every emoji sequence,
+ * ~8 ms). NAME must be used only as a value (no assignment to it); the edit fails the build
+ * if the declaration is not found exactly once.
+ */
+function makeLazy(path, source, names) {
+  for (const name of names) {
+    const decl = new RegExp(`^const ${name} = (.+);$`, 'm');
+    const found = source.match(new RegExp(decl.source, 'gm')) ?? [];
+    if (found.length !== 1) throw new Error(`${path}: expected one "const ${name} = …;"`);
+    const [line, expression] = decl.exec(source);
+    const [before, after] = source.split(line);
+    const use = new RegExp(`(?<![\\w$.])${name}(?![\\w$])`, 'g');
+    source =
+      before.replace(use, `${name}()`) +
+      `let ${name}$lazy;\nconst ${name} = () => (${name}$lazy ??= ${expression});` +
+      after.replace(use, `${name}()`);
+  }
+  return source;
+}
+
+const LAZY = [
+  // string-width 8 (handled with its fast path below), slice-ansi 8, ansi-tokenize.
+  [
+    /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/,
+    ['GRAPHEME_SEGMENTER', 'EMOJI_PRESENTATION_GRAPHEME_REGEX'],
+  ],
+  [/[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, ['segmenter']],
+];
+const lazyTopLevelValues = {
+  name: 'lazy-top-level-values',
+  setup(b) {
+    for (const [filter, names] of LAZY) {
+      b.onLoad({filter}, ({path}) => ({
+        contents: makeLazy(path, readFileSync(path, 'utf8'), names),
+        loader: 'js',
+      }));
+    }
+  },
+};
+
+/**
  * string-width (Ink's text measure; two versions in the tree) makes an Intl.Segmenter when it
  * loads (~20 ms: ICU data) and, for any non-ASCII text, runs Unicode-property regexes that
  * take tens of milliseconds to compile on first use. The TUI's own text is ASCII plus a few
@@ -172,6 +216,13 @@ const stringWidthFastPath = {
         if (source.split(from).length !== 2) throw new Error(`${path}: expected one "${from}"`);
         source = source.replace(from, to);
       }
+      // string-width 8's emoji regex: compiled when a non-ASCII cluster first needs it.
+      if (source.includes('const rgiEmojiRegex = '))
+        source = makeLazy(path, source, [
+          'rgiEmojiRegex',
+          'visibleCharacterRegex',
+          'spacingMarkRegex',
+        ]);
       return {contents: source, loader: 'js'};
     });
   },
@@ -207,6 +258,7 @@ const result = await build({
     yogaWithoutTopLevelAwait,
     confWithoutSchemaSupport,
     stringWidthFastPath,
+    lazyTopLevelValues,
   ],
 });
 
