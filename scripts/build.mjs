@@ -146,12 +146,11 @@ function makeLazy(path, source, names) {
 }
 
 const LAZY = [
-  // string-width 8 (handled with its fast path below), slice-ansi 8, ansi-tokenize.
+  // string-width 8 and ansi-tokenize are handled with their fast paths below.
   [
     /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/,
     ['GRAPHEME_SEGMENTER', 'EMOJI_PRESENTATION_GRAPHEME_REGEX'],
   ],
-  [/[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, ['segmenter']],
 ];
 const lazyTopLevelValues = {
   name: 'lazy-top-level-values',
@@ -228,6 +227,50 @@ const stringWidthFastPath = {
   },
 };
 
+/**
+ * ansi-tokenize (Ink's output, for every line it draws) walks each string by grapheme with an
+ * Intl.Segmenter, whose first use loads ICU's break data (~8 ms, on the first frame). In text
+ * made only of tab, newline, ESC, printable ASCII and the NARROW symbols, every character is
+ * its own grapheme (none of them is CR, a combining mark, a joiner, a variation selector or a
+ * regional indicator), so such strings are walked a character at a time and the segmenter is
+ * made on first real use. The build checks that claim against Intl.Segmenter itself.
+ */
+const ansiTokenizeFastPath = {
+  name: 'ansi-tokenize-fast-path',
+  setup(b) {
+    b.onLoad(
+      {filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/},
+      ({path}) => {
+        const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+        const simple = ['\t', '\n', '\u001b', ...narrowChars()];
+        for (let c = 0x20; c <= 0x7e; c++) simple.push(String.fromCharCode(c));
+        for (const c of simple) {
+          const sample = `a${c}${c}\u001b[1m${c}b\n${c}`;
+          if ([...graphemes.segment(sample)].length !== sample.length)
+            throw new Error(`U+${c.codePointAt(0).toString(16)} joins a grapheme cluster`);
+        }
+        const charClass = simple
+          .map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+          .join('');
+        let source = makeLazy(path, readFileSync(path, 'utf8'), ['segmenter']);
+        const from = 'segmenter().segment(str)';
+        if (source.split(from).length !== 2) throw new Error(`${path}: expected one "${from}"`);
+        source = source.replace(from, 'graphemesOf(str)');
+        source += `
+const SIMPLE_TEXT = /^[${charClass}]*$/;
+function graphemesOf(str) {
+  if (!SIMPLE_TEXT.test(str)) return segmenter().segment(str);
+  const out = new Array(str.length);
+  for (let index = 0; index < str.length; index++) out[index] = {segment: str[index], index};
+  return out;
+}
+`;
+        return {contents: source, loader: 'js'};
+      },
+    );
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: {'sd-drill': 'source/cli.tsx'},
@@ -259,6 +302,7 @@ const result = await build({
     confWithoutSchemaSupport,
     stringWidthFastPath,
     lazyTopLevelValues,
+    ansiTokenizeFastPath,
   ],
 });
 
