@@ -6,13 +6,23 @@
 import {existsSync} from 'node:fs';
 import {dirname, isAbsolute, resolve} from 'node:path';
 import * as z from 'zod';
-import {fail, inputError, ok, type Result} from '../errors.js';
-import {schemaProblem} from '../domain/native/reader.js';
+import {clip, fail, inputError, ok, type Result} from '../errors.js';
 import {readSmallFileSync} from '../domain/read-file.js';
 import {readPassphraseFile} from '../commands/passphrases.js';
 import {wipe} from '../secret.js';
 import {DISASTERS} from '../hsm/simulated-hsm.js';
 import type {DrillSession} from './session.js';
+
+/**
+ * One line from a zod error: the first problem, with its path — cut short, since zod quotes
+ * what it found (an unknown key a megabyte long, or one holding a newline and escapes).
+ */
+function schemaProblem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'does not match the schema';
+  const path = issue.path.map(String).join('.');
+  return clip(path ? `${path}: ${issue.message}` : issue.message);
+}
 
 export const planSchema = z.strictObject({
   domain: z.string().min(1),

@@ -132,7 +132,7 @@ nat(
   /larger than quorum\.total|quorum\.total is 4/,
 );
 nat('holders as an object', (d) => (d.holders = {}), 2, /holders/);
-nat('a holder of 1024 bits', (d) => (d.holders[0].bits = 1024), 2, /holders\.0\.bits/);
+nat('a holder of 1024 bits', (d) => (d.holders[0].bits = 1024), 2, /holders\[0\]\.bits/);
 nat(
   'a created date that is not one',
   (d) => (d.domain.created = 'yesterday'),
@@ -146,7 +146,7 @@ nat(
   'a certificate that is not base64',
   (d) => (d.holders[0].certificate = '%%%'),
   2,
-  /holders\.0\.certificate/,
+  /holders\[0\]\.certificate/,
 );
 nat(
   'an unknown key a megabyte long',

@@ -30,7 +30,7 @@ import {CBC_FAILURE_TEXT, CEK_BYTES, decrypt} from './a256cbc-hs512.js';
 import {b64uDecode, parseCompactJwe, type CompactJwe} from './compact-jwe.js';
 import {decodeShare, SHARE_PROBLEM_TEXT, wipeShare} from './shamir257.js';
 import {isWrapAlgorithm, rsaUnwrap, type WrapAlgorithm} from './rsa-oaep.js';
-import {describeIssue, sdFileSchema} from './schema.js';
+import {describeIssue, issueMessage, sdFileSchema} from './schema.js';
 import {
   decryptBlobs,
   reconstruct,
@@ -305,7 +305,7 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
       'is not an Azure security-domain file (it has no EncData or SharedKeys)',
     );
   }
-  const parsed = sdFileSchema.safeParse(json);
+  const parsed = sdFileSchema.safeParse(json, {error: issueMessage});
   if (!parsed.success) {
     return bad(
       'malformed',

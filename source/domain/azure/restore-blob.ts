@@ -19,7 +19,7 @@ import {CBC_FAILURE_TEXT, CEK_BYTES, decrypt} from './a256cbc-hs512.js';
 import {parseCompactJwe, type CompactJwe} from './compact-jwe.js';
 import {deriveBlobKey} from './kdf.js';
 import {isWrapAlgorithm, rsaUnwrap, type WrapAlgorithm} from './rsa-oaep.js';
-import {describeIssue, restoreBlobSchema} from './schema.js';
+import {describeIssue, issueMessage, restoreBlobSchema} from './schema.js';
 import {sealBlob, sealShare} from './writer.js';
 import type {DecryptedBlob} from './reconstruct.js';
 
@@ -63,7 +63,7 @@ export function parseRestoreBlob(file: string, json: string | Buffer): Result<Pa
   } catch {
     return bad('not-json', 'is not valid JSON');
   }
-  const parsed = restoreBlobSchema.safeParse(value);
+  const parsed = restoreBlobSchema.safeParse(value, {error: issueMessage});
   if (!parsed.success) {
     return bad('malformed', `is not a restore blob: ${describeIssue(parsed.error)}`);
   }

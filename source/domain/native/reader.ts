@@ -5,7 +5,7 @@ import {
   constants,
   X509Certificate,
 } from 'node:crypto';
-import {checkError, clip, fail, inputError, ok, type Result} from '../../errors.js';
+import {checkError, fail, inputError, ok, type Result} from '../../errors.js';
 import {wipe} from '../../secret.js';
 import {
   combinations,
@@ -21,6 +21,7 @@ import {
 } from '../format.js';
 import {sha256Hex, spkiFingerprint} from '../key-file.js';
 import {headerAad, keyCheckMatches, oaepLabel, payloadKey, voucherMatches} from './crypto.js';
+import {describeIssue, issueMessage} from '../schema-issue.js';
 import {nativeDomainSchema, type NativeDomainFile} from './schema.js';
 import {combineShares, shareId} from './shamir.js';
 
@@ -35,19 +36,6 @@ export interface NativeDomain extends SecurityDomainFormat {
   reconstruct(shares: OpenedShare[]): Result<NativeReconstructed>;
   /** Decrypts and authenticates the payload with a domain key (the recovery HSM's path). */
   decryptPayload(domainKey: Buffer): Result<Buffer>;
-}
-
-/**
- * One line from a zod error: the first problem, with its path — cut short, since zod quotes
- * what it found (an unknown key a megabyte long, or one holding a newline and escapes).
- */
-export function schemaProblem(error: {
-  issues: Array<{path: PropertyKey[]; message: string}>;
-}): string {
-  const issue = error.issues[0];
-  if (!issue) return 'does not match the schema';
-  const path = issue.path.map(String).join('.');
-  return clip(path ? `${path}: ${issue.message}` : issue.message);
 }
 
 function consistencyProblem(doc: NativeDomainFile): string | undefined {
@@ -88,12 +76,12 @@ function consistencyProblem(doc: NativeDomainFile): string | undefined {
 
 /** Parses and validates a native document (already JSON-parsed). */
 export function openNativeDomain(file: string, json: unknown): Result<NativeDomain> {
-  const parsed = nativeDomainSchema.safeParse(json);
+  const parsed = nativeDomainSchema.safeParse(json, {error: issueMessage});
   if (!parsed.success) {
     return fail(
       inputError(
         'malformed',
-        `${file}: not a valid sd-drill security domain: ${schemaProblem(parsed.error)}`,
+        `${file}: not a valid sd-drill security domain: ${describeIssue(parsed.error)}`,
         file,
       ),
     );
