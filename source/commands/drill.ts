@@ -45,11 +45,13 @@ async function planned(options: DrillOptions): Promise<number> {
   const session = new DrillSession({azureExchangeBits: 2048, ...idle(options)});
   const stop = onSignals((signal) => {
     session.abort(`interrupted by ${signal}`);
-    reports.finish(session);
+    const result = reports.finish(session);
+    out(`Drill aborted: interrupted by ${signal}`);
+    if (result.paths) out(`Report: ${result.paths.markdown}\n        ${result.paths.json}`);
     process.exit(1);
   });
   try {
-    await runPlan(plan, session);
+    await runPlan(plan, session, (line) => out(line));
     const state = session.getState();
     if (!state.domain) {
       const notice = state.notice?.text ?? 'the security domain could not be loaded';

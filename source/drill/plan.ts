@@ -83,7 +83,15 @@ function firstLine(file: string): Result<Buffer | undefined> {
 }
 
 /** Walks the ceremony for a plan. Returns when the drill has ended (report step). */
-export async function runPlan(plan: Plan, session: DrillSession): Promise<void> {
+/**
+ * Runs a plan through the session. `tell` gets one line per participant saying what became of
+ * them (share accepted, or why not, in the words the TUI would show), for the operator.
+ */
+export async function runPlan(
+  plan: Plan,
+  session: DrillSession,
+  tell: (line: string) => void = () => {},
+): Promise<void> {
   session.chooseMode(plan.mode ?? 'rehearsal');
   if (!session.loadDomain(plan.domain)) return;
   session.inspected();
@@ -110,7 +118,15 @@ export async function runPlan(plan: Plan, session: DrillSession): Promise<void> 
       }
       passphrase = line.value;
     }
+    const before = new Set(accepted(session));
     session.presentFile(stick, keyFile, {name: p.custodian, role: p.role}, passphrase);
+    const now = session.getState();
+    const taken = now.holders.find((h) => h.state === 'accepted' && !before.has(h.index));
+    tell(
+      taken
+        ? `${p.custodian}: share of holder ${taken.index}${taken.name ? ` (${taken.name})` : ''} accepted`
+        : `${p.custodian}: no share taken — ${now.notice?.text ?? 'the key was not accepted'}`,
+    );
     if (session.getState().presenting) session.cancelPresenting();
     session.stickRemoved(stickPath);
   }
@@ -123,4 +139,11 @@ export async function runPlan(plan: Plan, session: DrillSession): Promise<void> 
     return;
   }
   await session.reconstructAndRestore();
+}
+
+function accepted(session: DrillSession): number[] {
+  return session
+    .getState()
+    .holders.filter((h) => h.state === 'accepted')
+    .map((h) => h.index);
 }

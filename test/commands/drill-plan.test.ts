@@ -212,7 +212,12 @@ describe('sd-drill drill --plan', () => {
   it('passes with 3 of 5: exit 0, a signed report with participants, timeline and findings', () => {
     expect(pass.result.stderr).toBe('');
     expect(pass.result.code).toBe(0);
-    expect(pass.result.stdout).toMatch(/^Drill pass: /);
+    expect(lines(pass.result.stdout).slice(0, 4)).toEqual([
+      'Alice Ng: share of holder 1 (alice) accepted',
+      'Bob Brown: share of holder 2 (bob) accepted',
+      'Carol Chu: share of holder 3 (carol) accepted',
+      expect.stringMatching(/^Drill pass: /),
+    ]);
     const {report, md} = reportOf(pass);
     expect(report.verdict).toBe('pass');
     expect(report.participants.map((p) => [p.custodian, p.outcome])).toEqual([
@@ -262,7 +267,7 @@ describe('sd-drill drill --plan', () => {
 
   it('fails with only 2 of the 3 required: exit 1, report verdict fail', () => {
     expect(short.result.code).toBe(1);
-    expect(short.result.stdout).toMatch(/^Drill fail: quorum cannot be met/);
+    expect(short.result.stdout).toMatch(/^Drill fail: quorum cannot be met/m);
     const {report} = reportOf(short);
     expect(report.verdict).toBe('fail');
     expect(report.proof.signed).toBe(false);
@@ -281,6 +286,11 @@ describe('sd-drill drill --plan', () => {
     expect(report.verdict).toBe('fail');
     const carol = report.participants.find((p) => p.custodian === 'Carol Chu');
     expect(carol?.passphraseFailures).toBe(1);
+    // The operator is told why on the spot, not only in the report.
+    expect(mistyped.result.stdout).toMatch(
+      /^Carol Chu: no share taken — Wrong passphrase for \S+carol\.key/m,
+    );
+    expect(mistyped.result.stdout).not.toContain(WRONG);
     expect(report.findings.map((x) => x.rule)).toContain('passphrase-failures');
   });
 

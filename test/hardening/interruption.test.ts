@@ -133,6 +133,11 @@ function inspect(
         problems.push(`verdict reason: ${report.verdictReason}`);
       const recorded = drills.find((d) => d.id === report.id);
       if (recorded?.verdict !== 'aborted') problems.push('the aborted drill is not in history');
+      // The operator is told, with where the report went.
+      if (!result.stdout.includes(`Drill aborted: interrupted by ${signal}`))
+        problems.push(`stdout does not say the drill was aborted: ${result.stdout}`);
+      if (!result.stdout.includes(`${report.id}.json`))
+        problems.push('stdout does not name the report');
     }
   }
   return {outcome, problems};
