@@ -228,6 +228,7 @@ export function App({
               remove: (p) => session.stickRemoved(p),
               acknowledge: (c) => session.acknowledge(c),
               passphrase: (b) => session.submitPassphrase(b),
+              identify: (b) => session.identify(b),
               cancel: () => session.cancelPresenting(),
               absent: (i) => session.markAbsent(i),
               reconstruct: () => void session.reconstructAndRestore(),

@@ -62,7 +62,7 @@ function end(
   reason: string,
 ): CeremonyState {
   const withOutcome = log(
-    {...s, outcome: {verdict, reason}, presenting: undefined},
+    {...s, outcome: {verdict, reason}, presenting: undefined, identifying: undefined},
     at,
     `verdict ${verdict}`,
     reason,
@@ -97,7 +97,8 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
           },
         };
       }
-      if (s.presenting && s.presenting.stick.path !== e.stick.path) {
+      const busy = s.presenting?.stick.path ?? s.identifying?.stick.path;
+      if (busy && busy !== e.stick.path) {
         return {
           ...s,
           notice: {
@@ -113,8 +114,62 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
         e.stick.path,
       );
     }
+    case 'key-locked': {
+      if (s.presenting || s.identifying) return s;
+      if (s.awaitingRemoval && s.awaitingRemoval !== e.stick.path) return s;
+      return log(
+        {
+          ...s,
+          identifying: {stick: e.stick, file: e.file, attempts: 0},
+          notice: {
+            level: 'info',
+            text: `The key on stick ${e.stick.label} is encrypted and has no certificate beside it: its custodian types its passphrase so sd-drill can tell whose key it is.`,
+          },
+        },
+        e.at,
+        'encrypted key without a certificate',
+        e.file,
+      );
+    }
+    case 'identify-failed': {
+      const id = s.identifying;
+      if (!id) return s;
+      const attempts = id.attempts + 1;
+      const left = MAX_PASSPHRASE_TRIES - attempts;
+      if (left <= 0) {
+        return log(
+          {
+            ...s,
+            identifying: undefined,
+            awaitingRemoval: id.stick.path,
+            notice: {
+              level: 'error',
+              text: `${e.message} — ${MAX_PASSPHRASE_TRIES} wrong passphrases: this key is not used. Remove the stick.`,
+            },
+          },
+          e.at,
+          'encrypted key not identified',
+          id.file,
+        );
+      }
+      return log(
+        {
+          ...s,
+          identifying: {...id, attempts},
+          notice: {
+            level: 'error',
+            text: `${e.message} — ${left} ${left === 1 ? 'try' : 'tries'} left.`,
+          },
+        },
+        e.at,
+        'wrong passphrase (key not yet identified)',
+        id.file,
+      );
+    }
     case 'key-matched': {
       if (s.awaitingRemoval && s.awaitingRemoval !== e.stick.path) return s;
+      if (s.identifying && s.identifying.stick.path !== e.stick.path) return s;
+      s = {...s, identifying: undefined};
       const holder = s.holders.find((h) => h.index === e.holderIndex);
       if (!holder) return s;
       if (holder.state === 'accepted') {
@@ -171,6 +226,7 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
       return log(
         {
           ...s,
+          identifying: undefined,
           awaitingRemoval: e.stick.path,
           notice: {level: 'error', text: `${e.message} Remove the stick.`},
         },
@@ -281,6 +337,20 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
       return checkQuorumStillPossible(next, e.at);
     }
     case 'cancel-presenting': {
+      if (s.identifying) {
+        const id = s.identifying;
+        return log(
+          {
+            ...s,
+            identifying: undefined,
+            awaitingRemoval: id.stick.path,
+            notice: {level: 'info', text: 'Cancelled. Remove the stick.'},
+          },
+          e.at,
+          'presentation cancelled',
+          id.file,
+        );
+      }
       if (!s.presenting) return s;
       const p = s.presenting;
       const next = updateHolder(s, p.holderIndex, {state: 'waiting'});
@@ -298,6 +368,21 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
     }
     case 'stick-removed': {
       let next = s;
+      if (s.identifying && s.identifying.stick.path === e.path) {
+        next = log(
+          {
+            ...next,
+            identifying: undefined,
+            notice: {
+              level: 'warning',
+              text: 'The stick was removed before its key was identified. Insert it again to continue.',
+            },
+          },
+          e.at,
+          'stick removed early',
+          e.path,
+        );
+      }
       if (s.presenting && s.presenting.stick.path === e.path) {
         next = updateHolder(next, s.presenting.holderIndex, {state: 'waiting'});
         next = log(
@@ -349,7 +434,7 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
     }
     case 'reconstruct': {
       const required = s.domain?.required ?? Number.POSITIVE_INFINITY;
-      if (s.presenting || acceptedCount(s) < required) {
+      if (s.presenting || s.identifying || acceptedCount(s) < required) {
         return {
           ...s,
           notice: {
@@ -447,7 +532,7 @@ function reduceStep(s: CeremonyState, e: TimedEvent): CeremonyState {
       if (e.type === 'back' && !s.scenario) return go(s, 'inspect', e.at);
       return s;
     case 'collect':
-      if (e.type === 'back' && acceptedCount(s) === 0 && !s.presenting)
+      if (e.type === 'back' && acceptedCount(s) === 0 && !s.presenting && !s.identifying)
         return go({...s, notice: undefined}, 'disaster', e.at);
       return collect(s, e);
     case 'reconstruct':

@@ -113,6 +113,11 @@ export interface CeremonyState {
   hsm: {old: 'active' | Scenario; recovery?: {id: string; exchangeFingerprint: string}};
   holders: HolderStatus[];
   presenting?: Presenting;
+  /**
+   * An encrypted key with no certificate beside it: whose it is shows only once it is
+   * unlocked, so its custodian types the passphrase before it is matched to a holder.
+   */
+  identifying?: {stick: StickInfo; file: string; attempts: number};
   /** A stick whose share was taken; it must leave before the next holder's arrives. */
   awaitingRemoval?: string;
   /** The latest thing to tell the operator inline (a refusal, a reminder). */
@@ -156,6 +161,8 @@ export type CeremonyEvent =
       certMissing: boolean;
     }
   | {type: 'key-refused'; stick: StickInfo; file?: string; message: string}
+  | {type: 'key-locked'; stick: StickInfo; file: string}
+  | {type: 'identify-failed'; message: string}
   | {type: 'acknowledged'; custodian: Custodian}
   | {type: 'passphrase-submitted'}
   | {type: 'passphrase-failed'; message: string}

@@ -81,6 +81,8 @@ export class DrillSession {
   private readonly vault = new Map<number, OpenedShare>();
   private domain: OpenedDomain | undefined;
   private reconstructed: ReconstructedDomain | undefined;
+  /** See identify(): the passphrase that unlocked a key with no certificate beside it. */
+  private heldPassphrase: {file: string; passphrase: Buffer} | undefined;
   private nativeRecovery: RecoveryHsm | undefined;
   private azureRecovery: AzureRecoveryHsm | undefined;
   private ended = false;
@@ -103,6 +105,9 @@ export class DrillSession {
     const next = reduce(this.state, {...event, at: this.now()} as CeremonyEvent & {at: number});
     if (next === this.state) return next;
     this.state = next;
+    // A passphrase kept from identifying a key lives only while that key is presented.
+    if (this.heldPassphrase && next.presenting?.file !== this.heldPassphrase.file)
+      this.dropHeldPassphrase();
     if ((next.step === 'report' || next.step === 'done') && !this.ended) {
       this.ended = true;
       // Whatever ended the drill, no share outlives the collect/reconstruct steps.
@@ -206,7 +211,7 @@ export class DrillSession {
       this.dispatch({type: 'stick-removed', path: info.path});
       return;
     }
-    let encryptedUnmatched = 0;
+    let locked: string | undefined;
     for (const key of scan.keys) {
       const holder = domain.matchByFingerprint({
         ...(key.fingerprintKind === 'certificate' && key.fingerprint
@@ -215,7 +220,7 @@ export class DrillSession {
         ...(key.spkiFingerprint ? {spkiFingerprint: key.spkiFingerprint} : {}),
       });
       if (!holder) {
-        if (key.encrypted && !key.fingerprint) encryptedUnmatched++;
+        if (key.encrypted && !key.fingerprint) locked ??= key.file;
         continue;
       }
       this.dispatch({
@@ -229,13 +234,71 @@ export class DrillSession {
       });
       return;
     }
+    if (locked) {
+      // Whose key it is shows only once it is unlocked: the custodian types the passphrase
+      // first (identify), and it is then used again for the share without a second prompt.
+      this.dispatch({type: 'key-locked', stick: info, file: locked});
+      return;
+    }
     const message =
       scan.keys.length === 0
         ? `No private key found on stick ${info.label}.`
-        : encryptedUnmatched > 0
-          ? `The encrypted key on stick ${info.label} has no certificate beside it, so it cannot be matched before its passphrase: copy the holder's .cer next to the key, or use \`sd-drill verify\`.`
-          : `The key on stick ${info.label} is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).`;
+        : `The key on stick ${info.label} is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).`;
     this.dispatch({type: 'key-refused', stick: info, message});
+  }
+
+  /**
+   * The passphrase of an encrypted key that has no certificate beside it: unlocks the key to
+   * learn its public key, and matches that to a holder. Kept (in this Buffer, nowhere else)
+   * only until that holder's passphrase step, where it is used and wiped; wiped at once if the
+   * key matches nobody, and whenever the presentation ends.
+   */
+  identify(passphrase: Buffer): void {
+    const id = this.state.identifying;
+    const domain = this.domain?.domain;
+    if (!id || !domain) return wipe(passphrase);
+    const key = loadPrivateKey(id.file, passphrase);
+    if (!key.ok) {
+      wipe(passphrase);
+      if (key.error.reason === 'wrong-passphrase')
+        this.dispatch({type: 'identify-failed', message: `Wrong passphrase for ${id.file}`});
+      else
+        this.dispatch({
+          type: 'key-refused',
+          stick: id.stick,
+          file: id.file,
+          message: key.error.message,
+        });
+      return;
+    }
+    const holder = domain.matchByFingerprint({spkiFingerprint: key.value.spkiFingerprint});
+    if (!holder) {
+      wipe(passphrase);
+      this.dispatch({
+        type: 'key-refused',
+        stick: id.stick,
+        file: id.file,
+        message: `${id.file}: is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).`,
+      });
+      return;
+    }
+    this.dropHeldPassphrase();
+    this.heldPassphrase = {file: id.file, passphrase};
+    this.dispatch({
+      type: 'key-matched',
+      stick: id.stick,
+      file: id.file,
+      holderIndex: holder.index,
+      encrypted: true,
+      matchedBy: 'public-key',
+      certMissing: true,
+    });
+    if (this.state.presenting?.file !== id.file) this.dropHeldPassphrase();
+  }
+
+  private dropHeldPassphrase(): void {
+    wipe(this.heldPassphrase?.passphrase);
+    this.heldPassphrase = undefined;
   }
 
   /**
@@ -313,6 +376,15 @@ export class DrillSession {
   acknowledge(custodian: Custodian): void {
     const s = this.dispatch({type: 'acknowledged', custodian});
     if (s.presenting?.phase === 'opening') this.openPresented(undefined);
+    else if (
+      s.presenting?.phase === 'passphrase' &&
+      this.heldPassphrase?.file === s.presenting.file
+    ) {
+      // Typed once already, to identify the key.
+      const {passphrase} = this.heldPassphrase;
+      this.heldPassphrase = undefined;
+      this.submitPassphrase(passphrase);
+    }
   }
 
   /** Tries the passphrase; the Buffer is wiped here whatever happens. */
@@ -498,6 +570,7 @@ export class DrillSession {
 
   /** Wipes everything secret the session holds. */
   wipeSecrets(): void {
+    this.dropHeldPassphrase();
     this.wipeShares();
     this.reconstructed?.wipe();
     this.reconstructed = undefined;

@@ -22,6 +22,8 @@ export interface CollectActions {
   remove: (path: string) => void;
   acknowledge: (c: Custodian) => void;
   passphrase: (secret: Buffer) => void;
+  /** The passphrase of an encrypted key with no certificate beside it, to learn whose it is. */
+  identify: (secret: Buffer) => void;
   cancel: () => void;
   absent: (holderIndex: number) => void;
   reconstruct: () => void;
@@ -130,7 +132,7 @@ export function CollectScreen({
   };
 
   useInput((input, key) => {
-    if (choosingAbsent || (p && p.phase !== 'opening')) return;
+    if (choosingAbsent || state.identifying || (p && p.phase !== 'opening')) return;
     if (state.awaitingRemoval && input === 'x') actions.remove(state.awaitingRemoval);
     else if (idle && input === 'a') setChoosingAbsent(true);
     else if (idle && input === 'r') actions.reconstruct();
@@ -150,6 +152,23 @@ export function CollectScreen({
         }}
         onCancel={() => setChoosingAbsent(false)}
       />
+    );
+  } else if (state.identifying) {
+    const id = state.identifying;
+    bindings = ['submit', 'cancel', 'abort'];
+    body = (
+      <Box flexDirection="column">
+        <Text>
+          Custodian of the key on stick <Text bold>{id.stick.label}</Text>: type its passphrase to
+          identify it (you will not be asked again). Try {id.attempts + 1} of 3.
+        </Text>
+        <SecretInput
+          key={`${id.file}:${id.attempts}`}
+          label="Passphrase: "
+          onSubmit={actions.identify}
+          onCancel={actions.cancel}
+        />
+      </Box>
     );
   } else if (p?.phase === 'acknowledge') {
     bindings = ['submit', 'yes', 'cancel', 'abort'];

@@ -356,3 +356,58 @@ describe('the ceremony machine', () => {
     expect(s.notice?.text).toMatch(/removed before/);
   });
 });
+
+describe('an encrypted key with no certificate beside it (identified by its passphrase)', () => {
+  const locked = (n: number): CeremonyEvent => ({
+    type: 'key-locked',
+    stick: stick(n),
+    file: `/media/s${n}/h${n}.key`,
+  });
+
+  it('asks for the passphrase before matching, and the match clears it', () => {
+    let s = run(atCollect(), {type: 'stick-inserted', stick: stick(1)}, locked(1));
+    expect(s.identifying).toMatchObject({file: '/media/s1/h1.key', attempts: 0});
+    expect(s.notice?.text).toMatch(/encrypted and has no certificate beside it/);
+    s = run(s, {type: 'identify-failed', message: 'Wrong passphrase for /media/s1/h1.key'});
+    expect(s.identifying?.attempts).toBe(1);
+    expect(s.notice?.text).toMatch(/2 tries left/);
+    s = run(s, {...matched(1), matchedBy: 'public-key', certMissing: true} as CeremonyEvent);
+    expect(s.identifying).toBeUndefined();
+    expect(s.presenting).toMatchObject({holderIndex: 1, phase: 'acknowledge'});
+  });
+
+  it('after three wrong passphrases the key is not used and the stick must leave', () => {
+    const wrong = {type: 'identify-failed', message: 'Wrong passphrase'} as const;
+    const s = run(
+      atCollect(),
+      {type: 'stick-inserted', stick: stick(1)},
+      locked(1),
+      wrong,
+      wrong,
+      wrong,
+    );
+    expect(s.identifying).toBeUndefined();
+    expect(s.awaitingRemoval).toBe('/media/s1');
+    expect(s.notice?.text).toMatch(/3 wrong passphrases: this key is not used\. Remove the stick/);
+    expect(s.holders.every((h) => h.state === 'waiting')).toBe(true);
+  });
+
+  it('one stick at a time, nothing past collect meanwhile; removal or cancel ends it', () => {
+    const s = run(atCollect(), {type: 'stick-inserted', stick: stick(1)}, locked(1));
+    const other = run(s, {type: 'stick-inserted', stick: stick(2)});
+    expect(other.identifying?.stick.path).toBe('/media/s1');
+    expect(other.notice?.text).toMatch(/One stick at a time/);
+    expect(run(s, {type: 'reconstruct'}).step).toBe('collect');
+    const removed = run(s, {type: 'stick-removed', path: '/media/s1'});
+    expect(removed.identifying).toBeUndefined();
+    expect(removed.notice?.text).toMatch(/removed before its key was identified/);
+    const cancelled = run(s, {type: 'cancel-presenting'});
+    expect(cancelled.identifying).toBeUndefined();
+    expect(cancelled.awaitingRemoval).toBe('/media/s1');
+    const refused = run(s, {type: 'key-refused', stick: stick(1), message: 'not ours.'});
+    expect(refused.identifying).toBeUndefined();
+    const aborted = run(s, {type: 'abort', reason: 'test'});
+    expect(aborted.identifying).toBeUndefined();
+    expect(aborted.outcome?.verdict).toBe('aborted');
+  });
+});

@@ -324,3 +324,29 @@ describe('enrol screen', () => {
     expect(req.passphrase.toString()).toBe('pw1');
   });
 });
+
+describe('collect screen: an encrypted key with no certificate beside it', () => {
+  it('asks its custodian for the passphrase, masked, and hands it over as a Buffer', async () => {
+    const a = actions();
+    (a as Record<string, unknown>).identify = vi.fn();
+    const state = walk(
+      ...toCollect,
+      {type: 'stick-inserted', stick: info('alice')},
+      {type: 'key-locked', stick: info('alice'), file: '/demo/alice/alice.key'},
+    );
+    let got = '';
+    (a.identify as ReturnType<typeof vi.fn>).mockImplementation((b: Buffer) => {
+      got = b.toString();
+    });
+    const {lastFrame, stdin} = render(<CollectScreen state={state} sticks={[]} actions={a} />);
+    const f = plain(lastFrame());
+    expect(f).toMatch(/type its passphrase to identify it/);
+    expect(f).toMatch(/Try 1 of 3/);
+    expect(f).toMatch(/Enter submit · Esc cancel/);
+    await type(stdin, 'pw-a');
+    expect(plain(lastFrame())).not.toMatch(/pw-a|Which holder is absent/);
+    await press(stdin, KEY.enter);
+    expect(got).toBe('pw-a');
+    expect(a.reconstruct).not.toHaveBeenCalled();
+  });
+});
