@@ -2,6 +2,7 @@
  * The ceremony's state machine: pure, no I/O, no clock of its own. The TUI and the plan
  * runner feed it the same events and so walk the same path and journal.
  */
+import {printable} from '../errors.js';
 import {
   DEFAULT_IDLE_LIMIT_MS,
   MAX_PASSPHRASE_TRIES,
@@ -44,7 +45,9 @@ function go(s: CeremonyState, step: Step, at: number, detail?: string): Ceremony
 }
 
 function log(s: CeremonyState, at: number, event: string, detail?: string): CeremonyState {
-  return {...s, journal: [...s.journal, {at, step: s.step, event, ...(detail ? {detail} : {})}]};
+  // One printable line: a detail may quote a file name from a stick.
+  const entry = {at, step: s.step, event, ...(detail ? {detail: printable(detail)} : {})};
+  return {...s, journal: [...s.journal, entry]};
 }
 
 function updateHolder(

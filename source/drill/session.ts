@@ -5,7 +5,7 @@
  * headless plan runner both drive a session, so both take the same path and journal.
  */
 import {createHash} from 'node:crypto';
-import {join} from 'node:path';
+import {isAbsolute, join, relative} from 'node:path';
 import {initialState, reduce} from '../ceremony/reduce.js';
 import type {
   CeremonyEvent,
@@ -30,6 +30,7 @@ import {RecoveryHsm} from '../hsm/simulated-hsm.js';
 import type {NativeReconstructed} from '../domain/native/reader.js';
 import type {Stick} from '../media/stick.js';
 import {scanStick} from '../media/scan.js';
+import {printable} from '../errors.js';
 import {wipe} from '../secret.js';
 
 export interface SessionOptions {
@@ -102,7 +103,9 @@ export class DrillSession {
   };
 
   dispatch(event: CeremonyEvent): CeremonyState {
-    const next = reduce(this.state, {...event, at: this.now()} as CeremonyEvent & {at: number});
+    const next = reduce(this.state, {...this.tidy(event), at: this.now()} as CeremonyEvent & {
+      at: number;
+    });
     if (next === this.state) return next;
     this.state = next;
     // A passphrase kept from identifying a key lives only while that key is presented.
@@ -294,6 +297,23 @@ export class DrillSession {
       certMissing: true,
     });
     if (this.state.presenting?.file !== id.file) this.dropHeldPassphrase();
+  }
+
+  /**
+   * Messages enter the state (the screen, the journal, the report) only as one printable line:
+   * a file named with escape codes on a stick must not drive the terminal. A key file on the
+   * stick being presented is named by its place on the stick, not its mount path, which
+   * would wrap the line on an 80-column screen.
+   */
+  private tidy(event: CeremonyEvent): CeremonyEvent {
+    if (!('message' in event) || typeof event.message !== 'string') return event;
+    const where =
+      event.type === 'key-refused'
+        ? {stick: event.stick, file: event.file}
+        : (this.state.presenting ?? this.state.identifying);
+    let message = event.message;
+    if (where?.file) message = message.split(where.file).join(onStick(where.file, where.stick));
+    return {...event, message: printable(message)};
   }
 
   private dropHeldPassphrase(): void {
@@ -578,3 +598,9 @@ export class DrillSession {
 }
 
 export const reportDirDefault = (): string => join(process.cwd(), 'drill-reports');
+
+/** "keys/alice.key on stick ALICE", or the path itself when the file is not on the stick. */
+function onStick(file: string, stick: StickInfo): string {
+  const rel = relative(stick.path, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? `${rel} on stick ${stick.label}` : file;
+}

@@ -2,6 +2,7 @@
  * The report as Markdown for people and auditors. It renders the JSON record and adds
  * nothing to it: the signed JSON file is what `sd-drill report verify` checks.
  */
+import {printable} from '../errors.js';
 import {blockBar, formatDuration} from './chart.js';
 import type {DrillReport, Finding, Participant} from './model.js';
 
@@ -12,8 +13,8 @@ export const MARKDOWN_BAR_WIDTH = 30;
 function text(value: string | number | null | undefined, empty = '—'): string {
   if (value === null || value === undefined || value === '') return empty;
   return (
-    String(value)
-      .replace(/[\r\n]+/g, ' ')
+    // Control and bidi characters shown as \uXXXX: `cat report.md` must not obey a file name.
+    printable(String(value).replace(/[\r\n]+/g, ' '))
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
@@ -26,7 +27,7 @@ function text(value: string | number | null | undefined, empty = '—'): string 
 /** A value shown as code: backticks inside it would end the span, so it falls back to text. */
 function code(value: string | null | undefined): string {
   if (!value) return '—';
-  if (/[`\r\n|]/.test(value)) return text(value);
+  if (/[`\r\n|]/.test(value) || printable(value) !== value) return text(value);
   return `\`${value}\``;
 }
 

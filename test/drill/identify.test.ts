@@ -49,7 +49,7 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
     expect(wrong.every((b) => b === 0)).toBe(true);
     s = session.getState();
     expect(s.identifying?.attempts).toBe(1);
-    expect(s.notice?.text).toMatch(/Wrong passphrase for \S+alice\.key — 2 tries left/);
+    expect(s.notice?.text).toMatch(/Wrong passphrase for alice\.key on stick alice — 2 tries left/);
 
     const right = Buffer.from('alice-practice-only');
     session.identify(right);
@@ -115,6 +115,25 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
     session.stickRemoved(path);
     expect(pass.every((b) => b === 0)).toBe(true);
     expect(session.getState().holders.find((h) => h.index === 3)?.state).toBe('waiting');
+    session.abort('test over');
+  });
+
+  it('a key file named with escape codes is named on screen as one printable line', async () => {
+    const session = await atCollect();
+    const path = join(mkdtempSync(join(tmpdir(), 'sd-drill-identify-')), 'alice');
+    mkdirSync(path);
+    copyFileSync(join(demo, 'sticks', 'alice', 'alice.key'), join(path, 'x\u001b[2J\n.key'));
+    await insert(session, path);
+    session.identify(Buffer.from('wrong'));
+    const text = session.getState().notice?.text ?? '';
+    expect(text).toContain('Wrong passphrase for x\\u001b[2J\\u000a.key on stick alice');
+    const unprintable = (t: string) => [...t].some((c) => c.charCodeAt(0) < 0x20);
+    expect(unprintable(text)).toBe(false);
+    const journal = session
+      .getState()
+      .journal.map((j) => j.detail ?? '')
+      .join(' ');
+    expect(unprintable(journal)).toBe(false);
     session.abort('test over');
   });
 });

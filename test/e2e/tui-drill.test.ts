@@ -268,7 +268,7 @@ suite(title, () => {
     await passphrase(p, WRONG);
     await p.waitFor('Wrong passphrase');
     const wrong = p.flat();
-    expect(wrong).toMatch(/Wrong passphrase for \S*bob\.key — 2 tries left/);
+    expect(wrong).toMatch(/Wrong passphrase for bob\.key on stick bob — 2 tries left/);
     expect(wrong).toMatch(/Try 2 of 3/);
     expect(wrong).toMatch(/1 of 3/);
     expect(wrong).toMatch(/alice .* share accepted Alice Ng, Security Architect/);

@@ -58,6 +58,19 @@ describe('the Markdown report', () => {
     expect(section(md, 'Participants')).toContain('Not called: holder 4 (dave), holder 5 (erin).');
   });
 
+  it('shows control characters from names as \\uXXXX, so reading the file cannot drive a terminal', () => {
+    const evil = renderMarkdown(
+      build(
+        drillState({
+          presenters: [{index: 1, custodian: 'Eve\u001b[2J\u009b31m'}, {index: 2}, {index: 3}],
+        }),
+        randomBytes(32),
+      ),
+    );
+    expect(evil).toContain('Eve\\u001b');
+    expect([...evil].some((c) => c === '\u001b' || c === '\u009b')).toBe(false);
+  });
+
   it('charts each step with a bar proportional to the longest, at most 30 wide', () => {
     const rows = section(md, 'Timeline')
       .split('\n')
