@@ -64,6 +64,7 @@ export function App({
   const [saveError, setSaveError] = useState<string>();
   const [practiceSd, setPracticeSd] = useState<string>();
   const loadedOnce = useRef(false);
+  const modeChosenOnce = useRef(false);
   const finished = useRef(false);
 
   const sticks = useSticks(
@@ -112,7 +113,12 @@ export function App({
   // Steps the shell moves on by itself: a mode or file given on the command line, the
   // report being written.
   useEffect(() => {
-    if (state.step === 'start' && options.mode) session.chooseMode(options.mode);
+    // The use given (on the command line, or chosen while the TUI loaded) is taken once: going
+    // back to the start screen later shows it.
+    if (state.step === 'start' && options.mode && !modeChosenOnce.current) {
+      modeChosenOnce.current = true;
+      session.chooseMode(options.mode);
+    }
     const sd = practiceSd ?? options.sdFile;
     if (state.step === 'load' && sd && !loadedOnce.current) {
       loadedOnce.current = true;
@@ -263,18 +269,37 @@ export function App({
   }
 
   return (
+    <AppFrame
+      step={state.step}
+      {...(state.mode ? {mode: state.mode} : {})}
+      {...(state.domain
+        ? {
+            domain: `${state.domain.name ?? 'domain'} (${state.domain.required} of ${state.domain.total})`,
+          }
+        : {})}
+    >
+      {screen}
+    </AppFrame>
+  );
+}
+
+/** The frame every screen sits in: the header with the step line, then the screen. */
+export function AppFrame({
+  step,
+  mode,
+  domain,
+  children,
+}: {
+  step: CeremonyState['step'];
+  mode?: Mode;
+  domain?: string;
+  children: React.ReactNode;
+}) {
+  return (
     <Box flexDirection="column" width={80}>
-      <StepHeader
-        step={state.step}
-        {...(state.mode ? {mode: state.mode} : {})}
-        {...(state.domain
-          ? {
-              domain: `${state.domain.name ?? 'domain'} (${state.domain.required} of ${state.domain.total})`,
-            }
-          : {})}
-      />
+      <StepHeader step={step} {...(mode ? {mode} : {})} {...(domain ? {domain} : {})} />
       <Box marginTop={1} flexDirection="column">
-        {screen}
+        {children}
       </Box>
     </Box>
   );

@@ -1,21 +1,72 @@
 /**
  * The Ink front end, loaded only for `drill` without --plan: headless commands never pay
  * for React and Ink at start-up.
+ *
+ * The first frame is drawn before the session and the report service load (the domain
+ * readers, the report builder and the store are ~35 ms of compiling that the start screen
+ * does not need): `Boot` shows the start screen at once and loads them meanwhile; once a use
+ * is chosen (or given with --mode) and they are loaded, the App takes over with that use.
  */
-import {render} from 'ink';
-import {App, type AppOptions, type DrillServices} from './app.js';
-import {domainCandidates, type ReportService} from './drill/services.js';
+import {Spinner} from '@inkjs/ui';
+import {render, useApp, useInput} from 'ink';
+import {useEffect, useState} from 'react';
+import {App, AppFrame, type AppOptions, type DrillServices} from './app.js';
+import type {Mode} from './ceremony/types.js';
+import type {ReportService} from './drill/services.js';
 import type {DrillSession} from './drill/session.js';
 import type {PracticeDomain} from './drill/practice.js';
+import {StartScreen} from './screens/start-screen.js';
 import {wipe} from './secret.js';
 
-export async function runTui(
-  session: DrillSession,
-  reports: ReportService,
-  options: AppOptions,
-): Promise<void> {
+export interface TuiParts {
+  session: DrillSession;
+  reports: ReportService;
+  domainCandidates: DrillServices['domainCandidates'];
+}
+
+export function Boot({
+  load,
+  options,
+}: {
+  load: () => Promise<{session: DrillSession; services: DrillServices}>;
+  options: AppOptions;
+}) {
+  const {exit} = useApp();
+  const [ready, setReady] = useState<{session: DrillSession; services: DrillServices}>();
+  const [mode, setMode] = useState<Mode | undefined>(options.mode);
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (parts) => live && setReady(parts),
+      (error: unknown) => exit(error instanceof Error ? error : new Error(String(error))),
+    );
+    return () => {
+      live = false;
+    };
+  }, [load, exit]);
+  // The start screen stays Boot's until a use is chosen, so no keystroke falls between two
+  // screens while the session loads.
+  const handOver = ready !== undefined && mode !== undefined;
+  useInput((input, key) => key.ctrl && input === 'c' && exit(), {isActive: !handOver});
+  if (handOver) {
+    return (
+      <App
+        session={ready.session}
+        services={ready.services}
+        options={{...options, ...(mode ? {mode} : {})}}
+      />
+    );
+  }
+  return (
+    <AppFrame step="start" {...(mode ? {mode} : {})}>
+      {mode ? <Spinner label="Preparing the drill…" /> : <StartScreen onChoose={setMode} />}
+    </AppFrame>
+  );
+}
+
+export async function runTui(load: () => Promise<TuiParts>, options: AppOptions): Promise<void> {
   let practice: PracticeDomain | undefined;
-  const services: DrillServices = {
+  const servicesFor = ({reports, domainCandidates}: TuiParts): DrillServices => ({
     findings: (state) => reports.findings(state),
     registered: () => reports.registered(),
     chart: (state) => reports.chart(state),
@@ -48,10 +99,12 @@ export async function runTui(
         wipe(request.passphrase);
       }
     },
-  };
-  const app = render(<App session={session} services={services} options={options} />, {
-    exitOnCtrlC: false,
   });
+  const boot = async () => {
+    const parts = await load();
+    return {session: parts.session, services: servicesFor(parts)};
+  };
+  const app = render(<Boot load={boot} options={options} />, {exitOnCtrlC: false});
   try {
     await app.waitUntilExit();
   } finally {

@@ -8,6 +8,7 @@ import {join} from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {App, type DrillServices} from '../source/app.js';
+import {Boot} from '../source/tui.js';
 import {DrillSession} from '../source/drill/session.js';
 import {KEY, plain, press, type, waitForFrame} from './helpers/ink.js';
 import {fixturesDir} from './helpers/paths.js';
@@ -103,4 +104,39 @@ describe('App', () => {
     expect(frames.some((x) => x.includes(PASSPHRASE))).toBe(false);
     expect(JSON.stringify(state)).not.toContain(PASSPHRASE);
   }, 30_000);
+});
+
+describe('Boot (the first frame before the session loads)', () => {
+  it('shows the start screen at once, keeps a choice made while loading, then hands over', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const session = new DrillSession();
+    const load = vi.fn(async () => {
+      await gate;
+      return {session, services: fakeServices()};
+    });
+    const {lastFrame, stdin, unmount} = render(<Boot load={load} options={{mediaDirs: []}} />);
+    cleanup = unmount;
+    expect(plain(lastFrame())).toMatch(/What is this session for\?/);
+    expect(load).toHaveBeenCalledTimes(1);
+    await press(stdin, KEY.down, KEY.enter);
+    expect(plain(lastFrame())).toMatch(/Preparing the drill…/);
+    expect(session.getState().step).toBe('start');
+    release();
+    const f = await waitForFrame(lastFrame, (x) => /Load domain/.test(x));
+    expect(f).toMatch(/Restore after a purge/);
+    expect(session.getState().mode).toBe('restore');
+  });
+
+  it('with the session loaded first, waits on its own start screen until a use is chosen', async () => {
+    const session = new DrillSession();
+    const load = async () => ({session, services: fakeServices()});
+    const {lastFrame, stdin, unmount} = render(<Boot load={load} options={{mediaDirs: []}} />);
+    cleanup = unmount;
+    await press(stdin, KEY.down, KEY.down);
+    expect(plain(lastFrame())).toMatch(/❯ Onboarding/);
+    await press(stdin, KEY.enter);
+    await waitForFrame(lastFrame, () => session.getState().step !== 'start');
+    expect(session.getState().mode).toBe('onboarding');
+  });
 });

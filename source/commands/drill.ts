@@ -1,5 +1,6 @@
 import {resolve} from 'node:path';
 import {usageError, unwrap} from '../errors.js';
+import type {ReportService} from '../drill/services.js';
 import type {DrillSession} from '../drill/session.js';
 import type {Mode} from '../ceremony/types.js';
 import {out} from './io.js';
@@ -92,35 +93,45 @@ async function interactive(options: DrillOptions): Promise<number> {
   // CI=false means "not CI" to Ink, but chalk drops colour whenever CI is set at all.
   if (process.env.CI === 'false' || process.env.CI === '0') delete process.env.CI;
   // Ink first: loading it starts its layout engine's WebAssembly compiling (off this thread),
-  // which then overlaps with loading the TUI and the session's modules.
-  const [, {runTui}, {ReportService}, {DrillSession}] = await Promise.all([
-    import('ink'),
-    import('../tui.js'),
-    import('../drill/services.js'),
-    import('../drill/session.js'),
-  ]);
-  const reports = new ReportService(resolve(options.reportDir ?? 'drill-reports'));
-  const session = new DrillSession({
-    ...idle(options),
-    ...(options.exchangeKey ? {exchangeKeyFile: options.exchangeKey} : {}),
-    ...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {}),
-  });
+  // which then overlaps with loading the TUI. The session and the report service load after
+  // the first frame is on the screen (tui.tsx).
+  const [, {runTui}] = await Promise.all([import('ink'), import('../tui.js')]);
+  let session: DrillSession | undefined;
+  let reports: ReportService | undefined;
   const stop = onSignals((signal) => {
-    session.abort(`interrupted by ${signal}`);
-    if (session.getState().domain) reports.finish(session);
+    if (session) {
+      session.abort(`interrupted by ${signal}`);
+      if (session.getState().domain) reports?.finish(session);
+    }
     process.exit(1);
   });
   try {
-    await runTui(session, reports, {
-      ...(options.mode ? {mode: options.mode as Mode} : {}),
-      ...(options.sd ? {sdFile: options.sd} : {}),
-      mediaDirs: options.media,
-      ...(options.mountRoot.length > 0 ? {mountRoots: options.mountRoot} : {}),
-    });
-    return exitCodeFor(session);
+    await runTui(
+      async () => {
+        const [services, {DrillSession}] = await Promise.all([
+          import('../drill/services.js'),
+          import('../drill/session.js'),
+        ]);
+        reports = new services.ReportService(resolve(options.reportDir ?? 'drill-reports'));
+        session = new DrillSession({
+          ...idle(options),
+          ...(options.exchangeKey ? {exchangeKeyFile: options.exchangeKey} : {}),
+          ...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {}),
+        });
+        return {session, reports, domainCandidates: services.domainCandidates};
+      },
+      {
+        ...(options.mode ? {mode: options.mode as Mode} : {}),
+        ...(options.sd ? {sdFile: options.sd} : {}),
+        mediaDirs: options.media,
+        ...(options.mountRoot.length > 0 ? {mountRoots: options.mountRoot} : {}),
+      },
+    );
+    // Left before the session was ready: nothing happened, nothing to report.
+    return session ? exitCodeFor(session) : 1;
   } finally {
     stop();
-    session.wipeSecrets();
+    session?.wipeSecrets();
   }
 }
 

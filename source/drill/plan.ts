@@ -10,7 +10,7 @@ import {clip, fail, inputError, ok, type Result} from '../errors.js';
 import {readSmallFileSync} from '../domain/read-file.js';
 import {readPassphraseFile} from '../commands/passphrases.js';
 import {wipe} from '../secret.js';
-import {DISASTERS} from '../hsm/simulated-hsm.js';
+import {DISASTERS} from '../hsm/disasters.js';
 import type {DrillSession} from './session.js';
 
 /**

@@ -27,18 +27,12 @@ import {checkError, fail, inputError, ok, type Result} from '../errors.js';
 import type {NativeDomain} from '../domain/native/reader.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {wipe} from '../secret.js';
+import {DISASTERS, type Disaster} from './disasters.js';
 import {decodeContents, decryptCanary, keyDigest, keyIsUsable, wipeContents} from './inventory.js';
 
-export const DISASTERS = ['destroyed', 'purged', 'archived-and-deleted'] as const;
-export type Disaster = (typeof DISASTERS)[number];
+export {DISASTER_TEXT, DISASTERS, type Disaster} from './disasters.js';
 export type HsmStatus =
   'active' | Disaster | 'recovery-mode' | 'restoring' | 'restored' | 'restore-failed';
-
-export const DISASTER_TEXT: Record<Disaster, string> = {
-  destroyed: 'every member HSM destroyed in a catastrophic failure',
-  purged: 'soft-deleted, then purged after the retention period',
-  'archived-and-deleted': 'archived with a backup, then all Azure resources deleted',
-};
 
 const stateSchema = z.strictObject({
   hsm: z.strictObject({name: z.string(), id: z.string()}),

@@ -4,7 +4,7 @@ import type {CeremonyState, Scenario} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
 import {color} from '../components/theme.js';
-import {DISASTER_TEXT} from '../hsm/simulated-hsm.js';
+import {DISASTER_TEXT} from '../hsm/disasters.js';
 
 const OPTIONS: Array<{label: string; value: Scenario}> = (
   Object.keys(DISASTER_TEXT) as Scenario[]
