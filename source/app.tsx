@@ -42,6 +42,8 @@ export interface AppOptions {
   sdFile?: string;
   mediaDirs: string[];
   mountRoots?: string[];
+  /** Where restore mode writes the Azure restore blob (with --exchange-key), if anywhere. */
+  restoreBlobOut?: string;
 }
 
 export function App({
@@ -214,6 +216,7 @@ export function App({
         screen = (
           <DisasterScreen
             state={state}
+            {...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {})}
             starting={starting}
             onScenario={(s) => {
               session.simulateDisaster(s);

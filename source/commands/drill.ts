@@ -125,6 +125,9 @@ async function interactive(options: DrillOptions): Promise<number> {
         ...(options.sd ? {sdFile: options.sd} : {}),
         mediaDirs: options.media,
         ...(options.mountRoot.length > 0 ? {mountRoots: options.mountRoot} : {}),
+        ...(options.restoreBlobOut && options.exchangeKey
+          ? {restoreBlobOut: resolve(options.restoreBlobOut)}
+          : {}),
       },
     );
     // Left before the session was ready: nothing happened, nothing to report.
@@ -137,6 +140,15 @@ async function interactive(options: DrillOptions): Promise<number> {
 
 /** `sd-drill drill`, the default command (registered in ./index.ts). */
 export async function drillAction(options: DrillOptions): Promise<void> {
+  if (options.restoreBlobOut && !options.exchangeKey) {
+    throw usageError(
+      'no-exchange-key',
+      "--restore-blob-out needs --exchange-key CERT (the new HSM's exchange certificate)",
+    );
+  }
+  if (options.exchangeKey && options.mode && options.mode !== 'restore') {
+    throw usageError('not-restore', '--exchange-key is for --mode restore');
+  }
   if (options.exchangeKey && !options.restoreBlobOut && !options.plan) {
     throw usageError(
       'no-out',

@@ -19,12 +19,15 @@ const OPTIONS: Array<{label: string; value: Scenario}> = (
  */
 export function DisasterScreen({
   state,
+  restoreBlobOut,
   starting,
   onScenario,
   onStartRecovery,
   onBack,
 }: {
   state: CeremonyState;
+  /** Restore mode: where the restore blob for the real HSM goes (--restore-blob-out). */
+  restoreBlobOut?: string;
   starting: boolean;
   onScenario: (s: Scenario) => void;
   onStartRecovery: () => void;
@@ -40,10 +43,21 @@ export function DisasterScreen({
   return (
     <Box flexDirection="column" gap={1}>
       {restore ? (
-        <Text>
-          The HSM is gone for real. A new HSM in recovery mode needs the security domain. Press
-          Enter to bring it up and start collecting shares.
-        </Text>
+        <Box flexDirection="column" gap={1}>
+          <Text>
+            The HSM is gone for real. A new HSM in recovery mode needs the security domain. Press
+            Enter to bring it up and start collecting shares.
+          </Text>
+          {state.domain?.format !== 'azure' ? null : restoreBlobOut ? (
+            <Text>The restore blob for your new HSM will be written to {restoreBlobOut}.</Text>
+          ) : (
+            <Text color={color('warning')}>
+              No --exchange-key and --restore-blob-out were given: this proves the quorum opens the
+              domain, but writes no restore blob for your new HSM. For the real restore, press
+              Ctrl-C and start again with --exchange-key CERT --restore-blob-out FILE.
+            </Text>
+          )}
+        </Box>
       ) : chosen ? (
         <Box flexDirection="column">
           <Text color={color('error')}>

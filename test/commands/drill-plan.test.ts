@@ -344,6 +344,25 @@ describe('sd-drill drill --plan', () => {
     expect(r.stderr).toContain('--plan');
   });
 
+  it('refuses restore-blob options that would write nothing, before anything starts', () => {
+    const config = tmp('sd-drill-plan-blobopts-');
+    const env = {env: {SD_DRILL_CONFIG_DIR: config}, input: ''};
+    const cases: Array<[string[], RegExp]> = [
+      [['--restore-blob-out', 'x.json'], /--restore-blob-out needs --exchange-key CERT/],
+      [
+        ['--mode', 'rehearsal', '--exchange-key', 'x.pem', '--restore-blob-out', 'x.json'],
+        /--exchange-key is for --mode restore/,
+      ],
+      [['--exchange-key', 'x.pem'], /--exchange-key needs --restore-blob-out FILE/],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli(['drill', '--sd', demoSd, ...args], env);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(cleanErrorProblems(r.stderr)).toEqual([]);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
   it('lists every command in --help', () => {
     const r = runCli(['--help']);
     expect(r.code).toBe(0);

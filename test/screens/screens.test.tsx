@@ -124,6 +124,28 @@ describe('disaster screen', () => {
     expect(onScenario).toHaveBeenCalledWith('purged');
   });
 
+  it('in restore mode says whether a restore blob will be written for the real HSM', () => {
+    const azure = {...domain, format: 'azure' as const};
+    const state = walk(
+      {type: 'choose-mode', mode: 'restore'},
+      {type: 'domain-loaded', domain: azure},
+      {type: 'inspected'},
+    );
+    const props = {state, starting: false, onScenario: vi.fn(), onStartRecovery: vi.fn()};
+    const without = plain(render(<DisasterScreen {...props} onBack={vi.fn()} />).lastFrame());
+    expect(without.replace(/\s+/g, ' ')).toMatch(
+      /writes no restore blob for your new HSM\. For the real restore, press Ctrl-C and start again with --exchange-key CERT --restore-blob-out FILE/,
+    );
+    const withOut = plain(
+      render(
+        <DisasterScreen {...props} restoreBlobOut="/safe/restore-blob.json" onBack={vi.fn()} />,
+      ).lastFrame(),
+    );
+    expect(withOut).toMatch(
+      /restore blob for your new HSM will be written to \/safe\/restore-blob\.json/,
+    );
+  });
+
   it('shows the HSM going down and the new one coming up', () => {
     const state = walk(...toCollect.slice(0, 4));
     const {lastFrame} = render(
