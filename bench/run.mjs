@@ -102,6 +102,17 @@ if (azureDir && !python)
   );
 const pythonRows = pythons.map((p) => p.name);
 
+/** The restore path's arguments, the same for sd-drill and the python reference. */
+const restoreArgs = (out) => [
+  '--sd',
+  azure.sd,
+  ...azure.keys,
+  '--exchange-key',
+  azure.exchange,
+  '--out',
+  freshOut(out),
+];
+
 const azure = azureDir
   ? {
       sd: join(azureDir, 'sdfile.json'),
@@ -282,13 +293,7 @@ const rows = [
         cmd: p.cmd,
         args: () => [
           join(root, 'bench', 'azure_restore_reference.py'),
-          '--sd',
-          azure.sd,
-          ...azure.keys,
-          '--exchange-key',
-          azure.exchange,
-          '--out',
-          freshOut('python-restore-blob'),
+          ...restoreArgs('python-restore-blob'),
         ],
         runs: 9,
         quick: 5,
@@ -300,17 +305,7 @@ const rows = [
         {
           name: 'restore-blob (azure)',
           cmd: node,
-          args: () => [
-            bundle,
-            'restore-blob',
-            '--sd',
-            azure.sd,
-            ...azure.keys,
-            '--exchange-key',
-            azure.exchange,
-            '--out',
-            freshOut('restore-blob'),
-          ],
+          args: () => [bundle, 'restore-blob', ...restoreArgs('restore-blob')],
           runs: 9,
           quick: 5,
           reference: python ? pythonRows : 'node -e 0',

@@ -340,33 +340,23 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
       return checkQuorumStillPossible(next, e.at);
     }
     case 'cancel-presenting': {
-      if (s.identifying) {
-        const id = s.identifying;
-        return log(
-          {
-            ...s,
-            identifying: undefined,
-            awaitingRemoval: id.stick.path,
-            notice: {level: 'info', text: 'Cancelled. Remove the stick.'},
-          },
-          e.at,
-          'presentation cancelled',
-          id.file,
-        );
-      }
-      if (!s.presenting) return s;
+      // A key being identified (no holder yet) or a holder presenting: either way the stick
+      // must leave, and a holder goes back to waiting.
       const p = s.presenting;
-      const next = updateHolder(s, p.holderIndex, {state: 'waiting'});
+      const path = s.identifying?.stick.path ?? p?.stick.path;
+      if (!path) return s;
+      const next = p ? updateHolder(s, p.holderIndex, {state: 'waiting'}) : s;
       return log(
         {
           ...next,
           presenting: undefined,
-          awaitingRemoval: p.stick.path,
+          identifying: undefined,
+          awaitingRemoval: path,
           notice: {level: 'info', text: 'Cancelled. Remove the stick.'},
         },
         e.at,
         'presentation cancelled',
-        holderName(s, p.holderIndex),
+        p ? holderName(s, p.holderIndex) : s.identifying?.file,
       );
     }
     case 'stick-removed': {
