@@ -23,9 +23,8 @@ export async function generateRsaKeyPair(
 }
 
 /** The holder's certificate, PEM, as `openssl req -x509` would write it. */
-export function selfSignedCertificate(
+export function selfSignedCertificatePem(
   privateKey: KeyObject,
-  _publicKey: KeyObject,
   commonName: string,
   days = 3 * 365,
 ): string {
@@ -41,7 +40,7 @@ export async function makeHolderKeyPair(commonName: string, bits: number): Promi
   return {
     privateKey,
     publicKey,
-    certificatePem: selfSignedCertificate(privateKey, publicKey, commonName),
+    certificatePem: selfSignedCertificatePem(privateKey, commonName),
   };
 }
 

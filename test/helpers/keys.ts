@@ -3,7 +3,7 @@
  * battery slow, so every test in a file draws on the same few keys.
  */
 import {execFileSync} from 'node:child_process';
-import {generateRsaKeyPair, selfSignedCertificate} from '../../source/domain/make-key.js';
+import {generateRsaKeyPair, selfSignedCertificatePem} from '../../source/domain/make-key.js';
 import {
   parseCertificate,
   parsePrivateKey,
@@ -39,8 +39,8 @@ export interface TestHolder {
 const cache = new Map<string, Promise<TestHolder>>();
 
 async function makeHolder(name: string, bits: number): Promise<TestHolder> {
-  const {privateKey, publicKey} = await generateRsaKeyPair(bits);
-  const certificatePem = selfSignedCertificate(privateKey, publicKey, name);
+  const {privateKey} = await generateRsaKeyPair(bits);
+  const certificatePem = selfSignedCertificatePem(privateKey, name);
   const keyPem = privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
   const keyFile = `/sticks/${name}/${name}.key`;
   const key = parsePrivateKey(keyFile, Buffer.from(keyPem));
