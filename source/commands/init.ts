@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {usageError, unwrap} from '../errors.js';
 import {
@@ -14,6 +14,7 @@ import {MAX_HOLDERS, MAX_INVENTORY_KEYS, MIN_HOLDERS} from '../limits.js';
 import {wipe} from '../secret.js';
 import {out, warn} from './io.js';
 import {readPassphraseFile} from './passphrases.js';
+import {makeDirs} from '../fs/make-dirs.js';
 
 export interface InitOptions {
   out: string;
@@ -125,7 +126,7 @@ async function init(options: InitOptions): Promise<number> {
     }
   }
 
-  mkdirSync(options.out, {recursive: true});
+  makeDirs(options.out);
   const certificates: LoadedCertificate[] = [];
   try {
     if (fromCerts) {
@@ -147,7 +148,7 @@ async function init(options: InitOptions): Promise<number> {
       for (const [i, pair] of pairs.entries()) {
         const name = names[i] as string;
         const dir = join(options.out, 'sticks', name);
-        mkdirSync(dir, {recursive: true});
+        makeDirs(dir);
         const pem = privateKeyPem(pair.privateKey, passphrases[i]);
         unwrap(
           writeFileAtomic(join(dir, `${name}.key`), pem, {mode: 0o600, overwrite: !!options.force}),

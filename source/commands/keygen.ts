@@ -1,4 +1,3 @@
-import {mkdirSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {unwrap, usageError} from '../errors.js';
 import {parseCertificate} from '../domain/key-file.js';
@@ -8,6 +7,7 @@ import {wipe} from '../secret.js';
 import {isOnFixedDisk} from '../media/location.js';
 import {out, warn} from './io.js';
 import {promptPassphrase, readPassphraseFile} from './passphrases.js';
+import {makeDirs} from '../fs/make-dirs.js';
 
 export interface KeygenOptions {
   out: string;
@@ -32,7 +32,7 @@ export async function writeHolderKey(
   bits: number,
   passphrase: Buffer | undefined,
 ): Promise<KeygenResult> {
-  mkdirSync(dir, {recursive: true});
+  makeDirs(dir);
   const pair = await makeHolderKeyPair(holder, bits);
   const keyFile = join(dir, `${holder}.key`);
   const certFile = join(dir, `${holder}.cer`);

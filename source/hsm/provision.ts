@@ -4,7 +4,6 @@
  * domain both come through here.
  */
 import {randomUUID} from 'node:crypto';
-import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Result} from '../errors.js';
 import type {LoadedCertificate} from '../domain/key-file.js';
@@ -13,6 +12,7 @@ import {writeFileAtomic} from '../fs/atomic-write.js';
 import {wipe} from '../secret.js';
 import {buildManifest, encodeContents, generateContents, wipeContents} from './inventory.js';
 import {newHsmState, writeHsmState} from './simulated-hsm.js';
+import {makeDirs} from '../fs/make-dirs.js';
 
 export interface ProvisionInput {
   out: string;
@@ -31,7 +31,7 @@ export interface Provisioned {
 }
 
 export async function provisionNativeDomain(input: ProvisionInput): Promise<Result<Provisioned>> {
-  mkdirSync(input.out, {recursive: true});
+  makeDirs(input.out);
   const id = randomUUID();
   const contents = await generateContents(
     {name: input.hsmName, id},

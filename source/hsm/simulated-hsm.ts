@@ -20,7 +20,7 @@ import {
   randomUUID,
   type KeyObject,
 } from 'node:crypto';
-import {mkdirSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import * as z from 'zod';
 import {checkError, fail, inputError, ok, type Result} from '../errors.js';
@@ -29,6 +29,7 @@ import {writeFileAtomic} from '../fs/atomic-write.js';
 import {wipe} from '../secret.js';
 import {DISASTERS, type Disaster} from './disasters.js';
 import {decodeContents, decryptCanary, keyDigest, keyIsUsable, wipeContents} from './inventory.js';
+import {makeDirs} from '../fs/make-dirs.js';
 
 export {DISASTER_TEXT, DISASTERS, type Disaster} from './disasters.js';
 export type HsmStatus =
@@ -55,7 +56,7 @@ export function stateFile(hsmDir: string): string {
 }
 
 export function writeHsmState(hsmDir: string, state: HsmState, overwrite: boolean): Result<void> {
-  mkdirSync(hsmDir, {recursive: true});
+  makeDirs(hsmDir);
   return writeFileAtomic(stateFile(hsmDir), `${JSON.stringify(state, null, 2)}\n`, {overwrite});
 }
 

@@ -2,12 +2,13 @@
  * Writes the report pair `drill-<id>.json` and `drill-<id>.md`: atomically, and never over a
  * file that is already there (a report is a record; a second drill gets a new id).
  */
-import {existsSync, mkdirSync, unlinkSync} from 'node:fs';
+import {existsSync, unlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import {fail, inputError, ok, type Result} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {renderMarkdown} from './markdown.js';
 import {DrillReportSchema, type DrillReport} from './model.js';
+import {makeDirs} from '../fs/make-dirs.js';
 
 export function reportPaths(dir: string, id: string): {markdown: string; json: string} {
   return {markdown: join(dir, `drill-${id}.md`), json: join(dir, `drill-${id}.json`)};
@@ -33,7 +34,7 @@ export function writeReport(
     );
   }
   try {
-    mkdirSync(dir, {recursive: true});
+    makeDirs(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     return fail(inputError('no-dir', `${dir}: cannot create the report folder (${code})`, dir));

@@ -7,7 +7,6 @@ import {randomBytes} from 'node:crypto';
 import {
   closeSync,
   linkSync,
-  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -18,6 +17,7 @@ import {
 import {hostname} from 'node:os';
 import {dirname} from 'node:path';
 import {inputError} from '../errors.js';
+import {makeDirs} from '../fs/make-dirs.js';
 
 export interface LockOptions {
   /**
@@ -48,7 +48,7 @@ function tryCreate(lockPath: string, token: string): boolean {
   } catch (error) {
     if (errno(error) === 'EEXIST') return false;
     if (errno(error) === 'ENOENT') {
-      mkdirSync(dirname(lockPath), {recursive: true, mode: 0o700});
+      makeDirs(dirname(lockPath), 0o700);
       return tryCreate(lockPath, token);
     }
     throw inputError(

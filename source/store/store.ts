@@ -5,7 +5,7 @@
  * on empty, never crashing the drill. Every write is a read-modify-write under a lock file,
  * re-reading inside the lock, so concurrent sd-drill processes lose nothing.
  */
-import {mkdirSync, renameSync} from 'node:fs';
+import {renameSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import Conf from 'conf';
 import type {z} from 'zod';
@@ -29,6 +29,7 @@ import {
   type RegistryInput,
   type Settings,
 } from './schema.js';
+import {makeDirs} from '../fs/make-dirs.js';
 
 export interface StoreOptions extends LockOptions {
   /** The store's directory; default `$SD_DRILL_CONFIG_DIR`, else the user's config dir. */
@@ -227,7 +228,7 @@ class StoreImpl implements Store {
     const explicit = options.dir ?? (env.SD_DRILL_CONFIG_DIR ? env.SD_DRILL_CONFIG_DIR : undefined);
     if (explicit) {
       try {
-        mkdirSync(explicit, {recursive: true, mode: 0o700});
+        makeDirs(explicit, 0o700);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
         throw inputError(
