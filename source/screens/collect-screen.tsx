@@ -207,10 +207,17 @@ export function CollectScreen({
     );
   } else {
     bindings = ['move', 'insert', 'absent', 'reconstruct', 'back', 'abort'];
-    const options = sticks.map((s) => ({
-      label: `${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}`,
-      value: s.path,
-    }));
+    // Sticks whose share is already taken go last, marked, so the pointer starts on one that
+    // is still to come (demo folders stay listed after their "removal").
+    const taken = new Set(
+      state.holders.filter((h) => h.state === 'accepted' && h.stick).map((h) => h.stick?.path),
+    );
+    const options = [...sticks]
+      .sort((a, b) => Number(taken.has(a.path)) - Number(taken.has(b.path)))
+      .map((s) => ({
+        label: `${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}${taken.has(s.path) ? ' — share taken' : ''}`,
+        value: s.path,
+      }));
     body = (
       <Box flexDirection="column">
         <Text>

@@ -254,6 +254,35 @@ describe('collect screen', () => {
     expect(a.remove).toHaveBeenCalledWith('/demo/mallory');
   });
 
+  it('lists sticks still to come first; a stick whose share is taken goes last, marked', () => {
+    const state = walk(
+      ...toCollect,
+      {type: 'stick-inserted', stick: info('alice')},
+      {
+        type: 'key-matched',
+        stick: info('alice'),
+        file: '/demo/alice/alice.key',
+        holderIndex: 1,
+        encrypted: false,
+        matchedBy: 'certificate',
+        certMissing: false,
+      },
+      {type: 'acknowledged', custodian: {name: 'Alice Ng', role: 'Architect'}},
+      {type: 'share-accepted', holderIndex: 1, certMissing: false, matchedBy: 'certificate'},
+      {type: 'stick-removed', path: '/demo/alice'},
+    );
+    const sticks = ['alice', 'bob', 'carol'].map(folderStick);
+    const f = plain(
+      render(<CollectScreen state={state} sticks={sticks} actions={actions()} />).lastFrame(),
+    );
+    const list = f.split('\n').filter((l) => /\(demo folder\)/.test(l));
+    expect(list.map((l) => l.trim())).toEqual([
+      '❯ bob (demo folder)',
+      'carol (demo folder)',
+      'alice (demo folder) — share taken',
+    ]);
+  });
+
   it('Escape closes the absent picker and does not also leave the step', async () => {
     const a = actions();
     const state = walk(...toCollect);
