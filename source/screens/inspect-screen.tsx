@@ -33,7 +33,8 @@ export function InspectScreen({
   });
   const d = state.domain;
   if (!d) return null;
-  const shown = findings.slice(0, 4);
+  // Onboarding shows the newcomer's fingerprint too: fewer finding lines keep it in 24 rows.
+  const shown = findings.slice(0, state.newcomer ? 1 : 4);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -44,6 +45,15 @@ export function InspectScreen({
       <Text color={color('muted')} wrap="truncate-middle">
         {d.file}
       </Text>
+      {state.newcomer ? (
+        <Box marginTop={1} flexDirection="column">
+          <Text>
+            {state.newcomer.holder}, your certificate is on your stick. Its SHA-256 fingerprint, for
+            the custody register (sd-drill holders register):
+          </Text>
+          <Text bold>{state.newcomer.certFingerprint}</Text>
+        </Box>
+      ) : null}
       <Box marginTop={1} flexDirection="column">
         <Text bold>Holders (wrapping-key fingerprints)</Text>
         <HolderList holders={state.holders} registered={registered} />

@@ -101,6 +101,38 @@ describe('inspect screen', () => {
     await press(stdin, KEY.enter);
     expect(onContinue).toHaveBeenCalled();
   });
+
+  it('onboarding: shows the newcomer their full certificate fingerprint, within 24 rows', () => {
+    const fp = 'ab'.repeat(32);
+    const state = walk(
+      {type: 'choose-mode', mode: 'onboarding'},
+      {type: 'enrolled', holder: 'frank', certFingerprint: fp},
+      {type: 'domain-loaded', domain},
+    );
+    const findings = ['a', 'b', 'c', 'd'].map((r) => ({
+      rule: `rule-${r}`,
+      severity: 'warning' as const,
+      evidence: 'evidence',
+    }));
+    const f = plain(
+      render(
+        <InspectScreen
+          state={state}
+          findings={findings}
+          registered={new Map()}
+          onContinue={vi.fn()}
+          onBack={vi.fn()}
+        />,
+      ).lastFrame(),
+    );
+    expect(f).toMatch(/frank, your certificate is on your stick/);
+    expect(f).toContain(fp);
+    expect(f).toMatch(/rule-a/);
+    expect(f).not.toMatch(/rule-b/);
+    expect(f).toMatch(/…and 3 more in the report/);
+    // The app adds the header (2 rows and a gap) above the screen.
+    expect(f.split('\n').length + 3).toBeLessThanOrEqual(24);
+  });
 });
 
 describe('disaster screen', () => {
