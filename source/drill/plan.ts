@@ -125,7 +125,7 @@ export async function runPlan(
     tell(
       taken
         ? `${p.custodian}: share of holder ${taken.index}${taken.name ? ` (${taken.name})` : ''} accepted`
-        : `${p.custodian}: no share taken — ${now.notice?.text ?? 'the key was not accepted'}`,
+        : `${p.custodian}: no share taken — ${planWords(now.notice?.text ?? 'the key was not accepted')}`,
     );
     if (session.getState().presenting) session.cancelPresenting();
     session.stickRemoved(stickPath);
@@ -146,4 +146,12 @@ function accepted(session: DrillSession): number[] {
     .getState()
     .holders.filter((h) => h.state === 'accepted')
     .map((h) => h.index);
+}
+
+/**
+ * A notice in a plan's words: a plan gives one passphrase per participant, so the TUI's
+ * "— 2 tries left" and "Remove the stick." do not apply.
+ */
+function planWords(notice: string): string {
+  return notice.replace(/ — \d+ tr(?:y|ies) left\.$/, '.').replace(/ Remove the stick\.$/, '');
 }
