@@ -265,7 +265,8 @@ function isoDay(at: number): string {
 
 function reviewOverdue(state: CeremonyState, ctx: FindingsContext): Finding[] {
   const d = state.domain;
-  if (!d) return [];
+  // Onboarding drills a throw-away practice domain made minutes ago: it has no reviews due.
+  if (!d || state.mode === 'onboarding') return [];
   const records = drillsOfDomain(ctx.history, {id: d.id, file: d.file}, ctx.drillId);
   const days = ctx.settings.reviewDays;
   const remedy = `Review the quorum with a drill at least every ${plural(days, 'day')}, and whenever a holder leaves or a stick is lost.`;

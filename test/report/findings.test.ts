@@ -209,6 +209,10 @@ describe('review-overdue', () => {
       [],
     );
   });
+  it('says nothing for onboarding’s throw-away practice domain', () => {
+    const practice = {...inspectState(), mode: 'onboarding' as const};
+    expect(of(rules(practice, {history: []}), 'review-overdue')).toEqual([]);
+  });
   it('does not count another domain’s passing drills', () => {
     const other = record('pass', 3, {domainId: 'another-domain'});
     expect(of(rules(inspectState(), {history: [other]}), 'review-overdue')).toHaveLength(1);
