@@ -14,6 +14,20 @@ export const MAX_DOMAIN_FILE_BYTES = 64 * 1024 * 1024;
 export type OpenedDomain =
   {format: 'native'; domain: NativeDomain} | {format: 'azure'; domain: AzureDomain};
 
+/**
+ * Invalid UTF-8 (decoded as U+FFFD) or a control character other than tab, CR, LF. A cut
+ * through the last character's bytes is allowed: that is what truncation looks like.
+ */
+function notText(text: string): boolean {
+  const end = text.length - 3;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 0xfffd && i < end) || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d))
+      return true;
+  }
+  return false;
+}
+
 function parseJson(file: string, bytes: Buffer): Result<unknown> {
   if (bytes.length === 0)
     return fail(inputError('empty', `${file}: is empty — not a security-domain file`, file));
@@ -23,7 +37,11 @@ function parseJson(file: string, bytes: Buffer): Result<unknown> {
     return {ok: true, value: JSON.parse(text)};
   } catch {
     const trimmed = text.trimEnd();
-    const looksCut = /^[[{]/.test(text.trimStart()) && !/[}\]]$/.test(trimmed);
+    // Cut JSON is text that opens like JSON and does not close. Bytes that are not text
+    // (invalid UTF-8, control characters) are "not JSON" however they begin: random binary
+    // starts with "{" one time in 256.
+    const isText = !notText(text);
+    const looksCut = isText && /^[[{]/.test(text.trimStart()) && !/[}\]]$/.test(trimmed);
     return fail(
       inputError(
         looksCut ? 'truncated' : 'not-json',

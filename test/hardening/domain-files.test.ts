@@ -88,6 +88,14 @@ const add = (format: Format, name: string, content: Case['content'], code: 1 | 2
 add('native', 'empty', '', 2, /is empty/);
 add('native', 'whitespace only', ' \n\t\n', 2, /not JSON/);
 add('native', 'binary', randomBytes(4096), 2, /not JSON/);
+// Binary that happens to open like JSON (one random file in 256 does) is still not JSON.
+add(
+  'native',
+  'binary opening with {',
+  Buffer.concat([Buffer.from('{"'), randomBytes(4096)]),
+  2,
+  /not JSON/,
+);
 add('native', 'a byte-order mark alone', '\ufeff', 2, /not JSON/);
 add(
   'native',
@@ -119,6 +127,15 @@ add(
 const nat = (name: string, edit: (d: Loose) => void, code: 1 | 2, says: RegExp) =>
   add('native', name, edited(native(), edit), code, says);
 add('native', 'truncated', JSON.stringify(native()).slice(0, 9000), 2, /truncated/);
+// Cut through the last "é" (its first byte kept): the end is not valid UTF-8, yet it is cut JSON.
+const accented = Buffer.from(JSON.stringify({...native(), note: 'é'.repeat(10)}));
+add(
+  'native',
+  'truncated inside a multi-byte character',
+  accented.subarray(0, accented.length - 3),
+  2,
+  /truncated/,
+);
 nat('version 2', (d) => (d.version = 2), 2, /version/);
 nat('quorum.required as a string', (d) => (d.quorum.required = '3'), 2, /quorum\.required/);
 nat('quorum.required 11', (d) => (d.quorum.required = 11), 2, /quorum\.required/);
