@@ -64,3 +64,19 @@ export const toCollect: CeremonyEvent[] = [
   {type: 'choose-scenario', scenario: 'purged'},
   {type: 'recovery-ready', hsmId: 'new-hsm-1', exchangeFingerprint: 'ab'},
 ];
+
+/** Alice's stick goes in and her key is matched to holder 1 by its certificate. */
+export function aliceMatched(encrypted: boolean): CeremonyEvent[] {
+  return [
+    {type: 'stick-inserted', stick: info('alice')},
+    {
+      type: 'key-matched',
+      stick: info('alice'),
+      file: '/demo/alice/alice.key',
+      holderIndex: 1,
+      encrypted,
+      matchedBy: 'certificate',
+      certMissing: false,
+    },
+  ];
+}

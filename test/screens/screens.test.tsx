@@ -11,7 +11,7 @@ import {RestoreScreen} from '../../source/screens/restore-screen.js';
 import {StartScreen} from '../../source/screens/start-screen.js';
 import {EnrolScreen} from '../../source/screens/enrol-screen.js';
 import {flush, KEY, plain, press, type, waitForFrame} from '../helpers/ink.js';
-import {domain, folderStick, info, toCollect, walk} from './fixtures.js';
+import {aliceMatched, domain, folderStick, info, toCollect, walk} from './fixtures.js';
 
 /** Screens render inside the app's 80-column frame. */
 const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
@@ -212,19 +212,7 @@ describe('collect screen', () => {
 
   it('asks the custodian for name, role and acknowledgement', async () => {
     const a = actions();
-    const state = walk(
-      ...toCollect,
-      {type: 'stick-inserted', stick: info('alice')},
-      {
-        type: 'key-matched',
-        stick: info('alice'),
-        file: '/demo/alice/alice.key',
-        holderIndex: 1,
-        encrypted: true,
-        matchedBy: 'certificate',
-        certMissing: false,
-      },
-    );
+    const state = walk(...toCollect, ...aliceMatched(true));
     const {lastFrame, stdin} = render(<CollectScreen state={state} sticks={[]} actions={a} />);
     expect(plain(lastFrame())).toMatch(/Key found for alice/);
     await type(stdin, 'Alice Ng');
@@ -238,20 +226,10 @@ describe('collect screen', () => {
 
   it('masks the passphrase and hands it over as a Buffer', async () => {
     const a = actions();
-    const state = walk(
-      ...toCollect,
-      {type: 'stick-inserted', stick: info('alice')},
-      {
-        type: 'key-matched',
-        stick: info('alice'),
-        file: '/demo/alice/alice.key',
-        holderIndex: 1,
-        encrypted: true,
-        matchedBy: 'certificate',
-        certMissing: false,
-      },
-      {type: 'acknowledged', custodian: {name: 'Alice', role: 'Architect'}},
-    );
+    const state = walk(...toCollect, ...aliceMatched(true), {
+      type: 'acknowledged',
+      custodian: {name: 'Alice', role: 'Architect'},
+    });
     let got = '';
     (a.passphrase as ReturnType<typeof vi.fn>).mockImplementation((b: Buffer) => {
       got = b.toString();
@@ -289,16 +267,7 @@ describe('collect screen', () => {
   it('lists sticks still to come first; a stick whose share is taken goes last, marked', () => {
     const state = walk(
       ...toCollect,
-      {type: 'stick-inserted', stick: info('alice')},
-      {
-        type: 'key-matched',
-        stick: info('alice'),
-        file: '/demo/alice/alice.key',
-        holderIndex: 1,
-        encrypted: false,
-        matchedBy: 'certificate',
-        certMissing: false,
-      },
+      ...aliceMatched(false),
       {type: 'acknowledged', custodian: {name: 'Alice Ng', role: 'Architect'}},
       {type: 'share-accepted', holderIndex: 1, certMissing: false, matchedBy: 'certificate'},
       {type: 'stick-removed', path: '/demo/alice'},
