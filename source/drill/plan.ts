@@ -6,23 +6,13 @@
 import {existsSync} from 'node:fs';
 import {dirname, isAbsolute, resolve} from 'node:path';
 import * as z from 'zod';
-import {clip, fail, inputError, ok, type Result} from '../errors.js';
+import {fail, inputError, ok, type Result} from '../errors.js';
+import {describeIssue, issueMessage} from '../domain/schema-issue.js';
 import {readSmallFileSync} from '../domain/read-file.js';
 import {readPassphraseFile} from '../commands/passphrases.js';
 import {wipe} from '../secret.js';
 import {DISASTERS} from '../hsm/disasters.js';
 import type {DrillSession} from './session.js';
-
-/**
- * One line from a zod error: the first problem, with its path — cut short, since zod quotes
- * what it found (an unknown key a megabyte long, or one holding a newline and escapes).
- */
-function schemaProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'does not match the schema';
-  const path = issue.path.map(String).join('.');
-  return clip(path ? `${path}: ${issue.message}` : issue.message);
-}
 
 export const planSchema = z.strictObject({
   domain: z.string().min(1),
@@ -57,9 +47,9 @@ export function readPlan(file: string): Result<Plan> {
   } catch {
     return fail(inputError('not-json', `${file}: the plan is not valid JSON`, file));
   }
-  const parsed = planSchema.safeParse(json);
+  const parsed = planSchema.safeParse(json, {error: issueMessage});
   if (!parsed.success)
-    return fail(inputError('bad-plan', `${file}: bad plan: ${schemaProblem(parsed.error)}`, file));
+    return fail(inputError('bad-plan', `${file}: bad plan: ${describeIssue(parsed.error)}`, file));
   const plan: Plan = {...parsed.data, file, baseDir: dirname(resolve(file))};
   const missing = [
     plan.domain,
@@ -82,10 +72,10 @@ function firstLine(file: string): Result<Buffer | undefined> {
   return ok(first);
 }
 
-/** Walks the ceremony for a plan. Returns when the drill has ended (report step). */
 /**
- * Runs a plan through the session. `tell` gets one line per participant saying what became of
- * them (share accepted, or why not, in the words the TUI would show), for the operator.
+ * Walks the ceremony for a plan; returns when the drill has ended (report step). `tell` gets
+ * one line per participant saying what became of them (share accepted, or why not, in the
+ * words the TUI would show), for the operator.
  */
 export async function runPlan(
   plan: Plan,

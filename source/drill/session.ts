@@ -106,11 +106,12 @@ export class DrillSession {
     const next = reduce(this.state, {...this.tidy(event), at: this.now()} as CeremonyEvent & {
       at: number;
     });
-    if (next === this.state) return next;
-    this.state = next;
-    // A passphrase kept from identifying a key lives only while that key is presented.
+    // A passphrase kept from identifying a key lives only while that key is presented (an
+    // event the machine ignores can end that too: identify() checks through here).
     if (this.heldPassphrase && next.presenting?.file !== this.heldPassphrase.file)
       this.dropHeldPassphrase();
+    if (next === this.state) return next;
+    this.state = next;
     if ((next.step === 'report' || next.step === 'done') && !this.ended) {
       this.ended = true;
       // Whatever ended the drill, no share outlives the collect/reconstruct steps.
@@ -246,7 +247,7 @@ export class DrillSession {
     const message =
       scan.keys.length === 0
         ? `No private key found on stick ${info.label}.`
-        : `The key on stick ${info.label} is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).`;
+        : `The key on stick ${info.label} ${NOT_OURS}`;
     this.dispatch({type: 'key-refused', stick: info, message});
   }
 
@@ -281,7 +282,7 @@ export class DrillSession {
         type: 'key-refused',
         stick: id.stick,
         file: id.file,
-        message: `${id.file}: is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).`,
+        message: `${id.file}: ${NOT_OURS}`,
       });
       return;
     }
@@ -296,7 +297,6 @@ export class DrillSession {
       matchedBy: 'public-key',
       certMissing: true,
     });
-    if (this.state.presenting?.file !== id.file) this.dropHeldPassphrase();
   }
 
   /**
@@ -359,7 +359,7 @@ export class DrillSession {
         type: 'key-refused',
         stick,
         file,
-        message: `${file}: is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).`,
+        message: `${file}: ${NOT_OURS}`,
       });
       return;
     }
@@ -596,6 +596,9 @@ export class DrillSession {
     this.reconstructed = undefined;
   }
 }
+
+const NOT_OURS =
+  "is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).";
 
 export const reportDirDefault = (): string => join(process.cwd(), 'drill-reports');
 
