@@ -48,7 +48,7 @@ async function planned(options: DrillOptions): Promise<number> {
     session.abort(`interrupted by ${signal}`);
     const result = reports.finish(session);
     out(`Drill aborted: interrupted by ${signal}`);
-    if (result.paths) out(`Report: ${result.paths.markdown}\n        ${result.paths.json}`);
+    printReportPaths(result.paths);
     process.exit(1);
   });
   try {
@@ -61,7 +61,7 @@ async function planned(options: DrillOptions): Promise<number> {
     const result = reports.finish(session);
     const o = session.getState().outcome;
     out(`Drill ${o?.verdict ?? 'aborted'}: ${o?.reason ?? ''}`);
-    if (result.paths) out(`Report: ${result.paths.markdown}\n        ${result.paths.json}`);
+    printReportPaths(result.paths);
     if (result.error)
       process.stderr.write(`sd-drill: the report could not be written: ${result.error}\n`);
     return result.error ? 2 : exitCodeFor(session);
@@ -69,6 +69,10 @@ async function planned(options: DrillOptions): Promise<number> {
     stop();
     session.wipeSecrets();
   }
+}
+
+function printReportPaths(paths: {markdown: string; json: string} | undefined): void {
+  if (paths) out(`Report: ${paths.markdown}\n        ${paths.json}`);
 }
 
 function idle(options: DrillOptions): {idleLimitMs?: number} {
@@ -125,9 +129,8 @@ async function interactive(options: DrillOptions): Promise<number> {
         ...(options.sd ? {sdFile: options.sd} : {}),
         mediaDirs: options.media,
         ...(options.mountRoot.length > 0 ? {mountRoots: options.mountRoot} : {}),
-        ...(options.restoreBlobOut && options.exchangeKey
-          ? {restoreBlobOut: resolve(options.restoreBlobOut)}
-          : {}),
+        // drillAction has made sure --exchange-key came with it.
+        ...(options.restoreBlobOut ? {restoreBlobOut: resolve(options.restoreBlobOut)} : {}),
       },
     );
     // Left before the session was ready: nothing happened, nothing to report.

@@ -1,7 +1,7 @@
 import {useState} from 'react';
 import {Spinner, TextInput} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
-import type {CeremonyState, Custodian} from '../ceremony/types.js';
+import {MAX_PASSPHRASE_TRIES, type CeremonyState, type Custodian} from '../ceremony/types.js';
 import {acceptedCount} from '../ceremony/reduce.js';
 import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
@@ -160,7 +160,8 @@ export function CollectScreen({
       <Box flexDirection="column">
         <Text>
           Custodian of the key on stick <Text bold>{id.stick.label}</Text>: type its passphrase to
-          identify it (you will not be asked again). Try {id.attempts + 1} of 3.
+          identify it (you will not be asked again). Try {id.attempts + 1} of {MAX_PASSPHRASE_TRIES}
+          .
         </Text>
         <SecretInput
           key={`${id.file}:${id.attempts}`}
@@ -186,7 +187,7 @@ export function CollectScreen({
       <Box flexDirection="column">
         <Text>
           {p.custodian?.name ?? 'Custodian'}, type the passphrase of your key (
-          {p.file.split('/').pop()}). Try {p.attempts + 1} of 3.
+          {p.file.split('/').pop()}). Try {p.attempts + 1} of {MAX_PASSPHRASE_TRIES}.
         </Text>
         <SecretInput label="Passphrase: " onSubmit={actions.passphrase} onCancel={actions.cancel} />
       </Box>
