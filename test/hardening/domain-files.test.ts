@@ -16,8 +16,9 @@ import {SdError} from '../../source/errors.js';
 import {cleanErrorProblems, type CliResult} from '../helpers/run-cli.js';
 import {
   AZURE_PASSPHRASE,
-  azureDir,
   azureSd,
+  AZURE_KEY_ARGS,
+  azurePassphraseFile,
   cli,
   DEMO_HOLDERS,
   demoKey,
@@ -415,14 +416,7 @@ function keysFor(format: Format): string[] {
       join(dir, 'native.pass'),
     ];
   }
-  return [
-    '--key',
-    join(azureDir, 'holders', 'holder1.pem'),
-    '--key',
-    join(azureDir, 'holders', 'holder2.pem'),
-    '--passphrase-file',
-    join(azureDir, 'passphrases.txt'),
-  ];
+  return [...AZURE_KEY_ARGS, '--passphrase-file', azurePassphraseFile];
 }
 
 /** Not files at all, or files too big to be one: refused before anything is read. */

@@ -15,8 +15,10 @@ import {repoRoot} from '../helpers/paths.js';
 import {hasTmux, killServer, Pane, EXITED} from '../helpers/tmux.js';
 import {
   AZURE_PASSPHRASE,
-  azureDir,
   azureSd,
+  AZURE_KEY_ARGS,
+  azureExchange,
+  azurePassphraseFile,
   cli,
   copyDemo,
   DEMO_HOLDERS,
@@ -290,13 +292,10 @@ describe('restore-blob interrupted while it writes', () => {
       '--sd',
       azureSd,
       '--exchange-key',
-      join(azureDir, 'exchange', 'exchange.pem'),
-      '--key',
-      join(azureDir, 'holders', 'holder1.pem'),
-      '--key',
-      join(azureDir, 'holders', 'holder2.pem'),
+      azureExchange,
+      ...AZURE_KEY_ARGS,
       '--passphrase-file',
-      join(azureDir, 'passphrases.txt'),
+      azurePassphraseFile,
       '--out',
       out,
     ];

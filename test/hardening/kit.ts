@@ -35,6 +35,13 @@ export const DEMO_HOLDERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
 export const azureDir = join(fixturesDir, 'azure');
 export const azureSd = join(azureDir, 'security-domain.json');
 export const AZURE_PASSPHRASE = 'drill-passphrase';
+export const azureExchange = join(azureDir, 'exchange', 'exchange.pem');
+/** The Azure fixture's two holder keys, as `--key` arguments (their passphrases not included). */
+export const AZURE_KEY_ARGS = ['holder1', 'holder2'].flatMap((h) => [
+  '--key',
+  join(azureDir, 'holders', `${h}.pem`),
+]);
+export const azurePassphraseFile = join(azureDir, 'passphrases.txt');
 
 const made: string[] = [];
 

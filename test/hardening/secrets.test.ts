@@ -35,6 +35,8 @@ import {
   AZURE_PASSPHRASE,
   azureDir,
   azureSd,
+  AZURE_KEY_ARGS,
+  azureExchange,
   cli,
   copyDemo,
   demoPassphrase,
@@ -293,11 +295,8 @@ describe('every failure path, with known secrets fed in', () => {
       '--sd',
       azureSd,
       '--exchange-key',
-      join(azureDir, 'exchange', 'exchange.pem'),
-      '--key',
-      join(azureDir, 'holders', 'holder1.pem'),
-      '--key',
-      join(azureDir, 'holders', 'holder2.pem'),
+      azureExchange,
+      ...AZURE_KEY_ARGS,
     ];
     mkdirSync(at('blob'));
     const wrong = await run('restore-blob wrong', [
