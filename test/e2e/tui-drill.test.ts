@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {openssl} from '../helpers/keys.js';
 import {fixturesDir} from '../helpers/paths.js';
-import {EXITED, hasTmux, killServer, Pane} from '../helpers/tmux.js';
+import {EXITED, hasTmux, identify, insert, killServer, Pane, toCollect} from '../helpers/tmux.js';
 
 const tmp = (p: string): string => mkdtempSync(join(tmpdir(), p));
 const demoSd = join(fixturesDir, 'demo', 'security-domain.json');
@@ -103,50 +103,6 @@ function startDrill(
   );
   current = pane;
   return {pane, config, reports};
-}
-
-/** Start → inspect → disaster (the first scenario) → collect. */
-async function toCollect(p: Pane, check?: () => void): Promise<void> {
-  await p.waitFor('What is this session for?');
-  check?.();
-  await p.keys('Enter');
-  await p.waitFor('Press Enter when the holders are ready');
-  check?.();
-  await p.keys('Enter');
-  await p.waitFor('Choose the disaster to rehearse');
-  check?.();
-  await p.keys('Enter');
-  await p.waitFor('Sticks present');
-  check?.();
-}
-
-const highlighted = (screen: string): string | undefined => /❯ (\S+)/.exec(screen)?.[1];
-
-/** Moves the highlight to a stick (it starts on the first) and presses Enter to insert it. */
-async function insert(p: Pane, stick: string): Promise<void> {
-  let screen = await p.waitFor(/❯ \S+ \(demo folder\)/);
-  for (let i = 0; i < 8 && highlighted(screen) !== stick; i++) {
-    const before = highlighted(screen);
-    await p.keys('Down');
-    screen = await p.waitFor((s: string) => highlighted(s) !== before);
-  }
-  expect(highlighted(screen)).toBe(stick);
-  await p.keys('Enter');
-}
-
-/** A custodian identifies themselves and acknowledges their duties. */
-async function identify(p: Pane, name: string, role: string): Promise<void> {
-  await p.waitFor('Your name:');
-  await p.text(name);
-  await p.waitFor(`Your name: ${name}`);
-  await p.keys('Enter');
-  await p.waitFor('Your role:');
-  await p.text(role);
-  await p.waitFor(`Your role: ${role}`);
-  await p.keys('Enter');
-  await p.waitFor('press y to acknowledge');
-  await p.keys('y');
-  await p.waitFor('type the passphrase');
 }
 
 /** Types a passphrase into the masked field; waits for the dots before pressing Enter. */

@@ -12,7 +12,7 @@ import {build} from 'esbuild';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
 import {repoRoot} from '../helpers/paths.js';
-import {hasTmux, killServer, Pane, EXITED} from '../helpers/tmux.js';
+import {EXITED, hasTmux, identify, insert, killServer, Pane, toCollect} from '../helpers/tmux.js';
 import {
   AZURE_PASSPHRASE,
   azureSd,
@@ -408,36 +408,10 @@ tuiSuite(tuiTitle, () => {
     return {p: pane, reports, config};
   }
 
-  async function toCollect(p: Pane): Promise<void> {
-    await p.waitFor('What is this session for?');
-    await p.keys('Enter');
-    await p.waitFor('Press Enter when the holders are ready');
-    await p.keys('Enter');
-    await p.waitFor('Choose the disaster to rehearse');
-    await p.keys('Enter');
-    await p.waitFor('Sticks present');
-  }
-
   /** Inserts a demo stick, identifies its custodian and stops at the passphrase field. */
   async function toPassphrase(p: Pane, holder: string): Promise<void> {
-    const highlighted = (s: string) => /❯ (\S+)/.exec(s)?.[1];
-    let screen = await p.waitFor(/❯ \S+ \(demo folder\)/);
-    for (let i = 0; i < 8 && highlighted(screen) !== holder; i++) {
-      const before = highlighted(screen);
-      await p.keys('Down');
-      screen = await p.waitFor((s: string) => highlighted(s) !== before);
-    }
-    await p.keys('Enter');
-    await p.waitFor('Your name:');
-    await p.text(`${holder} custodian`);
-    await p.waitFor(`Your name: ${holder} custodian`);
-    await p.keys('Enter');
-    await p.waitFor('Your role:');
-    await p.text('holder');
-    await p.waitFor('Your role: holder');
-    await p.keys('Enter');
-    await p.waitFor('press y to acknowledge');
-    await p.keys('y');
+    await insert(p, holder);
+    await identify(p, `${holder} custodian`, 'holder');
     await p.waitFor(/Passphrase: ▌/);
   }
 

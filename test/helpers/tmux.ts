@@ -163,3 +163,49 @@ export function killServer(): void {
     // no server was started
   }
 }
+
+// Walking the demo drill, shared by the e2e and hardening suites.
+
+/** Start → inspect → disaster (the first scenario) → collect. */
+export async function toCollect(p: Pane, check?: () => void): Promise<void> {
+  await p.waitFor('What is this session for?');
+  check?.();
+  await p.keys('Enter');
+  await p.waitFor('Press Enter when the holders are ready');
+  check?.();
+  await p.keys('Enter');
+  await p.waitFor('Choose the disaster to rehearse');
+  check?.();
+  await p.keys('Enter');
+  await p.waitFor('Sticks present');
+  check?.();
+}
+
+const highlighted = (screen: string): string | undefined => /❯ (\S+)/.exec(screen)?.[1];
+
+/** Moves the highlight to a stick (it starts on the first) and presses Enter to insert it. */
+export async function insert(p: Pane, stick: string): Promise<void> {
+  let screen = await p.waitFor(/❯ \S+ \(demo folder\)/);
+  for (let i = 0; i < 8 && highlighted(screen) !== stick; i++) {
+    const before = highlighted(screen);
+    await p.keys('Down');
+    screen = await p.waitFor((s: string) => highlighted(s) !== before);
+  }
+  if (highlighted(screen) !== stick) throw new Error(`no stick ${stick} to insert:\n${screen}`);
+  await p.keys('Enter');
+}
+
+/** A custodian identifies themselves and acknowledges their duties. */
+export async function identify(p: Pane, name: string, role: string): Promise<void> {
+  await p.waitFor('Your name:');
+  await p.text(name);
+  await p.waitFor(`Your name: ${name}`);
+  await p.keys('Enter');
+  await p.waitFor('Your role:');
+  await p.text(role);
+  await p.waitFor(`Your role: ${role}`);
+  await p.keys('Enter');
+  await p.waitFor('press y to acknowledge');
+  await p.keys('y');
+  await p.waitFor('type the passphrase');
+}
