@@ -6,6 +6,9 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const bundle = join(repoRoot, 'dist', 'sd-drill.js');
 export const fixturesDir = join(repoRoot, 'fixtures');
 
-/** The shared Azure vectors sit beside the repo in the workplace; a user's clone has none. */
-const sharedCandidates = [join(repoRoot, '..', 'shared', 'interop', 'azure-cli-vectors')];
-export const azureVectorsDir: string | undefined = sharedCandidates.find((p) => existsSync(p));
+/**
+ * azure-cli's real security-domain vectors (fixtures/azure-cli-vectors, MIT, see its README).
+ * Committed with the repo, so a clean clone checks the Azure format against them.
+ */
+const vectorCandidates = [join(repoRoot, 'fixtures', 'azure-cli-vectors')];
+export const azureVectorsDir: string | undefined = vectorCandidates.find((p) => existsSync(p));
