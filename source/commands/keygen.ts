@@ -36,7 +36,7 @@ export async function writeHolderKey(
   const pair = await makeHolderKeyPair(holder, bits);
   const keyFile = join(dir, `${holder}.key`);
   const certFile = join(dir, `${holder}.cer`);
-  unwrap(writeFileAtomic(keyFile, privateKeyPem(pair.privateKey, passphrase), {mode: 0o600}));
+  unwrap(writeFileAtomic(keyFile, await privateKeyPem(pair.privateKey, passphrase), {mode: 0o600}));
   unwrap(writeFileAtomic(certFile, pair.certificatePem));
   const cert = unwrap(parseCertificate(certFile, Buffer.from(pair.certificatePem)));
   return {

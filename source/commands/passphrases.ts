@@ -68,6 +68,8 @@ export function promptPassphrase(prompt: string): Promise<Result<Buffer>> {
           return;
         }
         if (byte === 0x7f || byte === 0x08) {
+          // One character, not one byte: UTF-8 continuation bytes (10xxxxxx), then the lead.
+          while (len > 0 && ((buf[len - 1] ?? 0) & 0xc0) === 0x80) buf[--len] = 0;
           if (len > 0) buf[--len] = 0;
         } else if (len < buf.length) {
           buf[len++] = byte;

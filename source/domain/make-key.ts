@@ -5,6 +5,7 @@
  */
 import {generateKeyPair, type KeyObject} from 'node:crypto';
 import {promisify} from 'node:util';
+import {encryptPrivateKey} from './key-encryption.js';
 import {selfSignedCertificate as selfSignedDer} from './self-signed.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -44,12 +45,11 @@ export async function makeHolderKeyPair(commonName: string, bits: number): Promi
   };
 }
 
-/** The private key as a holder's key file: encrypted PKCS#8 (PBES2, AES-256-CBC) or plain. */
-export function privateKeyPem(privateKey: KeyObject, passphrase?: Buffer): string {
-  if (passphrase && passphrase.length > 0) {
-    return privateKey
-      .export({type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase})
-      .toString();
-  }
+/**
+ * The private key as a holder's key file: encrypted PKCS#8 (PBES2, PBKDF2-SHA256 at 600,000
+ * iterations, AES-256-CBC: ./key-encryption.ts) or plain.
+ */
+export async function privateKeyPem(privateKey: KeyObject, passphrase?: Buffer): Promise<string> {
+  if (passphrase && passphrase.length > 0) return encryptPrivateKey(privateKey, passphrase);
   return privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
 }
