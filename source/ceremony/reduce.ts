@@ -225,10 +225,24 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
         `${holderName(s, e.holderIndex)} ← ${e.file} (by ${e.matchedBy})`,
       );
     }
-    case 'key-refused':
+    case 'domain-problem': {
+      const known = s.domainProblems ?? [];
+      if (known.some((p) => p.text === e.problem.text)) return s;
+      return log(
+        {...s, domainProblems: [...known, e.problem]},
+        e.at,
+        'domain problem',
+        e.problem.text,
+      );
+    }
+    case 'key-refused': {
+      // A key refused while its holder was at the machine (the same key again, say): the
+      // holder is not at fault and goes back to waiting.
+      if (s.presenting) s = updateHolder(s, s.presenting.holderIndex, {state: 'waiting'});
       return log(
         {
           ...s,
+          presenting: undefined,
           identifying: undefined,
           awaitingRemoval: e.stick.path,
           notice: {level: 'error', text: `${e.message} Remove the stick.`},
@@ -237,6 +251,7 @@ function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
         'key refused',
         e.message,
       );
+    }
     case 'acknowledged': {
       if (!s.presenting || s.presenting.phase !== 'acknowledge') return s;
       const next = updateHolder(s, s.presenting.holderIndex, {custodian: e.custodian});
@@ -531,11 +546,17 @@ function reduceStep(s: CeremonyState, e: TimedEvent): CeremonyState {
     case 'reconstruct':
       if (e.type === 'reconstructed') {
         const next = log(
-          {...s, reconstruction: {ok: true, usedHolders: e.usedHolders, badShares: e.badShares}},
+          {
+            ...s,
+            reconstruction: {ok: true, usedHolders: e.usedHolders, badShares: e.badShares},
+            identity: e.identity,
+          },
           e.at,
           'domain reconstructed',
-          `from holders ${e.usedHolders.join(', ')}`,
+          `from holders ${e.usedHolders.join(', ')}; report key ${e.identity.reportKey} (${e.identity.pinnedBy ?? 'NOT the pinned key'})`,
         );
+        // The quorum opened *a* domain, but not the one on record: nothing to restore.
+        if (e.identity.mismatch) return end(next, e.at, 'fail', e.identity.mismatch);
         return go(next, 'restore', e.at);
       }
       if (e.type === 'reconstruct-failed') {

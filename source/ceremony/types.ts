@@ -41,6 +41,19 @@ export interface DomainSummary {
   total: number;
   holders: Array<{index: number; name?: string; certFingerprint: string; bits?: number}>;
   details: Record<string, string | number>;
+  /** Problems with the file itself: two shares wrapped to one key, a damaged share. */
+  problems: DomainProblem[];
+  /** SHA-256 of the domain file as read. */
+  sha256?: string;
+  /** Native version 2: the report key pinned in the file's authenticated header. */
+  reportKey?: string;
+  generation?: number;
+}
+
+export interface DomainProblem {
+  rule: 'duplicate-wrapping-key' | 'share-damaged';
+  shares: number[];
+  text: string;
 }
 
 export interface StickInfo {
@@ -87,6 +100,14 @@ export interface Presenting {
 
 export type Verdict = 'pass' | 'fail' | 'aborted';
 
+export interface DomainKeyCheck {
+  reportKey: string;
+  /** What pinned the key; null when it disagrees with a pin (see `mismatch`). */
+  pinnedBy: 'header' | 'store' | 'first-use' | null;
+  /** Why this is not the domain on record, when it is not. */
+  mismatch: string | null;
+}
+
 export interface RestoreSummary {
   keysExpected: number;
   keysRestored: number;
@@ -128,6 +149,10 @@ export interface CeremonyState {
     badShares: Array<{holderIndex: number; reason: string}>;
     message?: string;
   };
+  /** Problems with the domain found while keys were presented (a key opening two shares). */
+  domainProblems?: DomainProblem[];
+  /** The report key the reconstruction derived, and how it stands against the pins. */
+  identity?: DomainKeyCheck;
   restoreProgress?: {done: number; total: number};
   restore?: RestoreSummary;
   outcome?: {verdict: Verdict; reason: string};
@@ -163,6 +188,7 @@ export type CeremonyEvent =
   | {type: 'key-refused'; stick: StickInfo; file?: string; message: string}
   | {type: 'key-locked'; stick: StickInfo; file: string}
   | {type: 'identify-failed'; message: string}
+  | {type: 'domain-problem'; problem: DomainProblem}
   | {type: 'acknowledged'; custodian: Custodian}
   | {type: 'passphrase-submitted'}
   | {type: 'passphrase-failed'; message: string}
@@ -180,6 +206,7 @@ export type CeremonyEvent =
       type: 'reconstructed';
       usedHolders: number[];
       badShares: Array<{holderIndex: number; reason: string}>;
+      identity: DomainKeyCheck;
     }
   | {
       type: 'reconstruct-failed';

@@ -43,7 +43,7 @@ async function planned(options: DrillOptions): Promise<number> {
     options.reportDir ? resolve(options.reportDir) : plan.reportDir,
   );
   for (const w of reports.store.warnings) process.stderr.write(`sd-drill: warning: ${w}\n`);
-  const session = new DrillSession({azureExchangeBits: 2048, ...idle(options)});
+  const session = new DrillSession({azureExchangeBits: 2048, pins: reports.pins, ...idle(options)});
   const stop = onSignals((signal) => {
     session.abort(`interrupted by ${signal}`);
     const result = reports.finish(session);
@@ -119,6 +119,7 @@ async function interactive(options: DrillOptions): Promise<number> {
         reports = new services.ReportService(resolve(options.reportDir ?? 'drill-reports'));
         session = new DrillSession({
           ...idle(options),
+          pins: reports.pins,
           ...(options.exchangeKey ? {exchangeKeyFile: options.exchangeKey} : {}),
           ...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {}),
         });

@@ -11,6 +11,7 @@ import {defaultMountRoots} from '../media/mount-roots.js';
 import type {AddOptions} from './custody.js';
 import type {DrillOptions} from './drill.js';
 import type {RegisterOptions} from './holders.js';
+import type {ReportVerifyOptions} from './report.js';
 import type {InitOptions} from './init.js';
 import {collect} from './io.js';
 import type {KeygenOptions} from './keygen.js';
@@ -176,10 +177,14 @@ function registerReport(program: Command): void {
   const report = program.command('report').description('drill reports');
   report
     .command('verify')
-    .description('check a drill report’s signature and compare its key with earlier drills')
+    .description(
+      'check a drill report’s signature and that its key is pinned for its domain (--sd, --expect-key, or an earlier drill on this machine)',
+    )
     .argument('<file>', 'the report’s JSON file (drill-<id>.json)')
+    .option('--sd <file>', 'the domain file the report should be of (its header pins the key)')
+    .option('--expect-key <base64>', 'the domain’s report key on record (an auditor’s pin)')
     .option('--json', 'print one JSON document on stdout')
-    .action(async (file: string, options: {json?: boolean}) => {
+    .action(async (file: string, options: ReportVerifyOptions) => {
       (await import('./report.js')).reportVerifyAction(file, options);
     });
 }

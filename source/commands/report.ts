@@ -1,17 +1,55 @@
-/** `sd-drill report verify FILE`: is this drill report intact, and signed by this domain? */
-import {checkError} from '../errors.js';
-import {continuitySentence, verifyReportFile} from '../report/verify.js';
+/**
+ * `sd-drill report verify FILE [--sd SD] [--expect-key KEY]`: is this drill report intact,
+ * and signed by a key pinned for its domain? Exit 0 only for both; 1 for a bad signature or
+ * an unpinned or different key; 2 for a file that is not a report.
+ */
+import {checkError, usageError} from '../errors.js';
+import {REPORT_KEY_PATTERN} from '../domain/report-key.js';
+import {openDomainFile} from '../domain/open.js';
+import {continuitySentence, verifyReportFile, type PinSources} from '../report/verify.js';
+import {identityOf} from '../store/pins.js';
 import {openStore} from '../store/store.js';
 import {reportStoreWarnings} from './history.js';
 import {out, printJson} from './io.js';
 
-function verify(file: string, options: {json?: boolean}): number {
+export interface ReportVerifyOptions {
+  json?: boolean;
+  sd?: string;
+  expectKey?: string;
+}
+
+function sources(options: ReportVerifyOptions): PinSources {
+  if (options.expectKey !== undefined && !REPORT_KEY_PATTERN.test(options.expectKey))
+    throw usageError(
+      'bad-key',
+      '--expect-key must be a base64 Ed25519 public key (44 characters ending in =), as a report shows it',
+    );
+  let sd: PinSources['sd'];
+  if (options.sd) {
+    const opened = openDomainFile(options.sd);
+    if (!opened.ok) throw opened.error;
+    const d = opened.value.domain.describe();
+    sd = {
+      file: options.sd,
+      identity: identityOf({...d, sha256: opened.value.sha256 ?? null}),
+    };
+  }
   const store = openStore();
-  const result = verifyReportFile(file, store.drills());
+  const result: PinSources = {
+    pins: store.pins(),
+    history: store.drills(),
+    ...(sd ? {sd} : {}),
+    ...(options.expectKey !== undefined ? {expectKey: options.expectKey} : {}),
+  };
   reportStoreWarnings(store);
+  return result;
+}
+
+function verify(file: string, options: ReportVerifyOptions): number {
+  const result = verifyReportFile(file, sources(options));
   if (!result.ok) {
     if (options.json) {
-      printJson({file, valid: false, error: result.error.message});
+      printJson({file, valid: false, pinned: false, error: result.error.message});
       process.stderr.write(`sd-drill: ${result.error.message}\n`);
       return result.error.exitCode;
     }
@@ -21,35 +59,34 @@ function verify(file: string, options: {json?: boolean}): number {
   const report = check.report;
   const domain = report?.scope.domain;
   const domainName = domain ? (domain.name ?? domain.id ?? domain.file) : 'no domain';
+  const counts = check.valid && check.pinned;
   if (options.json) {
     printJson({
       file,
       valid: check.valid,
+      pinned: check.pinned,
+      pinnedBy: check.pinnedBy ?? [],
       ...(check.reason ? {reason: check.reason} : {}),
       id: report?.id ?? null,
-      domain: domain ? {name: domain.name, id: domain.id, file: domain.file} : null,
+      domain: domain
+        ? {name: domain.name, id: domain.id, file: domain.file, sha256: domain.sha256 ?? null}
+        : null,
       verdict: report?.verdict ?? null,
       publicKey: check.publicKey ?? null,
       matchesEarlier: check.matchesEarlier,
-      differsFromEarlier: check.differsFromEarlier,
-      ...(check.valid ? {continuity: continuitySentence(check)} : {}),
     });
-    if (!check.valid) {
-      process.stderr.write(`sd-drill: ${file}: ${check.reason ?? 'not valid'}\n`);
-      return 1;
-    }
-    return 0;
+    if (!counts) process.stderr.write(`sd-drill: ${file}: ${check.reason ?? 'not valid'}\n`);
+    return counts ? 0 : 1;
   }
-  if (!check.valid)
-    throw checkError('report-invalid', `${file}: ${check.reason ?? 'not valid'}`, file);
+  if (!counts) throw checkError('report-invalid', `${file}: ${check.reason ?? 'not valid'}`, file);
   out(
-    `${file}: signature valid — drill ${report?.id ?? '?'} of ${domainName}, verdict ${(report?.verdict ?? '?').toUpperCase()}`,
+    `${file}: signature valid and its key pinned — drill ${report?.id ?? '?'} of ${domainName}, verdict ${(report?.verdict ?? '?').toUpperCase()}`,
   );
   out(`  Ed25519 public key ${check.publicKey}: ${continuitySentence(check)}`);
   return 0;
 }
 
 /** `sd-drill report verify FILE` (registered in ./index.ts). */
-export function reportVerifyAction(file: string, options: {json?: boolean}): void {
+export function reportVerifyAction(file: string, options: ReportVerifyOptions): void {
   process.exitCode = verify(file, options);
 }

@@ -4,6 +4,7 @@ import {
   holderLabel,
   ReconstructError,
   type BadShare,
+  type DomainProblem,
   type OpenedShare,
   type ReconstructedDomain,
 } from '../domain/format.js';
@@ -12,6 +13,8 @@ import {openDomainFile, type OpenedDomain} from '../domain/open.js';
 import {presentKeyFile} from '../domain/present-key.js';
 import {readSmallFileSync} from '../domain/read-file.js';
 import {wipe} from '../secret.js';
+import {checkPin, identityOf, type DomainPin} from '../store/pins.js';
+import {openStore} from '../store/store.js';
 import {out, printJson} from './io.js';
 import {promptPassphrase, readPassphraseFile} from './passphrases.js';
 
@@ -22,6 +25,7 @@ export interface MatchedKey {
   fingerprint: string;
   by: string;
   certMissing: boolean;
+  certReissued: boolean;
 }
 
 export interface Refused {
@@ -34,6 +38,8 @@ export interface CollectedShares {
   shares: OpenedShare[];
   matched: MatchedKey[];
   refused: Refused[];
+  /** The domain wraps two shares to one of the keys given (found by trial decryption). */
+  problems: DomainProblem[];
 }
 
 function sameFile(a: string, b: string): boolean {
@@ -68,7 +74,8 @@ export async function collectShares(
     if (!r.ok) throw r.error;
     passphrases = r.value;
   }
-  const result: CollectedShares = {shares: [], matched: [], refused: []};
+  const result: CollectedShares = {shares: [], matched: [], refused: [], problems: []};
+  const keyOwners = new Map<string, OpenedShare>();
   try {
     for (const [i, file] of keyFiles.entries()) {
       const earlier = keyFiles.slice(0, i).find((f) => sameFile(f, file));
@@ -106,6 +113,23 @@ export async function collectShares(
         continue;
       }
       const share = presented.value.opened;
+      const sameKey = keyOwners.get(presented.value.spkiFingerprint);
+      if (sameKey) {
+        wipe(share.secret);
+        result.refused.push({
+          file,
+          reason: `${file}: is the same wrapping key as ${sameKey.file} (public key sha256 ${shortFingerprint(presented.value.spkiFingerprint)}), already counted for ${holderLabel(sameKey.holder)}; one key is one holder, whatever its certificates say`,
+          kind: 'check',
+        });
+        continue;
+      }
+      const also = share.match.alsoOpens ?? [];
+      if (also.length > 0)
+        result.problems.push({
+          rule: 'duplicate-wrapping-key',
+          shares: [share.holder.index, ...also],
+          text: `${file} opens the shares of holders ${[share.holder.index, ...also].join(' and ')}: the domain wraps ${also.length + 1} shares to one key, so whoever holds it holds ${also.length + 1} votes of the quorum`,
+        });
       const dup = result.shares.find((s) => s.holder.index === share.holder.index);
       if (dup) {
         wipe(share.secret);
@@ -117,6 +141,7 @@ export async function collectShares(
         continue;
       }
       result.shares.push(share);
+      keyOwners.set(presented.value.spkiFingerprint, share);
       result.matched.push({
         file,
         holder: share.holder.index,
@@ -124,6 +149,7 @@ export async function collectShares(
         fingerprint: share.holder.certFingerprint,
         by: share.match.by,
         certMissing: share.match.certMissing,
+        certReissued: share.match.certReissued === true,
       });
     }
   } finally {
@@ -158,17 +184,24 @@ async function verify(options: VerifyOptions): Promise<number> {
       failure = r.error;
       if (r.error instanceof ReconstructError) badShares = r.error.badShares;
     }
-    const okResult = reconstructed !== undefined;
+    // The quorum opened *a* domain; is it the one on record? (the file's header, the store)
+    const pin = reconstructed
+      ? checkPin(identityOf(identityInput(opened.value)), reconstructed.reportKey, storePins())
+      : undefined;
+    if (pin && !pin.ok)
+      failure = checkError('domain-key-mismatch', `${options.sd}: ${pin.message}`, options.sd);
+    const okResult = reconstructed !== undefined && !failure;
     // A key file that could not be read at all is an input problem (exit 2) when it cost the quorum.
     const inputProblem = collected.refused.find((r) => r.kind === 'input');
-    if (!okResult && failure?.reason === 'quorum-not-met' && inputProblem)
+    if (!reconstructed && failure?.reason === 'quorum-not-met' && inputProblem)
       failure = new SdError('input', 'key-unusable', inputProblem.reason);
-    if (!okResult && failure?.reason === 'quorum-not-met' && collected.refused.length > 0) {
+    if (!reconstructed && failure?.reason === 'quorum-not-met' && collected.refused.length > 0) {
       failure = checkError(
         failure.reason,
         `${failure.message}; refused: ${collected.refused.map((r) => r.reason).join('; ')}`,
       );
     }
+    const problems = [...desc.problems, ...collected.problems];
     if (options.json) {
       printJson({
         ok: okResult,
@@ -178,13 +211,22 @@ async function verify(options: VerifyOptions): Promise<number> {
         matched: collected.matched,
         refused: collected.refused.map(({file, reason}) => ({file, reason})),
         badShares,
+        problems,
         domain: {
           name: desc.name ?? null,
           id: desc.id ?? null,
           created: desc.created ?? null,
+          sha256: opened.value.sha256 ?? null,
+          generation: desc.generation ?? null,
           ...desc.details,
         },
-        ...(desc.format === 'azure' && reconstructed ? {blobs: reconstructed.evidence.blobs} : {}),
+        ...(reconstructed
+          ? {
+              reportKey: reconstructed.reportKey,
+              pinnedBy: pin?.ok ? pin.pinnedBy : null,
+              blobs: reconstructed.evidence.blobs,
+            }
+          : {}),
         ...(failure ? {error: failure.message} : {}),
       });
       if (failure) {
@@ -199,17 +241,21 @@ async function verify(options: VerifyOptions): Promise<number> {
     for (const m of collected.matched) {
       const h = desc.holders.find((x) => x.index === m.holder);
       out(
-        `  ✓ ${m.file} → ${h ? holderLabel(h) : `holder ${m.holder}`} [${shortFingerprint(m.fingerprint)}]${m.certMissing ? ' (no certificate beside it; matched by its public key)' : ''}`,
+        `  ✓ ${m.file} → ${h ? holderLabel(h) : `holder ${m.holder}`} [${shortFingerprint(m.fingerprint)}]${matchNote(m)}`,
       );
     }
     for (const r of collected.refused) out(`  ✗ ${r.reason}`);
     for (const b of badShares) out(`  ✗ bad share: ${b.reason}`);
-    if (reconstructed) {
+    for (const p of problems) out(`  ✗ the domain file: ${p.text}`);
+    if (reconstructed && !failure) {
       out(
         `Result: the domain reconstructs from ${reconstructed.usedHolders.length} of ${desc.required} required shares and authenticates.`,
       );
       for (const blob of reconstructed.evidence.blobs)
         out(`  ${blob.tag}: ${blob.bytes} bytes, sha256 ${blob.sha256}`);
+      out(
+        `  report key ${reconstructed.reportKey} (${PIN_WORDS[pin?.ok ? pin.pinnedBy : 'first-use']})`,
+      );
       return 0;
     }
     if (failure) throw failure;
@@ -217,6 +263,33 @@ async function verify(options: VerifyOptions): Promise<number> {
   } finally {
     reconstructed?.wipe();
     for (const s of collected.shares) wipe(s.secret);
+  }
+}
+
+const PIN_WORDS = {
+  header: "the key pinned in the file's header",
+  store: 'the key on record for this domain',
+  'first-use': 'no key on record for this domain yet: a passing drill pins it',
+} as const;
+
+function matchNote(m: MatchedKey): string {
+  if (m.by === 'certificate') return '';
+  const how = m.by === 'trial-decryption' ? 'by trial decryption' : 'by its public key';
+  return m.certReissued
+    ? ` (its certificate is not the one the domain lists — re-issued?; matched ${how})`
+    : ` (no certificate beside it; matched ${how})`;
+}
+
+function identityInput(opened: OpenedDomain) {
+  return {...opened.domain.describe(), sha256: opened.sha256 ?? null};
+}
+
+/** The store's pins, read only; a store that cannot be opened pins nothing. */
+function storePins(): DomainPin[] {
+  try {
+    return openStore().pins();
+  } catch {
+    return [];
   }
 }
 

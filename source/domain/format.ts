@@ -32,6 +32,12 @@ export interface DomainDescription {
   required: number;
   total: number;
   holders: Holder[];
+  /** The report key pinned in the file's authenticated header (native version 2). */
+  reportKey?: string;
+  /** Native version 2: 1 at init, one higher at every rotation. */
+  generation?: number;
+  /** Problems with the file found when it was read: two shares to one key, a damaged share. */
+  problems: DomainProblem[];
   /** Non-secret extra facts for screens and reports (e.g. blob tags, key count). */
   details: Record<string, string | number>;
 }
@@ -48,6 +54,34 @@ export interface KeyMatch {
   by: 'certificate' | 'public-key' | 'trial-decryption';
   /** True when no certificate came with the key (a finding for the report). */
   certMissing: boolean;
+  /** A certificate came with the key but is not the one the domain lists (re-issued). */
+  certReissued?: boolean;
+  /**
+   * Other holders' shares this same key opens: the domain wraps two shares to one key, so
+   * one person holds two votes (a `duplicate-wrapping-key` error finding).
+   */
+  alsoOpens?: number[];
+}
+
+/**
+ * What is known of a presented key: its certificate, its public key, and (once unlocked) the
+ * key itself. Every way of matching a key goes through `SecurityDomainFormat.matchKey` with
+ * this, in one order: certificate thumbprint, then public key, then (Azure, whose files list
+ * no public keys) trial decryption of its at most ten shares.
+ */
+export interface KeyEvidence {
+  certificate?: {certFingerprint: string; spkiFingerprint?: string};
+  spkiFingerprint?: string;
+  key?: LoadedKey;
+}
+
+/** A problem with the domain file itself, known without any key (a finding, not a refusal). */
+export interface DomainProblem {
+  rule: 'duplicate-wrapping-key' | 'share-damaged';
+  /** The shares concerned (1-based). */
+  shares: number[];
+  /** One sentence naming the shares and what is wrong. */
+  text: string;
 }
 
 /** One holder's opened share. `secret` is wiped by whoever ends the ceremony. */
@@ -78,6 +112,8 @@ export interface ReconstructedDomain {
   secret: Buffer;
   /** Non-secret evidence that the domain opened: blob digests, key count. */
   evidence: {blobs: BlobDigest[]; keyCount?: number};
+  /** The public report key derived from the secret: the domain's identity (report-key.ts). */
+  reportKey: string;
   /** Shares that took part; shares found bad are listed in `badShares`. */
   usedHolders: number[];
   badShares: BadShare[];
@@ -89,8 +125,13 @@ export interface SecurityDomainFormat {
   /** Matches without opening anything: by certificate thumbprint or public-key fingerprint. */
   matchByFingerprint(fp: {certFingerprint?: string; spkiFingerprint?: string}): Holder | undefined;
   /**
-   * Finds the key's holder (fingerprints first, then trial decryption where the format
-   * allows) and opens the share. Expected failures: not a holder, share unreadable.
+   * The one way a key is matched to a holder (see KeyEvidence); undefined when nothing
+   * known matches — for Azure, possibly only until the key is unlocked and can be tried.
+   */
+  matchKey(evidence: KeyEvidence): KeyMatch | undefined;
+  /**
+   * Finds the key's holder (matchKey) and opens the share. Expected failures: not a holder,
+   * key and certificate mixed up, share unreadable.
    */
   openShare(presented: PresentedKey): Result<OpenedShare>;
   /**

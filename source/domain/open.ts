@@ -7,12 +7,17 @@ import {detectAzure, openAzureDomainJson, type AzureDomain} from './azure/reader
 import {openNativeDomain, type NativeDomain} from './native/reader.js';
 import {NATIVE_FORMAT} from './native/schema.js';
 import {readSmallFileSync} from './read-file.js';
+import {sha256Hex} from './key-file.js';
 
 /** A 10,000-key simulated domain is a few MB; anything far larger is not a domain file. */
 export const MAX_DOMAIN_FILE_BYTES = 64 * 1024 * 1024;
 
-export type OpenedDomain =
-  {format: 'native'; domain: NativeDomain} | {format: 'azure'; domain: AzureDomain};
+export type OpenedDomain = (
+  {format: 'native'; domain: NativeDomain} | {format: 'azure'; domain: AzureDomain}
+) & {
+  /** SHA-256 of the file's bytes as read: reports record it, pins are looked up by it. */
+  sha256?: string;
+};
 
 /**
  * Invalid UTF-8 (decoded as U+FFFD) or a control character other than tab, CR, LF. A cut
@@ -86,7 +91,9 @@ export function openDomainFile(file: string): Result<OpenedDomain> {
   if (!bytes.ok) return bytes;
   const json = parseJson(file, bytes.value);
   if (!json.ok) return json;
-  return openDomainJson(file, json.value);
+  const opened = openDomainJson(file, json.value);
+  if (!opened.ok) return opened;
+  return {ok: true, value: {...opened.value, sha256: sha256Hex(bytes.value)}};
 }
 
 /** A cheap look at a file's head: does it look like a security domain of either format? */

@@ -16,6 +16,8 @@ import {
 export interface Presented {
   opened: OpenedShare;
   bits: number;
+  /** SHA-256 of the key's public key: one public key is one holder, whatever its files. */
+  spkiFingerprint: string;
   certificate?: LoadedCertificate;
   /** Why a certificate beside the key was not used, if one was there. */
   certificateNote?: string;
@@ -57,6 +59,7 @@ export function presentKeyFile(
   return ok({
     opened: opened.value,
     bits: key.value.bits,
+    spkiFingerprint: key.value.spkiFingerprint,
     ...(certificate ? {certificate} : {}),
     ...(note ? {certificateNote: note} : {}),
   });

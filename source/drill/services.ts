@@ -13,6 +13,7 @@ import {renderTimelineChart} from '../report/chart.js';
 import {findingsFor} from '../report/findings.js';
 import {writeReport} from '../report/write.js';
 import {openStore, type Store} from '../store/store.js';
+import {identityOf, type DomainPin} from '../store/pins.js';
 import type {Stick} from '../media/stick.js';
 import type {DrillSession} from './session.js';
 
@@ -42,6 +43,30 @@ export class ReportService {
       registry: this.store.registry(),
       settings: {reviewDays: settings.reviewDays, rtoMinutes: settings.rtoMinutes},
     });
+  }
+
+  /** The pins a session checks its reconstruction against. */
+  pins = (): DomainPin[] => this.store.pins();
+
+  /**
+   * A passing, signed drill pins its domain's key: trust on first use for an Azure (or
+   * version 1) file, the header's key for a native one. Later drills and reports of the
+   * domain must carry the same key.
+   */
+  private pin(report: DrillReport): void {
+    const d = report.scope.domain;
+    if (report.verdict !== 'pass' || !report.proof.signed || !d) return;
+    const identity = identityOf({
+      ...d,
+      holders: d.holders.map((h) => ({certFingerprint: h.fingerprint})),
+      reportKey: report.identity?.pinnedBy === 'header' ? report.proof.publicKey : null,
+    });
+    const source = identity.headerKey ? 'header' : 'first-use';
+    const r = this.store.recordPin(identity, report.proof.publicKey, `drill ${report.id}`, source);
+    if (!r.ok)
+      process.stderr.write(
+        `sd-drill: warning: the domain's key was not pinned: ${r.error.message}\n`,
+      );
   }
 
   registered(): Map<string, string> {
@@ -80,6 +105,7 @@ export class ReportService {
         process.stderr.write(
           `sd-drill: warning: the drill was not added to history: ${recorded.error.message}\n`,
         );
+      this.pin(report);
       session.dispatch({
         type: 'report-saved',
         markdown: written.value.markdown,

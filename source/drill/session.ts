@@ -20,7 +20,15 @@ import type {
 import {AzureDomain} from '../domain/azure/reader.js';
 import {buildRestoreBlob} from '../domain/azure/restore-blob.js';
 import {loadExchangeKey} from '../domain/azure/exchange-key.js';
-import {holderLabel, type OpenedShare, type ReconstructedDomain} from '../domain/format.js';
+import {
+  holderLabel,
+  type KeyEvidence,
+  type KeyMatch,
+  type OpenedShare,
+  type ReconstructedDomain,
+  type SecurityDomainFormat,
+} from '../domain/format.js';
+import type {FoundKey} from '../media/key-material.js';
 import {loadPrivateKey} from '../domain/key-file.js';
 import {openDomainFile, type OpenedDomain} from '../domain/open.js';
 import {findCertificateBeside, presentKeyFile} from '../domain/present-key.js';
@@ -32,6 +40,7 @@ import type {Stick} from '../media/stick.js';
 import {scanStick} from '../media/scan.js';
 import {printable} from '../errors.js';
 import {wipe} from '../secret.js';
+import {checkPin, identityOf, type DomainPin} from '../store/pins.js';
 
 export interface SessionOptions {
   idleLimitMs?: number;
@@ -42,6 +51,8 @@ export interface SessionOptions {
   /** Exchange key size for the simulated Azure recovery HSM (the service uses 4096). */
   azureExchangeBits?: number;
   now?: () => number;
+  /** The store's pinned domain keys, to check the reconstructed domain against. */
+  pins?: () => readonly DomainPin[];
   /** Called once the drill ends (report step reached); the shell writes the report. */
   onEnded?: (session: DrillSession) => void;
 }
@@ -73,6 +84,10 @@ export function summarise(opened: OpenedDomain): DomainSummary {
       ...(h.bits ? {bits: h.bits} : {}),
     })),
     details: d.details,
+    problems: d.problems.map((p) => ({...p, shares: [...p.shares]})),
+    ...(opened.sha256 ? {sha256: opened.sha256} : {}),
+    ...(d.reportKey ? {reportKey: d.reportKey} : {}),
+    ...(d.generation ? {generation: d.generation} : {}),
   };
 }
 
@@ -80,6 +95,8 @@ export class DrillSession {
   private state: CeremonyState;
   private readonly listeners = new Set<() => void>();
   private readonly vault = new Map<number, OpenedShare>();
+  /** Public keys whose shares were taken (one key, one holder), by SPKI fingerprint. */
+  private readonly keysTaken = new Map<string, OpenedShare>();
   private domain: OpenedDomain | undefined;
   private reconstructed: ReconstructedDomain | undefined;
   /** See identify(): the passphrase that unlocked a key with no certificate beside it. */
@@ -217,24 +234,20 @@ export class DrillSession {
     }
     let locked: string | undefined;
     for (const key of scan.keys) {
-      const holder = domain.matchByFingerprint({
-        ...(key.fingerprintKind === 'certificate' && key.fingerprint
-          ? {certFingerprint: key.fingerprint}
-          : {}),
-        ...(key.spkiFingerprint ? {spkiFingerprint: key.spkiFingerprint} : {}),
-      });
-      if (!holder) {
-        if (key.encrypted && !key.fingerprint) locked ??= key.file;
+      const match = this.matchScanned(domain, key);
+      if (!match) {
+        if (key.encrypted) locked ??= key.file;
         continue;
       }
+      if (this.refuseSameKey(info, key.file, key.spkiFingerprint ?? undefined)) return;
       this.dispatch({
         type: 'key-matched',
         stick: info,
         file: key.file,
-        holderIndex: holder.index,
+        holderIndex: match.holder.index,
         encrypted: key.encrypted,
-        matchedBy: key.fingerprintKind === 'certificate' ? 'certificate' : 'public-key',
-        certMissing: key.fingerprintKind !== 'certificate',
+        matchedBy: match.by,
+        certMissing: match.certMissing,
       });
       return;
     }
@@ -249,6 +262,55 @@ export class DrillSession {
         ? `No private key found on stick ${info.label}.`
         : `The key on stick ${info.label} ${NOT_OURS}`;
     this.dispatch({type: 'key-refused', stick: info, message});
+  }
+
+  /**
+   * The one way a key is matched (SecurityDomainFormat.matchKey): by its certificate, its
+   * public key, or — for an unencrypted key the file lists no public key for (Azure) — by
+   * trial decryption. An encrypted key that does not match yet is tried once unlocked.
+   */
+  private matchScanned(domain: SecurityDomainFormat, key: FoundKey): KeyMatch | undefined {
+    const evidence: KeyEvidence = {
+      ...(key.fingerprintKind === 'certificate' && key.fingerprint
+        ? {certificate: {certFingerprint: key.fingerprint}}
+        : {}),
+      ...(key.spkiFingerprint ? {spkiFingerprint: key.spkiFingerprint} : {}),
+    };
+    const quick = domain.matchKey(evidence);
+    if (quick || key.encrypted) return quick;
+    const loaded = loadPrivateKey(key.file);
+    return loaded.ok ? domain.matchKey({...evidence, key: loaded.value}) : undefined;
+  }
+
+  /**
+   * One public key is one holder, however many certificates or files name it: a key whose
+   * share was already taken is refused, naming both files.
+   */
+  private refuseSameKey(stick: StickInfo, file: string, spki: string | undefined): boolean {
+    const earlier = spki ? this.keysTaken.get(spki) : undefined;
+    if (!earlier) return false;
+    this.dispatch({
+      type: 'key-refused',
+      stick,
+      file,
+      message: `${file}: is the same wrapping key as ${earlier.file}, already counted for ${holderLabel(earlier.holder)}; one key is one holder.`,
+    });
+    return true;
+  }
+
+  /** A key that opens more than one share: the domain gives one person two votes. */
+  private noteAlsoOpens(file: string, match: KeyMatch): void {
+    const also = match.alsoOpens ?? [];
+    if (also.length === 0) return;
+    const shares = [match.holder.index, ...also];
+    this.dispatch({
+      type: 'domain-problem',
+      problem: {
+        rule: 'duplicate-wrapping-key',
+        shares,
+        text: `${file} opens the shares of holders ${shares.join(' and ')}: the domain wraps ${shares.length} shares to one key, so whoever holds it holds ${shares.length} votes of the quorum`,
+      },
+    });
   }
 
   /**
@@ -275,8 +337,12 @@ export class DrillSession {
         });
       return;
     }
-    const holder = domain.matchByFingerprint({spkiFingerprint: key.value.spkiFingerprint});
-    if (!holder) {
+    const beside = findCertificateBeside(id.file).certificate;
+    const match = domain.matchKey({
+      key: key.value,
+      ...(beside?.spkiFingerprint === key.value.spkiFingerprint ? {certificate: beside} : {}),
+    });
+    if (!match) {
       wipe(passphrase);
       this.dispatch({
         type: 'key-refused',
@@ -286,16 +352,17 @@ export class DrillSession {
       });
       return;
     }
+    if (this.refuseSameKey(id.stick, id.file, key.value.spkiFingerprint)) return wipe(passphrase);
     this.dropHeldPassphrase();
     this.heldPassphrase = {file: id.file, passphrase};
     this.dispatch({
       type: 'key-matched',
       stick: id.stick,
       file: id.file,
-      holderIndex: holder.index,
+      holderIndex: match.holder.index,
       encrypted: true,
-      matchedBy: 'public-key',
-      certMissing: true,
+      matchedBy: match.by,
+      certMissing: match.certMissing,
     });
   }
 
@@ -334,26 +401,25 @@ export class DrillSession {
     const domain = this.domain?.domain;
     const before = this.dispatch({type: 'stick-inserted', stick});
     if (!domain || before.step !== 'collect') return wipe(passphrase);
-    const beside = findCertificateBeside(file);
-    let spki: string | undefined;
-    let encrypted = false;
+    const beside = findCertificateBeside(file).certificate;
     const probe = loadPrivateKey(file);
-    if (probe.ok) spki = probe.value.spkiFingerprint;
-    else if (probe.error.reason === 'passphrase-required') encrypted = true;
-    else {
+    const encrypted = !probe.ok && probe.error.reason === 'passphrase-required';
+    if (!probe.ok && !encrypted) {
       wipe(passphrase);
       this.dispatch({type: 'key-refused', stick, file, message: probe.error.message});
       return;
     }
-    if (!spki && encrypted && !beside.certificate && passphrase) {
-      const k = loadPrivateKey(file, passphrase);
-      if (k.ok) spki = k.value.spkiFingerprint;
-    }
-    const holder = domain.matchByFingerprint({
-      ...(beside.certificate ? {certFingerprint: beside.certificate.certFingerprint} : {}),
-      ...(spki ? {spkiFingerprint: spki} : {}),
+    // An encrypted key the plan gives a passphrase for is unlocked to match it by its public
+    // key or trial decryption, as the ceremony does once its custodian types it.
+    const unlocked = probe.ok ? probe : passphrase ? loadPrivateKey(file, passphrase) : undefined;
+    const key = unlocked?.ok ? unlocked.value : undefined;
+    const match = domain.matchKey({
+      ...(beside && (!key || beside.spkiFingerprint === key.spkiFingerprint)
+        ? {certificate: beside}
+        : {}),
+      ...(key ? {key} : {}),
     });
-    if (!holder) {
+    if (!match) {
       wipe(passphrase);
       this.dispatch({
         type: 'key-refused',
@@ -363,21 +429,22 @@ export class DrillSession {
       });
       return;
     }
+    if (this.refuseSameKey(stick, file, key?.spkiFingerprint)) return wipe(passphrase);
     this.dispatch({
       type: 'key-matched',
       stick,
       file,
-      holderIndex: holder.index,
+      holderIndex: match.holder.index,
       encrypted,
-      matchedBy: beside.certificate ? 'certificate' : 'public-key',
-      certMissing: !beside.certificate,
+      matchedBy: match.by,
+      certMissing: match.certMissing,
     });
     const s = this.dispatch({type: 'acknowledged', custodian});
     if (s.presenting?.phase === 'passphrase') {
       if (!passphrase || passphrase.length === 0) {
         this.dispatch({
           type: 'share-refused',
-          holderIndex: holder.index,
+          holderIndex: match.holder.index,
           message: `${file}: is encrypted and the plan gives no passphrase file for it.`,
         });
         return;
@@ -436,6 +503,11 @@ export class DrillSession {
       return;
     }
     const share = presented.value.opened;
+    if (this.refuseSameKey(p.stick, p.file, presented.value.spkiFingerprint)) {
+      wipe(share.secret);
+      return;
+    }
+    this.noteAlsoOpens(p.file, share.match);
     if (share.holder.index !== p.holderIndex) {
       wipe(share.secret);
       this.dispatch({
@@ -446,6 +518,7 @@ export class DrillSession {
       return;
     }
     this.vault.set(p.holderIndex, share);
+    this.keysTaken.set(presented.value.spkiFingerprint, share);
     this.dispatch({
       type: 'share-accepted',
       holderIndex: p.holderIndex,
@@ -483,11 +556,21 @@ export class DrillSession {
       return;
     }
     this.reconstructed = r.value;
-    this.dispatch({
+    const summary0 = this.state.domain;
+    const pin = summary0
+      ? checkPin(identityOf(summary0), r.value.reportKey, this.options.pins?.() ?? [])
+      : undefined;
+    const after = this.dispatch({
       type: 'reconstructed',
       usedHolders: r.value.usedHolders,
       badShares: r.value.badShares.map((b) => ({holderIndex: b.holderIndex, reason: b.reason})),
+      identity: {
+        reportKey: r.value.reportKey,
+        pinnedBy: pin?.ok ? pin.pinnedBy : null,
+        mismatch: pin && !pin.ok ? pin.message : null,
+      },
     });
+    if (after.step !== 'restore') return;
     const summary =
       this.domain.format === 'native'
         ? await this.restoreNative(r.value as NativeReconstructed)

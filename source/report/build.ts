@@ -124,6 +124,8 @@ export function buildReport(input: BuildReportInput): DrillReport {
             id: d.id ?? null,
             created: d.created ?? null,
             quorum: {required: d.required, total: d.total},
+            sha256: d.sha256 ?? null,
+            generation: d.generation ?? null,
             holders: d.holders.map((h) => ({
               index: h.index,
               name: h.name ?? null,
@@ -167,6 +169,7 @@ export function buildReport(input: BuildReportInput): DrillReport {
           mismatched: [...state.restore.mismatched],
         }
       : null,
+    identity: state.identity ? {...state.identity} : null,
     proof: {signed: false, reason: 'unsigned'},
   };
   const secret = input.domainSecret;

@@ -13,6 +13,7 @@ import {
   type RegistryEntry,
 } from '../store/schema.js';
 import {formatDuration} from './chart.js';
+import {domainKeyMismatch, duplicateWrappingKey, shareDamaged} from './findings-domain.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
 export interface FindingsContext {
@@ -404,6 +405,9 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...shareCorrupt(state, ctx),
     ...certMissing(state),
     ...rtoExceeded(state, ctx),
+    ...domainKeyMismatch(state),
+    ...duplicateWrappingKey(state),
+    ...shareDamaged(state),
   ];
   return all
     .map((f, i) => ({f, i}))

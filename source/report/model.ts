@@ -24,6 +24,9 @@ export const FINDING_RULES = [
   'share-corrupt',
   'cert-missing',
   'rto-exceeded',
+  'domain-key-mismatch',
+  'duplicate-wrapping-key',
+  'share-damaged',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];
 
@@ -115,6 +118,10 @@ export const DrillReportSchema = z.object({
         id: z.string().nullable(),
         created: z.string().nullable(),
         quorum: z.object({required: nonNegInt, total: nonNegInt}),
+        /** SHA-256 of the domain file the drill ran on (`report verify --sd` compares it). */
+        sha256: z.string().nullable().optional(),
+        /** Native version 2: the domain's generation (one higher at every rotation). */
+        generation: nonNegInt.nullable().optional(),
         holders: z.array(
           z.object({
             index: nonNegInt,
@@ -147,6 +154,18 @@ export const DrillReportSchema = z.object({
     })
     .nullable(),
   restore: RestoreResultsSchema.nullable(),
+  /**
+   * The report key the reconstruction derived and how it was pinned at drill time: by the
+   * file's header, by this machine's record, or first use (an Azure file's first pass).
+   */
+  identity: z
+    .object({
+      reportKey: z.string(),
+      pinnedBy: z.enum(['header', 'store', 'first-use']).nullable(),
+      mismatch: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
   proof: ProofSchema,
 });
 export type DrillReport = z.infer<typeof DrillReportSchema>;

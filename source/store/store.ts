@@ -30,6 +30,7 @@ import {
   type Settings,
 } from './schema.js';
 import {makeDirs} from '../fs/make-dirs.js';
+import {PinsFileSchema, withPin, type DomainIdentity, type DomainPin} from './pins.js';
 
 export interface StoreOptions extends LockOptions {
   /** The store's directory; default `$SD_DRILL_CONFIG_DIR`, else the user's config dir. */
@@ -62,6 +63,10 @@ export interface Store {
   addCustody(entry: Omit<CustodyInput, 'date'> & {date?: string}): Result<CustodyEntry>;
   settings(): Settings;
   updateSettings(patch: Partial<Settings>): Result<Settings>;
+  /** Domains' pinned report keys (./pins.ts). */
+  pins(): DomainPin[];
+  /** Pins `key` for the domain `id` (a passing drill, a rotation); merges into its record. */
+  recordPin(id: DomainIdentity, key: string, by: string, source: DomainPin['source']): Result<void>;
 }
 
 type Loaded<T> = {ok: true; value: T} | {ok: false; reason: string};
@@ -219,6 +224,7 @@ class StoreImpl implements Store {
   private readonly holders: StoreFile<typeof HoldersFileSchema>;
   private readonly custodyLog: StoreFile<typeof CustodyFileSchema>;
   private readonly settingsFile: StoreFile<typeof SettingsFileSchema>;
+  private readonly pinsFile: StoreFile<typeof PinsFileSchema>;
   private readonly lockPath: string;
   private lockDepth = 0;
   private readonly now: () => number;
@@ -243,6 +249,7 @@ class StoreImpl implements Store {
     this.holders = new StoreFile(this, 'holder registry', 'holders', HoldersFileSchema, explicit);
     this.custodyLog = new StoreFile(this, 'custody log', 'custody', CustodyFileSchema, explicit);
     this.settingsFile = new StoreFile(this, 'settings', 'settings', SettingsFileSchema, explicit);
+    this.pinsFile = new StoreFile(this, 'pinned domain keys', 'domains', PinsFileSchema, explicit);
     this.dir = dirname(this.history.path);
     this.lockPath = join(this.dir, 'store.lock');
   }
@@ -265,7 +272,9 @@ class StoreImpl implements Store {
   }
 
   files(): string[] {
-    return [this.history.path, this.holders.path, this.custodyLog.path, this.settingsFile.path];
+    return [this.history, this.holders, this.custodyLog, this.settingsFile, this.pinsFile].map(
+      (f) => f.path,
+    );
   }
 
   /** Reads for display never throw: an unreadable file is a warning and an empty list. */
@@ -356,6 +365,22 @@ class StoreImpl implements Store {
       this.custodyLog.update((c) => ({...c, custody: [...c.custody, entry]}));
       return entry;
     });
+  }
+
+  pins(): DomainPin[] {
+    return this.safeRead(() => this.pinsFile.read().domains, []);
+  }
+
+  recordPin(
+    id: DomainIdentity,
+    key: string,
+    by: string,
+    source: DomainPin['source'],
+  ): Result<void> {
+    const at = new Date(this.now()).toISOString();
+    return asResult(() =>
+      this.pinsFile.update((f) => ({...f, domains: withPin(f.domains, id, key, at, by, source)})),
+    );
   }
 
   settings(): Settings {

@@ -21,7 +21,10 @@ const domain: DomainSummary = {
     certFingerprint: String(index).repeat(64).slice(0, 64),
   })),
   details: {},
+  problems: [],
 };
+
+const identity = {reportKey: 'A'.repeat(43) + '=', pinnedBy: 'first-use' as const, mismatch: null};
 
 const stick = (n: number): StickInfo => ({
   path: `/media/s${n}`,
@@ -252,7 +255,7 @@ describe('the ceremony machine', () => {
     const base = run(
       present(present(present(atCollect(), 1), 2), 3),
       {type: 'reconstruct'},
-      {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: []},
+      {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: [], identity},
     );
     expect(base.step).toBe('restore');
     const summary = {
@@ -318,7 +321,7 @@ describe('the ceremony machine', () => {
     const s = run(
       present(present(present(atCollect(), 1), 2), 3),
       {type: 'reconstruct'},
-      {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: []},
+      {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: [], identity},
       {
         type: 'restored',
         summary: {

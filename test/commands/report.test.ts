@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest';
 import {buildReport, recordFromReport} from '../../source/report/build.js';
 import type {DrillReport} from '../../source/report/model.js';
 import {writeReport} from '../../source/report/write.js';
+import {identityOf} from '../../source/store/pins.js';
 import {openStore} from '../../source/store/store.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
 import {drillState, endOf, type DrillSpec} from '../report/drill-states.js';
@@ -38,11 +39,22 @@ describe('sd-drill report verify', () => {
   const passing = reportFile({}, 'v-pass');
   const env = {SD_DRILL_CONFIG_DIR: tmp('sd-drill-verify-store-')};
 
-  it('exits 0 for an untouched report: the first drill of this domain on record', () => {
+  it('exits 1 for an untouched report whose key nothing pins, and 0 with --expect-key of that key', () => {
     const r = runCli(['report', 'verify', passing.file], {env});
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('signature valid — drill v-pass of demo-hsm, verdict PASS');
-    expect(r.stdout).toContain('first drill on record for this domain');
+    expect(r.code).toBe(1);
+    expect(cleanErrorProblems(r.stderr)).toEqual([]);
+    expect(r.stderr).toMatch(/the signature is valid but its key is not pinned/);
+    if (!passing.report.proof.signed) throw new Error('unsigned');
+    const key = passing.report.proof.publicKey;
+    const pinned = runCli(['report', 'verify', passing.file, '--expect-key', key], {env});
+    expect(pinned.code).toBe(0);
+    expect(pinned.stdout).toContain(
+      'signature valid and its key pinned — drill v-pass of demo-hsm, verdict PASS',
+    );
+    expect(pinned.stdout).toContain('pinned by the expected key');
+    const bad = runCli(['report', 'verify', passing.file, '--expect-key', 'not-a-key'], {env});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--expect-key must be a base64 Ed25519 public key/);
   });
 
   it('exits 1 for a copy with one participant’s name changed', () => {
@@ -87,9 +99,16 @@ describe('sd-drill report verify', () => {
     });
   });
 
-  it('says whether the key matches earlier drills of the domain in history', () => {
+  it('is pinned by the store’s record of the domain, and refuses another key for it', () => {
     const dir = tmp('sd-drill-verify-history-');
     const store = openStore({dir});
+    const d = passing.report.scope.domain;
+    if (!d || !passing.report.proof.signed) throw new Error('no domain');
+    const identity = identityOf({
+      ...d,
+      holders: d.holders.map((h) => ({certFingerprint: h.fingerprint})),
+    });
+    store.recordPin(identity, passing.report.proof.publicKey, 'drill v-earlier', 'first-use');
     const earlier = reportFile({start: Date.parse('2024-12-01T10:00:00Z')}, 'v-earlier');
     store.recordDrill(recordFromReport(earlier.report, null));
     const same = runCli(['report', 'verify', passing.file, '--json'], {
@@ -98,21 +117,20 @@ describe('sd-drill report verify', () => {
     expect(same.code).toBe(0);
     expect(JSON.parse(same.stdout)).toMatchObject({
       valid: true,
+      pinned: true,
+      pinnedBy: ['store'],
       matchesEarlier: 1,
-      differsFromEarlier: 0,
-      continuity: 'matches 1 earlier drill of this domain',
     });
 
+    // Another secret signing a report of the same domain: a different domain, not a notice.
     const impostor = reportFile(
       {start: Date.parse('2024-11-01T10:00:00Z')},
       'v-impostor',
       randomBytes(32),
     );
-    store.recordDrill(recordFromReport(impostor.report, null));
-    const differs = runCli(['report', 'verify', passing.file], {env: {SD_DRILL_CONFIG_DIR: dir}});
-    expect(differs.code).toBe(0);
-    expect(differs.stdout).toContain(
-      'DIFFERENT key from earlier drills of this domain — investigate',
-    );
+    const differs = runCli(['report', 'verify', impostor.file], {env: {SD_DRILL_CONFIG_DIR: dir}});
+    expect(differs.code).toBe(1);
+    expect(cleanErrorProblems(differs.stderr)).toEqual([]);
+    expect(differs.stderr).toMatch(/this is not the domain on record: the same domain id/);
   });
 });

@@ -137,7 +137,13 @@ add(
   2,
   /truncated/,
 );
-nat('version 2', (d) => (d.version = 2), 2, /version/);
+nat('version 3', (d) => (d.version = 3), 2, /version/);
+nat(
+  'version 2 without its pinned key',
+  (d) => delete d.domain.reportKey,
+  2,
+  /needs domain\.reportKey/,
+);
 nat('quorum.required as a string', (d) => (d.quorum.required = '3'), 2, /quorum\.required/);
 nat('quorum.required 11', (d) => (d.quorum.required = 11), 2, /quorum\.required/);
 nat('quorum.required 1', (d) => (d.quorum.required = 1), 2, /quorum\.required/);
@@ -270,8 +276,8 @@ az(
 az(
   'a share that is not a JWE',
   (d) => (d.SharedKeys.enc_shares[0].enc_key = 'garbage'),
-  2,
-  /enc_key has 1 segments/,
+  1,
+  /share 1 \(certificate x5t#S256 .*\) of .* is damaged: its enc_key has 1 segments/,
 );
 az(
   'a share header nested 100,000 deep',
@@ -281,8 +287,8 @@ az(
       0,
       header(`{"alg":"RSA-OAEP-256","enc":${deep(100_000)}}`),
     )),
-  2,
-  /content encryption an array/,
+  1,
+  /share 1 \(certificate x5t#S256 .*\) of .* is damaged: its enc_key uses content encryption an array/,
 );
 az(
   'a share with A256GCM',
@@ -292,8 +298,8 @@ az(
       0,
       header('{"alg":"RSA-OAEP-256","enc":"A256GCM"}'),
     )),
-  2,
-  /content encryption "A256GCM"/,
+  1,
+  /share 1 \(certificate x5t#S256 .*\) of .* is damaged: its enc_key uses content encryption "A256GCM"/,
 );
 az(
   'a share wrapped with RSA1_5',
@@ -303,8 +309,8 @@ az(
       0,
       header('{"alg":"RSA1_5","enc":"A256CBC-HS512"}'),
     )),
-  2,
-  /key wrapping "RSA1_5"/,
+  1,
+  /share 1 \(certificate x5t#S256 .*\) of .* is damaged: its enc_key uses key wrapping "RSA1_5"/,
 );
 az(
   'a compressed share',
@@ -314,8 +320,8 @@ az(
       0,
       header('{"alg":"RSA-OAEP-256","enc":"A256CBC-HS512","zip":"DEF"}'),
     )),
-  2,
-  /compressed/,
+  1,
+  /share 1 \(certificate x5t#S256 .*\) of .* is damaged: its enc_key .*compressed/,
 );
 az(
   'a share tag cut to 16 bytes',
@@ -323,8 +329,8 @@ az(
     (d.SharedKeys.enc_shares[0].enc_key = jweEdit(d.SharedKeys.enc_shares[0].enc_key, 4, (b) =>
       b.subarray(0, 16),
     )),
-  2,
-  /16-byte authentication tag/,
+  1,
+  /share 1 \(certificate x5t#S256 .*\) of .* is damaged: its enc_key has a 16-byte authentication tag/,
 );
 az(
   'a blob tag cut to 16 bytes',
@@ -388,7 +394,7 @@ az(
   (d) =>
     (d.SharedKeys.enc_shares[0].enc_key = jweEdit(d.SharedKeys.enc_shares[0].enc_key, 3, flip)),
   1,
-  /share 1 of .* does not authenticate/,
+  /share 1 \(certificate x5t#S256 .*\) of .* does not authenticate/,
 );
 az(
   'a garbage share key (holder 1)',
@@ -468,8 +474,6 @@ const END_TO_END = new Set([
   'native: a share listed twice',
   'azure: required nested 100,000 deep',
   'azure: a megabyte-long sharing scheme',
-  'azure: a share header nested 100,000 deep',
-  'azure: a share tag cut to 16 bytes',
   'azure: a blob tag listed twice',
   ...specials.map((c) => `native: ${c.name}`),
 ]);

@@ -85,6 +85,7 @@ export function domainSummary(spec: DrillSpec = {}): DomainSummary {
       ? {}
       : {id: spec.domainId ?? '93950bf5-b9a7-4a00-a912-3b4483dea16a'}),
     created: '2024-11-28T19:38:01.498Z',
+    problems: [],
     required: spec.required ?? 3,
     total,
     holders: Array.from({length: total}, (_, k) => ({
@@ -171,7 +172,12 @@ export function drillState(spec: DrillSpec = {}): CeremonyState {
       });
     } else {
       const used = s.holders.filter((h) => h.state === 'accepted').map((h) => h.index);
-      ev({type: 'reconstructed', usedHolders: used, badShares: spec.badShares ?? []});
+      ev({
+        type: 'reconstructed',
+        usedHolders: used,
+        badShares: spec.badShares ?? [],
+        identity: {reportKey: 'A'.repeat(43) + '=', pinnedBy: 'first-use', mismatch: null},
+      });
       ev({type: 'restore-progress', done: 6, total: 12});
       const verified = end === 'pass';
       ev({

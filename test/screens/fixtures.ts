@@ -22,6 +22,7 @@ export const domain: DomainSummary = {
     bits: 2048,
   })),
   details: {keys: 27},
+  problems: [],
 };
 
 export function folderStick(name: string): Stick {

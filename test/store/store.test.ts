@@ -11,6 +11,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {withLock} from '../../source/store/lock.js';
+import {identityOf} from '../../source/store/pins.js';
 import {openStore} from '../../source/store/store.js';
 import type {DrillRecord} from '../../source/store/schema.js';
 
@@ -35,7 +36,7 @@ function drill(id: string, patch: Partial<DrillRecord> = {}): DrillRecord {
 }
 
 describe('the store', () => {
-  it('keeps drills, holders, custody and settings in files only its owner can read (0600)', () => {
+  it('keeps drills, holders, custody, settings and pinned keys in files only its owner can read (0600)', () => {
     const dir = tmp();
     const store = openStore({dir});
     expect(store.recordDrill(drill('a')).ok).toBe(true);
@@ -52,15 +53,24 @@ describe('the store', () => {
         .ok,
     ).toBe(true);
     expect(store.updateSettings({reviewDays: 30}).ok).toBe(true);
+    const identity = identityOf({
+      format: 'azure',
+      file: 'sd.json',
+      holders: [{certFingerprint: FP}],
+    });
+    expect(store.recordPin(identity, 'A'.repeat(43) + '=', 'drill a', 'first-use').ok).toBe(true);
     expect(
       store
         .files()
         .map((f) => f.slice(dir.length + 1))
         .sort(),
-    ).toEqual(['custody.json', 'history.json', 'holders.json', 'settings.json']);
+    ).toEqual(['custody.json', 'domains.json', 'history.json', 'holders.json', 'settings.json']);
     for (const f of store.files()) expect(statSync(f).mode & 0o777).toBe(0o600);
     const again = openStore({dir});
     expect(again.drills().map((d) => d.id)).toEqual(['a']);
+    expect(again.pins()).toEqual([
+      expect.objectContaining({reportKey: 'A'.repeat(43) + '=', holderSets: [identity.holderSet]}),
+    ]);
     expect(again.registry()).toEqual([
       {
         fingerprint: FP,

@@ -9,27 +9,21 @@
  */
 import type {
   DomainDescription,
+  DomainProblem,
   Holder,
+  KeyEvidence,
+  KeyMatch,
   OpenedShare,
   PresentedKey,
   SecurityDomainFormat,
 } from '../format.js';
-import {
-  checkError,
-  fail,
-  inputError,
-  ok,
-  preview,
-  type Result,
-  type SdError,
-} from '../../errors.js';
+import {matchAzureKey, openAzureEntry, shareName, type AzureShareEntry} from './match.js';
+
+export type {AzureShareEntry} from './match.js';
+import {checkError, fail, inputError, ok, preview, type Result} from '../../errors.js';
 import {readSmallFileSync} from '../read-file.js';
-import type {LoadedKey} from '../key-file.js';
-import {wipe} from '../../secret.js';
-import {CBC_FAILURE_TEXT, CEK_BYTES, decrypt} from './a256cbc-hs512.js';
 import {b64uDecode, parseCompactJwe, type CompactJwe} from './compact-jwe.js';
-import {decodeShare, SHARE_PROBLEM_TEXT, wipeShare} from './shamir257.js';
-import {isWrapAlgorithm, rsaUnwrap, type WrapAlgorithm} from './rsa-oaep.js';
+import {isWrapAlgorithm} from './rsa-oaep.js';
 import {describeIssue, issueMessage, sdFileSchema} from './schema.js';
 import {
   decryptBlobs,
@@ -44,16 +38,6 @@ export const MAX_QUORUM = 10;
 export const MAX_SHARES = 10;
 /** Real files are about 19 KB; this only stops a wrong file from being read whole. */
 export const MAX_SD_FILE_BYTES = 16 * 1024 * 1024;
-
-export interface AzureShareEntry {
-  /** 1-based position in SharedKeys.enc_shares. */
-  index: number;
-  x5t256: string;
-  /** SHA-256 of the certificate DER, lowercase hex (x5t_256 decoded). */
-  certFingerprint: string;
-  alg: WrapAlgorithm;
-  jwe: CompactJwe;
-}
 
 export interface AzureBlobEntry {
   tag: string;
@@ -79,9 +63,6 @@ export function detectAzure(json: unknown): boolean {
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
-export type OpenedEntry =
-  {ok: true; secret: Buffer} | {ok: false; rsaFailed: boolean; error: SdError};
-
 export class AzureDomain implements SecurityDomainFormat {
   readonly file: string;
   readonly required: number;
@@ -101,7 +82,7 @@ export class AzureDomain implements SecurityDomainFormat {
     this.holderList = parts.shares.map((s) => ({
       index: s.index,
       certFingerprint: s.certFingerprint,
-      bits: s.jwe.encryptedKey.length * 8,
+      ...(s.sealed.ok ? {bits: s.sealed.jwe.encryptedKey.length * 8} : {}),
     }));
   }
 
@@ -124,8 +105,34 @@ export class AzureDomain implements SecurityDomainFormat {
       required: this.required,
       total: this.shares.length,
       holders: this.holderList.map((h) => ({...h})),
+      problems: this.problems(),
       details,
     };
+  }
+
+  /** One certificate listed for two shares; shares whose JWE cannot be read. */
+  private problems(): DomainProblem[] {
+    const out: DomainProblem[] = [];
+    const seen = new Set<string>();
+    for (const s of this.shares) {
+      const same = this.shares.filter((t) => t.certFingerprint === s.certFingerprint);
+      if (same.length < 2 || seen.has(s.certFingerprint)) continue;
+      seen.add(s.certFingerprint);
+      out.push({
+        rule: 'duplicate-wrapping-key',
+        shares: same.map((t) => t.index),
+        text: `shares ${same.map((t) => t.index).join(' and ')} are wrapped to one certificate (x5t#S256 ${s.x5t256.slice(0, 12)}…): whoever holds its key holds ${same.length} votes of the quorum`,
+      });
+    }
+    for (const s of this.shares) {
+      if (!s.sealed.ok)
+        out.push({
+          rule: 'share-damaged',
+          shares: [s.index],
+          text: `${shareName(s)} is damaged: its enc_key ${s.sealed.damage}`,
+        });
+    }
+    return out;
   }
 
   holder(index: number): Holder | undefined {
@@ -143,56 +150,49 @@ export class AzureDomain implements SecurityDomainFormat {
     return wanted ? this.holderList.find((h) => h.certFingerprint === wanted) : undefined;
   }
 
+  matchKey(evidence: KeyEvidence): KeyMatch | undefined {
+    return matchAzureKey(this, evidence);
+  }
+
   openShare(presented: PresentedKey): Result<OpenedShare> {
     const {key, certificate} = presented;
-    if (certificate) {
-      const listed = this.shares.filter((s) => s.certFingerprint === certificate.certFingerprint);
-      if (certificate.spkiFingerprint !== key.spkiFingerprint) {
-        const whose = listed[0] ? `, holder ${listed[0].index}'s certificate in ${this.file}` : '';
-        return fail(
-          inputError(
-            'key-cert-mismatch',
-            `${key.file}: is not the private key of ${certificate.file}${whose} — the key and certificate files have been mixed up`,
-            key.file,
-          ),
-        );
-      }
-      let failure: SdError | undefined;
-      for (const entry of listed) {
-        const opened = this.openEntry(entry, key);
-        if (opened.ok) return ok(this.opened(entry, key, 'certificate', false, opened.secret));
-        failure ??= opened.rsaFailed
-          ? checkError(
-              'share-unreadable',
-              `${key.file}: matches holder ${entry.index}'s certificate but cannot unwrap share ${entry.index} of ${this.file} — the share was not encrypted to this key (damaged file?)`,
-              key.file,
-            )
-          : opened.error;
-      }
-      if (failure) return fail(failure);
-      // A certificate re-issued for the same key has a new thumbprint: try the key itself.
+    if (certificate && certificate.spkiFingerprint !== key.spkiFingerprint) {
+      const listed = this.shares.find((s) => s.certFingerprint === certificate.certFingerprint);
+      const whose = listed ? `, holder ${listed.index}'s certificate in ${this.file}` : '';
+      return fail(
+        inputError(
+          'key-cert-mismatch',
+          `${key.file}: is not the private key of ${certificate.file}${whose} — the key and certificate files have been mixed up`,
+          key.file,
+        ),
+      );
     }
-    const bytes = Math.ceil(key.bits / 8);
-    for (const entry of this.shares) {
-      if (entry.jwe.encryptedKey.length !== bytes) continue;
-      const opened = this.openEntry(entry, key);
-      if (opened.ok) {
-        return ok(this.opened(entry, key, 'trial-decryption', !certificate, opened.secret));
-      }
-      // The key unwrapped this share's content key, so the share is this key's; it is damaged.
-      if (!opened.rsaFailed) return fail(opened.error);
+    const match = this.matchKey({key, ...(certificate ? {certificate} : {})});
+    const entry = match ? this.shares[match.holder.index - 1] : undefined;
+    if (!match || !entry) {
+      const holders = this.shares.map((s) => s.x5t256).join(', ');
+      const n = this.shares.length;
+      return fail(
+        inputError(
+          'not-a-holder',
+          certificate
+            ? `${key.file}: its certificate ${certificate.file} (x5t_256 ${Buffer.from(certificate.certFingerprint, 'hex').toString('base64url')}) is not a holder of ${this.file} and the key opens none of its ${n} shares; the holders' x5t_256 are ${holders}`
+            : `${key.file}: opens none of the ${n} shares of ${this.file} (no certificate beside it); the holders' x5t_256 are ${holders}`,
+          key.file,
+        ),
+      );
     }
-    const holders = this.shares.map((s) => s.x5t256).join(', ');
-    const n = this.shares.length;
-    return fail(
-      inputError(
-        'not-a-holder',
-        certificate
-          ? `${key.file}: its certificate ${certificate.file} (x5t_256 ${Buffer.from(certificate.certFingerprint, 'hex').toString('base64url')}) is not a holder of ${this.file} and the key opens none of its ${n} shares; the holders' x5t_256 are ${holders}`
-          : `${key.file}: opens none of the ${n} shares of ${this.file} (no certificate beside it); the holders' x5t_256 are ${holders}`,
-        key.file,
-      ),
-    );
+    const opened = openAzureEntry(this, entry, key);
+    if (opened.ok) return ok({holder: match.holder, file: key.file, match, secret: opened.secret});
+    if (opened.rsaFailed)
+      return fail(
+        checkError(
+          'share-unreadable',
+          `${key.file}: matches holder ${entry.index}'s certificate but cannot unwrap share ${entry.index} of ${this.file} — the share was not encrypted to this key (damaged file?)`,
+          key.file,
+        ),
+      );
+    return fail(opened.error);
   }
 
   reconstruct(shares: OpenedShare[]): Result<AzureReconstructedDomain> {
@@ -202,77 +202,6 @@ export class AzureDomain implements SecurityDomainFormat {
   /** The plaintext data blobs, in file order; the caller wipes every `plaintext`. */
   decryptBlobs(secret: Buffer): Result<DecryptedBlob[]> {
     return decryptBlobs(this, secret);
-  }
-
-  private opened(
-    entry: AzureShareEntry,
-    key: LoadedKey,
-    by: 'certificate' | 'trial-decryption',
-    certMissing: boolean,
-    secret: Buffer,
-  ): OpenedShare {
-    const holder = this.holderList[entry.index - 1] as Holder;
-    return {holder, file: key.file, match: {holder, by, certMissing}, secret};
-  }
-
-  /** RSA-unwraps the CEK, checks it, authenticates and decrypts the share, checks its words. */
-  private openEntry(entry: AzureShareEntry, key: LoadedKey): OpenedEntry {
-    const cek = rsaUnwrap(entry.alg, key.privateKey, entry.jwe.encryptedKey);
-    if (!cek) {
-      return {
-        ok: false,
-        rsaFailed: true,
-        error: inputError(
-          'rsa-unwrap',
-          `${key.file}: cannot unwrap share ${entry.index}`,
-          key.file,
-        ),
-      };
-    }
-    const where = `share ${entry.index} of ${this.file} (opened with ${key.file})`;
-    try {
-      if (cek.length !== CEK_BYTES) {
-        return {
-          ok: false,
-          rsaFailed: false,
-          error: inputError(
-            'bad-cek',
-            `${where}: its content key is ${cek.length} bytes; A256CBC-HS512 needs ${CEK_BYTES} — refusing the share`,
-            this.file,
-          ),
-        };
-      }
-      const {jwe} = entry;
-      const result = decrypt(cek, jwe.aad, jwe.iv, jwe.ciphertext, jwe.tag);
-      if (!result.ok) {
-        return {
-          ok: false,
-          rsaFailed: false,
-          error: checkError(
-            'share-authentication',
-            `${where} does not authenticate: ${CBC_FAILURE_TEXT[result.reason]}`,
-            this.file,
-          ),
-        };
-      }
-      const decoded = decodeShare(result.plaintext);
-      if (!decoded.ok) {
-        wipe(result.plaintext);
-        return {
-          ok: false,
-          rsaFailed: false,
-          error: checkError(
-            'bad-share',
-            `${where} is malformed: ${SHARE_PROBLEM_TEXT[decoded.problem]}`,
-            this.file,
-          ),
-        };
-      }
-      wipeShare(decoded.share);
-      return {ok: true, secret: result.plaintext};
-    } finally {
-      wipe(cek);
-    }
   }
 }
 
@@ -356,24 +285,11 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
     if (!thumb || thumb.length !== 32) {
       return bad('bad-thumbprint', `${where}.x5t_256 is not a base64url SHA-256 thumbprint`);
     }
-    const jwe = parseCompactJwe(s.enc_key);
-    if (!jwe.ok) return bad('bad-share-jwe', `${where}.enc_key ${jwe.problem}`);
-    const alg = jwe.jwe.header.alg;
-    if (!isWrapAlgorithm(alg)) {
-      return bad(
-        'unsupported-alg',
-        `${where}.enc_key uses key wrapping ${preview(alg ?? null)}; only RSA-OAEP-256 and RSA-OAEP are supported`,
-      );
-    }
-    if (jwe.jwe.encryptedKey.length === 0) {
-      return bad('bad-share-jwe', `${where}.enc_key has no encrypted key`);
-    }
     shares.push({
       index: i + 1,
       x5t256: s.x5t_256,
       certFingerprint: thumb.toString('hex'),
-      alg,
-      jwe: jwe.jwe,
+      sealed: sealedShare(s.enc_key),
     });
   }
 
@@ -397,6 +313,24 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
     blobs.push({tag: d.tag, jwe: jwe.jwe});
   }
   return ok(new AzureDomain({file, required, shares, blobs, version, kdf}));
+}
+
+/**
+ * A share's JWE, or why it cannot be read. A damaged share does not stop the file from
+ * opening: the other holders may still recover it, and the damage is named with the share
+ * (its certificate, or the key given for it) instead of as the whole file's fault.
+ */
+function sealedShare(encKey: string): AzureShareEntry['sealed'] {
+  const jwe = parseCompactJwe(encKey);
+  if (!jwe.ok) return {ok: false, damage: jwe.problem};
+  const alg = jwe.jwe.header.alg;
+  if (!isWrapAlgorithm(alg))
+    return {
+      ok: false,
+      damage: `uses key wrapping ${preview(alg ?? null)}; only RSA-OAEP-256 and RSA-OAEP are supported`,
+    };
+  if (jwe.jwe.encryptedKey.length === 0) return {ok: false, damage: 'has no encrypted key'};
+  return {ok: true, alg, jwe: jwe.jwe};
 }
 
 /** Reads and opens an SD file from disk. */

@@ -12,6 +12,7 @@ import {timingSafeEqual} from 'node:crypto';
 import type {BadShare, BlobDigest, OpenedShare, ReconstructedDomain} from '../format.js';
 import {checkError, fail, ok, preview, type Result} from '../../errors.js';
 import {sha256Hex} from '../key-file.js';
+import {reportPublicKey} from '../report-key.js';
 import {wipe} from '../../secret.js';
 import {CBC_FAILURE_TEXT, decrypt, verifyTag, type CbcFailure} from './a256cbc-hs512.js';
 import {deriveBlobKey} from './kdf.js';
@@ -259,6 +260,7 @@ export function reconstruct(
     format: 'azure',
     secret,
     evidence: {blobs: digests.value},
+    reportKey: reportPublicKey(secret),
     usedHolders: candidates.filter((c) => used.has(c)).map((c) => c.opened.holder.index),
     badShares,
     notes,

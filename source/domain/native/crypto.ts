@@ -118,8 +118,3 @@ export function voucherMatches(
   const got = voucher(byShare, domainId, forIndex, forShare);
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
-
-/** Ed25519 seed for the report's proof of recovery: only the reconstructed domain can make it. */
-export function proofSeed(domainSecret: Buffer): Buffer {
-  return hkdf(domainSecret, 'sd-drill report', 'report-signing-key');
-}

@@ -3,6 +3,7 @@ import {
   createHash,
   privateDecrypt,
   constants,
+  timingSafeEqual,
   X509Certificate,
 } from 'node:crypto';
 import {checkError, fail, inputError, ok, type Result} from '../../errors.js';
@@ -13,6 +14,9 @@ import {
   ReconstructError,
   type BadShare,
   type DomainDescription,
+  type DomainProblem,
+  type KeyEvidence,
+  type KeyMatch,
   type Holder,
   type OpenedShare,
   type PresentedKey,
@@ -20,6 +24,7 @@ import {
   type SecurityDomainFormat,
 } from '../format.js';
 import {sha256Hex, spkiFingerprint} from '../key-file.js';
+import {reportPublicKey} from '../report-key.js';
 import {headerAad, keyCheckMatches, oaepLabel, payloadKey, voucherMatches} from './crypto.js';
 import {describeIssue, issueMessage} from '../schema-issue.js';
 import {nativeDomainSchema, type NativeDomainFile} from './schema.js';
@@ -39,6 +44,14 @@ export interface NativeDomain extends SecurityDomainFormat {
 }
 
 function consistencyProblem(doc: NativeDomainFile): string | undefined {
+  const pinned = doc.domain.reportKey !== undefined && doc.domain.generation !== undefined;
+  if (doc.version >= 2 && !pinned)
+    return `version ${doc.version} needs domain.reportKey and domain.generation`;
+  if (
+    doc.version < 2 &&
+    (doc.domain.reportKey !== undefined || doc.domain.generation !== undefined)
+  )
+    return 'domain.reportKey and domain.generation belong to version 2 files';
   const n = doc.quorum.total;
   if (doc.holders.length !== n)
     return `quorum.total is ${n} but ${doc.holders.length} holders are listed`;
@@ -124,6 +137,9 @@ class NativeDomainImpl implements NativeDomain {
       required: d.quorum.required,
       total: d.quorum.total,
       holders: this.holders,
+      ...(d.domain.reportKey ? {reportKey: d.domain.reportKey} : {}),
+      ...(d.domain.generation ? {generation: d.domain.generation} : {}),
+      problems: this.problems(),
       details: {keys: d.manifest.keyCount, canaries: d.manifest.canaries.length},
     };
   }
@@ -134,6 +150,45 @@ class NativeDomainImpl implements NativeDomain {
         (fp.certFingerprint !== undefined && h.certFingerprint === fp.certFingerprint) ||
         (fp.spkiFingerprint !== undefined && h.spkiFingerprint === fp.spkiFingerprint),
     );
+  }
+
+  /** Holders whose certificates carry one public key: one person, two votes. */
+  private problems(): DomainProblem[] {
+    const out: DomainProblem[] = [];
+    const seen = new Set<string>();
+    for (const h of this.holders) {
+      if (seen.has(h.spkiFingerprint ?? '')) continue;
+      const same = this.holders.filter((x) => x.spkiFingerprint === h.spkiFingerprint);
+      seen.add(h.spkiFingerprint ?? '');
+      if (same.length < 2) continue;
+      out.push({
+        rule: 'duplicate-wrapping-key',
+        shares: same.map((x) => x.index),
+        text: `${same.map((x) => holderLabel(x)).join(' and ')} are one wrapping key under ${same.length} certificates: whoever holds it holds ${same.length} votes of the quorum`,
+      });
+    }
+    return out;
+  }
+
+  matchKey(evidence: KeyEvidence): KeyMatch | undefined {
+    const cert = evidence.certificate;
+    const spki = evidence.spkiFingerprint ?? evidence.key?.spkiFingerprint ?? cert?.spkiFingerprint;
+    const byCert = cert
+      ? this.holders.find((h) => h.certFingerprint === cert.certFingerprint)
+      : undefined;
+    const holder =
+      byCert ?? this.holders.find((h) => spki !== undefined && h.spkiFingerprint === spki);
+    if (!holder) return undefined;
+    const alsoOpens = this.holders
+      .filter((h) => h !== holder && h.spkiFingerprint === holder.spkiFingerprint)
+      .map((h) => h.index);
+    return {
+      holder,
+      by: byCert ? 'certificate' : 'public-key',
+      certMissing: !cert,
+      ...(cert && !byCert ? {certReissued: true} : {}),
+      ...(alsoOpens.length > 0 ? {alsoOpens} : {}),
+    };
   }
 
   openShare(presented: PresentedKey): Result<OpenedShare> {
@@ -147,11 +202,8 @@ class NativeDomainImpl implements NativeDomain {
         ),
       );
     }
-    const holder = this.matchByFingerprint({
-      spkiFingerprint: key.spkiFingerprint,
-      certFingerprint: certificate?.certFingerprint,
-    });
-    if (!holder) {
+    const match = this.matchKey({key, ...(certificate ? {certificate} : {})});
+    if (!match) {
       return fail(
         checkError(
           'not-a-holder',
@@ -160,6 +212,7 @@ class NativeDomainImpl implements NativeDomain {
         ),
       );
     }
+    const holder = match.holder;
     const entry = this.doc.shares[holder.index - 1];
     let secret: Buffer;
     try {
@@ -191,12 +244,7 @@ class NativeDomainImpl implements NativeDomain {
         ),
       );
     }
-    return ok({
-      holder,
-      file: key.file,
-      match: {holder, by: certificate ? 'certificate' : 'public-key', certMissing: !certificate},
-      secret,
-    });
+    return ok({holder, file: key.file, match, secret});
   }
 
   private voucherOk(by: OpenedShare, target: OpenedShare): boolean {
@@ -247,9 +295,14 @@ class NativeDomainImpl implements NativeDomain {
       wipe(candidate);
     }
     if (!good || !domainKey) return fail(this.explainFailure(shares));
+    // A share is named bad only when the authenticated reconstruction excludes it: with
+    // m - 1 of the shares that opened the domain it does not give the same domain key, so it
+    // is not on the polynomial the domain was split on. (Not by vouchers: a voucher in the
+    // file could itself have been damaged.)
     const goodSet = new Set(good.map((s) => s.holder.index));
+    const anchor = good.slice(0, required - 1).map((g) => g.secret);
     const badShares: BadShare[] = shares
-      .filter((s) => !goodSet.has(s.holder.index) && !good.every((g) => this.voucherOk(g, s)))
+      .filter((s) => !goodSet.has(s.holder.index) && !this.onPolynomial(anchor, s, domainKey))
       .map((s) =>
         this.bad(s, 'does not agree with the shares that opened the domain: corrupt or forged'),
       );
@@ -273,6 +326,7 @@ class NativeDomainImpl implements NativeDomain {
         ],
         keyCount: this.doc.manifest.keyCount,
       },
+      reportKey: reportPublicKey(key),
       usedHolders: good.map((s) => s.holder.index),
       badShares,
       wipe: () => wipe(key, payload.value),
@@ -311,28 +365,34 @@ class NativeDomainImpl implements NativeDomain {
     };
   }
 
+  /** Does `s`, with m - 1 shares that opened the domain, give the same domain key? */
+  private onPolynomial(anchor: Buffer[], s: OpenedShare, domainKey: Buffer): boolean {
+    let candidate: Buffer;
+    try {
+      candidate = combineShares([...anchor, s.secret]);
+    } catch {
+      return false;
+    }
+    const same = candidate.length === domainKey.length && timingSafeEqual(candidate, domainKey);
+    wipe(candidate);
+    return same;
+  }
+
   /**
-   * No combination opened the domain. Use the vouchers to find the shares the others do not
-   * recognise: the largest group that all vouch for one another is taken as genuine when it
-   * is the only group of that size; everyone outside it is named.
+   * No combination opened the domain, so nothing authenticated says which shares are good:
+   * the vouchers in the file only say which shares disagree (forged shares can vouch for one
+   * another), never who forged what. Nobody is named; more holders can settle it.
    */
   private explainFailure(shares: OpenedShare[]): ReconstructError {
     const n = shares.length;
-    const accepts = shares.map((a) => shares.map((t) => a === t || this.voucherOk(a, t)));
-    let best: number[] = [];
-    let tie = false;
-    for (let mask = 1; mask < 1 << n; mask++) {
-      const members = shares.map((_, i) => i).filter((i) => mask & (1 << i));
-      const mutual = members.every((i) => members.every((j) => accepts[i]?.[j] && accepts[j]?.[i]));
-      if (!mutual) continue;
-      if (members.length > best.length) {
-        best = members;
-        tie = false;
-      } else if (members.length === best.length) {
-        tie = true;
+    const disagree: string[] = [];
+    for (const [i, a] of shares.entries()) {
+      for (const b of shares.slice(i + 1)) {
+        if (!this.voucherOk(a, b) || !this.voucherOk(b, a))
+          disagree.push(`${holderLabel(a.holder)} and ${holderLabel(b.holder)}`);
       }
     }
-    if (best.length === n) {
+    if (disagree.length === 0) {
       return new ReconstructError(
         'header-tampered',
         `${this.file}: the ${n} shares agree with one another but do not open this domain: the file's header (quorum, holders, key check) was altered, or these shares belong to another domain`,
@@ -340,20 +400,10 @@ class NativeDomainImpl implements NativeDomain {
         this.file,
       );
     }
-    if (!tie && best.length >= 2) {
-      const bad = shares
-        .filter((_, i) => !best.includes(i))
-        .map((s) => this.bad(s, 'is not recognised by the other holders: corrupt or forged'));
-      return new ReconstructError(
-        'share-corrupt',
-        `reconstruction failed: ${bad.map((x) => x.reason).join('; ')}`,
-        bad,
-        this.file,
-      );
-    }
+    const m = this.doc.quorum.required;
     return new ReconstructError(
       'reconstruct-failed',
-      `reconstruction failed: one of the ${n} shares is corrupt or forged, and with ${n} holders present it cannot be told which; bring one more holder`,
+      `reconstruction failed: no ${m} of the ${n} shares present open the domain, and these disagree: ${disagree.join('; ')}. At least one share is corrupt or forged, and without ${m} shares that open the domain sd-drill cannot tell which (shares forged together vouch for one another); bring more holders`,
       [],
       this.file,
     );

@@ -6,7 +6,13 @@ import * as z from 'zod/mini';
 import {MAX_HOLDERS, MIN_HOLDERS} from '../../limits.js';
 
 export const NATIVE_FORMAT = 'sd-drill.security-domain';
-export const NATIVE_VERSION = 1;
+/**
+ * Version 2 pins the domain's report key (and a generation, one higher at every rotation) in
+ * the authenticated header. Version 1 files (before the pin) still open; their key is pinned
+ * like an Azure file's, in the store at the first passing drill.
+ */
+export const NATIVE_VERSION = 2;
+export const NATIVE_VERSIONS = [1, 2] as const;
 export {MAX_HOLDERS, MIN_HOLDERS};
 
 const hex64 = z
@@ -73,11 +79,17 @@ const quorumSchema = z
 
 export const nativeDomainSchema = z.strictObject({
   format: z.literal(NATIVE_FORMAT),
-  version: z.literal(NATIVE_VERSION),
+  version: z.union([z.literal(1), z.literal(2)]),
   domain: z.strictObject({
     id: z.uuid(),
     hsmName: text(100),
     created: z.iso.datetime({offset: true}),
+    /** Version 2: 1 at `init`, one higher at every rotation. */
+    generation: z.optional(int(1, 1_000_000)),
+    /** Version 2: the domain's Ed25519 report key (raw, base64): its pinned identity. */
+    reportKey: z.optional(
+      z.string().check(z.regex(/^[A-Za-z0-9+/]{43}=$/, 'expected a base64 Ed25519 public key')),
+    ),
   }),
   quorum: quorumSchema,
   holders: z.array(holderSchema).check(z.minLength(MIN_HOLDERS), z.maxLength(MAX_HOLDERS)),

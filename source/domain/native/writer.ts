@@ -1,5 +1,6 @@
 import {createCipheriv, publicEncrypt, randomBytes, randomUUID, constants} from 'node:crypto';
 import {wipe} from '../../secret.js';
+import {reportPublicKey} from '../report-key.js';
 import type {LoadedCertificate} from '../key-file.js';
 import {headerAad, keyCheck, oaepLabel, payloadKey, voucher} from './crypto.js';
 import {NATIVE_FORMAT, NATIVE_VERSION, type NativeDomainFile} from './schema.js';
@@ -9,6 +10,13 @@ export interface NativeDomainInput {
   hsmName: string;
   id?: string;
   created?: string;
+  /** 1 for a new domain; a rotation writes the old one's plus one. */
+  generation?: number;
+  /**
+   * The domain key to split (a rotation keeps the domain's, so its report key stays the
+   * same); a fresh random one when absent. Not wiped here: the caller owns it.
+   */
+  domainKey?: Buffer;
   required: number;
   holders: Array<{name: string; certificate: LoadedCertificate}>;
   /** The domain contents (already encoded); encrypted here, not kept. */
@@ -31,16 +39,23 @@ export function createNativeDomain(input: NativeDomainInput): string {
     bits: h.certificate.bits,
     certificate: h.certificate.der.toString('base64'),
   }));
+  const domainKey = input.domainKey ? Buffer.from(input.domainKey) : randomBytes(32);
   const header = {
     format: NATIVE_FORMAT,
     version: NATIVE_VERSION,
-    domain: {id, hsmName: input.hsmName, created: input.created ?? new Date().toISOString()},
+    domain: {
+      id,
+      hsmName: input.hsmName,
+      created: input.created ?? new Date().toISOString(),
+      generation: input.generation ?? 1,
+      // The report key is pinned in the authenticated header: see ../report-key.ts.
+      reportKey: reportPublicKey(domainKey),
+    },
     quorum: {required: input.required, total},
     holders,
     manifest: input.manifest,
   } as const;
   const aad = headerAad(header);
-  const domainKey = randomBytes(32);
   const shares = splitSecret(domainKey, total, input.required);
   const encKey = payloadKey(domainKey, id);
   try {

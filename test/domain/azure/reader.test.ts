@@ -17,6 +17,7 @@ import {
   replaceSegment,
   sampleBlobs,
   segment,
+  type TestHolder,
 } from './kit.js';
 
 const holders = holderPool();
@@ -127,59 +128,65 @@ describe('opening an Azure SD file', () => {
     );
   });
 
-  it('refuses a data blob or share whose tag is not exactly 32 bytes (azure-cli skips the MAC)', () => {
-    const {json} = buildDomain(holders(2), 2);
+  it('refuses a data blob whose tag is not exactly 32 bytes (azure-cli skips the MAC); a share so damaged is named', () => {
+    const hs = holders(2);
+    const {json} = buildDomain(hs, 2);
     for (const n of [16, 31, 33]) {
+      const resize = (jwe: string) => {
+        const tag = segment(jwe, 4);
+        return replaceSegment(
+          jwe,
+          4,
+          n < 32 ? tag.subarray(0, n) : Buffer.concat([tag, Buffer.alloc(n - 32)]),
+        );
+      };
       const blob = openError(
         editJson(json, (sd) => {
           const d = sd.EncData.data[0] as {compact_jwe: string};
-          const tag = segment(d.compact_jwe, 4);
-          d.compact_jwe = replaceSegment(
-            d.compact_jwe,
-            4,
-            n < 32 ? tag.subarray(0, n) : Buffer.concat([tag, Buffer.alloc(n - 32)]),
-          );
+          d.compact_jwe = resize(d.compact_jwe);
         }),
       );
       expectOneLine(blob, 2);
       expect(blob.message).toContain(
         `EncData.data[0] ("hsm_backup") has a ${n}-byte authentication tag`,
       );
-      const share = openError(
-        editJson(json, (sd) => {
-          const s = sd.SharedKeys.enc_shares[1] as {enc_key: string};
-          const tag = segment(s.enc_key, 4);
-          s.enc_key = replaceSegment(
-            s.enc_key,
-            4,
-            n < 32 ? tag.subarray(0, n) : Buffer.concat([tag, Buffer.alloc(n - 32)]),
-          );
-        }),
-      );
-      expectOneLine(share, 2);
-      expect(share.message).toContain(`enc_shares[1].enc_key has a ${n}-byte authentication tag`);
+      const edited = editJson(json, (sd) => {
+        const s = sd.SharedKeys.enc_shares[1] as {enc_key: string};
+        s.enc_key = resize(s.enc_key);
+      });
+      expectDamaged(edited, hs[1]!, 2, `has a ${n}-byte authentication tag`);
     }
   });
 
-  it('refuses an unknown content encryption, RSA1_5, and a non-dir data blob, naming them', () => {
-    const {json} = buildDomain(holders(2), 2);
+  it('names a share with an unknown content encryption or RSA1_5 (by its certificate, or the key given for it); refuses a non-dir data blob', () => {
+    const hs = holders(2);
+    const {json} = buildDomain(hs, 2);
     const header = (h: object) => Buffer.from(JSON.stringify(h)).toString('base64url');
-    const gcm = openError(
+    const withHeader = (h: object) =>
       editJson(json, (sd) => {
         const s = sd.SharedKeys.enc_shares[0] as {enc_key: string};
-        s.enc_key = replaceSegment(s.enc_key, 0, header({alg: 'RSA-OAEP-256', enc: 'A256GCM'}));
-      }),
+        s.enc_key = replaceSegment(s.enc_key, 0, header(h));
+      });
+    expectDamaged(
+      withHeader({alg: 'RSA-OAEP-256', enc: 'A256GCM'}),
+      hs[0]!,
+      1,
+      'uses content encryption "A256GCM"; only A256CBC-HS512 is supported',
     );
-    expect(gcm.message).toBe(
-      'sd.json: SharedKeys.enc_shares[0].enc_key uses content encryption "A256GCM"; only A256CBC-HS512 is supported',
+    expectDamaged(
+      withHeader({alg: 'RSA1_5', enc: 'A256CBC-HS512'}),
+      hs[0]!,
+      1,
+      'key wrapping "RSA1_5"; only RSA-OAEP-256 and RSA-OAEP',
     );
-    const rsa15 = openError(
+    expectDamaged(
       editJson(json, (sd) => {
-        const s = sd.SharedKeys.enc_shares[0] as {enc_key: string};
-        s.enc_key = replaceSegment(s.enc_key, 0, header({alg: 'RSA1_5', enc: 'A256CBC-HS512'}));
+        (sd.SharedKeys.enc_shares[0] as {enc_key: string}).enc_key = 'abc';
       }),
+      hs[0]!,
+      1,
+      'has 1 segments; a compact JWE has 5',
     );
-    expect(rsa15.message).toMatch(/key wrapping "RSA1_5"; only RSA-OAEP-256 and RSA-OAEP/);
     const blobEnc = openError(
       editJson(json, (sd) => {
         const d = sd.EncData.data[2] as {compact_jwe: string};
@@ -204,6 +211,27 @@ describe('opening an Azure SD file', () => {
     expect(notDir.reason).toBe('unsupported-alg');
   });
 });
+
+/**
+ * A damaged share does not stop the file from opening (the other holders may still recover
+ * it): the file names it by its certificate, and presenting its key names the key file.
+ */
+function expectDamaged(json: string, holder: TestHolder, index: number, what: string): void {
+  const domain = openJson(json);
+  const problem = domain.describe().problems.find((p) => p.rule === 'share-damaged');
+  expect(problem?.shares).toEqual([index]);
+  expect(problem?.text).toContain(
+    `share ${index} (certificate x5t#S256 ${holder.x5t256.slice(0, 12)}…) is damaged: its enc_key`,
+  );
+  expect(problem?.text).toContain(what);
+  const r = domain.openShare({key: holder.key, certificate: holder.cert});
+  expect(r.ok).toBe(false);
+  if (r.ok) return;
+  expectOneLine(r.error, 1);
+  expect(r.error.message).toContain(`share ${index} (certificate x5t#S256`);
+  expect(r.error.message).toContain(`(opened with ${holder.key.file}) is damaged`);
+  expect(r.error.message).toContain(what);
+}
 
 describe('matching keys to shares', () => {
   it('matches by the certificate beside the key, as azure-cli does', () => {
@@ -291,7 +319,9 @@ describe('matching keys to shares', () => {
     );
     const r = tampered.openShare({key: hs[1]!.key, certificate: hs[1]!.cert});
     expect(!r.ok && r.error.kind).toBe('check');
-    expect(!r.ok && r.error.message).toMatch(/share 2 of test-sd.json .* does not authenticate/);
+    expect(!r.ok && r.error.message).toMatch(
+      /share 2 \(certificate x5t#S256 .*\) of test-sd.json .* does not authenticate/,
+    );
 
     const mixed = Buffer.concat([
       encodeShare({x: 1, values: Uint16Array.of(5)}),

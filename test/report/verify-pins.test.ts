@@ -1,0 +1,180 @@
+/**
+ * A report counts only when its signature is valid *and* its key is pinned: by the domain
+ * file's header (--sd), by an auditor's key on record (--expect-key), or by this machine's
+ * record of the domain's first passing drill. Every way an attacker could make a report
+ * verify without the domain's secret is tried here.
+ */
+import {generateKeyPairSync, randomBytes, sign} from 'node:crypto';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {describe, expect, it, onTestFinished} from 'vitest';
+import {buildReport, recordFromReport} from '../../source/report/build.js';
+import type {DrillReport} from '../../source/report/model.js';
+import {signedBytes} from '../../source/report/proof.js';
+import {reportPublicKey} from '../../source/domain/report-key.js';
+import {continuitySentence, verifyReportFile, type PinSources} from '../../source/report/verify.js';
+import {identityOf, withPin, type DomainPin} from '../../source/store/pins.js';
+import type {CeremonyState} from '../../source/ceremony/types.js';
+import {drillState, endOf} from './drill-states.js';
+
+function tmp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-drill-report-'));
+  onTestFinished(() => rmSync(dir, {recursive: true, force: true}));
+  return dir;
+}
+
+function build(state: CeremonyState, secret: Buffer, id: string): DrillReport {
+  return buildReport({
+    state,
+    id,
+    now: endOf(state),
+    toolVersion: '0.1.0',
+    history: [],
+    registry: [],
+    settings: {reviewDays: 90, rtoMinutes: 60},
+    domainSecret: secret,
+  });
+}
+
+function written(report: unknown): string {
+  const file = join(tmp(), 'drill.json');
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  return file;
+}
+
+const secret = randomBytes(32);
+const realKey = reportPublicKey(secret);
+const passing = build(drillState(), secret, 'pass-1');
+const identity = (r: DrillReport) => {
+  const d = r.scope.domain;
+  if (!d) throw new Error('no domain');
+  return identityOf({...d, holders: d.holders.map((h) => ({certFingerprint: h.fingerprint}))});
+};
+/** The store after the real domain's first passing drill. */
+const pinned: DomainPin[] = withPin(
+  [],
+  identity(passing),
+  realKey,
+  passing.endedAt,
+  'drill pass-1',
+  'first-use',
+);
+const none: PinSources = {pins: [], history: []};
+
+/** Re-signs a (possibly edited) report with a fresh Ed25519 key, as a forger would. */
+function forge(report: DrillReport, edit: (r: DrillReport) => void): DrillReport {
+  const copy = structuredClone(report);
+  edit(copy);
+  const {privateKey, publicKey} = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({format: 'der', type: 'spki'}).subarray(-32).toString('base64');
+  copy.proof = {signed: true, algorithm: 'Ed25519', publicKey: raw, signature: ''};
+  const signature = sign(null, signedBytes(copy), privateKey).toString('base64');
+  copy.proof = {...copy.proof, signature};
+  return copy;
+}
+
+const check = (file: string, sources: PinSources) => {
+  const r = verifyReportFile(file, sources);
+  if (!r.ok) throw r.error;
+  return r.value;
+};
+
+describe('report verify: a valid signature counts only under a pinned key', () => {
+  it('a genuine report is pinned by the store record of its first passing drill', () => {
+    const c = check(written(passing), {pins: pinned, history: []});
+    expect(c).toMatchObject({valid: true, pinned: true, pinnedBy: ['store']});
+    expect(continuitySentence(c)).toBe("pinned by this machine's record of the domain");
+  });
+
+  it('a genuine report with nothing pinning it is valid but does not count', () => {
+    const c = check(written(passing), none);
+    expect(c).toMatchObject({valid: true, pinned: false});
+    expect(c.reason).toMatch(/not pinned: no passing drill of this domain is on record/);
+  });
+
+  it('a forged report (participants changed, signed with a fresh key) does not count', () => {
+    const forged = forge(passing, (r) => {
+      (r.participants[0] as {custodian: string}).custodian = 'Mallory';
+    });
+    const c = check(written(forged), {pins: pinned, history: []});
+    expect(c).toMatchObject({valid: true, pinned: false});
+    expect(c.reason).toMatch(/this is not the domain on record/);
+    // With nothing on record it is unpinned, never "first drill on record".
+    expect(check(written(forged), none)).toMatchObject({valid: true, pinned: false});
+  });
+
+  it('…and is not rescued by reusing a real drill’s id, an old date, or another domain’s name', () => {
+    const record = recordFromReport(passing, null);
+    for (const edit of [
+      (r: DrillReport) => (r.id = passing.id),
+      (r: DrillReport) => {
+        r.endedAt = '2000-01-01T00:00:00.000Z';
+        r.startedAt = '2000-01-01T00:00:00.000Z';
+      },
+      (r: DrillReport) => {
+        const d = r.scope.domain;
+        if (d) d.id = '00000000-0000-4000-8000-000000000000';
+      },
+      (r: DrillReport) => {
+        const d = r.scope.domain;
+        if (d) d.holders = d.holders.map((h, i) => ({...h, fingerprint: String(i).repeat(64)}));
+      },
+    ]) {
+      const c = check(written(forge(passing, edit)), {pins: pinned, history: [record]});
+      expect(c.valid).toBe(true);
+      expect(c.pinned).toBe(false);
+    }
+  });
+
+  it('--expect-key pins the report’s own key (exit 0) and refuses any other', () => {
+    const forged = forge(passing, () => {});
+    if (!forged.proof.signed) throw new Error('unsigned');
+    const own = check(written(forged), {...none, expectKey: forged.proof.publicKey});
+    expect(own).toMatchObject({valid: true, pinned: true, pinnedBy: ['expect-key']});
+    const other = check(written(forged), {...none, expectKey: realKey});
+    expect(other.pinned).toBe(false);
+    expect(other.reason).toContain(`not the expected key ${realKey}`);
+  });
+
+  it('--sd: a native file pins the key in its header, and its digest must be the report’s', () => {
+    const sha256 = passing.scope.domain?.sha256 ?? null;
+    expect(sha256).toBeNull(); // drill-states has no file digest: give it one
+    const withFile = build(
+      {...drillState(), domain: {...drillState().domain!, sha256: 'ab'.repeat(32)}},
+      secret,
+      'pass-2',
+    );
+    const sd = (fileSha256: string, headerKey: string | null) => ({
+      file: 'sd.json',
+      identity: {...identity(withFile), fileSha256, headerKey},
+    });
+    expect(check(written(withFile), {...none, sd: sd('ab'.repeat(32), realKey)})).toMatchObject({
+      pinned: true,
+      pinnedBy: ['sd-header'],
+    });
+    const otherFile = check(written(withFile), {...none, sd: sd('cd'.repeat(32), realKey)});
+    expect(otherFile.pinned).toBe(false);
+    expect(otherFile.reason).toMatch(/a drill of another domain file/);
+    const otherKey = check(written(withFile), {
+      ...none,
+      sd: sd('ab'.repeat(32), 'B'.repeat(43) + '='),
+    });
+    expect(otherKey.pinned).toBe(false);
+    expect(otherKey.reason).toMatch(/pins the key B{10}/);
+    // An Azure file (no key in it) pins only through the store.
+    expect(check(written(withFile), {...none, sd: sd('ab'.repeat(32), null)}).reason).toMatch(
+      /carries no report key/,
+    );
+  });
+
+  it('a tampered report is not valid whatever pins it', () => {
+    const file = written(passing);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as DrillReport;
+    (json.participants[1] as {custodian: string}).custodian = 'Mallory';
+    writeFileSync(file, JSON.stringify(json));
+    const c = check(file, {pins: pinned, history: [], expectKey: realKey});
+    expect(c).toMatchObject({valid: false, pinned: false});
+    expect(c.reason).toMatch(/changed after it was signed/);
+  });
+});
