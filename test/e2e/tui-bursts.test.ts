@@ -68,8 +68,9 @@ const title = hasTmux
   : 'input in bursts, in a real terminal — SKIPPED: tmux is not installed (.ci/run installs it)';
 
 suite(title, () => {
-  afterEach(() => {
-    pane?.kill();
+  // Before the test's folders are removed (onTestFinished runs after afterEach).
+  afterEach(async () => {
+    await pane?.close();
     pane = undefined;
   });
   afterAll(() => killServer());

@@ -10,7 +10,16 @@ import {mkdirSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {scratchDir} from '../helpers/scratch.js';
-import {EXITED, hasTmux, identify, insert, killServer, Pane, removeStick} from '../helpers/tmux.js';
+import {
+  EXITED,
+  hasTmux,
+  identify,
+  insert,
+  killServer,
+  Pane,
+  processGone,
+  removeStick,
+} from '../helpers/tmux.js';
 
 const NEWCOMER = 'frank';
 const PASSPHRASE = 'Grüße-é onboarding';
@@ -96,19 +105,6 @@ async function presentOwnShare(p: Pane): Promise<void> {
   await p.waitFor(`Remove the stick ${NEWCOMER}-stick now`);
 }
 
-/** Waits until the app's process is gone (it may outlive its tmux session briefly). */
-async function gone(pid: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`sd-drill (pid ${pid}) still runs 30 s after its terminal closed`);
-}
-
 const exitCode = async (p: Pane) => EXITED.exec(await p.waitFor(EXITED))?.[1];
 
 const suite = hasTmux && process.platform === 'linux' ? describe : describe.skip;
@@ -118,8 +114,9 @@ const title =
     : 'onboarding in a real terminal — SKIPPED: needs tmux and /proc (Linux)';
 
 suite(title, () => {
-  afterEach(() => {
-    pane?.kill();
+  // Before the test's folders are removed (onTestFinished runs after afterEach).
+  afterEach(async () => {
+    await pane?.close();
     pane = undefined;
   });
   afterAll(() => killServer());
@@ -191,7 +188,7 @@ suite(title, () => {
     const pid = o.p.appPid();
     expect(pid, 'the sd-drill process').toBeDefined();
     o.p.kill();
-    await gone(pid as number);
+    await processGone(pid as number);
     expect(readdirSync(o.temp)).toEqual([]);
   }, 180_000);
 

@@ -61,8 +61,9 @@ const title = hasTmux
   : 'restore and the idle timeout in a real terminal — SKIPPED: tmux is not installed';
 
 suite(title, () => {
-  afterEach(() => {
-    pane?.kill();
+  // Before the test's folders are removed (onTestFinished runs after afterEach).
+  afterEach(async () => {
+    await pane?.close();
     pane = undefined;
   });
   afterAll(() => killServer());

@@ -190,6 +190,21 @@ export class Pane {
     process.kill(pid, signal);
   }
 
+  /**
+   * Closes the terminal and waits for the app to be gone: a drill closed mid-way writes its
+   * "aborted" report as it goes, so a test must not remove its folders before then.
+   */
+  async close(): Promise<void> {
+    let pid: number | undefined;
+    try {
+      pid = this.appPid();
+    } catch {
+      // the session is already gone
+    }
+    this.kill();
+    if (pid !== undefined) await processGone(pid);
+  }
+
   kill(): void {
     try {
       tmux(['kill-session', '-t', this.name]);
@@ -197,6 +212,19 @@ export class Pane {
       // already gone
     }
   }
+}
+
+/** Waits until a process has exited; fails loudly if it is still there after 30 s. */
+export async function processGone(pid: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(100);
+  }
+  throw new Error(`process ${pid} still runs 30 s after its terminal closed`);
 }
 
 /** Stops this file's tmux server (only ours: it has its own socket). */
