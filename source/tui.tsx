@@ -70,7 +70,13 @@ export async function runTui(load: () => Promise<TuiParts>, options: AppOptions)
     findings: (state) => reports.findings(state),
     registered: () => reports.registered(),
     chart: (state) => reports.chart(state),
-    finish: async (s) => reports.finish(s).error,
+    finish: async (s) => {
+      const {error} = reports.finish(s);
+      // The practice drill is over, whatever its verdict (an idle timeout included): its keys
+      // go now, not when someone comes back to press q.
+      practice?.dispose();
+      return error;
+    },
     domainCandidates,
     enrol: async (request) => {
       try {
@@ -86,6 +92,8 @@ export async function runTui(load: () => Promise<TuiParts>, options: AppOptions)
           3072,
           request.passphrase,
         );
+        // Enrolling again (back from inspect) replaces the practice domain: the old one goes.
+        practice?.dispose();
         practice = await createPracticeDomain({holder: request.holder, certFile: key.certFile});
         return {
           ok: true,

@@ -607,15 +607,21 @@ function reduceStep(s: CeremonyState, e: TimedEvent): CeremonyState {
   }
 }
 
+/** "10 minutes", "1 minute", or under a minute "3 seconds" (not "0 minutes"). */
+function idleLimitText(ms: number): string {
+  const [n, unit] =
+    ms < 60_000 ? [Math.round(ms / 1000), 'second'] : [Math.round(ms / 60_000), 'minute'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 export function reduce(s: CeremonyState, e: TimedEvent): CeremonyState {
   if (e.type === 'tick') {
     if (sharesHeld(s) && e.at - s.lastActivity > s.idleLimitMs) {
-      const minutes = Math.round(s.idleLimitMs / 60000);
       return end(
         {...s, notice: undefined},
         e.at,
         'aborted',
-        `idle for more than ${minutes} minute${minutes === 1 ? '' : 's'} with shares held: the shares were wiped`,
+        `idle for more than ${idleLimitText(s.idleLimitMs)} with shares held: the shares were wiped`,
       );
     }
     return s;

@@ -1,12 +1,21 @@
 import {useEffect, useRef, useState} from 'react';
-import {Text, useInput} from 'ink';
+import {Text} from 'ink';
+import {useFieldInput} from '../hooks/use-field-input.js';
+import type {FieldEvent} from './field-events.js';
+import {appendText, characterCount, dropLastCharacter} from './secret-buffer.js';
 import {color} from './theme.js';
+
+/** Bytes of UTF-8 a passphrase may have; what does not fit is not typed. */
+const CAPACITY = 1024;
 
 /**
  * A masked passphrase field. Not @inkjs/ui's PasswordInput: that keeps the typed value as a
  * string in React state, and a passphrase must live only in a Buffer we zero. Here the bytes
- * go into a fixed Buffer held in a ref; React state holds only how many were typed, which
- * is all the screen shows (as dots).
+ * go into a fixed Buffer held in a ref; React state holds only how many characters were
+ * typed, which is all the screen shows (as dots). Keys come through useFieldInput, so a
+ * passphrase pasted or auto-typed with its Enter in one read is submitted without the line
+ * break, and Backspace removes a whole character (é is two bytes, one dot, one Backspace).
+ * Enter on an empty field does nothing: a stray Enter never costs one of the tries.
  *
  *   Passphrase: ••••••••▌
  */
@@ -22,9 +31,16 @@ export function SecretInput({
   onCancel?: () => void;
   isDisabled?: boolean;
 }) {
-  const buffer = useRef(Buffer.alloc(1024));
+  const buffer = useRef(Buffer.alloc(CAPACITY));
   const length = useRef(0);
-  const [shown, setShown] = useState(0);
+  // What the screen shows: the characters typed; `submissions` makes every Enter re-render.
+  const [view, setView] = useState({shown: 0, submissions: 0});
+  // Set by Enter until the next render: the rest of the read that carried the Enter is not
+  // typed into the next try.
+  const submitted = useRef(false);
+  useEffect(() => {
+    submitted.current = false;
+  });
 
   useEffect(() => {
     const b = buffer.current;
@@ -33,53 +49,40 @@ export function SecretInput({
     };
   }, []);
 
-  useInput(
-    (input, key) => {
-      const b = buffer.current;
-      if (key.return) {
+  const clear = () => {
+    buffer.current.fill(0);
+    length.current = 0;
+  };
+
+  const handle = (events: FieldEvent[]) => {
+    if (submitted.current) return;
+    const b = buffer.current;
+    for (const e of events) {
+      if (e.type === 'text') length.current = appendText(b, length.current, e.text);
+      else if (e.type === 'backspace') length.current = dropLastCharacter(b, length.current);
+      else if (e.type === 'escape') {
+        clear();
+        setView((v) => ({...v, shown: 0}));
+        onCancel?.();
+        return;
+      } else if (length.current > 0) {
         const out = Buffer.from(b.subarray(0, length.current));
-        b.fill(0);
-        length.current = 0;
-        setShown(0);
+        clear();
+        submitted.current = true;
+        setView((v) => ({shown: 0, submissions: v.submissions + 1}));
         onSubmit(out);
         return;
       }
-      if (key.escape) {
-        b.fill(0);
-        length.current = 0;
-        setShown(0);
-        onCancel?.();
-        return;
-      }
-      if (key.backspace || key.delete) {
-        if (length.current > 0) b[--length.current] = 0;
-        setShown(length.current);
-        return;
-      }
-      if (
-        key.ctrl ||
-        key.meta ||
-        key.tab ||
-        key.upArrow ||
-        key.downArrow ||
-        key.leftArrow ||
-        key.rightArrow
-      )
-        return;
-      const bytes = Buffer.from(input, 'utf8');
-      const room = b.length - length.current;
-      bytes.copy(b, length.current, 0, Math.min(room, bytes.length));
-      length.current += Math.min(room, bytes.length);
-      bytes.fill(0);
-      setShown(length.current);
-    },
-    {isActive: !isDisabled},
-  );
+    }
+    const shown = characterCount(b, length.current);
+    setView((v) => (v.shown === shown ? v : {...v, shown}));
+  };
+  useFieldInput(handle, {isActive: !isDisabled});
 
   return (
     <Text>
       {label}
-      <Text color={color('accent')}>{'•'.repeat(Math.min(shown, 40))}</Text>
+      <Text color={color('accent')}>{'•'.repeat(Math.min(view.shown, 40))}</Text>
       {isDisabled ? '' : '▌'}
     </Text>
   );

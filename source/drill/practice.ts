@@ -2,6 +2,12 @@
  * Onboarding: a practice domain the newcomer joins as one holder, beside practice holders
  * whose unencrypted keys live in a private temporary folder (mode 0700) that is deleted when
  * the session ends. They open only this throw-away practice domain.
+ *
+ * "When the session ends" is every way a process can end under Node's control: the drill's
+ * report written (the TUI disposes it then), a normal exit, and `process.exit()` — which the
+ * signal handlers (Ctrl-C from outside, SIGTERM, a closed terminal's SIGHUP) call, skipping
+ * every `finally` — through a synchronous 'exit' listener. Only SIGKILL or a power cut can
+ * leave the folder behind.
  */
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -24,7 +30,11 @@ export async function createPracticeDomain(newcomer: {
   certFile: string;
 }): Promise<PracticeDomain> {
   const dir = mkdtempSync(join(tmpdir(), 'sd-drill-practice-'));
-  const dispose = (): void => rmSync(dir, {recursive: true, force: true});
+  const dispose = (): void => {
+    process.off('exit', dispose);
+    rmSync(dir, {recursive: true, force: true});
+  };
+  process.on('exit', dispose);
   try {
     const sticksDir = join(dir, 'sticks');
     const practice = await Promise.all(

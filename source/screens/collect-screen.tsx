@@ -1,10 +1,11 @@
 import {useState} from 'react';
-import {Spinner, TextInput} from '@inkjs/ui';
+import {Spinner} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import {MAX_PASSPHRASE_TRIES, type CeremonyState, type Custodian} from '../ceremony/types.js';
 import {acceptedCount} from '../ceremony/reduce.js';
 import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
+import {TextField} from '../components/text-field.js';
 import {HolderList} from '../components/holder-list.js';
 import {Notice} from '../components/notice.js';
 import {QuorumMeter} from '../components/quorum-meter.js';
@@ -53,7 +54,7 @@ function Acknowledge({
       {name === undefined ? (
         <Box>
           <Text>Your name: </Text>
-          <TextInput
+          <TextField
             key="name"
             placeholder="full name"
             onSubmit={(v) => v.trim() && setName(v.trim())}
@@ -62,7 +63,7 @@ function Acknowledge({
       ) : role === undefined ? (
         <Box>
           <Text>Your role: </Text>
-          <TextInput
+          <TextField
             key="role"
             placeholder="e.g. Security Architect"
             onSubmit={(v) => v.trim() && setRole(v.trim())}

@@ -1,8 +1,9 @@
 import {useEffect, useRef, useState} from 'react';
-import {Spinner, TextInput} from '@inkjs/ui';
+import {Spinner} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
+import {TextField} from '../components/text-field.js';
 import {SecretInput} from '../components/secret-input.js';
 import {color} from '../components/theme.js';
 import type {Stick} from '../media/stick.js';
@@ -57,7 +58,7 @@ export function EnrolScreen({
     body = (
       <Box>
         <Text>Your name (letters, digits, . _ -): </Text>
-        <TextInput
+        <TextField
           placeholder="e.g. frank"
           onSubmit={(v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v.trim()) && setName(v.trim())}
         />

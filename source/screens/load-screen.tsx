@@ -1,8 +1,8 @@
 import {useState} from 'react';
-import {TextInput} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
+import {TextField} from '../components/text-field.js';
 import {Notice} from '../components/notice.js';
 import type {CeremonyState} from '../ceremony/types.js';
 
@@ -33,7 +33,7 @@ export function LoadScreen({
       {typing ? (
         <Box flexDirection="column">
           <Text>Path to the security-domain file (sd-drill or Azure Managed HSM JSON):</Text>
-          <TextInput
+          <TextField
             placeholder="e.g. /media/alice/SD/security-domain.json"
             onSubmit={(v) => v.trim() && onLoad(v.trim())}
           />

@@ -314,7 +314,11 @@ describe('the ceremony machine', () => {
     expect(early.step).toBe('collect');
     const late = reduce(held, {type: 'tick', at: held.lastActivity + idleLimit + 1});
     expect(late.outcome?.verdict).toBe('aborted');
-    expect(late.outcome?.reason).toMatch(/idle/);
+    expect(late.outcome?.reason).toMatch(/^idle for more than 1 minute with shares held/);
+    // A limit under a minute (--idle-minutes 0.05) is said in seconds, not as "0 minutes".
+    const short = {...held, idleLimitMs: 3_000};
+    const after = reduce(short, {type: 'tick', at: short.lastActivity + 3_001});
+    expect(after.outcome?.reason).toMatch(/^idle for more than 3 seconds with shares held/);
   });
 
   it('journals every transition with a timestamp, and the timeline has durations', () => {

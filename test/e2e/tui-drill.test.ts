@@ -9,7 +9,16 @@ import {join} from 'node:path';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {openssl} from '../helpers/keys.js';
 import {fixturesDir} from '../helpers/paths.js';
-import {EXITED, hasTmux, identify, insert, killServer, Pane, toCollect} from '../helpers/tmux.js';
+import {
+  EXITED,
+  hasTmux,
+  identify,
+  insert,
+  killServer,
+  Pane,
+  removeStick,
+  toCollect,
+} from '../helpers/tmux.js';
 
 const tmp = (p: string): string => mkdtempSync(join(tmpdir(), p));
 const demoSd = join(fixturesDir, 'demo', 'security-domain.json');
@@ -111,12 +120,6 @@ async function passphrase(p: Pane, secret: string): Promise<void> {
   await p.text(secret);
   await p.waitFor(`Passphrase: ${'•'.repeat(secret.length)}▌`);
   await p.keys('Enter');
-}
-
-async function removeStick(p: Pane, stick: string): Promise<void> {
-  await p.waitFor(`Remove the stick ${stick} now`);
-  await p.keys('x');
-  await p.waitFor('Stick removed');
 }
 
 /** One holder, start to finish, with the right passphrase. */

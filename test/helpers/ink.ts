@@ -41,7 +41,10 @@ export function plain(frame: string | undefined): string {
   return (frame ?? '').replace(ANSI, '');
 }
 
-/** Waits until the last frame satisfies `predicate` (the UI may be doing async work). */
+/**
+ * Waits until the last frame satisfies `predicate` (the UI may be doing async work). Throws,
+ * with the last frame, when it never does: a test must not pass on a timeout.
+ */
 export async function waitForFrame(
   lastFrame: () => string | undefined,
   predicate: (f: string) => boolean,
@@ -52,5 +55,9 @@ export async function waitForFrame(
     if (predicate(f)) return f;
     await new Promise((r) => setTimeout(r, 25));
   }
-  return plain(lastFrame());
+  const f = plain(lastFrame());
+  if (predicate(f)) return f;
+  throw new Error(
+    `waitForFrame: the frame never matched ${String(predicate)} after ${tries} tries; the last frame was:\n${f}`,
+  );
 }

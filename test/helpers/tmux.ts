@@ -6,6 +6,7 @@
  * app: the command is run under `env -i` with only what the caller passes.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
+import {readdirSync, readFileSync} from 'node:fs';
 import {bundle, repoRoot} from './paths.js';
 
 export const hasTmux: boolean = spawnSync('tmux', ['-V'], {stdio: 'ignore'}).status === 0;
@@ -145,6 +146,65 @@ export class Pane {
     await sleep(120);
   }
 
+  /**
+   * Text and Enter in one tmux command, as `tmux send-keys "Alice Ng" Enter`: the app reads
+   * them as one burst, the way a paste, a password manager or a fast typist over ssh sends.
+   */
+  async burst(text: string): Promise<void> {
+    tmux(['send-keys', '-t', this.name, text, 'Enter']);
+    await sleep(120);
+  }
+
+  /** Pastes `text` as a terminal does (tmux turns each LF into CR, like a real paste). */
+  async paste(text: string): Promise<void> {
+    const buffer = `${this.name}-paste`;
+    tmux(['set-buffer', '-b', buffer, text]);
+    tmux(['paste-buffer', '-d', '-b', buffer, '-t', this.name]);
+    await sleep(120);
+  }
+
+  /** The app's process, while it runs: the pane's shell's child (Linux: read from /proc). */
+  appPid(): number | undefined {
+    const shell = tmux(['display-message', '-p', '-t', this.name, '#{pane_pid}']).trim();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // "pid (comm) state ppid …": the command name may hold spaces, so split after it.
+        const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+        if (ppid !== shell) continue;
+        // Once the app has exited the shell's child is `sleep`, not the app.
+        const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+        if (argv.some((a) => a.endsWith('sd-drill.js'))) return Number(entry);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return undefined;
+  }
+
+  /** Sends a signal to the app itself (not the pane's shell). */
+  signal(signal: NodeJS.Signals): void {
+    const pid = this.appPid();
+    if (pid === undefined) throw new Error(`no app process in pane ${this.name}`);
+    process.kill(pid, signal);
+  }
+
+  /**
+   * Closes the terminal and waits for the app to be gone: a drill closed mid-way writes its
+   * "aborted" report as it goes, so a test must not remove its folders before then.
+   */
+  async close(): Promise<void> {
+    let pid: number | undefined;
+    try {
+      pid = this.appPid();
+    } catch {
+      // the session is already gone
+    }
+    this.kill();
+    if (pid !== undefined) await processGone(pid);
+  }
+
   kill(): void {
     try {
       tmux(['kill-session', '-t', this.name]);
@@ -152,6 +212,19 @@ export class Pane {
       // already gone
     }
   }
+}
+
+/** Waits until a process has exited; fails loudly if it is still there after 30 s. */
+export async function processGone(pid: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(100);
+  }
+  throw new Error(`process ${pid} still runs 30 s after its terminal closed`);
 }
 
 /** Stops this file's tmux server (only ours: it has its own socket). */
@@ -195,17 +268,39 @@ export async function insert(p: Pane, stick: string): Promise<void> {
   await p.keys('Enter');
 }
 
-/** A custodian identifies themselves and acknowledges their duties. */
-export async function identify(p: Pane, name: string, role: string): Promise<void> {
-  await p.waitFor('Your name:');
-  await p.text(name);
-  await p.waitFor(`Your name: ${name}`);
-  await p.keys('Enter');
-  await p.waitFor('Your role:');
-  await p.text(role);
-  await p.waitFor(`Your role: ${role}`);
-  await p.keys('Enter');
-  await p.waitFor('press y to acknowledge');
+/**
+ * A custodian identifies themselves and acknowledges their duties: name and role typed, then
+ * Enter on its own, or (`burst`) each sent with its Enter in one read.
+ */
+export async function identify(
+  p: Pane,
+  name: string,
+  role: string,
+  {burst = false}: {burst?: boolean} = {},
+): Promise<void> {
+  for (const [field, value] of [
+    ['name', name],
+    ['role', role],
+  ] as const) {
+    const label = `Your ${field}:`;
+    await p.waitFor(label);
+    if (burst) {
+      await p.burst(value);
+    } else {
+      await p.text(value);
+      await p.waitFor(`${label} ${value}`);
+      await p.keys('Enter');
+    }
+  }
+  // Both submitted: the duties are shown with the name and role as typed, nothing else.
+  await p.waitFor(`${name}, ${role}: press y to acknowledge`);
   await p.keys('y');
   await p.waitFor('type the passphrase');
+}
+
+/** The demo stick is "pulled" with x once the share is taken. */
+export async function removeStick(p: Pane, stick: string): Promise<void> {
+  await p.waitFor(`Remove the stick ${stick} now`);
+  await p.keys('x');
+  await p.waitFor('Stick removed');
 }

@@ -1,0 +1,173 @@
+/**
+ * The uses besides the rehearsal, on the built bundle in tmux (`CI=false`): a restore after a
+ * purge from a real-format Azure security domain, its restore blob opened by the tests'
+ * independent decoder (jose); and the idle timeout of a whole session with a share held.
+ */
+import {createPrivateKey} from 'node:crypto';
+import {cpSync, mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {decodeRestoreBlobIndependently} from '../domain/azure/independent-decoder.js';
+import {fixturesDir} from '../helpers/paths.js';
+import {scratchDir} from '../helpers/scratch.js';
+import {
+  EXITED,
+  hasTmux,
+  identify,
+  insert,
+  killServer,
+  Pane,
+  removeStick,
+  toCollect,
+} from '../helpers/tmux.js';
+
+const azure = join(fixturesDir, 'azure');
+const demo = join(fixturesDir, 'demo');
+
+interface ReportJson {
+  verdict: string;
+  verdictReason: string;
+  participants: Array<{holderIndex: number; custodian: string | null; matchedBy: string | null}>;
+  restore: {
+    blobs: Array<{tag: string; bytes: number; sha256: string}>;
+    restoreBlobFile: string | null;
+    verified: boolean;
+  } | null;
+}
+
+let pane: Pane | undefined;
+let seq = 0;
+
+function start(args: string[]): {p: Pane; work: string; reports: string} {
+  const work = scratchDir('e2e-uses');
+  const reports = join(work, 'reports');
+  const config = join(work, 'config');
+  mkdirSync(config);
+  pane = Pane.start(`uses-${process.pid}-${++seq}`, [...args, '--report-dir', reports], {
+    env: {TERM: 'xterm-256color', CI: 'false', SD_DRILL_CONFIG_DIR: config},
+  });
+  return {p: pane, work, reports};
+}
+
+function onlyReport(dir: string): ReportJson {
+  const json = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  expect(json).toHaveLength(1);
+  return JSON.parse(readFileSync(join(dir, json[0] as string), 'utf8')) as ReportJson;
+}
+
+const suite = hasTmux ? describe : describe.skip;
+const title = hasTmux
+  ? 'restore and the idle timeout in a real terminal (tmux, built bundle)'
+  : 'restore and the idle timeout in a real terminal — SKIPPED: tmux is not installed';
+
+suite(title, () => {
+  // Before the test's folders are removed (onTestFinished runs after afterEach).
+  afterEach(async () => {
+    await pane?.close();
+    pane = undefined;
+  });
+  afterAll(() => killServer());
+
+  it('restore mode on an Azure domain writes a restore blob the independent decoder opens', async () => {
+    const expected = JSON.parse(readFileSync(join(azure, 'expected.json'), 'utf8')) as {
+      blobs: Array<{tag: string; bytes: number; sha256: string}>;
+      exchange: {x5t_256: string};
+    };
+    const media = scratchDir('e2e-azure-sticks');
+    // Holder 1: a plain key; holder 2: an encrypted one; each with its certificate beside it.
+    // (Holder 3's key has none: the ceremony matches by fingerprint only and refuses it,
+    // where `restore-blob` would match it by trial decryption.)
+    for (const h of ['1', '2']) {
+      mkdirSync(join(media, `stick-${h}`));
+      for (const f of [`holder${h}.pem`, `holder${h}.cer`])
+        cpSync(join(azure, 'holders', f), join(media, `stick-${h}`, f));
+    }
+    const out = join(scratchDir('e2e-restore-out'), 'restore-blob.json');
+    const {p, reports} = start([
+      'drill',
+      ...['--mode', 'restore', '--sd', join(azure, 'security-domain.json')],
+      ...['--exchange-key', join(azure, 'exchange', 'exchange.pem'), '--restore-blob-out', out],
+      ...['--media', media],
+    ]);
+
+    await p.waitFor('Press Enter when the holders are ready');
+    expect(p.flat()).toMatch(/Restore after a purge .* quorum 2 of 3/);
+    await p.keys('Enter');
+    await p.waitFor(`The restore blob for your new HSM will be written to ${out}`);
+    await p.keys('Enter');
+    await p.waitFor('Sticks present');
+
+    await insert(p, 'stick-1');
+    await p.waitFor('Your name:');
+    await p.burst('Ivo Petrov');
+    await p.waitFor('Your role:');
+    await p.burst('Key custodian');
+    await p.waitFor('press y to acknowledge');
+    // A plain key: no passphrase asked, the share opens at once.
+    await p.keys('y');
+    await removeStick(p, 'stick-1');
+    await insert(p, 'stick-2');
+    await identify(p, 'Hana Sato', 'Key custodian', {burst: true});
+    await p.waitFor(/Passphrase: ▌/);
+    await p.burst('drill-passphrase');
+    await removeStick(p, 'stick-2');
+
+    await p.waitFor('Quorum reached: press r');
+    await p.keys('r');
+    await p.waitFor('Report saved');
+    expect(p.flat()).toMatch(/Verdict: PASS/);
+    expect(p.flat()).toContain(`restore blob: ${out}`);
+
+    // The blob: 0600, wrapped to the exchange key, and every plaintext as the fixture made it.
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const exchangeKey = createPrivateKey(readFileSync(join(azure, 'exchange', 'exchange.key')));
+    const opened = await decodeRestoreBlobIndependently(readFileSync(out, 'utf8'), exchangeKey);
+    expect(opened.x5t256).toBe(expected.exchange.x5t_256);
+    expect(opened.blobs.map(({tag, bytes, sha256}) => ({tag, bytes, sha256}))).toEqual(
+      expected.blobs,
+    );
+    const report = onlyReport(reports);
+    expect(report.verdict).toBe('pass');
+    expect(report.restore?.restoreBlobFile).toBe(out);
+    expect(report.restore?.blobs).toEqual(expected.blobs);
+    expect(
+      report.participants
+        .filter((x) => x.custodian)
+        .map((x) => [x.holderIndex, x.custodian, x.matchedBy]),
+    ).toEqual([
+      [1, 'Ivo Petrov', 'certificate'],
+      [2, 'Hana Sato', 'certificate'],
+    ]);
+    await p.keys('q');
+    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('0');
+    p.capture({history: true});
+    expect(p.frames.filter((f) => f.includes('drill-passphrase'))).toEqual([]);
+  }, 120_000);
+
+  it('left idle with a share held (--idle-minutes 0.05): shares wiped, drill recorded as aborted', async () => {
+    const {p, reports} = start([
+      'drill',
+      ...['--sd', join(demo, 'security-domain.json'), '--media', join(demo, 'sticks')],
+      ...['--idle-minutes', '0.05'],
+    ]);
+    await toCollect(p);
+    await insert(p, 'alice');
+    await identify(p, 'Alice Ng', 'Security Architect', {burst: true});
+    await p.waitFor(/Passphrase: ▌/);
+    await p.burst('alice-practice-only');
+    // Nobody touches a key: within a tick or two of the 3-second limit the drill ends.
+    await p.waitFor('Verdict: ABORTED', 60_000);
+    await p.waitFor('Report saved');
+    expect(p.flat()).toMatch(
+      /Verdict: ABORTED — idle for more than 3 seconds with shares held: the shares were wiped/,
+    );
+    const report = onlyReport(reports);
+    expect(report.verdict).toBe('aborted');
+    expect(report.verdictReason).toBe(
+      'idle for more than 3 seconds with shares held: the shares were wiped',
+    );
+    expect(report.participants.find((x) => x.holderIndex === 1)?.custodian).toBe('Alice Ng');
+    await p.keys('q');
+    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('1');
+  }, 120_000);
+});
