@@ -75,8 +75,7 @@ suite(title, () => {
     };
     const media = scratchDir('e2e-azure-sticks');
     // Holder 1: a plain key; holder 2: an encrypted one; each with its certificate beside it.
-    // (Holder 3's key has none: the ceremony matches by fingerprint only and refuses it,
-    // where `restore-blob` would match it by trial decryption.)
+    // (Keys without their certificate: the next test.)
     for (const h of ['1', '2']) {
       mkdirSync(join(media, `stick-${h}`));
       for (const f of [`holder${h}.pem`, `holder${h}.cer`])
@@ -142,6 +141,70 @@ suite(title, () => {
     expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('0');
     p.capture({history: true});
     expect(p.frames.filter((f) => f.includes('drill-passphrase'))).toEqual([]);
+  }, 120_000);
+
+  it('restore mode matches keys whose .cer is missing the way verify does: by trial decryption', async () => {
+    const expected = JSON.parse(readFileSync(join(azure, 'expected.json'), 'utf8')) as {
+      blobs: Array<{tag: string; bytes: number; sha256: string}>;
+    };
+    const media = scratchDir('e2e-azure-nocert');
+    // Holder 3: a plain key, its certificate kept elsewhere. Holder 2: an encrypted key
+    // without its certificate: whose it is shows only once its passphrase unlocks it.
+    mkdirSync(join(media, 'stick-3'));
+    cpSync(join(azure, 'holders', 'holder3.pem'), join(media, 'stick-3', 'holder3.pem'));
+    mkdirSync(join(media, 'stick-2'));
+    cpSync(join(azure, 'holders', 'holder2.pem'), join(media, 'stick-2', 'holder2.pem'));
+    const out = join(scratchDir('e2e-restore-out'), 'restore-blob.json');
+    const {p, reports} = start([
+      'drill',
+      ...['--mode', 'restore', '--sd', join(azure, 'security-domain.json')],
+      ...['--exchange-key', join(azure, 'exchange', 'exchange.pem'), '--restore-blob-out', out],
+      ...['--media', media],
+    ]);
+    await p.waitFor('Press Enter when the holders are ready');
+    await p.keys('Enter');
+    await p.waitFor('will be written to');
+    await p.keys('Enter');
+    await p.waitFor('Sticks present');
+
+    await insert(p, 'stick-3');
+    await p.waitFor('Your name:');
+    expect(p.flat()).not.toMatch(/not one of this domain's wrapping keys/);
+    await p.burst('Ola Berg');
+    await p.waitFor('Your role:');
+    await p.burst('Key custodian');
+    await p.waitFor('press y to acknowledge');
+    await p.keys('y');
+    await removeStick(p, 'stick-3');
+
+    await insert(p, 'stick-2');
+    await p.waitFor('type its passphrase to identify it');
+    await p.burst('drill-passphrase');
+    await p.waitFor('Your name:');
+    await p.burst('Hana Sato');
+    await p.waitFor('Your role:');
+    await p.burst('Key custodian');
+    await p.waitFor('press y to acknowledge');
+    await p.keys('y'); // the passphrase typed to identify the key opens the share too
+    await removeStick(p, 'stick-2');
+
+    await p.waitFor('Quorum reached: press r');
+    await p.keys('r');
+    await p.waitFor('Report saved');
+    expect(p.flat()).toMatch(/Verdict: PASS/);
+    const report = onlyReport(reports);
+    expect(report.verdict).toBe('pass');
+    expect(report.restore?.blobs).toEqual(expected.blobs);
+    expect(
+      report.participants
+        .filter((x) => x.custodian)
+        .map((x) => [x.holderIndex, x.custodian, x.matchedBy]),
+    ).toEqual([
+      [2, 'Hana Sato', 'trial-decryption'],
+      [3, 'Ola Berg', 'trial-decryption'],
+    ]);
+    await p.keys('q');
+    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('0');
   }, 120_000);
 
   it('left idle with a share held (--idle-minutes 0.05): shares wiped, drill recorded as aborted', async () => {
