@@ -1,0 +1,158 @@
+/**
+ * The steps every use shares: load the domain, inspect it, the disaster, collect shares,
+ * reconstruct, restore into the new HSM, the report. A use (./uses/) names its first step and
+ * may replace any of these with its own; the rest of its path is the shared one.
+ */
+import type {CeremonyState, HolderStatus, Step, TimedEvent} from './types.js';
+import {collect} from './collect.js';
+import {acceptedCount, end, go, log} from './machine.js';
+
+export type StepReducer = (s: CeremonyState, e: TimedEvent) => CeremonyState;
+
+function load(s: CeremonyState, e: TimedEvent): CeremonyState {
+  if (e.type === 'domain-loaded') {
+    const holders: HolderStatus[] = e.domain.holders.map((h) => ({
+      index: h.index,
+      ...(h.name ? {name: h.name} : {}),
+      certFingerprint: h.certFingerprint,
+      ...(h.bits ? {bits: h.bits} : {}),
+      state: 'waiting',
+      passphraseFailures: 0,
+    }));
+    return go(
+      log(
+        {...s, domain: e.domain, holders, notice: undefined},
+        e.at,
+        'domain loaded',
+        `${e.domain.file} (${e.domain.format}, ${e.domain.required} of ${e.domain.total})`,
+      ),
+      'inspect',
+      e.at,
+    );
+  }
+  if (e.type === 'domain-failed')
+    return log(
+      {...s, notice: {level: 'error', text: e.message}},
+      e.at,
+      'domain refused',
+      e.message,
+    );
+  if (e.type === 'back') return go({...s, notice: undefined}, 'start', e.at);
+  return s;
+}
+
+function inspect(s: CeremonyState, e: TimedEvent): CeremonyState {
+  if (e.type === 'inspected') return go(s, 'disaster', e.at);
+  if (e.type === 'back') return go({...s, domain: undefined, holders: []}, 'load', e.at);
+  return s;
+}
+
+function disaster(s: CeremonyState, e: TimedEvent): CeremonyState {
+  if (e.type === 'choose-scenario') {
+    return log(
+      {...s, scenario: e.scenario, hsm: {...s.hsm, old: e.scenario}},
+      e.at,
+      'disaster simulated',
+      e.scenario,
+    );
+  }
+  if (e.type === 'recovery-ready') {
+    const next = log(
+      {
+        ...s,
+        hsm: {...s.hsm, recovery: {id: e.hsmId, exchangeFingerprint: e.exchangeFingerprint}},
+      },
+      e.at,
+      'new HSM in recovery mode',
+      e.hsmId,
+    );
+    return go(
+      {...next, notice: {level: 'info', text: 'First holder: insert your stick.'}},
+      'collect',
+      e.at,
+    );
+  }
+  if (e.type === 'back' && !s.scenario) return go(s, 'inspect', e.at);
+  return s;
+}
+
+function collectStep(s: CeremonyState, e: TimedEvent): CeremonyState {
+  if (e.type === 'back' && acceptedCount(s) === 0 && !s.presenting && !s.identifying)
+    return go({...s, notice: undefined}, 'disaster', e.at);
+  return collect(s, e);
+}
+
+function reconstruct(s: CeremonyState, e: TimedEvent): CeremonyState {
+  if (e.type === 'reconstructed') {
+    const next = log(
+      {
+        ...s,
+        reconstruction: {ok: true, usedHolders: e.usedHolders, badShares: e.badShares},
+        identity: e.identity,
+      },
+      e.at,
+      'domain reconstructed',
+      `from holders ${e.usedHolders.join(', ')}; report key ${e.identity.reportKey} (${e.identity.pinnedBy ?? 'NOT the pinned key'})`,
+    );
+    // The quorum opened *a* domain, but not the one on record: nothing to restore.
+    if (e.identity.mismatch) return end(next, e.at, 'fail', e.identity.mismatch);
+    return go(next, 'restore', e.at);
+  }
+  if (e.type === 'reconstruct-failed') {
+    const next = {
+      ...s,
+      reconstruction: {ok: false, usedHolders: [], badShares: e.badShares, message: e.message},
+    };
+    return end(next, e.at, 'fail', e.message);
+  }
+  return s;
+}
+
+function restore(s: CeremonyState, e: TimedEvent): CeremonyState {
+  if (e.type === 'restore-progress') return {...s, restoreProgress: {done: e.done, total: e.total}};
+  if (e.type === 'restored') {
+    const next = log(
+      {...s, restore: e.summary},
+      e.at,
+      e.summary.verified ? 'restored and verified' : 'restore incomplete',
+    );
+    return e.summary.verified
+      ? end(
+          next,
+          e.at,
+          'pass',
+          `the domain was reconstructed and restored into the new HSM and verified`,
+        )
+      : end(
+          next,
+          e.at,
+          'fail',
+          `the restore did not verify: ${e.summary.keysRestored} of ${e.summary.keysExpected} keys, ${e.summary.canaries.passed} of ${e.summary.canaries.total} canaries`,
+        );
+  }
+  if (e.type === 'restore-failed') return end(s, e.at, 'fail', e.message);
+  return s;
+}
+
+function report(s: CeremonyState, e: TimedEvent): CeremonyState {
+  if (e.type === 'report-saved')
+    return log({...s, report: {markdown: e.markdown, json: e.json}}, e.at, 'report saved', e.json);
+  if (e.type === 'finish') return go(s, 'done', e.at);
+  return s;
+}
+
+const none: StepReducer = (s) => s;
+
+/** The shared steps; `start` is the use-chooser (../reduce.ts), `enrol` onboarding's own. */
+export const SHARED_STEPS: Record<Step, StepReducer> = {
+  start: none,
+  enrol: none,
+  load,
+  inspect,
+  disaster,
+  collect: collectStep,
+  reconstruct,
+  restore,
+  report,
+  done: none,
+};

@@ -1,0 +1,49 @@
+/**
+ * The one interface every way a share arrives goes through (./stick.ts: a key on a stick;
+ * a remote holder's sealed contribution is another). The session is the desk: it holds the
+ * opened shares, counts one public key as one holder, and tells the machine.
+ */
+import type {CeremonyEvent, CeremonyState, StickInfo} from '../../ceremony/types.js';
+import type {OpenedShare, SecurityDomainFormat} from '../../domain/format.js';
+import type {Stick} from '../../media/stick.js';
+
+export interface AcceptFrom {
+  /** The holder the machine expects this share from (matched before it was opened). */
+  holderIndex: number;
+  /** Where it came from, for messages: the key file (or contribution) and its stick. */
+  file: string;
+  stick: StickInfo;
+  /** SHA-256 of the wrapping key's public key: one key is one holder. */
+  spkiFingerprint: string;
+}
+
+export interface ShareDesk {
+  getState(): CeremonyState;
+  dispatch(event: CeremonyEvent): CeremonyState;
+  /** The loaded domain's format, once loaded. */
+  format(): SecurityDomainFormat | undefined;
+  /** Refuses a key whose share was already taken (one key, one holder); true if refused. */
+  refuseSameKey(stick: StickInfo, file: string, spki: string | undefined): boolean;
+  /**
+   * Takes an opened share (the session then owns its secret): checks it is the expected
+   * holder's and a new key, holds it, and tells the machine `share-accepted` — or refuses it.
+   */
+  accept(share: OpenedShare, from: AcceptFrom): void;
+}
+
+export interface ShareArrival {
+  /** Sees every state the session moves to (to drop what it holds when it no longer applies). */
+  onState?(next: CeremonyState): void;
+  /** Wipes anything secret it holds. */
+  wipe(): void;
+}
+
+export function stickInfo(stick: Stick): StickInfo {
+  return {
+    path: stick.path,
+    label: stick.label,
+    source: stick.source,
+    removable: stick.simulated ? null : stick.removable,
+    device: stick.deviceId,
+  };
+}

@@ -1,0 +1,311 @@
+/**
+ * A share that arrives on a stick — the TUI sees the stick mounted and scans it; the plan
+ * runner names the key file. The key is matched to a holder (SecurityDomainFormat.matchKey:
+ * certificate, public key, trial decryption; an encrypted key with no match is unlocked
+ * first, by its passphrase, to learn whose it is), its custodian acknowledges their duties
+ * and types the passphrase, and the opened share goes to the session (ShareDesk.accept),
+ * which holds it. One of the ways a share arrives.
+ */
+import type {CeremonyState, Custodian, StickInfo} from '../../ceremony/types.js';
+import type {KeyEvidence, KeyMatch, SecurityDomainFormat} from '../../domain/format.js';
+import {loadPrivateKey} from '../../domain/key-file.js';
+import {findCertificateBeside, presentKeyFile} from '../../domain/present-key.js';
+import type {FoundKey} from '../../media/key-material.js';
+import {scanStick} from '../../media/scan.js';
+import type {Stick} from '../../media/stick.js';
+import {wipe} from '../../secret.js';
+import {stickInfo, type ShareArrival, type ShareDesk} from './desk.js';
+
+export const NOT_OURS =
+  "is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).";
+
+export class StickArrival implements ShareArrival {
+  /** See identify(): the passphrase that unlocked a key with no certificate beside it. */
+  private heldPassphrase: {file: string; passphrase: Buffer} | undefined;
+  private readonly scanning = new Set<string>();
+
+  constructor(private readonly desk: ShareDesk) {}
+
+  /**
+   * A passphrase kept from identifying a key lives only while that key is presented (an
+   * event the machine ignores can end that too: identify() checks through here).
+   */
+  onState(next: CeremonyState): void {
+    if (this.heldPassphrase && next.presenting?.file !== this.heldPassphrase.file)
+      this.dropHeldPassphrase();
+  }
+
+  wipe(): void {
+    this.dropHeldPassphrase();
+  }
+
+  /** A stick arrived: find the key on it and match it to a holder. */
+  async stickInserted(stick: Stick): Promise<void> {
+    const info = stickInfo(stick);
+    // The same stick again while it is being read or is presenting: nothing new happened.
+    if (this.scanning.has(info.path) || this.desk.getState().presenting?.stick.path === info.path)
+      return;
+    const before = this.desk.dispatch({type: 'stick-inserted', stick: info});
+    if (
+      before.step !== 'collect' ||
+      (before.awaitingRemoval && before.awaitingRemoval !== info.path) ||
+      (before.presenting && before.presenting.stick.path !== info.path)
+    )
+      return;
+    const domain = this.desk.format();
+    if (!domain) return;
+    let scan;
+    this.scanning.add(info.path);
+    try {
+      scan = await scanStick(stick);
+    } catch (error) {
+      // A scan failure is a bug, but the ceremony must go on: the operator can remove the stick.
+      const why = error instanceof Error ? error.message : String(error);
+      this.desk.dispatch({
+        type: 'key-refused',
+        stick: info,
+        message: `Stick ${info.label} could not be read (${why}).`,
+      });
+      return;
+    } finally {
+      this.scanning.delete(info.path);
+    }
+    if (scan.status === 'gone') {
+      this.desk.dispatch({type: 'stick-removed', path: info.path});
+      return;
+    }
+    let locked: string | undefined;
+    for (const key of scan.keys) {
+      const match = this.matchScanned(domain, key);
+      if (!match) {
+        if (key.encrypted) locked ??= key.file;
+        continue;
+      }
+      if (this.desk.refuseSameKey(info, key.file, key.spkiFingerprint ?? undefined)) return;
+      this.desk.dispatch({
+        type: 'key-matched',
+        stick: info,
+        file: key.file,
+        holderIndex: match.holder.index,
+        encrypted: key.encrypted,
+        matchedBy: match.by,
+        certMissing: match.certMissing,
+      });
+      return;
+    }
+    if (locked) {
+      // Whose key it is shows only once it is unlocked: the custodian types the passphrase
+      // first (identify), and it is then used again for the share without a second prompt.
+      this.desk.dispatch({type: 'key-locked', stick: info, file: locked});
+      return;
+    }
+    const message =
+      scan.keys.length === 0
+        ? `No private key found on stick ${info.label}.`
+        : `The key on stick ${info.label} ${NOT_OURS}`;
+    this.desk.dispatch({type: 'key-refused', stick: info, message});
+  }
+
+  /**
+   * The one way a key is matched (SecurityDomainFormat.matchKey): by its certificate, its
+   * public key, or — for an unencrypted key the file lists no public key for (Azure) — by
+   * trial decryption. An encrypted key that does not match yet is tried once unlocked.
+   */
+  private matchScanned(domain: SecurityDomainFormat, key: FoundKey): KeyMatch | undefined {
+    const evidence: KeyEvidence = {
+      ...(key.fingerprintKind === 'certificate' && key.fingerprint
+        ? {certificate: {certFingerprint: key.fingerprint}}
+        : {}),
+      ...(key.spkiFingerprint ? {spkiFingerprint: key.spkiFingerprint} : {}),
+    };
+    const quick = domain.matchKey(evidence);
+    if (quick || key.encrypted) return quick;
+    const loaded = loadPrivateKey(key.file);
+    return loaded.ok ? domain.matchKey({...evidence, key: loaded.value}) : undefined;
+  }
+
+  /**
+   * The passphrase of an encrypted key that has no certificate beside it: unlocks the key to
+   * learn its public key, and matches that to a holder. Kept (in this Buffer, nowhere else)
+   * only until that holder's passphrase step, where it is used and wiped; wiped at once if the
+   * key matches nobody, and whenever the presentation ends.
+   */
+  identify(passphrase: Buffer): void {
+    const id = this.desk.getState().identifying;
+    const domain = this.desk.format();
+    if (!id || !domain) return wipe(passphrase);
+    const key = loadPrivateKey(id.file, passphrase);
+    if (!key.ok) {
+      wipe(passphrase);
+      if (key.error.reason === 'wrong-passphrase')
+        this.desk.dispatch({type: 'identify-failed', message: `Wrong passphrase for ${id.file}`});
+      else
+        this.desk.dispatch({
+          type: 'key-refused',
+          stick: id.stick,
+          file: id.file,
+          message: key.error.message,
+        });
+      return;
+    }
+    const beside = findCertificateBeside(id.file).certificate;
+    const match = domain.matchKey({
+      key: key.value,
+      ...(beside?.spkiFingerprint === key.value.spkiFingerprint ? {certificate: beside} : {}),
+    });
+    if (!match) {
+      wipe(passphrase);
+      this.desk.dispatch({
+        type: 'key-refused',
+        stick: id.stick,
+        file: id.file,
+        message: `${id.file}: ${NOT_OURS}`,
+      });
+      return;
+    }
+    if (this.desk.refuseSameKey(id.stick, id.file, key.value.spkiFingerprint))
+      return wipe(passphrase);
+    this.dropHeldPassphrase();
+    this.heldPassphrase = {file: id.file, passphrase};
+    this.desk.dispatch({
+      type: 'key-matched',
+      stick: id.stick,
+      file: id.file,
+      holderIndex: match.holder.index,
+      encrypted: true,
+      matchedBy: match.by,
+      certMissing: match.certMissing,
+    });
+  }
+
+  private dropHeldPassphrase(): void {
+    wipe(this.heldPassphrase?.passphrase);
+    this.heldPassphrase = undefined;
+  }
+
+  /**
+   * A named key file presented from a stick (the plan runner's way in; the TUI scans the
+   * stick instead). Emits the same events the TUI path does.
+   */
+  presentFile(
+    stick: StickInfo,
+    file: string,
+    custodian: Custodian,
+    passphrase: Buffer | undefined,
+  ): void {
+    const domain = this.desk.format();
+    const before = this.desk.dispatch({type: 'stick-inserted', stick});
+    if (!domain || before.step !== 'collect') return wipe(passphrase);
+    const beside = findCertificateBeside(file).certificate;
+    const probe = loadPrivateKey(file);
+    const encrypted = !probe.ok && probe.error.reason === 'passphrase-required';
+    if (!probe.ok && !encrypted) {
+      wipe(passphrase);
+      this.desk.dispatch({type: 'key-refused', stick, file, message: probe.error.message});
+      return;
+    }
+    // An encrypted key the plan gives a passphrase for is unlocked to match it by its public
+    // key or trial decryption, as the ceremony does once its custodian types it.
+    const unlocked = probe.ok ? probe : passphrase ? loadPrivateKey(file, passphrase) : undefined;
+    const key = unlocked?.ok ? unlocked.value : undefined;
+    const match = domain.matchKey({
+      ...(beside && (!key || beside.spkiFingerprint === key.spkiFingerprint)
+        ? {certificate: beside}
+        : {}),
+      ...(key ? {key} : {}),
+    });
+    if (!match) {
+      wipe(passphrase);
+      this.desk.dispatch({
+        type: 'key-refused',
+        stick,
+        file,
+        message: `${file}: ${NOT_OURS}`,
+      });
+      return;
+    }
+    if (this.desk.refuseSameKey(stick, file, key?.spkiFingerprint)) return wipe(passphrase);
+    this.desk.dispatch({
+      type: 'key-matched',
+      stick,
+      file,
+      holderIndex: match.holder.index,
+      encrypted,
+      matchedBy: match.by,
+      certMissing: match.certMissing,
+    });
+    const s = this.desk.dispatch({type: 'acknowledged', custodian});
+    if (s.presenting?.phase === 'passphrase') {
+      if (!passphrase || passphrase.length === 0) {
+        this.desk.dispatch({
+          type: 'share-refused',
+          holderIndex: match.holder.index,
+          message: `${file}: is encrypted and the plan gives no passphrase file for it.`,
+        });
+        return;
+      }
+      this.submitPassphrase(passphrase);
+    } else {
+      wipe(passphrase);
+      if (s.presenting?.phase === 'opening') this.openPresented(undefined);
+    }
+  }
+
+  stickRemoved(path: string): void {
+    this.desk.dispatch({type: 'stick-removed', path});
+  }
+
+  acknowledge(custodian: Custodian): void {
+    const s = this.desk.dispatch({type: 'acknowledged', custodian});
+    if (s.presenting?.phase === 'opening') this.openPresented(undefined);
+    else if (
+      s.presenting?.phase === 'passphrase' &&
+      this.heldPassphrase?.file === s.presenting.file
+    ) {
+      // Typed once already, to identify the key.
+      const {passphrase} = this.heldPassphrase;
+      this.heldPassphrase = undefined;
+      this.submitPassphrase(passphrase);
+    }
+  }
+
+  /** Tries the passphrase; the Buffer is wiped here whatever happens. */
+  submitPassphrase(passphrase: Buffer): void {
+    const s = this.desk.dispatch({type: 'passphrase-submitted'});
+    if (s.presenting?.phase !== 'opening') {
+      wipe(passphrase);
+      return;
+    }
+    this.openPresented(passphrase);
+  }
+
+  private openPresented(passphrase: Buffer | undefined): void {
+    const p = this.desk.getState().presenting;
+    const domain = this.desk.format();
+    if (!p || !domain) return wipe(passphrase);
+    const presented = presentKeyFile(domain, p.file, passphrase);
+    wipe(passphrase);
+    if (!presented.ok) {
+      if (presented.error.reason === 'wrong-passphrase') {
+        this.desk.dispatch({type: 'passphrase-failed', message: `Wrong passphrase for ${p.file}`});
+      } else {
+        this.desk.dispatch({
+          type: 'share-refused',
+          holderIndex: p.holderIndex,
+          message: presented.error.message,
+        });
+      }
+      return;
+    }
+    this.desk.accept(presented.value.opened, {
+      holderIndex: p.holderIndex,
+      stick: p.stick,
+      file: p.file,
+      spkiFingerprint: presented.value.spkiFingerprint,
+    });
+  }
+
+  cancelPresenting(): void {
+    this.desk.dispatch({type: 'cancel-presenting'});
+  }
+}
