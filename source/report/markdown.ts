@@ -78,6 +78,8 @@ function scope(report: DrillReport): string[] {
     rows.push(['Domain id', code(d.id)]);
     rows.push(['Created', text(d.created)]);
     rows.push(['Quorum', `${d.quorum.required} of ${d.quorum.total}`]);
+    if (d.sha256) rows.push(['File SHA-256', code(d.sha256)]);
+    if (d.generation) rows.push(['Generation', String(d.generation)]);
   } else {
     rows.push(['Security domain', 'not loaded']);
   }
@@ -203,17 +205,33 @@ function restoreSection(report: DrillReport): string[] {
   return lines;
 }
 
+const PIN_WORDS = {
+  header: "the key pinned in the domain file's authenticated header",
+  store: "the key on record for this domain on the drill's machine",
+  'first-use':
+    'first passing drill of this domain on the drill’s machine: the key is pinned from now on',
+} as const;
+
 function proofSection(report: DrillReport): string[] {
   const p = report.proof;
   const lines = ['## Proof of recovery', ''];
-  if (!p.signed) return [...lines, `Unsigned: ${text(p.reason)}.`, ''];
+  const id = report.identity;
+  const pin = id
+    ? id.mismatch
+      ? [`- The reconstructed domain is NOT the domain on record: ${text(id.mismatch)}.`]
+      : [`- Report key ${code(id.reportKey)}: ${PIN_WORDS[id.pinnedBy ?? 'first-use']}.`]
+    : [];
+  if (!p.signed)
+    return [...lines, `Unsigned: ${text(p.reason)}.`, '', ...pin, ...(pin.length ? [''] : [])];
   return [
     ...lines,
-    'The JSON report is signed with an Ed25519 key derived from the reconstructed domain secret: only a quorum that recovered the domain can make this signature, and the public key is the same for every drill of this domain.',
+    'The JSON report is signed with the domain’s report key, an Ed25519 key derived from the reconstructed domain secret: only a quorum that reconstructed this domain (in this drill or any other) can make this signature. A signature proves something only under a pinned key: check it against the key on record.',
     '',
     `- Public key (raw, base64): ${code(p.publicKey)}`,
     `- Signature: ${code(p.signature)}`,
-    `- Check: \`sd-drill report verify drill-${report.id}.json\``,
+    ...pin,
+    `- Check: \`sd-drill report verify drill-${report.id}.json --sd <the domain file>\` or \`--expect-key <the key on record>\``,
+    '- Signed bytes: the RFC 8785 (JCS) canonical JSON of the JSON report without `proof.signature`.',
     '',
   ];
 }
