@@ -5,6 +5,12 @@ import {color} from '../components/theme.js';
 
 const VERDICT = {pass: 'PASS', fail: 'FAIL', aborted: 'ABORTED'} as const;
 
+const PINNED = {
+  header: "pinned in the domain file's header",
+  store: 'the key on record for this domain',
+  'first-use': 'first pass on record: pinned from now on',
+} as const;
+
 /**
  * Report: the verdict, a per-step timeline chart, the findings, where the report was saved.
  *
@@ -45,6 +51,12 @@ export function ReportScreen({
             ? `Blobs restored and verified: ${r.keysRestored} of ${r.keysExpected}`
             : `Keys restored: ${r.keysRestored} of ${r.keysExpected} · canaries decrypted: ${r.canaries.passed} of ${r.canaries.total}`}
           {r.restoreBlobFile ? ` · restore blob: ${r.restoreBlobFile}` : ''}
+        </Text>
+      ) : null}
+      {state.identity?.pinnedBy && verdict === 'pass' ? (
+        <Text wrap="truncate-end">
+          Signed with report key {state.identity.reportKey.slice(0, 12)}… (
+          {PINNED[state.identity.pinnedBy]})
         </Text>
       ) : null}
       {state.newcomer ? (
