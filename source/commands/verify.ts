@@ -14,7 +14,6 @@ import {presentKeyFile} from '../domain/present-key.js';
 import {readSmallFileSync} from '../domain/read-file.js';
 import {wipe} from '../secret.js';
 import {checkPin, identityOf, type DomainPin} from '../store/pins.js';
-import {openStore} from '../store/store.js';
 import {out, printJson} from './io.js';
 import {promptPassphrase, readPassphraseFile} from './passphrases.js';
 
@@ -186,7 +185,11 @@ async function verify(options: VerifyOptions): Promise<number> {
     }
     // The quorum opened *a* domain; is it the one on record? (the file's header, the store)
     const pin = reconstructed
-      ? checkPin(identityOf(identityInput(opened.value)), reconstructed.reportKey, storePins())
+      ? checkPin(
+          identityOf(identityInput(opened.value)),
+          reconstructed.reportKey,
+          await storePins(),
+        )
       : undefined;
     if (pin && !pin.ok)
       failure = checkError('domain-key-mismatch', `${options.sd}: ${pin.message}`, options.sd);
@@ -284,9 +287,13 @@ function identityInput(opened: OpenedDomain) {
   return {...opened.domain.describe(), sha256: opened.sha256 ?? null};
 }
 
-/** The store's pins, read only; a store that cannot be opened pins nothing. */
-function storePins(): DomainPin[] {
+/**
+ * The store's pins, read only; a store that cannot be opened pins nothing. Loaded only once
+ * a domain has opened: conf is not needed before (nor for a refusal).
+ */
+async function storePins(): Promise<DomainPin[]> {
   try {
+    const {openStore} = await import('../store/store.js');
     return openStore().pins();
   } catch {
     return [];
