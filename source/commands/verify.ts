@@ -13,7 +13,8 @@ import {presentKeyFile} from '../domain/present-key.js';
 import {readSmallFileSync} from '../domain/read-file.js';
 import {wipe} from '../secret.js';
 import {out, printJson} from './io.js';
-import {promptPassphrase, readPassphraseFile} from './passphrases.js';
+import {readPassphraseFile} from '../domain/passphrase-file.js';
+import {promptPassphrase} from './passphrases.js';
 
 export interface MatchedKey {
   file: string;
