@@ -46,6 +46,8 @@ const suite = built ? describe : describe.skip;
 const title = built
   ? `the executable dist/${name}, with no Node on PATH`
   : `the executable — SKIPPED: no dist/${name} (npm run build:exe makes it; .ci/run does)`;
+// The default reporter shows a skipped suite without its title: say why where it is seen.
+if (!built) console.warn(title);
 
 suite(title, () => {
   afterAll(() => killServer());
