@@ -15,7 +15,15 @@
 //   5. The executable is run once, with no PATH, before it takes its name in dist/.
 import {execFileSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -85,8 +93,12 @@ try {
   // The executable must answer without any Node on PATH before it is put in dist/.
   const version = execFileSync(exe, ['--version'], {env: {PATH: ''}, encoding: 'utf8'}).trim();
   if (version !== pkg.version) throw new Error(`${exe} --version said "${version}"`);
-  chmodSync(exe, 0o755);
-  renameSync(exe, join(dist, name));
+  // Copied beside its final name, then renamed over it: the work folder may be on another
+  // file system, and a shell may be running the previous executable.
+  const aside = join(dist, `.${name}.tmp`);
+  copyFileSync(exe, aside);
+  chmodSync(aside, 0o755);
+  renameSync(aside, join(dist, name));
 } finally {
   rmSync(work, {recursive: true, force: true});
 }
