@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """A lean python3 + cryptography restore of an Azure Managed HSM security domain.
 
-The bench's reference for `sd-drill restore-blob` and `sd-drill verify` on the shared Azure
-vector: the same path azure-cli's `security-domain restore-blob` takes (format spec §9-§10,
-/work/shared/interop/azure-security-domain-format.md), written from the spec with nothing
-extra, so that "faster than the python path" is measured against a fair, lean competitor.
+The bench's reference for `sd-drill restore-blob` and `sd-drill verify` on azure-cli's Azure
+vector (fixtures/azure-cli-vectors): the same path azure-cli's `security-domain restore-blob`
+takes, written from the format (docs/azure-security-domain-format.md; the § numbers below are
+those of the interop spec it was first written from) with nothing extra, so that "faster than
+the python path" is measured against a fair, lean competitor.
 
     /usr/bin/python3 bench/azure_restore_reference.py --sd SD.json \
         --key sd1.pem --key sd2.pem --exchange-key sdex.pem --out restore-blob.json

@@ -11,24 +11,30 @@
 //
 // Rows:
 //   - start-up: bare `node -e 0` against `--version`, `--help` and headless commands;
-//   - the Azure restore path on the shared vector (format spec §9-§10): a lean python3 +
+//   - the Azure restore path on azure-cli's vector (docs/azure-security-domain-format.md): a lean python3 +
 //     cryptography implementation (bench/azure_restore_reference.py) against
 //     `sd-drill restore-blob` (the same work) and `sd-drill verify`;
 //   - `init` and `verify` of a 25-key and a 5,000-key simulated domain;
 //   - the TUI's first frame in a pseudo-terminal (script(1)), against bare node printing the
-//     same line in the same kind of terminal, and a keystroke's way to the screen.
-// A row whose tool is missing (python3's cryptography, script(1), the Azure vectors) is
-// skipped with a note. This is a measurement, not a test: `npm test` asserts no timings.
+//     same line in the same kind of terminal, and a keystroke's way to the screen;
+//   - the single executable (npm run build:exe), against bare Node 24, the Node inside it
+//     (bench/extra-rows.mjs);
+//   - with SD_BENCH_COMPARE=FILE, another build's sd-drill.js (say, an older commit's) beside
+//     this one: its first frame and Azure verify, in the same run.
+// A row whose tool is missing (python3's cryptography, script(1), the Azure vectors, the
+// executable) is skipped with a note. This is a measurement, not a test: `npm test` asserts no timings.
 //
 // To add a row, add an entry to `rows` below: {name, cmd, args, runs, quick, reference?,
 // goal?}. `args` may be a function (called once per run); `reference` names the row the
 // ratio is taken against; `goal` says what is checked.
-import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {cpus, loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {clearTimeout, setTimeout} from 'node:timers';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {hasScript, ptyRun} from './pty.mjs';
+import {extraRows} from './extra-rows.mjs';
+import {report} from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = join(root, 'dist', 'sd-drill.js');
@@ -63,7 +69,7 @@ const notes = [];
 
 const azureDir = [
   process.env.SD_BENCH_AZURE_VECTORS,
-  join(root, '..', 'shared', 'interop', 'azure-cli-vectors'),
+  join(root, 'fixtures', 'azure-cli-vectors'),
 ].find((d) => d && existsSync(join(d, 'sdfile.json')));
 if (!azureDir)
   notes.push('Azure rows skipped: no azure-cli-vectors (set SD_BENCH_AZURE_VECTORS=DIR)');
@@ -123,89 +129,11 @@ const azure = azureDir
 
 // ---- pty rows ------------------------------------------------------------------------------
 
-// util-linux script(1) gives the child a pseudo-terminal; BSD script has other flags.
-const hasScript =
-  process.platform === 'linux' &&
-  spawnSync('script', ['-qfec', 'true', '/dev/null'], {stdio: 'ignore'}).status === 0;
 if (!hasScript) notes.push('TUI rows skipped: they need util-linux script(1)');
 
 const FIRST_FRAME_TEXT = 'What is this session for?';
 // The pointer has moved to the second choice (Ink may draw the gap as a cursor move).
 const AFTER_DOWN_TEXT = /❯\s*Restore after a purge/;
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (s) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]/g, '');
-
-/** Kills what runs in the pty (script's child, by its pid), then script itself. */
-function killPty(child) {
-  try {
-    const kids = execFileSync('pgrep', ['-P', String(child.pid)], {encoding: 'utf8'});
-    for (const pid of kids.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
-  } catch {
-    // pgrep found nothing: the child has gone.
-  }
-  child.kill('SIGKILL');
-}
-
-/**
- * One run in a pty: seconds until `text` appears on the screen; with `keystroke`, then also
- * the seconds from sending it until `after` appears. The child is asked to quit (Ctrl-C) and
- * killed if it has not gone within two seconds.
- */
-function ptyRun(command, {text, keystroke, after, env = {}}) {
-  // `text` is a string to find on the screen; `after` a RegExp.
-  return new Promise((resolve) => {
-    const start = process.hrtime.bigint();
-    const seconds = (from) => Number(process.hrtime.bigint() - from) / 1e9;
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {
-      cwd: root,
-      env: {...process.env, CI: 'false', TERM: 'xterm-256color', ...env},
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
-    let screen = '';
-    let sinceKey = '';
-    let first;
-    let keySent;
-    let key;
-    let finished = false;
-    const finish = (error) => {
-      finished = true;
-      clearTimeout(timer);
-      child.stdin.write('\x03');
-      const hard = setTimeout(() => killPty(child), 2000);
-      child.on('exit', () => {
-        clearTimeout(hard);
-        resolve({seconds: first, keySeconds: key, error});
-      });
-    };
-    const timer = setTimeout(() => finish(`no "${text}" within 20 s`), 20_000);
-    child.stdout.on('data', (data) => {
-      const chunk = data.toString('utf8');
-      if (first === undefined) {
-        screen += chunk;
-        if (!stripAnsi(screen).includes(text)) return;
-        first = seconds(start);
-        if (!keystroke) return finish();
-        // Give the first frame a moment to settle, then press the key.
-        setTimeout(() => {
-          keySent = process.hrtime.bigint();
-          child.stdin.write(keystroke);
-        }, 300);
-        return;
-      }
-      if (keySent === undefined || key !== undefined) return;
-      sinceKey += chunk;
-      if (after.test(stripAnsi(sinceKey))) {
-        key = seconds(keySent);
-        finish();
-      }
-    });
-    child.on('exit', () => {
-      if (finished) return;
-      clearTimeout(timer);
-      resolve({seconds: first, keySeconds: key, error: 'exited before the screen showed it'});
-    });
-  });
-}
 
 // ---- rows ----------------------------------------------------------------------------------
 
@@ -239,19 +167,20 @@ const verify = (keys) => () => [
   ]),
 ];
 
-const drillCommand = [
-  node,
-  bundle,
-  'drill',
-  '--sd',
-  join(root, 'fixtures', 'demo', 'security-domain.json'),
-  '--media',
-  join(root, 'fixtures', 'demo', 'sticks'),
-  '--report-dir',
-  join(scratch, 'reports'),
-]
-  .map((word) => JSON.stringify(word))
-  .join(' ');
+/** The demo drill as a shell command for script(1), run by `program` (words). */
+const drillCommand = (...program) =>
+  [
+    ...program,
+    'drill',
+    '--sd',
+    join(root, 'fixtures', 'demo', 'security-domain.json'),
+    '--media',
+    join(root, 'fixtures', 'demo', 'sticks'),
+    '--report-dir',
+    join(scratch, 'reports'),
+  ]
+    .map((word) => JSON.stringify(word))
+    .join(' ');
 
 const HEADLESS = {ratio: 2.5, text: '≤ 2.5× bare node'};
 const AZURE = {ratio: 0.5, text: '≤ 0.5× python (the faster one)'};
@@ -361,7 +290,7 @@ const rows = [
         },
         {
           name: 'TUI first frame (pty)',
-          pty: drillCommand,
+          pty: drillCommand(node, bundle),
           text: FIRST_FRAME_TEXT,
           keystroke: '\x1b[B', // Down
           after: AFTER_DOWN_TEXT,
@@ -373,6 +302,16 @@ const rows = [
         },
       ]
     : []),
+  ...extraRows({
+    root,
+    node,
+    azure,
+    hasScript,
+    drillCommand,
+    firstFrameText: FIRST_FRAME_TEXT,
+    tuiEnv,
+    notes,
+  }),
 ];
 
 const hasTime = existsSync(TIME);
@@ -408,19 +347,13 @@ function measure(row) {
 }
 
 async function measurePty(row) {
-  const r = await ptyRun(row.pty, row);
+  const r = await ptyRun(row.pty, {cwd: root, ...row});
   if (r.error || r.seconds === undefined) {
     console.error(`bench: "${row.name}": ${r.error ?? 'no first frame'}`);
     cleanup();
     process.exit(1);
   }
   return r;
-}
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function cleanup() {
@@ -454,115 +387,5 @@ for (let round = 0; round < rounds; round++) {
 }
 if (process.stderr.isTTY) process.stderr.write(`${' '.repeat(70)}\r`);
 
-const summary = rows.map((row) => {
-  const runs = results.get(row.name);
-  const secs = runs.map((r) => r.seconds);
-  const rss = runs.map((r) => r.rssKiB).filter((v) => v !== undefined);
-  const keys = runs.map((r) => r.keySeconds).filter((v) => v !== undefined);
-  const progress = runs.map((r) => r.progress).filter((v) => v !== undefined);
-  return {
-    row,
-    name: row.name,
-    runs: runs.length,
-    median: median(secs),
-    min: Math.min(...secs),
-    max: Math.max(...secs),
-    rssMiB: rss.length ? Math.max(...rss) / 1024 : undefined,
-    keyMedian: keys.length ? median(keys) : undefined,
-    progress: progress.length ? Math.min(...progress) : undefined,
-  };
-});
-const byName = new Map(summary.map((s) => [s.name, s]));
-/** The reference row: the named one, or the fastest of several (the python references). */
-const referenceOf = (s) => {
-  const names = [s.row.reference ?? []].flat();
-  const refs = names.map((n) => byName.get(n)).filter(Boolean);
-  return refs.sort((a, b) => a.median - b.median)[0];
-};
-const ratioOf = (s) => {
-  const ref = referenceOf(s);
-  return ref ? s.median / ref.median : undefined;
-};
-
-/** Met, missed, or nothing to check. */
-function verdict(s) {
-  const g = s.row.goal;
-  if (!g) return undefined;
-  const checks = [];
-  if (g.ratio !== undefined) checks.push(ratioOf(s) <= g.ratio);
-  if (g.seconds !== undefined) checks.push(s.median <= g.seconds);
-  if (g.rssMiB !== undefined && s.rssMiB !== undefined) checks.push(s.rssMiB <= g.rssMiB);
-  if (s.row.progress) checks.push((s.progress ?? 0) >= 2);
-  return checks.every(Boolean);
-}
-
-const table = [
-  ['row', 'runs', 'median s', 'min s', 'max s', 'peak RSS MiB', 'vs reference', 'goal', 'met'],
-  ...summary.map((s) => {
-    const ratio = ratioOf(s);
-    const v = verdict(s);
-    return [
-      s.name,
-      String(s.runs),
-      s.median.toFixed(3),
-      s.min.toFixed(3),
-      s.max.toFixed(3),
-      s.rssMiB === undefined ? '–' : s.rssMiB.toFixed(1),
-      ratio === undefined ? '' : `${ratio.toFixed(2)}× ${referenceOf(s).name}`,
-      s.row.goal?.text ?? '',
-      v === undefined ? '' : v ? 'yes' : 'NO',
-    ];
-  }),
-];
-const widths = table[0].map((_, c) => Math.max(...table.map((r) => [...r[c]].length)));
-const left = new Set([0, 6, 7, 8]);
-const pad = (cell, c) =>
-  left.has(c)
-    ? cell + ' '.repeat(widths[c] - [...cell].length)
-    : ' '.repeat(widths[c] - [...cell].length) + cell;
-const fmt = (r) => r.map(pad).join('  ').trimEnd();
-console.log();
-console.log(fmt(table[0]));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of table.slice(1)) console.log(fmt(r));
-
-// Figures that are not a row of their own.
-const get = (name) => byName.get(name);
-console.log();
-const bare = get('node -e 0').median;
-const tui = get('TUI first frame (pty)');
-if (tui) {
-  console.log(
-    `TUI first frame: ${tui.median.toFixed(3)} s = ${(tui.median / bare).toFixed(2)}× node -e 0 ` +
-      `(outside a pty), ${ratioOf(tui).toFixed(2)}× bare node in the same pty`,
-  );
-  if (tui.keyMedian !== undefined) {
-    const ms = tui.keyMedian * 1000;
-    console.log(
-      `keystroke → frame: ${ms.toFixed(0)} ms median (Down arrow until the choice has moved; ` +
-        `one frame is ${(1000 / 30).toFixed(0)} ms at Ink's 30 fps) — ${ms <= 1000 / 30 ? 'within one frame' : 'NOT within one frame'}`,
-    );
-  }
-}
-const i5k = get('init --keys 5000');
-if (i5k)
-  console.log(
-    `init --keys 5000: ${i5k.median.toFixed(1)} s median, ${i5k.progress ?? 0} progress lines on stderr`,
-  );
-const v5k = get('verify (5000 keys)');
-if (v5k?.rssMiB !== undefined)
-  console.log(`verify (5000 keys) peak RSS: ${v5k.rssMiB.toFixed(1)} MiB`);
-console.log(
-  `load average ${load()} at the end (ratios hold up better than seconds on a busy machine)`,
-);
-const missed = summary.filter((s) => verdict(s) === false).map((s) => s.name);
-console.log(missed.length ? `goals missed: ${missed.join('; ')}` : 'all goals met');
-
-if (markdown) {
-  console.log();
-  console.log('| row | median s | peak RSS MiB | vs reference | goal | met |');
-  console.log('| --- | ---: | ---: | --- | --- | --- |');
-  for (const r of table.slice(1))
-    console.log(`| ${[r[0], r[2], r[5], r[6], r[7], r[8]].join(' | ')} |`);
-}
+report({rows, results, markdown, load});
 cleanup();

@@ -83,7 +83,7 @@ export async function runTui(load: () => Promise<TuiParts>, options: AppOptions)
         // Onboarding only: key generation (node-forge) is loaded when it is needed, so the
         // first frame does not wait for it.
         const [{writeHolderKey}, {createPracticeDomain}] = await Promise.all([
-          import('./commands/keygen.js'),
+          import('./domain/holder-key.js'),
           import('./drill/practice.js'),
         ]);
         const key = await writeHolderKey(

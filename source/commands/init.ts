@@ -13,7 +13,7 @@ import {provisionNativeDomain} from '../hsm/provision.js';
 import {MAX_HOLDERS, MAX_INVENTORY_KEYS, MIN_HOLDERS} from '../limits.js';
 import {wipe} from '../secret.js';
 import {out, warn} from './io.js';
-import {readPassphraseFile} from './passphrases.js';
+import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {makeDirs} from '../fs/make-dirs.js';
 
 export interface InitOptions {

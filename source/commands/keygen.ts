@@ -1,13 +1,11 @@
-import {join, resolve} from 'node:path';
+import {resolve} from 'node:path';
 import {unwrap, usageError} from '../errors.js';
-import {parseCertificate} from '../domain/key-file.js';
-import {makeHolderKeyPair, privateKeyPem} from '../domain/make-key.js';
-import {writeFileAtomic} from '../fs/atomic-write.js';
+import {writeHolderKey} from '../domain/holder-key.js';
+import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {wipe} from '../secret.js';
 import {isOnFixedDisk} from '../media/location.js';
 import {out, warn} from './io.js';
-import {promptPassphrase, readPassphraseFile} from './passphrases.js';
-import {makeDirs} from '../fs/make-dirs.js';
+import {promptPassphrase} from './passphrases.js';
 
 export interface KeygenOptions {
   out: string;
@@ -16,35 +14,6 @@ export interface KeygenOptions {
   passphraseFile?: string;
   passphrase: boolean;
   allowFixedDisk?: boolean;
-}
-
-export interface KeygenResult {
-  keyFile: string;
-  certFile: string;
-  certFingerprint: string;
-  spkiFingerprint: string;
-}
-
-/** Makes a holder's key pair and certificate in `dir`; the passphrase is the caller's to wipe. */
-export async function writeHolderKey(
-  dir: string,
-  holder: string,
-  bits: number,
-  passphrase: Buffer | undefined,
-): Promise<KeygenResult> {
-  makeDirs(dir);
-  const pair = await makeHolderKeyPair(holder, bits);
-  const keyFile = join(dir, `${holder}.key`);
-  const certFile = join(dir, `${holder}.cer`);
-  unwrap(writeFileAtomic(keyFile, await privateKeyPem(pair.privateKey, passphrase), {mode: 0o600}));
-  unwrap(writeFileAtomic(certFile, pair.certificatePem));
-  const cert = unwrap(parseCertificate(certFile, Buffer.from(pair.certificatePem)));
-  return {
-    keyFile,
-    certFile,
-    certFingerprint: cert.certFingerprint,
-    spkiFingerprint: cert.spkiFingerprint,
-  };
 }
 
 async function keygen(options: KeygenOptions): Promise<number> {

@@ -1,32 +1,10 @@
 /**
- * Passphrases come from a file (one line per key, in order; an empty line for an
- * unencrypted key) or a masked prompt on a terminal — never from the command line, where
- * they would land in shell history and the process table. They are held as Buffers and wiped.
+ * Passphrases come from a file (domain/passphrase-file.ts) or a masked prompt on a terminal —
+ * never from the command line, where they would land in shell history and the process table.
+ * They are held as Buffers and wiped.
  */
 import {fail, inputError, ok, usageError, type Result} from '../errors.js';
-import {readSmallFileSync} from '../domain/read-file.js';
 import {wipe} from '../secret.js';
-
-/** Splits a passphrase file into per-line Buffers (CRLF tolerated); wipes the file's bytes. */
-export function readPassphraseFile(file: string): Result<Buffer[]> {
-  const bytes = readSmallFileSync(file, 64 * 1024, 'passphrase file');
-  if (!bytes.ok) return bytes;
-  const data = bytes.value;
-  const lines: Buffer[] = [];
-  let start = 0;
-  for (let i = 0; i <= data.length; i++) {
-    if (i === data.length || data[i] === 0x0a) {
-      let end = i;
-      if (end > start && data[end - 1] === 0x0d) end--;
-      lines.push(Buffer.from(data.subarray(start, end)));
-      start = i + 1;
-    }
-  }
-  // A final newline does not make one more (empty) passphrase.
-  if (lines.length > 0 && data.length > 0 && data[data.length - 1] === 0x0a) lines.pop();
-  wipe(data);
-  return ok(lines);
-}
 
 /** Reads a passphrase with echo off. Only on a terminal; the bytes go into a Buffer. */
 export function promptPassphrase(prompt: string): Promise<Result<Buffer>> {

@@ -15,7 +15,8 @@ import {readSmallFileSync} from '../domain/read-file.js';
 import {wipe} from '../secret.js';
 import {checkPin, identityOf, type DomainPin} from '../store/pins.js';
 import {out, printJson} from './io.js';
-import {promptPassphrase, readPassphraseFile} from './passphrases.js';
+import {readPassphraseFile} from '../domain/passphrase-file.js';
+import {promptPassphrase} from './passphrases.js';
 
 export interface MatchedKey {
   file: string;

@@ -14,7 +14,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {unwrap} from '../errors.js';
 import {loadCertificate} from '../domain/key-file.js';
-import {writeHolderKey} from '../commands/keygen.js';
+import {writeHolderKey} from '../domain/holder-key.js';
 import {provisionNativeDomain} from '../hsm/provision.js';
 
 export interface PracticeDomain {

@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {afterAll} from 'vitest';
 import {bundle, fixturesDir, repoRoot} from '../helpers/paths.js';
 import {
@@ -154,11 +154,12 @@ export function runAsUnprivileged(args: readonly string[], cwd: string): CliResu
   let entry = bundle;
   if (isRoot) {
     if (!nobodyBundle) {
+      // The entry and the chunks it imports (the build's ES modules), readable by anyone.
       const dir = tmp('bundle');
-      chmodSync(dir, 0o755);
       nobodyBundle = join(dir, 'sd-drill.js');
       copyFileSync(bundle, nobodyBundle);
-      chmodSync(nobodyBundle, 0o644);
+      cpSync(join(dirname(bundle), 'chunks'), join(dir, 'chunks'), {recursive: true});
+      openToOthers(dir);
     }
     entry = nobodyBundle;
   }

@@ -35,6 +35,8 @@ export interface PaneOptions {
   env: Record<string, string>;
   width?: number;
   height?: number;
+  /** What runs, before ARGS: this Node and dist/sd-drill.js unless given (the executable). */
+  program?: readonly string[];
 }
 
 export class Pane {
@@ -43,7 +45,7 @@ export class Pane {
 
   private constructor(readonly name: string) {}
 
-  /** Starts `node dist/sd-drill.js ARGS…` in a new detached session. */
+  /** Starts `node dist/sd-drill.js ARGS…` (or `program ARGS…`) in a new detached session. */
   static start(name: string, args: readonly string[], options: PaneOptions): Pane {
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -55,8 +57,7 @@ export class Pane {
       `cd ${shq(repoRoot)} &&`,
       'env -i',
       ...assignments,
-      shq(process.execPath),
-      shq(bundle),
+      ...(options.program ?? [process.execPath, bundle]).map(shq),
       ...args.map(shq),
       // Keep the pane after the app exits, so its last frame and exit code can be read.
       '; echo "EXITED:$?"; sleep 600',

@@ -9,12 +9,13 @@
  * the winning subset is checked by swapping it in, so a bad share is named.
  */
 import {timingSafeEqual} from 'node:crypto';
-import type {BadShare, BlobDigest, OpenedShare, ReconstructedDomain} from '../format.js';
+import type {BadShare, BlobDigest, Holder, OpenedShare, ReconstructedDomain} from '../format.js';
 import {checkError, fail, ok, preview, type Result} from '../../errors.js';
 import {sha256Hex} from '../key-file.js';
 import {reportPublicKey} from '../report-key.js';
 import {wipe} from '../../secret.js';
 import {CBC_FAILURE_TEXT, decrypt, verifyTag, type CbcFailure} from './a256cbc-hs512.js';
+import type {CompactJwe} from './compact-jwe.js';
 import {deriveBlobKey} from './kdf.js';
 import {
   combineShares,
@@ -24,7 +25,17 @@ import {
   wipeShare,
   type DecodedShare,
 } from './shamir257.js';
-import type {AzureDomain} from './reader.js';
+
+/**
+ * What reconstruction reads of an opened domain. reader.ts's AzureDomain has this shape; it is
+ * written out here so that this module does not import the reader (which imports this one).
+ */
+export interface DomainToReconstruct {
+  readonly file: string;
+  readonly required: number;
+  readonly blobs: readonly {readonly tag: string; readonly jwe: CompactJwe}[];
+  holder(index: number): Holder | undefined;
+}
 
 export interface DecryptedBlob {
   tag: string;
@@ -49,7 +60,7 @@ type Attempt = {ok: true; secret: Buffer} | {ok: false; why: string};
 
 /** Checks every blob's tag under `secret` without decrypting; returns the first failure. */
 export function verifySecret(
-  domain: AzureDomain,
+  domain: DomainToReconstruct,
   secret: Buffer,
 ): {tag: string; reason: CbcFailure} | null {
   for (const blob of domain.blobs) {
@@ -62,7 +73,7 @@ export function verifySecret(
   return null;
 }
 
-export function decryptBlobs(domain: AzureDomain, secret: Buffer): Result<DecryptedBlob[]> {
+export function decryptBlobs(domain: DomainToReconstruct, secret: Buffer): Result<DecryptedBlob[]> {
   const out: DecryptedBlob[] = [];
   for (const blob of domain.blobs) {
     const key = deriveBlobKey(secret, blob.tag);
@@ -85,7 +96,7 @@ export function decryptBlobs(domain: AzureDomain, secret: Buffer): Result<Decryp
 }
 
 /** Digests of every blob (never the plaintext), proving the secret opens the domain. */
-export function blobDigests(domain: AzureDomain, secret: Buffer): Result<BlobDigest[]> {
+export function blobDigests(domain: DomainToReconstruct, secret: Buffer): Result<BlobDigest[]> {
   const blobs = decryptBlobs(domain, secret);
   if (!blobs.ok) return blobs;
   return ok(
@@ -97,7 +108,7 @@ export function blobDigests(domain: AzureDomain, secret: Buffer): Result<BlobDig
   );
 }
 
-function attempt(domain: AzureDomain, combo: readonly Candidate[]): Attempt {
+function attempt(domain: DomainToReconstruct, combo: readonly Candidate[]): Attempt {
   const combined = combineShares(combo.map((c) => c.decoded));
   if (!combined.ok) return {ok: false, why: COMBINE_PROBLEM_TEXT[combined.problem]};
   const bad = verifySecret(domain, combined.secret);
@@ -130,7 +141,7 @@ const sameValues = (a: DecodedShare, b: DecodedShare) =>
 const label = (c: Candidate) => `holder ${c.opened.holder.index} (${c.opened.file})`;
 
 export function reconstruct(
-  domain: AzureDomain,
+  domain: DomainToReconstruct,
   shares: readonly OpenedShare[],
 ): Result<AzureReconstructedDomain> {
   const m = domain.required;

@@ -1,0 +1,44 @@
+/**
+ * The JavaScript build is reproducible: two clean builds of one commit are byte-identical,
+ * so anyone can rebuild what was copied to a ceremony laptop and compare its SHA-256.
+ */
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, relative} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {repoRoot} from './helpers/paths.js';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+describe('npm run build', () => {
+  it('gives the same bytes twice, and no path of the machine that built it', () => {
+    const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'sd-drill-build-')));
+    try {
+      const builds = dirs.map((dir) => {
+        execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', dir], {
+          cwd: repoRoot,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
+        return new Map(filesUnder(dir).map((f) => [relative(dir, f), readFileSync(f)] as const));
+      });
+      const [first, second] = builds as [Map<string, Buffer>, Map<string, Buffer>];
+      expect(first.has('sd-drill.js')).toBe(true);
+      expect(first.size).toBeGreaterThan(10);
+      expect([...second.keys()].sort()).toEqual([...first.keys()].sort());
+      for (const [file, bytes] of first) expect(second.get(file)?.equals(bytes), file).toBe(true);
+      for (const [file, bytes] of first) {
+        const text = bytes.toString('latin1');
+        for (const path of [repoRoot.replace(/\/$/, ''), ...dirs])
+          expect(text.includes(path), `${file} names ${path}`).toBe(false);
+      }
+    } finally {
+      for (const dir of dirs) rmSync(dir, {recursive: true, force: true});
+    }
+  });
+});

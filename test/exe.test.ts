@@ -1,0 +1,176 @@
+/**
+ * The single executable (npm run build:exe) as the offline laptop runs it: no Node anywhere
+ * on PATH. Skipped, with the reason in its title, where no executable was built: `npm test`
+ * alone does not build it; .ci/run does, before the tests.
+ */
+import {spawnSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
+import {closeSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import {fixturesDir, repoRoot} from './helpers/paths.js';
+import {EXITED, hasTmux, identify, insert, killServer, Pane, toCollect} from './helpers/tmux.js';
+
+const name = `sd-drill-${process.platform}-${process.arch}`;
+const exe = join(repoRoot, 'dist', name);
+const built = existsSync(exe);
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {version: string};
+const azure = (p: string): string => join(fixturesDir, 'azure', p);
+
+/** Runs the executable with PATH empty: nothing named `node` can be found. */
+function run(args: readonly string[]) {
+  const r = spawnSync(exe, args, {
+    cwd: repoRoot,
+    env: {PATH: '', HOME: tmpdir(), NO_COLOR: '1'},
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  return {code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? ''};
+}
+
+const sha256 = (file: string): string =>
+  createHash('sha256').update(readFileSync(file)).digest('hex');
+
+const suite = built ? describe : describe.skip;
+const title = built
+  ? `the executable dist/${name}, with no Node on PATH`
+  : `the executable — SKIPPED: no dist/${name} (npm run build:exe makes it; .ci/run does)`;
+// The default reporter shows a skipped suite without its title: say why where it is seen.
+if (!built) console.warn(title);
+
+suite(title, () => {
+  afterAll(() => killServer());
+
+  it('is a native executable, not a script for some node on PATH, and knows its version', () => {
+    const head = Buffer.alloc(4);
+    const fd = openSync(exe, 'r');
+    readSync(fd, head, 0, 4, 0);
+    closeSync(fd);
+    expect(head.toString('latin1')).toBe('\x7fELF');
+    const r = run(['--version']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('verifies the Azure fixture: an encrypted key, a passphrase file, the blob digests', () => {
+    const r = run([
+      'verify',
+      '--sd',
+      azure('security-domain.json'),
+      '--key',
+      azure('holders/holder1.pem'),
+      '--key',
+      azure('holders/holder2.pem'),
+      '--passphrase-file',
+      azure('passphrases.txt'),
+      '--json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const expected = JSON.parse(readFileSync(azure('expected.json'), 'utf8')) as {
+      blobs: Array<{tag: string; bytes: number; sha256: string}>;
+    };
+    const out = JSON.parse(r.stdout) as {
+      blobs: Array<{tag: string; bytes: number; sha256: string}>;
+    };
+    expect(out.blobs).toEqual(expected.blobs);
+  });
+
+  it('fails a quorum it cannot meet with exit 1 and one line naming the file', () => {
+    const r = run([
+      'verify',
+      '--sd',
+      azure('security-domain.json'),
+      '--key',
+      azure('holders/holder1.pem'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('security-domain.json');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('is the build SHA256SUMS describes, made with this JavaScript build', () => {
+    const sums = new Map(
+      readFileSync(join(repoRoot, 'dist', 'SHA256SUMS'), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => {
+          const [hash, file] = line.split('  ');
+          return [file, hash] as const;
+        }),
+    );
+    expect(sums.get(name)).toBe(sha256(exe));
+    // The JS build is reproducible, so today's (global setup rebuilt it) must be the one the
+    // executable was built with; if not, dist/ holds an executable of another commit.
+    const js = [
+      'sd-drill.js',
+      ...readdirSync(join(repoRoot, 'dist', 'chunks')).map((f) => `chunks/${f}`),
+    ].sort();
+    expect([...sums.keys()].filter((f) => f !== name).sort(), 'run npm run build:exe').toEqual(js);
+    for (const f of js) expect(sums.get(f), f).toBe(sha256(join(repoRoot, 'dist', f)));
+  });
+
+  (hasTmux ? it : it.skip)(
+    'runs the demo drill in a terminal to a passing report (Ink, Yoga, crypto, the store)',
+    async () => {
+      const config = mkdtempSync(join(tmpdir(), 'sd-drill-exe-config-'));
+      const reports = mkdtempSync(join(tmpdir(), 'sd-drill-exe-reports-'));
+      const pane = Pane.start(
+        `exe-${process.pid}`,
+        [
+          'drill',
+          '--sd',
+          join(fixturesDir, 'demo', 'security-domain.json'),
+          '--media',
+          join(fixturesDir, 'demo', 'sticks'),
+          '--report-dir',
+          reports,
+        ],
+        {
+          program: [exe],
+          env: {PATH: '', TERM: 'xterm-256color', CI: 'false', SD_DRILL_CONFIG_DIR: config},
+        },
+      );
+      try {
+        await toCollect(pane);
+        for (const [stick, custodian] of [
+          ['alice', 'Alice Ng'],
+          ['bob', 'Bob Brown'],
+          ['carol', 'Carol Chu'],
+        ] as const) {
+          await insert(pane, stick);
+          await identify(pane, custodian, 'Holder');
+          await pane.waitFor(/Passphrase: ▌/);
+          await pane.text(`${stick}-practice-only`);
+          await pane.keys('Enter');
+          await pane.waitFor(`Remove the stick ${stick} now`);
+          await pane.keys('x');
+          await pane.waitFor('Stick removed');
+        }
+        await pane.waitFor('Quorum reached: press r');
+        await pane.keys('r');
+        await pane.waitFor('Report saved');
+        expect(pane.flat()).toContain('Verdict: PASS');
+        await pane.keys('q');
+        expect(EXITED.exec(await pane.waitFor(EXITED))?.[1]).toBe('0');
+        expect(readdirSync(reports).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+      } finally {
+        pane.kill();
+        rmSync(config, {recursive: true, force: true});
+        rmSync(reports, {recursive: true, force: true});
+      }
+    },
+    90_000,
+  );
+});
