@@ -12,6 +12,7 @@ import {build} from 'esbuild';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
 import {repoRoot} from '../helpers/paths.js';
+import {keepForFile} from '../helpers/temp.js';
 import {EXITED, hasTmux, identify, insert, killServer, Pane, toCollect} from '../helpers/tmux.js';
 import {
   AZURE_PASSPHRASE,
@@ -165,7 +166,7 @@ describe('a scripted drill (--plan) interrupted at any moment', () => {
       readFileSync(join(run.store, 'history.json'), 'utf8'),
     ) as HistoryJson;
     expect(history.drills).toHaveLength(1);
-    seedStore = run.store;
+    seedStore = keepForFile(run.store);
     seedDrill = history.drills[0]?.id ?? '';
   }, 60_000);
 
