@@ -41,10 +41,19 @@ export function unmount(point: string): void {
   if (isMounted(point)) throw new Error(`${point}: could not be unmounted`);
 }
 
-/** Mounts a tmpfs at `point`; skips the test where mounting is not allowed. */
-export function mountTmpfs(ctx: TestContext, point: string, label = 'sd-drill-test'): void {
+/**
+ * Mounts a tmpfs at `point` (unmounted when the test ends, if the test has not); skips the
+ * test, saying why, where mounting is not allowed.
+ */
+export function mountTmpfs(
+  ctx: TestContext,
+  point: string,
+  options: {source?: string; sizeMiB?: number} = {},
+): void {
   if (process.platform !== 'linux') ctx.skip('tmpfs mounts are a Linux test');
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', label, point], {
+  const source = options.source ?? 'sd-drill-test';
+  const size = `size=${options.sizeMiB ?? 4}m`;
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', size, source, point], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,10 +7,12 @@ process.env.NO_COLOR = '1';
 import fc from 'fast-check';
 fc.configureGlobal({seed: Number(process.env.FC_SEED ?? 20261128)});
 
-// Every folder tempDir() made is removed when its test (or file) is done, pass or fail. Hooks
-// registered here run first before a test and last after it, around the file's own hooks.
-import {afterAll, afterEach, beforeEach} from 'vitest';
+// Every folder tempDir() made is removed when its test (or file) is done, pass or fail: after
+// the test's own afterEach hooks (onTestFinished runs after them, even when one throws).
+import {afterAll, beforeEach} from 'vitest';
 import {fileOver, testOver, testStarting} from './temp.js';
-beforeEach(testStarting);
-afterEach(testOver);
+beforeEach((ctx) => {
+  testStarting();
+  ctx.onTestFinished(testOver);
+});
 afterAll(fileOver);

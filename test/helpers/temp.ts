@@ -9,7 +9,7 @@
  * of the tests that were running, and TMPDIR stays what the user set, so the child processes
  * the tests start (tmux, the CLI's own temporary folders) are seen where they really write.
  */
-import {chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
+import {appendFileSync, chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
@@ -24,8 +24,15 @@ const fileCleanups: Array<() => void> = [];
 export function tempDir(label: string, under: string = tmpdir()): string {
   const dir = mkdtempSync(join(under, `sd-drill-${label}-`));
   (running > 0 ? ofTest : ofFile).push(dir);
+  // The run's ledger: the global teardown removes whatever a crashed worker or a failing
+  // afterAll (vitest then skips the file's other afterAll hooks) left behind.
+  const ledger = process.env[LEDGER_ENV];
+  if (ledger) appendFileSync(ledger, `${dir}\n`);
   return dir;
 }
+
+/** The environment variable naming the run's ledger of temporary folders (global-setup.ts). */
+export const LEDGER_ENV = 'SD_DRILL_TEST_TEMP_LEDGER';
 
 /**
  * Keeps `path` (a folder tempDir made, or something in one) until the file's tests are done:
