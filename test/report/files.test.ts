@@ -1,6 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {buildReport, recordFromReport} from '../../source/report/build.js';
@@ -9,8 +8,7 @@ import {continuitySentence, verifyReportFile} from '../../source/report/verify.j
 import {writeReport} from '../../source/report/write.js';
 import type {CeremonyState} from '../../source/ceremony/types.js';
 import {drillState, endOf} from './drill-states.js';
-
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'sd-drill-report-'));
+import {tempDir} from '../helpers/temp.js';
 
 function build(state: CeremonyState, secret: Buffer | undefined, id: string): DrillReport {
   return buildReport({
@@ -30,7 +28,7 @@ const passing = build(drillState(), secret, 'pass-1');
 
 describe('writeReport', () => {
   it('writes drill-<id>.md and drill-<id>.json, creating the folder', () => {
-    const dir = join(tmp(), 'reports', 'q1');
+    const dir = join(tempDir('report'), 'reports', 'q1');
     const r = writeReport(dir, passing);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -43,26 +41,33 @@ describe('writeReport', () => {
   });
 
   it('never writes over an existing report', () => {
-    const dir = tmp();
+    const dir = tempDir('report');
     writeFileSync(join(dir, 'drill-pass-1.md'), 'an earlier report\n');
     const r = writeReport(dir, passing);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toContain('already exists');
     expect(readFileSync(join(dir, 'drill-pass-1.md'), 'utf8')).toBe('an earlier report\n');
     expect(existsSync(join(dir, 'drill-pass-1.json'))).toBe(false);
-    const second = writeReport(tmp(), passing);
+    const second = writeReport(tempDir('report'), passing);
     expect(second.ok).toBe(true);
   });
 
   it('refuses an id that is not a safe file name', () => {
-    const r = writeReport(tmp(), {...passing, id: '../escape'});
-    expect(r.ok).toBe(false);
+    const dir = tempDir('report');
+    const r = writeReport(join(dir, 'reports'), {...passing, id: '../escape'});
+    expect(r.ok || [r.error.reason, r.error.message]).toEqual([
+      'bad-report',
+      expect.stringMatching(
+        /^the drill report is not well formed \(id: .*\); nothing was written$/,
+      ),
+    ]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 
 describe('verifyReportFile', () => {
   function written(report: DrillReport): string {
-    const r = writeReport(tmp(), report);
+    const r = writeReport(tempDir('report'), report);
     if (!r.ok) throw r.error;
     return r.value.json;
   }
@@ -78,17 +83,21 @@ describe('verifyReportFile', () => {
     const json = JSON.parse(readFileSync(file, 'utf8')) as DrillReport;
     (json.participants[1] as {custodian: string}).custodian = 'Mallory';
     writeFileSync(file, JSON.stringify(json, null, 2));
-    const r = verifyReportFile(file, []);
-    expect(r.ok && r.value.valid).toBe(false);
-    if (r.ok) expect(r.value.reason).toMatch(/changed after it was signed/);
+    // A valid report that fails its check (exit 1), not an unreadable one (exit 2).
+    expect(verifyReportFile(file, [])).toMatchObject({
+      ok: true,
+      value: {valid: false, reason: expect.stringMatching(/changed after it was signed/)},
+    });
   });
 
   it('refuses a report with a field added after signing', () => {
     const file = written(passing);
     const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     writeFileSync(file, JSON.stringify({...json, approvedBy: 'nobody'}));
-    const r = verifyReportFile(file, []);
-    expect(r.ok && r.value.valid).toBe(false);
+    expect(verifyReportFile(file, [])).toMatchObject({
+      ok: true,
+      value: {valid: false, reason: expect.stringMatching(/changed after it was signed/)},
+    });
   });
 
   it('reports an unsigned (failed) report as not valid, with the reason', () => {
@@ -97,16 +106,19 @@ describe('verifyReportFile', () => {
       secret,
       'fail-1',
     );
-    const r = verifyReportFile(written(failed), []);
-    expect(r.ok && r.value.valid).toBe(false);
-    if (r.ok)
-      expect(r.value.reason).toMatch(
-        /^the report is unsigned: the drill failed \(quorum cannot be met/,
-      );
+    expect(verifyReportFile(written(failed), [])).toMatchObject({
+      ok: true,
+      value: {
+        valid: false,
+        reason: expect.stringMatching(
+          /^the report is unsigned: the drill failed \(quorum cannot be met/,
+        ),
+      },
+    });
   });
 
   it('is an input error (exit 2) for a missing, non-JSON or non-report file', () => {
-    const dir = tmp();
+    const dir = tempDir('report');
     const notJson = join(dir, 'x.json');
     writeFileSync(notJson, '{"schemaVersion":');
     const notReport = join(dir, 'y.json');
