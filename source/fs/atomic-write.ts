@@ -72,13 +72,13 @@ export interface WriteOptions {
  *   or one a writer that ignores `O_EXCL` put there in the instant between the check and the
  *   rename). On failure the reservation is removed only while it is still empty.
  *
- * Measured on fusefat 1.x (FAT32) and exfat-fuse 1.3 (Debian), as on the kernel's vfat:
- * `link` to a new name fails with EPERM (EEXIST when the name is taken: the VFS checks that
- * first); `rename` over an existing file replaces it silently (no RENAME_NOREPLACE either, and
+ * Measured on fusefat 0.1a (FAT32) and exfat-fuse 1.3.0 (Debian 12; the kernel's vfat and exfat
+ * have no link operation either, for which the VFS answers EPERM): `link` to a new name fails
+ * with EPERM (EEXIST when the name is taken: the VFS checks that first); `rename` over an existing file replaces it silently (no RENAME_NOREPLACE either, and
  * Node has no renameat2); `O_CREAT|O_EXCL` refuses an existing name with EEXIST, also in
  * another case (`B` for `b`); fsync works on files and on the folder; `chmod` fails with
- * ENOSYS (fusefat) or is accepted and ignored (exFAT: every file shows 0777). FAT has no
- * journal: a power cut mid-write can leave the empty reservation or the `.tmp`, never a
+ * ENOSYS (fusefat) or is accepted and ignored (exFAT: every file shows 0777); a write to a full
+ * stick fails with ENOSPC (exfat-fuse) or EPERM (fusefat). FAT has no journal: a power cut mid-write can leave the empty reservation or the `.tmp`, never a
  * partial file under the final name.
  */
 export function writeFileAtomic(
@@ -136,12 +136,16 @@ function writeNow(path: string, data: string | Buffer, options: WriteOptions): R
 
 /** Gives the finished temporary file its final name, never over an existing file. */
 function publishNew(tmp: string, path: string, mode: number): void {
+  let linked = true;
   try {
     linkSync(tmp, path);
-    unlinkSync(tmp);
-    return;
   } catch (error) {
     if (!NO_HARD_LINKS.has(errno(error) ?? '')) throw error;
+    linked = false;
+  }
+  if (linked) {
+    unlinkSync(tmp);
+    return;
   }
   // No hard links here (FAT, exFAT): reserve the name, then rename over the reservation.
   closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode));
