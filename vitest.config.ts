@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['test/helpers/global-setup.ts'],
+    // After-hooks in reverse order of registration: setup.ts's removal of a test's temporary
+    // folders runs after the test file's own afterEach (which may unmount something in them).
+    sequence: {hooks: 'stack'},
   },
 });

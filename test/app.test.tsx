@@ -2,8 +2,6 @@
  * The whole App under ink-testing-library: a real DrillSession on the demo domain, the
  * shell's services faked. From the command line's --sd and --mode to one holder's share.
  */
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
@@ -12,6 +10,7 @@ import {Boot} from '../source/tui.js';
 import {DrillSession} from '../source/drill/session.js';
 import {KEY, plain, press, type, waitForFrame} from './helpers/ink.js';
 import {fixturesDir} from './helpers/paths.js';
+import {tempDir} from './helpers/temp.js';
 
 const demo = join(fixturesDir, 'demo');
 const PASSPHRASE = 'alice-practice-only';
@@ -47,7 +46,7 @@ describe('App', () => {
           sdFile: join(demo, 'security-domain.json'),
           mediaDirs: [join(demo, 'sticks')],
           // No real mounts: the sticks are the demo folders only.
-          mountRoots: [mkdtempSync(join(tmpdir(), 'sd-drill-app-mounts-'))],
+          mountRoots: [tempDir('app-mounts')],
           mode: 'rehearsal',
         }}
       />,

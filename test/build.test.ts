@@ -3,11 +3,11 @@
  * so anyone can rebuild what was copied to a ceremony laptop and compare its SHA-256.
  */
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {repoRoot} from './helpers/paths.js';
+import {tempDir} from './helpers/temp.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -18,7 +18,7 @@ function filesUnder(dir: string): string[] {
 
 describe('npm run build', () => {
   it('gives the same bytes twice, and no path of the machine that built it', () => {
-    const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'sd-drill-build-')));
+    const dirs = [0, 1].map(() => tempDir('build'));
     try {
       const builds = dirs.map((dir) => {
         execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', dir], {

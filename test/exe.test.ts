@@ -5,20 +5,13 @@
  */
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readSync,
-  readdirSync,
-  rmSync,
-} from 'node:fs';
+import {existsSync, openSync, readFileSync, readSync, readdirSync, rmSync} from 'node:fs';
 import {closeSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {fixturesDir, repoRoot} from './helpers/paths.js';
+import {tempDir} from './helpers/temp.js';
 import {EXITED, hasTmux, identify, insert, killServer, Pane, toCollect} from './helpers/tmux.js';
 
 const name = `sd-drill-${process.platform}-${process.arch}`;
@@ -124,8 +117,8 @@ suite(title, () => {
   (hasTmux ? it : it.skip)(
     'runs the demo drill in a terminal to a passing report (Ink, Yoga, crypto, the store)',
     async () => {
-      const config = mkdtempSync(join(tmpdir(), 'sd-drill-exe-config-'));
-      const reports = mkdtempSync(join(tmpdir(), 'sd-drill-exe-reports-'));
+      const config = tempDir('exe-config');
+      const reports = tempDir('exe-reports');
       const pane = Pane.start(
         `exe-${process.pid}`,
         [

@@ -1,5 +1,6 @@
-import {resolve} from 'node:path';
-import {unwrap, usageError} from '../errors.js';
+import {lstatSync} from 'node:fs';
+import {join, resolve} from 'node:path';
+import {inputError, unwrap, usageError} from '../errors.js';
 import {writeHolderKey} from '../domain/holder-key.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {wipe} from '../secret.js';
@@ -16,9 +17,29 @@ export interface KeygenOptions {
   allowFixedDisk?: boolean;
 }
 
+function existsAt(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function keygen(options: KeygenOptions): Promise<number> {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(options.holder)) {
     throw usageError('bad-name', '--holder may use letters, digits, ".", "_" and "-" only');
+  }
+  // Before anything is asked or made: the writes would refuse anyway, after a key was made.
+  for (const file of [`${options.holder}.key`, `${options.holder}.cer`].map((n) =>
+    join(options.out, n),
+  )) {
+    if (existsAt(file))
+      throw inputError(
+        'exists',
+        `${file}: already exists; refusing to overwrite it (choose another --out or --holder)`,
+        file,
+      );
   }
   // The domain document: a wrapping key lives on its own removable device, never a computer's disk.
   const fixed = await isOnFixedDisk(resolve(options.out));

@@ -9,19 +9,8 @@
  * authenticate is only a warning while enough other shares remain: the operator cannot fix
  * the file, and a real recovery must still go ahead.
  */
-import {randomBytes} from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  linkSync,
-  lstatSync,
-  openSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import {basename, dirname, join, resolve} from 'node:path';
+import {lstatSync, statSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
 import {checkError, inputError, unwrap, usageError} from '../errors.js';
 import type {BadShare, BlobDigest, OpenedShare, PresentedKey} from '../domain/format.js';
 import {
@@ -31,7 +20,7 @@ import {
   type LoadedCertificate,
 } from '../domain/key-file.js';
 import {readSmallFileSync} from '../domain/read-file.js';
-import {deferSignals} from '../fs/atomic-write.js';
+import {writeFileAtomic} from '../fs/atomic-write.js';
 import {readAzureDomain} from '../domain/azure/reader.js';
 import {loadExchangeKey} from '../domain/azure/exchange-key.js';
 import {buildRestoreBlob, parseRestoreBlob} from '../domain/azure/restore-blob.js';
@@ -110,46 +99,14 @@ function refuseExisting(path: string): void {
 }
 
 /**
- * Writes a new file atomically and never replaces one: a 0600 temporary file in the same
- * directory, hard-linked to the final name (link fails if the name exists). Filesystems
- * without hard links (FAT sticks) get a checked rename instead.
+ * Writes the restore blob (0600) atomically and never over a file: writeFileAtomic, which also
+ * works on FAT and exFAT sticks, where there are no hard links.
  */
 export function writeNewFile(path: string, data: string): void {
-  deferSignals(() => writeNewFileNow(path, data));
-}
-
-function writeNewFileNow(path: string, data: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(tmp, path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes(code)) {
-      try {
-        refuseExisting(path);
-        renameSync(tmp, path);
-        return;
-      } catch (inner) {
-        unlinkSync(tmp);
-        throw inner;
-      }
-    }
-    unlinkSync(tmp);
-    if (code === 'EEXIST') refuseExisting(path);
-    throw inputError(
-      'write-failed',
-      `${path}: cannot be written (${code || 'unknown error'})`,
-      path,
-    );
-  }
-  unlinkSync(tmp);
+  const written = writeFileAtomic(path, data, {mode: 0o600});
+  if (written.ok) return;
+  if (written.error.reason === 'exists') refuseExisting(path);
+  throw written.error;
 }
 
 function findCertificate(keyFile: string): LoadedCertificate | undefined {

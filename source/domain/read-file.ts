@@ -35,7 +35,8 @@ function errnoMessage(file: string, error: unknown): string {
 /**
  * Reads a small regular file without ever blocking on a FIFO or device: the type is checked
  * with stat before open, the file is opened non-blocking, and checked again on the open
- * descriptor (the path could have been swapped in between).
+ * descriptor (the path could have been swapped in between); at most `maxBytes` are read. Every
+ * file sd-drill reads comes through here.
  */
 export function readSmallFileSync(
   file: string,
@@ -69,9 +70,17 @@ export function readSmallFileSync(
     if (fst.size > maxBytes) {
       return fail(inputError('too-large', `${file}: too large for a ${what}`, file));
     }
-    const buf = Buffer.alloc(Math.min(fst.size, maxBytes) + 1);
+    // The size is a hint: /proc and /sys files say 0 or 4096 whatever they hold, and a file can
+    // grow while it is read. The buffer grows until end of file or the limit.
+    let buf = Buffer.alloc(Math.min(fst.size, maxBytes) + 1);
     let total = 0;
     for (;;) {
+      if (total === buf.length) {
+        const bigger = Buffer.alloc(Math.min(Math.max(buf.length * 2, 4096), maxBytes + 1));
+        buf.copy(bigger);
+        buf.fill(0);
+        buf = bigger;
+      }
       const n = readSync(fd, buf, total, buf.length - total, null);
       if (n === 0) break;
       total += n;
@@ -79,7 +88,6 @@ export function readSmallFileSync(
         buf.fill(0);
         return fail(inputError('too-large', `${file}: too large for a ${what}`, file));
       }
-      if (total === buf.length) break;
     }
     const out = Buffer.from(buf.subarray(0, total));
     buf.fill(0);

@@ -20,11 +20,11 @@ import {
   randomUUID,
   type KeyObject,
 } from 'node:crypto';
-import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import * as z from 'zod';
 import {checkError, fail, inputError, ok, type Result} from '../errors.js';
 import type {NativeDomain} from '../domain/native/reader.js';
+import {MAX_KEY_FILE_BYTES, readSmallFileSync} from '../domain/read-file.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {wipe} from '../secret.js';
 import {DISASTERS, type Disaster} from './disasters.js';
@@ -62,8 +62,10 @@ export function writeHsmState(hsmDir: string, state: HsmState, overwrite: boolea
 
 export function readHsmState(hsmDir: string): Result<HsmState> {
   const file = stateFile(hsmDir);
+  const bytes = readSmallFileSync(file, MAX_KEY_FILE_BYTES, 'HSM state file');
+  if (!bytes.ok) return bytes;
   try {
-    return ok(stateSchema.parse(JSON.parse(readFileSync(file, 'utf8'))));
+    return ok(stateSchema.parse(JSON.parse(bytes.value.toString('utf8'))));
   } catch {
     return fail(inputError('malformed', `${file}: not a readable HSM state file`, file));
   }

@@ -8,7 +8,7 @@
  * fields, a lone "-", filesystem type, mount source, super options. The kernel writes space,
  * tab, newline and backslash in paths as three-digit octal escapes (\040, \011, \012, \134).
  */
-import {readFileSync} from 'node:fs';
+import {readSmallFileSync} from '../domain/read-file.js';
 
 export interface MountEntry {
   mountId: number;
@@ -74,14 +74,13 @@ export function parseMountinfo(text: string): MountEntry[] {
 }
 
 export const MOUNTINFO_PATH = '/proc/self/mountinfo';
+/** About 150 bytes a mount: room for tens of thousands (a busy container host has thousands). */
+const MAX_MOUNTINFO_BYTES = 16 * 1024 * 1024;
 
 /** The raw table, or undefined where there is none (not Linux, /proc not mounted). */
 export function readMountinfoText(file = MOUNTINFO_PATH): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const bytes = readSmallFileSync(file, MAX_MOUNTINFO_BYTES, 'mount table');
+  return bytes.ok ? bytes.value.toString('utf8') : undefined;
 }
 
 /**

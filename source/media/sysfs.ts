@@ -4,8 +4,9 @@
  * on (…/usb2/2-1/… for USB); a partition's directory sits inside its disk's, and a
  * device-mapper volume (LUKS, LVM) lists what it is built on in `slaves/`.
  */
-import {existsSync, readdirSync, readFileSync, realpathSync} from 'node:fs';
+import {existsSync, readdirSync, realpathSync} from 'node:fs';
 import {basename, dirname, join} from 'node:path';
+import {readSmallFileSync} from '../domain/read-file.js';
 
 export interface SysBlockFacts {
   /** `/dev/sdb` — the whole disk under the mounted device. */
@@ -17,11 +18,8 @@ export interface SysBlockFacts {
 }
 
 function readAttr(dir: string, name: string): string | undefined {
-  try {
-    return readFileSync(join(dir, name), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
+  const bytes = readSmallFileSync(join(dir, name), 4096, 'sysfs attribute');
+  return bytes.ok ? bytes.value.toString('utf8').trim() : undefined;
 }
 
 function resolveDiskDir(deviceDir: string, depth: number): string | undefined {

@@ -8,38 +8,37 @@
  * fresh key and puts it in the report. Nothing the report says about itself (its dates, its
  * id, its domain) can make an unpinned key count.
  */
-import {readFileSync, statSync} from 'node:fs';
+import {readSmallFileSync} from '../domain/read-file.js';
 import {fail, inputError, ok, type Result} from '../errors.js';
 import {checkPin, identityOf, type DomainIdentity, type DomainPin} from '../store/pins.js';
+import {nestedDeeperThan} from '../json-depth.js';
 import type {DrillRecord} from '../store/schema.js';
 import {DrillReportSchema, type DrillReport} from './model.js';
 import {signedBytes, verifyBytes} from './proof.js';
 
 const MAX_REPORT_BYTES = 8 * 1024 * 1024;
+/** A report nests 5 levels deep; anything far deeper is not one (and must not reach a walker). */
+const MAX_REPORT_DEPTH = 64;
 
 /** Reads and schema-checks a report file; the raw JSON is kept for the signature check. */
 export function readReportFile(file: string): Result<{report: DrillReport; raw: unknown}> {
-  let text: string;
-  try {
-    if (statSync(file).size > MAX_REPORT_BYTES)
-      return fail(inputError('too-large', `${file}: is too large to be a drill report`, file));
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a folder, not a report file'
-          : `cannot be read (${code ?? 'unknown error'})`;
-    return fail(inputError('unreadable', `${file}: ${why}`, file));
-  }
+  // The one bounded reader: no FIFO or device opened, no file over the limit read.
+  const bytes = readSmallFileSync(file, MAX_REPORT_BYTES, 'drill report');
+  if (!bytes.ok) return bytes;
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(bytes.value.toString('utf8'));
   } catch {
     return fail(inputError('malformed', `${file}: is not JSON, so not a drill report`, file));
   }
+  if (nestedDeeperThan(raw, MAX_REPORT_DEPTH))
+    return fail(
+      inputError(
+        'malformed',
+        `${file}: nests more than ${MAX_REPORT_DEPTH} levels deep, so not a drill report`,
+        file,
+      ),
+    );
   const parsed = DrillReportSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -4,18 +4,10 @@
  * records. `open(…, 'wx')` is the atomic test-and-set; everything else is waiting politely.
  */
 import {randomBytes} from 'node:crypto';
-import {
-  closeSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import {closeSync, linkSync, openSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {dirname} from 'node:path';
+import {readSmallFileSync} from '../domain/read-file.js';
 import {inputError} from '../errors.js';
 import {makeDirs} from '../fs/make-dirs.js';
 
@@ -107,7 +99,8 @@ function breakStale(lockPath: string, staleMs: number): void {
 
 function release(lockPath: string, token: string): void {
   try {
-    if (readFileSync(lockPath, 'utf8') === token) unlinkSync(lockPath);
+    const held = readSmallFileSync(lockPath, 4096, 'lock file');
+    if (held.ok && held.value.toString('utf8') === token) unlinkSync(lockPath);
   } catch {
     // broken as stale by another process, or already removed
   }

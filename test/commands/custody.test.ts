@@ -1,11 +1,9 @@
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
+import {tempDir} from '../helpers/temp.js';
 
 const FP = '571e6437403e5257a75123a0aa7c8b026c1b4364ee8711c6974f754806ad8366';
-const fresh = () => ({SD_DRILL_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'sd-drill-custody-'))});
+const fresh = () => ({SD_DRILL_CONFIG_DIR: tempDir('custody')});
 
 describe('sd-drill custody', () => {
   it('records hand-offs and lists them, oldest first', () => {

@@ -2,16 +2,7 @@
  * `sd-drill drill --plan FILE` on the built bundle: a scripted drill on the demo domain, its
  * report and history, and the refusals a reviewer of a plan relies on.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {basename, join, relative} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import type {OpenedShare} from '../../source/domain/format.js';
@@ -26,8 +17,10 @@ import {
   runCliAsync,
   type CliResult,
 } from '../helpers/run-cli.js';
+import {filesUnder} from '../helpers/files.js';
+import {leaks, secret, verbatim, type Secret} from '../helpers/leaks.js';
+import {tempDir} from '../helpers/temp.js';
 
-const tmp = (p: string): string => mkdtempSync(join(tmpdir(), p));
 const demo = join(fixturesDir, 'demo');
 const demoSd = join(demo, 'security-domain.json');
 const HOLDERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
@@ -68,7 +61,7 @@ function writePlan(
   participants: Array<{holder: Holder; custodian: string; role?: string; passphrase?: string}>,
   extra: Record<string, unknown> = {},
 ): {dir: string; plan: string; config: string; reportDir: string} {
-  const dir = tmp('sd-drill-plan-');
+  const dir = tempDir('plan');
   const list: Participant[] = participants.map((p, i) => {
     const passFile = `${i + 1}-${p.holder}.pass`;
     writeFileSync(join(dir, passFile), `${p.passphrase ?? passOf(p.holder)}\n`, {mode: 0o600});
@@ -122,14 +115,6 @@ function reportOf(d: PlannedDrill): {json: string; md: string; report: Report} {
   };
 }
 
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
 /**
  * The secret material of the demo domain, worked out here in-process: the shares the
  * participants opened and the reconstructed domain key, as text, hex and base64; and every
@@ -170,11 +155,13 @@ function demoSecrets(): string[] {
   return [...forms.filter((f) => f.length >= 16), ...pemLines];
 }
 
-function leaks(text: string, secrets: string[]): string[] {
-  const words = [...HOLDERS.map(passOf), WRONG, 'PRIVATE KEY'];
+/** The words no output may hold (passphrases, a PEM marker) and the demo's secret material. */
+function secretsOf(material: string[]): Secret[] {
   return [
-    ...words.filter((w) => text.includes(w)),
-    ...secrets.filter((s) => text.includes(s)).map((s) => `secret material ${s.slice(0, 12)}…`),
+    ...HOLDERS.map((h) => secret(`${h}'s passphrase`, passOf(h))),
+    secret('the mistyped passphrase', WRONG),
+    verbatim('PRIVATE KEY'),
+    ...material.map((m) => verbatim(m, `secret material ${m.slice(0, 12)}…`)),
   ];
 }
 
@@ -246,7 +233,7 @@ describe('sd-drill drill --plan', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('signature valid');
 
-    const copy = join(tmp('sd-drill-plan-tampered-'), basename(json));
+    const copy = join(tempDir('plan-tampered'), basename(json));
     const changed = JSON.parse(readFileSync(json, 'utf8')) as Report;
     (changed.participants[1] as {custodian: string}).custodian = 'Someone Else';
     writeFileSync(copy, JSON.stringify(changed, null, 2));
@@ -295,8 +282,9 @@ describe('sd-drill drill --plan', () => {
   });
 
   it('puts no passphrase, private key or domain secret in a report or the store', () => {
-    const secrets = demoSecrets();
-    expect(secrets.length).toBeGreaterThan(10);
+    const material = demoSecrets();
+    expect(material.length).toBeGreaterThan(10);
+    const secrets = secretsOf(material);
     const files = [pass, short, oneCustodian, mistyped].flatMap((d) => [
       ...filesUnder(d.reportDir),
       ...filesUnder(d.config),
@@ -325,7 +313,7 @@ describe('sd-drill drill --plan', () => {
       {holder: 'carol', custodian: 'Carol Chu'},
     ]);
     const plan = JSON.parse(readFileSync(p.plan, 'utf8')) as {participants: Participant[]};
-    const gone = join(tmp('sd-drill-plan-nokey-'), 'sticks', 'carol', 'carol.key');
+    const gone = join(tempDir('plan-nokey'), 'sticks', 'carol', 'carol.key');
     mkdirSync(join(gone, '..'), {recursive: true});
     (plan.participants[2] as Participant).key = relative(p.dir, gone);
     writeFileSync(p.plan, JSON.stringify(plan));
@@ -337,7 +325,7 @@ describe('sd-drill drill --plan', () => {
   });
 
   it('refuses the interactive drill without a terminal, pointing to --plan', () => {
-    const config = tmp('sd-drill-plan-notty-');
+    const config = tempDir('plan-notty');
     const r = runCli(['drill', '--sd', demoSd], {env: {SD_DRILL_CONFIG_DIR: config}, input: ''});
     expect(r.code).toBe(2);
     expect(cleanErrorProblems(r.stderr)).toEqual([]);
@@ -345,7 +333,7 @@ describe('sd-drill drill --plan', () => {
   });
 
   it('refuses restore-blob options that would write nothing, before anything starts', () => {
-    const config = tmp('sd-drill-plan-blobopts-');
+    const config = tempDir('plan-blobopts');
     const env = {env: {SD_DRILL_CONFIG_DIR: config}, input: ''};
     const cases: Array<[string[], RegExp]> = [
       [['--restore-blob-out', 'x.json'], /--restore-blob-out needs --exchange-key CERT/],

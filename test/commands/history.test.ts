@@ -1,10 +1,8 @@
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {openStore} from '../../source/store/store.js';
 import type {DrillRecord} from '../../source/store/schema.js';
 import {runCli} from '../helpers/run-cli.js';
+import {tempDir} from '../helpers/temp.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -31,7 +29,7 @@ function drill(
 }
 
 describe('sd-drill history', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sd-drill-history-'));
+  const dir = tempDir('history');
   const store = openStore({dir});
   for (const d of [
     drill('d1', 200, 'pass'),
@@ -82,7 +80,7 @@ describe('sd-drill history', () => {
 
   it('says so when nothing is on record', () => {
     const r = runCli(['history'], {
-      env: {SD_DRILL_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'sd-drill-empty-'))},
+      env: {SD_DRILL_CONFIG_DIR: tempDir('empty')},
     });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^No drills on record yet/);

@@ -12,14 +12,12 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {constants, publicEncrypt} from 'node:crypto';
 import secrets from 'secrets.js-grempe';
@@ -29,6 +27,8 @@ import type {NativeDomainFile} from '../../source/domain/native/schema.js';
 import {openssl} from '../helpers/keys.js';
 import {fixturesDir, repoRoot} from '../helpers/paths.js';
 import {cleanErrorProblems, runCli, runCliAsync, type CliResult} from '../helpers/run-cli.js';
+import {filesUnder} from '../helpers/files.js';
+import {tempDir} from '../helpers/temp.js';
 
 let dir = '';
 const at = (...p: string[]): string => join(dir, ...p);
@@ -72,7 +72,7 @@ const demoKey = (name: string): string => join(demo, 'sticks', name, `${name}.ke
 const DEMO_PASS = readFileSync(join(demo, 'passphrases.txt'), 'utf8').trim().split('\n');
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sd-drill-cli-'));
+  dir = tempDir('cli');
   mkdirSync(at('pass'));
   mkdirSync(at('own'));
   for (let i = 1; i <= 5; i++) GEN_PASS.push(passphrase(`holder-${i}`));
@@ -712,12 +712,6 @@ describe('a stick copied elsewhere', () => {
     });
   });
 });
-
-function filesUnder(root: string): string[] {
-  return readdirSync(root, {withFileTypes: true}).flatMap((e) =>
-    e.isDirectory() ? filesUnder(join(root, e.name)) : e.isFile() ? [join(root, e.name)] : [],
-  );
-}
 
 describe('no secret leaks', () => {
   // Runs last: it scans what every test above printed and wrote.

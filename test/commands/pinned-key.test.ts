@@ -6,17 +6,16 @@
  * real keys but fails the drill as "not the domain on record".
  */
 import {generateKeyPairSync, sign} from 'node:crypto';
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import type {DrillReport} from '../../source/report/model.js';
 import {signedBytes} from '../../source/report/proof.js';
 import {fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
+import {tempDir} from '../helpers/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'sd-drill-pins-'));
-afterAll(() => rmSync(root, {recursive: true, force: true}));
+const root = tempDir('pins');
 const demo = join(fixturesDir, 'demo');
 const demoSd = join(demo, 'security-domain.json');
 const store = join(root, 'store');

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {spawnSync} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {buildReport, recordFromReport} from '../../source/report/build.js';
@@ -9,9 +9,9 @@ import {writeReport} from '../../source/report/write.js';
 import {identityOf} from '../../source/store/pins.js';
 import {openStore} from '../../source/store/store.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
+import {tempDir} from '../helpers/temp.js';
 import {drillState, endOf, type DrillSpec} from '../report/drill-states.js';
 
-const tmp = (p: string): string => mkdtempSync(join(tmpdir(), p));
 const secret = randomBytes(32);
 
 function reportFile(
@@ -30,14 +30,14 @@ function reportFile(
     settings: {reviewDays: 90, rtoMinutes: 60},
     domainSecret: key,
   });
-  const w = writeReport(tmp('sd-drill-reports-'), report);
+  const w = writeReport(tempDir('reports'), report);
   if (!w.ok) throw w.error;
   return {file: w.value.json, report};
 }
 
 describe('sd-drill report verify', () => {
   const passing = reportFile({}, 'v-pass');
-  const env = {SD_DRILL_CONFIG_DIR: tmp('sd-drill-verify-store-')};
+  const env = {SD_DRILL_CONFIG_DIR: tempDir('verify-store')};
 
   it('exits 1 for an untouched report whose key nothing pins, and 0 with --expect-key of that key', () => {
     const r = runCli(['report', 'verify', passing.file], {env});
@@ -60,7 +60,7 @@ describe('sd-drill report verify', () => {
   it('exits 1 for a copy with one participant’s name changed', () => {
     const json = JSON.parse(readFileSync(passing.file, 'utf8')) as DrillReport;
     (json.participants[0] as {custodian: string}).custodian = 'Somebody Else';
-    const copy = join(tmp('sd-drill-tampered-'), 'drill-v-pass.json');
+    const copy = join(tempDir('tampered'), 'drill-v-pass.json');
     writeFileSync(copy, JSON.stringify(json, null, 2));
     const r = runCli(['report', 'verify', copy], {env});
     expect(r.code).toBe(1);
@@ -82,7 +82,7 @@ describe('sd-drill report verify', () => {
   });
 
   it('exits 2 for a file that is not a report', () => {
-    const dir = tmp('sd-drill-bad-');
+    const dir = tempDir('bad');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"schemaVersion": 1, "id": 5}');
     for (const f of [bad, join(dir, 'missing.json')]) {
@@ -99,8 +99,36 @@ describe('sd-drill report verify', () => {
     });
   });
 
+  it('exits 2 at once for a FIFO, without opening it (it would block forever)', () => {
+    const fifo = join(tempDir('fifo'), 'drill-x.json');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // Nothing ever writes to the FIFO: a reader that opened it would wait until killed (the
+    // guard's timeout), and exit -1.
+    const r = runCli(['report', 'verify', fifo], {env, timeout: 30_000});
+    expect(r.code).toBe(2);
+    expect(cleanErrorProblems(r.stderr)).toEqual([]);
+    expect(r.stderr).toBe(`sd-drill: ${fifo}: is a FIFO (named pipe), not a drill report\n`);
+  });
+
+  it('exits 2 with one line naming the file for a signed report given a field 200,000 deep', () => {
+    const json = JSON.parse(readFileSync(passing.file, 'utf8')) as Record<string, unknown>;
+    const depth = 200_000;
+    const deep = join(tempDir('deep'), 'drill-v-pass.json');
+    const text = JSON.stringify(json, null, 2);
+    writeFileSync(
+      deep,
+      `${text.slice(0, -2)},\n  "note": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}\n}`,
+    );
+    const r = runCli(['report', 'verify', deep], {env});
+    expect(r.code).toBe(2);
+    expect(cleanErrorProblems(r.stderr)).toEqual([]);
+    expect(r.stderr).toBe(
+      `sd-drill: ${deep}: nests more than 64 levels deep, so not a drill report\n`,
+    );
+  });
+
   it('is pinned by the store’s record of the domain, and refuses another key for it', () => {
-    const dir = tmp('sd-drill-verify-history-');
+    const dir = tempDir('verify-history');
     const store = openStore({dir});
     const d = passing.report.scope.domain;
     if (!d || !passing.report.proof.signed) throw new Error('no domain');

@@ -5,15 +5,14 @@
  * as their UTF-8 bytes. Keys made before (Node's 2,048-iteration export) keep opening.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import {fixturesDir} from '../helpers/paths.js';
 import {runCli} from '../helpers/run-cli.js';
+import {tempDir} from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sd-drill-keyenc-'));
-afterAll(() => rmSync(dir, {recursive: true, force: true}));
+const dir = tempDir('keyenc');
 const PASSES = ['Grüße-é', 'パスフレーズ-2', 'ñandú ünïcödé'];
 const passFile = join(dir, 'pass.txt');
 const key = (i: number) => join(dir, 'domain', 'sticks', `h${i}`, `h${i}.key`);

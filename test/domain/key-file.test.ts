@@ -6,8 +6,7 @@
  */
 import {execFileSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import fc from 'fast-check';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -19,6 +18,7 @@ import {
 } from '../../source/domain/key-file.js';
 import {fixturesDir} from '../helpers/paths.js';
 import {openssl} from '../helpers/keys.js';
+import {tempDir} from '../helpers/temp.js';
 
 const PASS = 'tr0ub4dor & 3 horses';
 const OTHER_PASS = 'c0rrect-staple';
@@ -42,7 +42,7 @@ function withText(name: string, from: string, edit: (text: string) => string): s
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sd-drill-keyfile-'));
+  dir = tempDir('keyfile');
   const o = (...args: string[]): Buffer => openssl(args, dir);
   // One RSA-2048 key, re-encoded every way openssl can write it.
   o('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'pkcs8.pem');

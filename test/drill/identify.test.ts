@@ -4,19 +4,19 @@
  * key is identified by its public key, and the same passphrase opens the share.
  */
 import {generateKeyPairSync} from 'node:crypto';
-import {copyFileSync, mkdirSync, mkdtempSync, statSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {copyFileSync, mkdirSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {DrillSession} from '../../source/drill/session.js';
 import {describeFolder} from '../../source/media/discover.js';
 import {fixturesDir} from '../helpers/paths.js';
+import {tempDir} from '../helpers/temp.js';
 
 const demo = join(fixturesDir, 'demo');
 
 /** A folder stick holding only `name`'s encrypted key (its .cer left behind). */
 function keyOnlyStick(name: string, from = name): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'sd-drill-identify-')), name);
+  const path = join(tempDir('identify'), name);
   mkdirSync(path);
   copyFileSync(join(demo, 'sticks', from, `${from}.key`), join(path, `${name}.key`));
   return path;
@@ -69,7 +69,7 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
 
   it('a stranger’s encrypted key is refused once unlocked, its passphrase wiped at once', async () => {
     const session = await atCollect();
-    const path = join(mkdtempSync(join(tmpdir(), 'sd-drill-identify-')), 'stranger');
+    const path = join(tempDir('identify'), 'stranger');
     mkdirSync(path);
     const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
     const pem = privateKey.export({
@@ -120,7 +120,7 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
 
   it('a key file named with escape codes is named on screen as one printable line', async () => {
     const session = await atCollect();
-    const path = join(mkdtempSync(join(tmpdir(), 'sd-drill-identify-')), 'alice');
+    const path = join(tempDir('identify'), 'alice');
     mkdirSync(path);
     copyFileSync(join(demo, 'sticks', 'alice', 'alice.key'), join(path, 'x\u001b[2J\n.key'));
     await insert(session, path);

@@ -10,7 +10,7 @@ import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {bundle, fixturesDir} from '../helpers/paths.js';
-import {scratchDir} from '../helpers/scratch.js';
+import {tempDir} from '../helpers/temp.js';
 import {
   EXITED,
   hasTmux,
@@ -38,7 +38,7 @@ let seq = 0;
 
 /** The interactive drill on `sd` with folder sticks under `media`, its own store and reports. */
 function startDrill(sd: string, media: string): {p: Pane; reports: string} {
-  const work = scratchDir('e2e-bursts');
+  const work = tempDir('e2e-bursts');
   const reports = join(work, 'reports');
   const config = join(work, 'config');
   mkdirSync(config);
@@ -133,7 +133,7 @@ suite(title, () => {
   it('a passphrase outside ASCII (Grüße-é), corrected with Backspace over ü, opens its key first try', async () => {
     // A domain whose first holder's key is encrypted under a non-ASCII passphrase, made by
     // `sd-drill init --passphrase-file` as a holder would make it.
-    const work = scratchDir('e2e-utf8');
+    const work = tempDir('e2e-utf8');
     const passphrases = join(work, 'passphrases.txt');
     writeFileSync(passphrases, 'Grüße-é\nben-pass-2\ncem-pass-3\n');
     const made = spawnSync(

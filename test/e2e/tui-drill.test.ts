@@ -3,12 +3,14 @@
  * them: arrow keys, Enter, typed names, masked passphrases, `x` to pull a demo stick.
  * `CI=false` because Ink draws nothing until exit when CI is set.
  */
-import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {cpSync, mkdirSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {openssl} from '../helpers/keys.js';
+import {leaks, leaksInFiles, secret, verbatim} from '../helpers/leaks.js';
 import {fixturesDir} from '../helpers/paths.js';
+import {endProcessesWithEnv} from '../helpers/processes.js';
+import {beforeRemoval, tempDir} from '../helpers/temp.js';
 import {
   EXITED,
   hasTmux,
@@ -20,7 +22,6 @@ import {
   toCollect,
 } from '../helpers/tmux.js';
 
-const tmp = (p: string): string => mkdtempSync(join(tmpdir(), p));
 const demoSd = join(fixturesDir, 'demo', 'security-domain.json');
 const demoSticks = join(fixturesDir, 'demo', 'sticks');
 const PASSPHRASES = readFileSync(join(fixturesDir, 'demo', 'passphrases.txt'), 'utf8')
@@ -30,18 +31,11 @@ const PASSPHRASES = readFileSync(join(fixturesDir, 'demo', 'passphrases.txt'), '
 const pass = (holder: string): string => `${holder}-practice-only`;
 const WRONG = 'not-bobs-passphrase-9';
 
-/** Every file under a directory, recursively. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
 /** Secrets that must never reach a screen, a report or the store. */
-function leaks(text: string): string[] {
-  return [...PASSPHRASES, WRONG, 'PRIVATE KEY'].filter((s) => text.includes(s));
-}
+const SECRETS = [...PASSPHRASES, WRONG]
+  .map((p, i) => secret(`passphrase ${i + 1}`, p))
+  .concat(verbatim('PRIVATE KEY'));
+const leaksIn = (text: string): string[] => leaks(text, SECRETS);
 
 const HELP = /Ctrl-C abort|q quit|n no/;
 const RULE = /^─{20,}$/;
@@ -96,8 +90,10 @@ let seq = 0;
 function startDrill(
   options: {media?: string; env?: Record<string, string>; noCi?: boolean} = {},
 ): Drill {
-  const config = tmp('sd-drill-e2e-config-');
-  const reports = tmp('sd-drill-e2e-reports-');
+  const config = tempDir('e2e-config');
+  const reports = tempDir('e2e-reports');
+  // A killed drill still writes its aborted report and history: let it, before they go.
+  beforeRemoval(() => endProcessesWithEnv('SD_DRILL_CONFIG_DIR', config));
   const name = `drill-${process.pid}-${++seq}`;
   const env: Record<string, string> = {
     TERM: 'xterm-256color',
@@ -196,13 +192,12 @@ suite(title, () => {
     // Nothing secret anywhere: every frame seen (with scrollback), the reports, the store.
     p.capture({history: true});
     expect(p.frames.length).toBeGreaterThan(10);
-    expect(p.frames.flatMap(leaks)).toEqual([]);
-    for (const f of [...filesUnder(reports), ...filesUnder(config)])
-      expect(leaks(readFileSync(f, 'utf8')), f).toEqual([]);
+    expect(p.frames.flatMap(leaksIn)).toEqual([]);
+    expect(leaksInFiles([reports, config], SECRETS)).toEqual([]);
   }, 90_000);
 
   it('explains a wrong passphrase inline and keeps progress; refuses a stranger’s stick until it is pulled', async () => {
-    const media = tmp('sd-drill-e2e-media-');
+    const media = tempDir('e2e-media');
     for (const h of ['alice', 'bob'])
       cpSync(join(demoSticks, h), join(media, h), {recursive: true});
     mkdirSync(join(media, 'mallory'));
@@ -239,7 +234,7 @@ suite(title, () => {
     expect(after).toMatch(/2 of 3/);
     expect(after).toMatch(/bob .* share accepted Bob Brown, Operations/);
     p.capture({history: true});
-    expect(p.frames.flatMap(leaks)).toEqual([]);
+    expect(p.frames.flatMap(leaksIn)).toEqual([]);
   }, 90_000);
 
   it('asks before Ctrl-C wipes held shares; n goes back, y aborts with a saved report; q leaves', async () => {

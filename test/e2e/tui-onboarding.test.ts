@@ -9,7 +9,7 @@
 import {mkdirSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
-import {scratchDir} from '../helpers/scratch.js';
+import {tempDir} from '../helpers/temp.js';
 import {
   EXITED,
   hasTmux,
@@ -36,7 +36,7 @@ interface Onboarding {
 }
 
 function start(extra: string[] = []): Onboarding {
-  const work = scratchDir('e2e-onboarding');
+  const work = tempDir('e2e-onboarding');
   const temp = join(work, 'tmp');
   const stick = join(work, 'media', `${NEWCOMER}-stick`);
   const reports = join(work, 'reports');

@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {decodeRestoreBlobIndependently} from '../domain/azure/independent-decoder.js';
 import {fixturesDir} from '../helpers/paths.js';
-import {scratchDir} from '../helpers/scratch.js';
+import {tempDir} from '../helpers/temp.js';
 import {
   EXITED,
   hasTmux,
@@ -39,7 +39,7 @@ let pane: Pane | undefined;
 let seq = 0;
 
 function start(args: string[]): {p: Pane; work: string; reports: string} {
-  const work = scratchDir('e2e-uses');
+  const work = tempDir('e2e-uses');
   const reports = join(work, 'reports');
   const config = join(work, 'config');
   mkdirSync(config);
@@ -73,7 +73,7 @@ suite(title, () => {
       blobs: Array<{tag: string; bytes: number; sha256: string}>;
       exchange: {x5t_256: string};
     };
-    const media = scratchDir('e2e-azure-sticks');
+    const media = tempDir('e2e-azure-sticks');
     // Holder 1: a plain key; holder 2: an encrypted one; each with its certificate beside it.
     // (Keys without their certificate: the next test.)
     for (const h of ['1', '2']) {
@@ -81,7 +81,7 @@ suite(title, () => {
       for (const f of [`holder${h}.pem`, `holder${h}.cer`])
         cpSync(join(azure, 'holders', f), join(media, `stick-${h}`, f));
     }
-    const out = join(scratchDir('e2e-restore-out'), 'restore-blob.json');
+    const out = join(tempDir('e2e-restore-out'), 'restore-blob.json');
     const {p, reports} = start([
       'drill',
       ...['--mode', 'restore', '--sd', join(azure, 'security-domain.json')],
@@ -147,14 +147,14 @@ suite(title, () => {
     const expected = JSON.parse(readFileSync(join(azure, 'expected.json'), 'utf8')) as {
       blobs: Array<{tag: string; bytes: number; sha256: string}>;
     };
-    const media = scratchDir('e2e-azure-nocert');
+    const media = tempDir('e2e-azure-nocert');
     // Holder 3: a plain key, its certificate kept elsewhere. Holder 2: an encrypted key
     // without its certificate: whose it is shows only once its passphrase unlocks it.
     mkdirSync(join(media, 'stick-3'));
     cpSync(join(azure, 'holders', 'holder3.pem'), join(media, 'stick-3', 'holder3.pem'));
     mkdirSync(join(media, 'stick-2'));
     cpSync(join(azure, 'holders', 'holder2.pem'), join(media, 'stick-2', 'holder2.pem'));
-    const out = join(scratchDir('e2e-restore-out'), 'restore-blob.json');
+    const out = join(tempDir('e2e-restore-out'), 'restore-blob.json');
     const {p, reports} = start([
       'drill',
       ...['--mode', 'restore', '--sd', join(azure, 'security-domain.json')],

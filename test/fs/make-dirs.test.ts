@@ -1,15 +1,13 @@
-import {existsSync, mkdtempSync, statSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {makeDirs} from '../../source/fs/make-dirs.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'sd-drill-make-dirs-'));
+import {tempDir} from '../helpers/temp.js';
 
 describe('makeDirs (mkdir -p one level at a time)', () => {
   it('makes every missing level with the mode asked for, and accepts what exists', () => {
-    const deep = join(tmp(), 'a', 'b', 'c');
+    const deep = join(tempDir('make-dirs'), 'a', 'b', 'c');
     makeDirs(deep, 0o700);
     expect(statSync(deep).isDirectory()).toBe(true);
     expect(statSync(deep).mode & 0o777).toBe(0o700);
@@ -17,7 +15,7 @@ describe('makeDirs (mkdir -p one level at a time)', () => {
   });
 
   it('refuses a file where a folder should be', () => {
-    const file = join(tmp(), 'f');
+    const file = join(tempDir('make-dirs'), 'f');
     writeFileSync(file, 'x');
     expect(() => makeDirs(file)).toThrow(/ENOTDIR/);
     expect(() => makeDirs(join(file, 'below'))).toThrow(/ENOTDIR/);

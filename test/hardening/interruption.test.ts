@@ -12,6 +12,8 @@ import {build} from 'esbuild';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
 import {repoRoot} from '../helpers/paths.js';
+import {endProcessesWithEnv} from '../helpers/processes.js';
+import {beforeRemoval, keepForFile} from '../helpers/temp.js';
 import {EXITED, hasTmux, identify, insert, killServer, Pane, toCollect} from '../helpers/tmux.js';
 import {
   AZURE_PASSPHRASE,
@@ -165,7 +167,7 @@ describe('a scripted drill (--plan) interrupted at any moment', () => {
       readFileSync(join(run.store, 'history.json'), 'utf8'),
     ) as HistoryJson;
     expect(history.drills).toHaveLength(1);
-    seedStore = run.store;
+    seedStore = keepForFile(run.store);
     seedDrill = history.drills[0]?.id ?? '';
   }, 60_000);
 
@@ -390,6 +392,8 @@ tuiSuite(tuiTitle, () => {
   function start(): {p: Pane; reports: string; config: string} {
     const reports = tmp('tui-reports');
     const config = tmp('tui-config');
+    // A killed drill still writes its aborted report and history: let it, before they go.
+    beforeRemoval(() => endProcessesWithEnv('SD_DRILL_CONFIG_DIR', config));
     const demo = tmp('tui-demo');
     copyDemo(demo);
     pane = Pane.start(

@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, type TestContext} from 'vitest';
 import {loadPrivateKey} from '../../source/domain/key-file.js';
 import {openDomainFile} from '../../source/domain/open.js';
 import {presentKeyFile} from '../../source/domain/present-key.js';
@@ -29,6 +29,7 @@ import {wipe} from '../../source/secret.js';
 import {describeFolder} from '../../source/media/discover.js';
 import {scanStick, type StickScan} from '../../source/media/scan.js';
 import {openssl} from '../helpers/keys.js';
+import {mountTmpfs, unmount} from '../helpers/mounts.js';
 import {fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, lines, type CliResult} from '../helpers/run-cli.js';
 import {
@@ -40,6 +41,8 @@ import {
   isRoot,
   leaks,
   openToOthers,
+  othersTempBase,
+  tmpForOthers,
   refusalProblems,
   runAsUnprivileged,
   secret,
@@ -296,8 +299,8 @@ describe.concurrent('the same through `sd-drill verify`', () => {
 });
 
 describe('a key file nobody may read', () => {
-  it(`is refused as such (exit 2)${isRoot ? ' — run as nobody, since root reads a chmod 000 file' : ''}`, () => {
-    const d = tmp('unreadable');
+  it(`is refused as such (exit 2)${isRoot ? ' — run as nobody, since root reads a chmod 000 file' : ''}`, (ctx) => {
+    const d = othersDir(ctx, 'unreadable');
     const key = join(d, 'alice.key');
     writeFileSync(key, alice.export({type: 'pkcs8', format: 'pem'}));
     copyFileSync(demoSd, join(d, 'sd.json'));
@@ -320,6 +323,13 @@ describe('a key file nobody may read', () => {
     expect(refusalProblems(r, {code: 2, names: key, says: /permission denied/})).toEqual([]);
   });
 });
+
+/** A folder `nobody` can reach, for runAsUnprivileged; skips the test where there is none. */
+function othersDir(ctx: TestContext, label: string): string {
+  if (othersTempBase === undefined)
+    ctx.skip('neither the temp dir nor /tmp lets other users through, so nobody cannot run');
+  return tmpForOthers(label);
+}
 
 /** A folder acting as one stick under a --media dir. */
 function stick(media: string, name: string): string {
@@ -416,8 +426,8 @@ describe('a hostile stick, listed by `sd-drill media`', () => {
     expect(only?.keys.map((k) => k.name)).toEqual(['a.key']);
   }, 60_000);
 
-  it(`an unreadable file or folder on a stick is refused, the rest listed${isRoot ? ' (run as nobody)' : ''}`, () => {
-    const m = tmp('media-unreadable');
+  it(`an unreadable file or folder on a stick is refused, the rest listed${isRoot ? ' (run as nobody)' : ''}`, (ctx) => {
+    const m = othersDir(ctx, 'media-unreadable');
     const s = stick(m, 'stick');
     writeFileSync(join(s, 'alice.key'), alice.export({type: 'pkcs8', format: 'pem'}));
     writeFileSync(join(s, 'locked.key'), alice.export({type: 'pkcs8', format: 'pem'}));
@@ -491,59 +501,51 @@ describe('a stick pulled out while it is being read', () => {
     expect(outcomes).toContain('gone');
   }, 60_000);
 
-  it.runIf(isRoot && process.platform === 'linux')(
-    '(a tmpfs stick unmounted mid-scan) is "gone" or whole, never an exception',
-    async () => {
-      const outcomes: string[] = [];
-      for (const delay of [0, 2, 10, 40]) {
-        const media = tmp('unmounted');
-        const path = stick(media, 'stick');
-        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', path]);
-        try {
-          fill(path, 3000);
-          const scanning = scanStick(describeFolder(path, statSync(path).dev));
-          await new Promise((r) => setTimeout(r, delay));
-          execFileSync('umount', ['-l', path]);
-          const scan = await scanning;
-          expectGoneOrWhole(scan);
-          outcomes.push(scan.status);
-        } finally {
-          spawnUmount(path);
-        }
+  it('(a tmpfs stick unmounted mid-scan) is "gone" or whole, never an exception', async (ctx) => {
+    const outcomes: string[] = [];
+    for (const delay of [0, 2, 10, 40]) {
+      const media = tmp('unmounted');
+      const path = stick(media, 'stick');
+      mountTmpfs(ctx, path, {source: 'tmpfs', sizeMiB: 32});
+      try {
+        fill(path, 3000);
+        const scanning = scanStick(describeFolder(path, statSync(path).dev));
+        await new Promise((r) => setTimeout(r, delay));
+        execFileSync('umount', ['-l', path]);
+        const scan = await scanning;
+        expectGoneOrWhole(scan);
+        outcomes.push(scan.status);
+      } finally {
+        unmount(path);
       }
-      expect(outcomes).toContain('gone');
-    },
-    60_000,
-  );
+    }
+    expect(outcomes).toContain('gone');
+  }, 60_000);
 
-  it.runIf(isRoot && process.platform === 'linux')(
-    '`sd-drill media` on a stick unmounted while it lists: exit 0, the stick gone or whole',
-    async () => {
-      for (const delay of [150, 300, 450]) {
-        const media = tmp('unmounted-cli');
-        const path = stick(media, 'stick');
-        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', path]);
-        try {
-          fill(path, 3000);
-          const listing = run(['media', '--media', media, '--json']);
-          await new Promise((r) => setTimeout(r, delay));
-          execFileSync('umount', ['-l', path]);
-          const r = await listing;
-          expect(r.code, r.stderr).toBe(0);
-          expect(r.stderr).toBe('');
-          const sticks = (JSON.parse(r.stdout) as MediaJson).sticks;
-          for (const s of sticks) {
-            if (s.status === 'gone') expect(s.refused.map((x) => x.code)).toEqual(['stick-gone']);
-            // Whole, or (unmounted before it was found) the empty folder the stick left behind.
-            else expect([['alice.key'], []]).toContainEqual(s.keys.map((k) => k.name));
-          }
-        } finally {
-          spawnUmount(path);
+  it('`sd-drill media` on a stick unmounted while it lists: exit 0, the stick gone or whole', async (ctx) => {
+    for (const delay of [150, 300, 450]) {
+      const media = tmp('unmounted-cli');
+      const path = stick(media, 'stick');
+      mountTmpfs(ctx, path, {source: 'tmpfs', sizeMiB: 32});
+      try {
+        fill(path, 3000);
+        const listing = run(['media', '--media', media, '--json']);
+        await new Promise((r) => setTimeout(r, delay));
+        execFileSync('umount', ['-l', path]);
+        const r = await listing;
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toBe('');
+        const sticks = (JSON.parse(r.stdout) as MediaJson).sticks;
+        for (const s of sticks) {
+          if (s.status === 'gone') expect(s.refused.map((x) => x.code)).toEqual(['stick-gone']);
+          // Whole, or (unmounted before it was found) the empty folder the stick left behind.
+          else expect([['alice.key'], []]).toContainEqual(s.keys.map((k) => k.name));
         }
+      } finally {
+        unmount(path);
       }
-    },
-    60_000,
-  );
+    }
+  }, 60_000);
 
   it('inserted into a drill and gone before it is read: the drill sees the stick leave', async () => {
     const media = tmp('session-pulled');
@@ -565,14 +567,6 @@ describe('a stick pulled out while it is being read', () => {
     session.abort('test over');
   });
 });
-
-function spawnUmount(path: string): void {
-  try {
-    execFileSync('umount', ['-l', path], {stdio: 'ignore'});
-  } catch {
-    // already unmounted by the test
-  }
-}
 
 describe('refusal lines stay clean whatever the key file is called', () => {
   it('a key named with a newline and escape codes: one line, the codes shown, not obeyed', async () => {

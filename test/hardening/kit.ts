@@ -1,7 +1,8 @@
 /**
  * Shared pieces of the hardening battery: throw-away folders, the demo domain copied where a
  * test may damage it, the CLI run against a private store, and the leak scan every test ends
- * with (a secret in plain text, hex, base64 or base64url, in any output or file).
+ * with (test/helpers/leaks.ts: a secret in plain text, hex, base64 or base64url, in any output
+ * or file).
  */
 import {spawn, spawnSync} from 'node:child_process';
 import {
@@ -9,16 +10,15 @@ import {
   copyFileSync,
   cpSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {afterAll} from 'vitest';
 import {bundle, fixturesDir, repoRoot} from '../helpers/paths.js';
+import {tempDir} from '../helpers/temp.js';
 import {
   cleanErrorProblems,
   runCliAsync,
@@ -43,77 +43,12 @@ export const AZURE_KEY_ARGS = ['holder1', 'holder2'].flatMap((h) => [
 ]);
 export const azurePassphraseFile = join(azureDir, 'passphrases.txt');
 
-const made: string[] = [];
+export {filesUnder} from '../helpers/files.js';
+export {leaks, leaksInFiles, secret, verbatim, type Secret} from '../helpers/leaks.js';
 
-/** A throw-away folder, removed when the test file is done. */
+/** A throw-away folder, removed when the test (or, made outside one, the file) is done. */
 export function tmp(label: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `sd-drill-hardening-${label}-`));
-  made.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of made.splice(0)) {
-    try {
-      rmSync(dir, {recursive: true, force: true});
-    } catch {
-      // a child still writing, say: the OS cleans /tmp
-    }
-  }
-});
-
-/** Every regular file under `dir`, recursively (symbolic links are not followed). */
-export function filesUnder(dir: string): string[] {
-  return readdirSync(dir, {withFileTypes: true}).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return filesUnder(p);
-    return e.isFile() ? [p] : [];
-  });
-}
-
-/** A secret and the shapes it could leak in. */
-export interface Secret {
-  name: string;
-  forms: string[];
-}
-
-export function secret(name: string, value: string | Buffer): Secret {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  const forms = [
-    bytes.toString('hex'),
-    bytes.toString('hex').toUpperCase(),
-    bytes.toString('base64'),
-    bytes.toString('base64url'),
-  ];
-  if (typeof value === 'string') forms.unshift(value);
-  // A long secret could also leak in part: its first 16 bytes are enough to notice.
-  if (bytes.length > 24) {
-    const head = bytes.subarray(0, 16);
-    forms.push(head.toString('hex'), head.toString('base64').slice(0, 20));
-  }
-  return {name, forms};
-}
-
-/** The names of the secrets found in `text` (and in which form). */
-export function leaks(text: string, secrets: readonly Secret[]): string[] {
-  const found: string[] = [];
-  for (const s of secrets) {
-    const form = s.forms.find((f) => f.length >= 6 && text.includes(f));
-    if (form !== undefined) found.push(`${s.name} (as ${form.slice(0, 16)}…)`);
-  }
-  return found;
-}
-
-/** Leaks in every file under the given folders, as `file: secret`. */
-export function leaksInFiles(
-  dirs: readonly string[],
-  secrets: readonly Secret[],
-  skip: (file: string) => boolean = () => false,
-): string[] {
-  return dirs
-    .flatMap((d) => filesUnder(d))
-    .filter((f) => !skip(f))
-    .flatMap((f) => leaks(readFileSync(f, 'latin1'), secrets).map((l) => `${f}: ${l}`));
+  return tempDir(`hardening-${label}`);
 }
 
 /**
@@ -148,22 +83,48 @@ export function cli(
  */
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const NOBODY = 65534;
-let nobodyBundle: string | undefined;
+
+/** True when every folder from / down to `dir` lets other users through (o+x). */
+function othersCanReach(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return false;
+    if (dirname(d) === d) return true;
+  }
+}
+
+/**
+ * Where `nobody` can reach a folder: the temp dir, or /tmp when the temp dir is private (a
+ * TMPDIR made with mktemp -d is 0700). Undefined when neither is; the test then says so.
+ */
+export const othersTempBase: string | undefined = isRoot
+  ? [tmpdir(), '/tmp'].find((d) => {
+      try {
+        return othersCanReach(d);
+      } catch {
+        return false;
+      }
+    })
+  : tmpdir();
+
+/** A throw-away folder `nobody` can reach (see othersTempBase, which must be defined). */
+export function tmpForOthers(label: string): string {
+  if (othersTempBase === undefined) throw new Error('no temp folder other users can reach');
+  const dir = tempDir(`hardening-${label}`, othersTempBase);
+  chmodSync(dir, 0o755);
+  return dir;
+}
 
 export function runAsUnprivileged(args: readonly string[], cwd: string): CliResult {
   let entry = bundle;
   if (isRoot) {
-    if (!nobodyBundle) {
-      // The entry and the chunks it imports (the build's ES modules), readable by anyone.
-      const dir = tmp('bundle');
-      nobodyBundle = join(dir, 'sd-drill.js');
-      copyFileSync(bundle, nobodyBundle);
-      cpSync(join(dirname(bundle), 'chunks'), join(dir, 'chunks'), {recursive: true});
-      openToOthers(dir);
-    }
-    entry = nobodyBundle;
+    // The entry and the chunks it imports (the build's ES modules), readable by anyone.
+    const dir = tmpForOthers('bundle');
+    entry = join(dir, 'sd-drill.js');
+    copyFileSync(bundle, entry);
+    cpSync(join(dirname(bundle), 'chunks'), join(dir, 'chunks'), {recursive: true});
+    openToOthers(dir);
   }
-  const store = tmp('nobody-store');
+  const store = tmpForOthers('nobody-store');
   if (isRoot) chmodSync(store, 0o777);
   const r = spawnSync(process.execPath, [entry, ...args], {
     cwd,

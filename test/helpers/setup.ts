@@ -6,3 +6,13 @@ process.env.NO_COLOR = '1';
 // FC_SEED) to explore other cases locally.
 import fc from 'fast-check';
 fc.configureGlobal({seed: Number(process.env.FC_SEED ?? 20261128)});
+
+// Every folder tempDir() made is removed when its test (or file) is done, pass or fail: after
+// the test's own afterEach hooks (onTestFinished runs after them, even when one throws).
+import {afterAll, beforeEach} from 'vitest';
+import {fileOver, testOver, testStarting} from './temp.js';
+beforeEach((ctx) => {
+  testStarting();
+  ctx.onTestFinished(testOver);
+});
+afterAll(fileOver);

@@ -5,8 +5,7 @@
  * never `restored`.
  */
 import {randomBytes, randomUUID} from 'node:crypto';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {openNativeDomain, type NativeDomain} from '../../source/domain/native/reader.js';
@@ -28,6 +27,7 @@ import {
   type RestoreProgress,
 } from '../../source/hsm/simulated-hsm.js';
 import {presented, testHolders, type TestHolder} from '../helpers/keys.js';
+import {tempDir} from '../helpers/temp.js';
 
 const KEYS = 30;
 let holders: TestHolder[] = [];
@@ -177,7 +177,7 @@ describe('the HSM state file', () => {
   });
 
   it('round-trips, holds nothing secret, and is not overwritten unless asked', () => {
-    dir = mkdtempSync(join(tmpdir(), 'sd-drill-hsm-'));
+    dir = tempDir('hsm');
     const state = newHsmState('drill-hsm', id, '/sd/security-domain.json');
     expect(writeHsmState(dir, state, false).ok).toBe(true);
     const back = readHsmState(dir);

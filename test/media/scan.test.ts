@@ -16,7 +16,7 @@ import {
   testKey,
 } from './sticks.js';
 
-const root = mediaDir('sd-drill-scan-');
+const root = mediaDir('scan');
 afterAll(() => rmSync(root, {recursive: true, force: true}));
 
 const folder = (path: string) => describeFolder(path, null);

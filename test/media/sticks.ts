@@ -7,9 +7,9 @@ import {
   X509Certificate,
   type KeyObject,
 } from 'node:crypto';
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {removeTree, tempDir} from '../helpers/temp.js';
 
 export interface TestKey {
   privateKey: KeyObject;
@@ -42,7 +42,7 @@ export function pkcs1DerKey(key: TestKey): Buffer {
 
 /** A self-signed certificate for the key, made by openssl as a holder would make it. */
 export function certificatePem(key: TestKey, cn = 'x'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sd-drill-cert-'));
+  const dir = tempDir('cert');
   try {
     const keyFile = join(dir, 'k.pem');
     writeFileSync(keyFile, key.pem, {mode: 0o600});
@@ -52,7 +52,7 @@ export function certificatePem(key: TestKey, cn = 'x'): string {
       {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']},
     );
   } finally {
-    rmSync(dir, {recursive: true, force: true});
+    removeTree(dir);
   }
 }
 
@@ -70,9 +70,9 @@ export function spkiSha256(key: TestKey): string {
   return createHash('sha256').update(spki).digest('hex');
 }
 
-/** A fresh empty folder standing in for a --media DIR. */
-export function mediaDir(prefix = 'sd-drill-media-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+/** A fresh empty folder standing in for a --media DIR (removed with the test's folders). */
+export function mediaDir(label = 'media'): string {
+  return tempDir(label);
 }
 
 /** Writes files into `dir/name` (made if needed) and returns the stick's path. */

@@ -1,12 +1,12 @@
-import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {sysBlockFacts} from '../../source/media/sysfs.js';
 import {mountContaining, parseMountinfo, readMountinfoText} from '../../source/media/mountinfo.js';
+import {tempDir} from '../helpers/temp.js';
 
 /** A miniature /sys laid out as the kernel does for a USB stick, a LUKS volume and an NVMe disk. */
-const sys = mkdtempSync(join(tmpdir(), 'sd-drill-sys-'));
+const sys = tempDir('sys');
 afterAll(() => rmSync(sys, {recursive: true, force: true}));
 
 function device(path: string, attrs: Record<string, string>): string {

@@ -1,6 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {buildReport} from '../../source/report/build.js';
@@ -8,8 +7,7 @@ import type {DrillReport} from '../../source/report/model.js';
 import {writeReport} from '../../source/report/write.js';
 import type {CeremonyState} from '../../source/ceremony/types.js';
 import {drillState, endOf} from './drill-states.js';
-
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'sd-drill-report-'));
+import {tempDir} from '../helpers/temp.js';
 
 function build(state: CeremonyState, secret: Buffer | undefined, id: string): DrillReport {
   return buildReport({
@@ -29,7 +27,7 @@ const passing = build(drillState(), secret, 'pass-1');
 
 describe('writeReport', () => {
   it('writes drill-<id>.md and drill-<id>.json, creating the folder', () => {
-    const dir = join(tmp(), 'reports', 'q1');
+    const dir = join(tempDir('report'), 'reports', 'q1');
     const r = writeReport(dir, passing);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -42,19 +40,26 @@ describe('writeReport', () => {
   });
 
   it('never writes over an existing report', () => {
-    const dir = tmp();
+    const dir = tempDir('report');
     writeFileSync(join(dir, 'drill-pass-1.md'), 'an earlier report\n');
     const r = writeReport(dir, passing);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toContain('already exists');
     expect(readFileSync(join(dir, 'drill-pass-1.md'), 'utf8')).toBe('an earlier report\n');
     expect(existsSync(join(dir, 'drill-pass-1.json'))).toBe(false);
-    const second = writeReport(tmp(), passing);
+    const second = writeReport(tempDir('report'), passing);
     expect(second.ok).toBe(true);
   });
 
   it('refuses an id that is not a safe file name', () => {
-    const r = writeReport(tmp(), {...passing, id: '../escape'});
-    expect(r.ok).toBe(false);
+    const dir = tempDir('report');
+    const r = writeReport(join(dir, 'reports'), {...passing, id: '../escape'});
+    expect(r.ok || [r.error.reason, r.error.message]).toEqual([
+      'bad-report',
+      expect.stringMatching(
+        /^the drill report is not well formed \(id: .*\); nothing was written$/,
+      ),
+    ]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

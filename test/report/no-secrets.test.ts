@@ -4,8 +4,7 @@
  * demo holders' passphrases.
  */
 import {hkdfSync, randomBytes} from 'node:crypto';
-import {mkdtempSync, readdirSync, readFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {buildReport, recordFromReport} from '../../source/report/build.js';
@@ -13,12 +12,13 @@ import {writeReport} from '../../source/report/write.js';
 import {openStore} from '../../source/store/store.js';
 import {fixturesDir} from '../helpers/paths.js';
 import {drillState, endOf, fingerprint} from './drill-states.js';
+import {tempDir} from '../helpers/temp.js';
 
 describe('report files and the store', () => {
   it('contain no passphrase, private key or domain secret', () => {
     const secret = randomBytes(32);
-    const storeDir = mkdtempSync(join(tmpdir(), 'sd-drill-scan-store-'));
-    const reportDir = mkdtempSync(join(tmpdir(), 'sd-drill-scan-reports-'));
+    const storeDir = tempDir('scan-store');
+    const reportDir = tempDir('scan-reports');
     const store = openStore({dir: storeDir});
     store.register({
       fingerprint: fingerprint(1),

@@ -5,10 +5,9 @@
  * verify without the domain's secret is tried here.
  */
 import {generateKeyPairSync, randomBytes, sign} from 'node:crypto';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {describe, expect, it, onTestFinished} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {buildReport, recordFromReport} from '../../source/report/build.js';
 import type {DrillReport} from '../../source/report/model.js';
 import {signedBytes} from '../../source/report/proof.js';
@@ -17,12 +16,9 @@ import {continuitySentence, verifyReportFile, type PinSources} from '../../sourc
 import {identityOf, withPin, type DomainPin} from '../../source/store/pins.js';
 import type {CeremonyState} from '../../source/ceremony/types.js';
 import {drillState, endOf} from './drill-states.js';
+import {tempDir} from '../helpers/temp.js';
 
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sd-drill-report-'));
-  onTestFinished(() => rmSync(dir, {recursive: true, force: true}));
-  return dir;
-}
+const tmp = (): string => tempDir('report');
 
 function build(state: CeremonyState, secret: Buffer, id: string): DrillReport {
   return buildReport({
@@ -176,5 +172,21 @@ describe('report verify: a valid signature counts only under a pinned key', () =
     const c = check(file, {pins: pinned, history: [], expectKey: realKey});
     expect(c).toMatchObject({valid: false, pinned: false});
     expect(c.reason).toMatch(/changed after it was signed/);
+  });
+
+  it('is an input error (exit 2) for a missing, non-JSON or non-report file or a folder', () => {
+    const dir = tmp();
+    const notJson = join(dir, 'x.json');
+    writeFileSync(notJson, '{"schemaVersion":');
+    const notReport = join(dir, 'y.json');
+    writeFileSync(notReport, JSON.stringify({hello: 'world'}));
+    for (const f of [join(dir, 'missing.json'), notJson, notReport, dir]) {
+      const r = verifyReportFile(f, {pins: pinned, history: [], expectKey: realKey});
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.exitCode).toBe(2);
+        expect(r.error.message.startsWith(f)).toBe(true);
+      }
+    }
   });
 });

@@ -1,18 +1,16 @@
 /** The store as separate sd-drill processes use it: the built bundle, run with plain node. */
-import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {runCli, runCliAsync} from '../helpers/run-cli.js';
-
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'sd-drill-proc-'));
+import {tempDir} from '../helpers/temp.js';
 
 describe('the store across processes', () => {
   it.runIf(process.platform === 'linux')(
     'lives under $XDG_CONFIG_HOME/sd-drill when no folder is set',
     () => {
-      const xdg = tmp();
-      const home = tmp();
+      const xdg = tempDir('proc');
+      const home = tempDir('proc');
       const r = runCli(['custody', 'add', '--from', 'Alice', '--to', 'Bob'], {
         env: {XDG_CONFIG_HOME: xdg, HOME: home, SD_DRILL_CONFIG_DIR: ''},
       });
@@ -34,7 +32,7 @@ describe('the store across processes', () => {
   );
 
   it('loses nothing when four processes write at once (4 × 25 hand-offs)', async () => {
-    const dir = tmp();
+    const dir = tempDir('proc');
     const env = {SD_DRILL_CONFIG_DIR: dir};
     const worker = async (w: number): Promise<number[]> => {
       const codes: number[] = [];
@@ -59,7 +57,7 @@ describe('the store across processes', () => {
   }, 120_000);
 
   it('a damaged store is set aside with one warning line, and the command still works', () => {
-    const dir = tmp();
+    const dir = tempDir('proc');
     const env = {SD_DRILL_CONFIG_DIR: dir};
     runCli(['custody', 'add', '--from', 'a', '--to', 'b'], {env});
     // simulate a torn or hand-mangled file

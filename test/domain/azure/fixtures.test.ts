@@ -1,15 +1,13 @@
 import {readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {fixturesDir} from '../../helpers/paths.js';
 import {loadCertificate, loadPrivateKey} from '../../../source/domain/key-file.js';
 import {readAzureDomain} from '../../../source/domain/azure/reader.js';
 import {loadExchangeKey} from '../../../source/domain/azure/exchange-key.js';
 import {buildRestoreBlob, openRestoreBlob} from '../../../source/domain/azure/restore-blob.js';
 import {makeAzureFixtures} from './make-fixtures.js';
-import {removeTempDirs, tempDir} from './kit.js';
-
-afterAll(removeTempDirs);
+import {tempDir} from '../../helpers/temp.js';
 
 interface FixtureExpected {
   sd_file: string;
@@ -93,7 +91,7 @@ describe('fixtures/azure', () => {
   });
 
   it('can be made again by its generator', () => {
-    const dir = tempDir('sd-drill-fixtures-');
+    const dir = tempDir('fixtures');
     makeAzureFixtures(dir);
     expect(checkFixtureSet(dir).holders[1]?.passphrase).toBe('drill-passphrase');
   });

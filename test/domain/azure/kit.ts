@@ -4,8 +4,7 @@
  * deterministic blob plaintexts the fixtures use.
  */
 import {createHash, generateKeyPairSync, type KeyObject} from 'node:crypto';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {
   parseCertificate,
@@ -136,19 +135,6 @@ export function replaceSegment(jwe: string, i: number, value: Buffer | string): 
 
 export function segment(jwe: string, i: number): Buffer {
   return Buffer.from(jwe.split('.')[i] ?? '', 'base64url');
-}
-
-const made: string[] = [];
-
-export function tempDir(prefix = 'sd-drill-azure-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-/** For afterAll: removes every directory tempDir made in this test file. */
-export function removeTempDirs(): void {
-  for (const dir of made.splice(0)) rmSync(dir, {recursive: true, force: true});
 }
 
 export function writeHolderFiles(

@@ -6,22 +6,15 @@
  */
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {parseCertificate} from '../../../source/domain/key-file.js';
 import {selfSignedCertificate} from '../../../source/domain/self-signed.js';
 import {writeAzureDomain} from '../../../source/domain/azure/writer.js';
 import {wipe} from '../../../source/secret.js';
 import {cleanErrorProblems, runCli} from '../../helpers/run-cli.js';
-import {
-  holderPool,
-  openJson,
-  removeTempDirs,
-  sampleBlobs,
-  tempDir,
-  type TestHolder,
-} from './kit.js';
+import {tempDir} from '../../helpers/temp.js';
+import {holderPool, openJson, sampleBlobs, type TestHolder} from './kit.js';
 
-afterAll(removeTempDirs);
 const holders = holderPool();
 
 /** 2-of-3: share 1 to holder 1's certificate, share 2 to the same key re-certified, share 3. */
@@ -57,7 +50,7 @@ describe('one key, two certificates', () => {
 
   it('verify with two copies of the key: the second is refused naming both files (exit 1)', () => {
     const {json, alice, reissuedPem} = oneKeyTwoShares();
-    const dir = tempDir();
+    const dir = tempDir('one-key');
     const sd = join(dir, 'sd.json');
     writeFileSync(sd, json);
     for (const [sub, cer] of [

@@ -5,14 +5,12 @@
 import {spawnSync} from 'node:child_process';
 import {cpSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {azureVectorsDir, bundle, fixturesDir} from '../../helpers/paths.js';
 import {splitPassphrases, writeNewFile} from '../../../source/commands/restore-blob.js';
 import {loadPrivateKey} from '../../../source/domain/key-file.js';
 import {openRestoreBlob} from '../../../source/domain/azure/restore-blob.js';
-import {removeTempDirs, tempDir} from './kit.js';
-
-afterAll(removeTempDirs);
+import {tempDir} from '../../helpers/temp.js';
 
 interface FixtureExpected {
   blobs: Array<{tag: string; bytes: number; sha256: string}>;
@@ -20,7 +18,7 @@ interface FixtureExpected {
 }
 
 function fixtureCopy(): {dir: string; expected: FixtureExpected} {
-  const dir = tempDir('sd-drill-restore-blob-');
+  const dir = tempDir('restore-blob');
   cpSync(join(fixturesDir, 'azure'), dir, {recursive: true});
   const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as FixtureExpected;
   return {dir, expected};
@@ -187,7 +185,7 @@ describe('sd-drill restore-blob', () => {
     'restores the real azure-cli SD with an encrypted key listed second (skipped without ../shared)',
     () => {
       const v = azureVectorsDir ?? '';
-      const dir = tempDir();
+      const dir = tempDir('azure');
       writeFileSync(join(dir, 'pass.txt'), '\nPassw0rd!\n');
       const r = run(
         [
@@ -218,7 +216,7 @@ describe('passphrase file and output helpers', () => {
   });
 
   it('writes a new file only: never replaces one that appeared meanwhile', () => {
-    const dir = tempDir();
+    const dir = tempDir('azure');
     writeNewFile(join(dir, 'a.json'), 'one');
     expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe('one');
     expect(() => writeNewFile(join(dir, 'a.json'), 'two')).toThrow(/already exists/);

@@ -1,0 +1,48 @@
+/**
+ * The app's own processes, found by what they were started with: a drill running in a tmux
+ * pane outlives the kill of its pane by the moment it takes to write its "aborted" report and
+ * history — into the test's folders, which must not be removed (or recreated) under it.
+ */
+import {readdirSync, readFileSync} from 'node:fs';
+
+/** Pids of processes whose environment holds `name=value` exactly (Linux /proc; none elsewhere). */
+export function processesWithEnv(name: string, value: string): number[] {
+  const wanted = `${name}=${value}`;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return [];
+  }
+  return pids
+    .map(Number)
+    .filter((pid) => pid !== process.pid)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(wanted);
+      } catch {
+        return false; // gone, or not ours to read
+      }
+    });
+}
+
+const pause = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
+/**
+ * Waits until no process has `name=value` in its environment: those still running get
+ * `graceMs` to finish what they are writing, then SIGKILL. A cleanup step, not a check.
+ */
+export function endProcessesWithEnv(name: string, value: string, graceMs = 10_000): void {
+  const until = Date.now() + graceMs;
+  while (processesWithEnv(name, value).length > 0 && Date.now() < until) pause(50);
+  for (const pid of processesWithEnv(name, value)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // ended meanwhile
+    }
+  }
+  while (processesWithEnv(name, value).length > 0 && Date.now() < until + 5_000) pause(20);
+}
