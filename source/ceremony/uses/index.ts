@@ -2,17 +2,13 @@
  * The uses of the ceremony, each in its own module: where it starts, and the steps it does
  * its own way. Everything else it shares (../steps.ts).
  */
-import type {Mode, Step} from '../types.js';
-import type {StepReducer} from '../steps.js';
+import type {Mode} from '../types.js';
 import {onboarding} from './onboarding.js';
 import {rehearsal} from './rehearsal.js';
 import {restore} from './restore.js';
 
-export interface Use {
-  /** The step after the use is chosen. */
-  first: Step;
-  /** Steps this use handles itself, instead of the shared ones. */
-  steps: Partial<Record<Step, StepReducer>>;
-}
+import type {Use} from './use.js';
+
+export type {Use} from './use.js';
 
 export const USES: Record<Mode, Use> = {rehearsal, restore, onboarding};

@@ -4,7 +4,7 @@
  */
 import type {CeremonyState, TimedEvent} from '../types.js';
 import {go, log} from '../machine.js';
-import type {Use} from './index.js';
+import type {Use} from './use.js';
 
 function enrol(s: CeremonyState, e: TimedEvent): CeremonyState {
   if (e.type === 'enrolled') {

@@ -3,7 +3,7 @@
  * step only brings up the new HSM in recovery mode; the rest is the shared path.
  */
 import {SHARED_STEPS} from '../steps.js';
-import type {Use} from './index.js';
+import type {Use} from './use.js';
 
 export const restore: Use = {
   first: 'load',
