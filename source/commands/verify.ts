@@ -1,4 +1,4 @@
-import {realpathSync} from 'node:fs';
+import {existsSync, realpathSync} from 'node:fs';
 import {checkError, SdError, usageError} from '../errors.js';
 import {
   holderLabel,
@@ -294,8 +294,8 @@ function identityInput(opened: OpenedDomain) {
  */
 async function storePins(): Promise<DomainPin[]> {
   try {
-    const {openStore} = await import('../store/store.js');
-    return openStore().pins();
+    const {openStore, storeDirectory} = await import('../store/store.js');
+    return existsSync(storeDirectory()) ? openStore().pins() : [];
   } catch {
     return [];
   }

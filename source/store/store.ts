@@ -8,6 +8,7 @@
 import {renameSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import Conf from 'conf';
+import envPaths from 'env-paths';
 import type {z} from 'zod';
 import {fail, inputError, ok, SdError, type Result} from '../errors.js';
 import {withLock, type LockOptions} from './lock.js';
@@ -400,6 +401,15 @@ class StoreImpl implements Store {
       return result;
     });
   }
+}
+
+/**
+ * Where the store lives, found without opening it: opening creates the folder, which a
+ * command that only reads (verify, report verify) must not do on a machine with no store.
+ * The same place conf uses: `SD_DRILL_CONFIG_DIR`, else the user's config folder.
+ */
+export function storeDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SD_DRILL_CONFIG_DIR || envPaths('sd-drill', {suffix: ''}).config;
 }
 
 /**

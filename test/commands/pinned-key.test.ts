@@ -161,3 +161,18 @@ describe('a substitute domain made with the real holders’ certificates', () =>
     expect(v.stderr).toMatch(/this is not the domain on record/);
   });
 });
+
+describe('reading pins creates no store', () => {
+  it('verify and report verify on a machine with no store leave its config folder absent', () => {
+    const home = tempDir('home');
+    const env = {SD_DRILL_CONFIG_DIR: '', HOME: home, XDG_CONFIG_HOME: join(home, '.config')};
+    const pass = join(root, 'alice-bob-carol.pass');
+    writeFileSync(pass, HOLDERS.map((h) => `${h}-practice-only`).join('\n') + '\n');
+    const keys = HOLDERS.flatMap((h) => ['--key', join(demo, 'sticks', h, `${h}.key`)]);
+    expect(runCli(['verify', '--sd', demoSd, ...keys, '--passphrase-file', pass], {env}).code).toBe(
+      0,
+    );
+    expect(runCli(['report', 'verify', real.file], {env}).code).toBe(1);
+    expect(readdirSync(home)).toEqual([]);
+  });
+});
