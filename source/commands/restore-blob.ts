@@ -174,7 +174,9 @@ export function runRestoreBlob(
       }
       const twin = presented.find((p) => p.key.spkiFingerprint === key.spkiFingerprint);
       if (twin) {
-        uncounted.push(`${file} and ${twin.key.file} are the same key; counted once`);
+        uncounted.push(
+          `${file}: is the same wrapping key as ${twin.key.file}; one key is one holder, counted once`,
+        );
         note(uncounted[uncounted.length - 1] ?? '');
         continue;
       }
@@ -196,6 +198,11 @@ export function runRestoreBlob(
         continue;
       }
       opened.push(share.value);
+      const also = share.value.match.alsoOpens ?? [];
+      if (also.length > 0)
+        note(
+          `${p.key.file} opens the shares of holders ${[share.value.holder.index, ...also].join(' and ')}: the domain wraps them to one key (duplicate-wrapping-key); it counts for one holder`,
+        );
       const {holder, match} = share.value;
       keys.push({
         file: p.key.file,

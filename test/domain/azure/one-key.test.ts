@@ -4,13 +4,14 @@
  * quorum of two: the domain opens the key's first share only, a second copy of the key is
  * refused naming both files, and the domain gets a `duplicate-wrapping-key` error.
  */
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseCertificate} from '../../../source/domain/key-file.js';
 import {selfSignedCertificate} from '../../../source/domain/self-signed.js';
 import {writeAzureDomain} from '../../../source/domain/azure/writer.js';
 import {wipe} from '../../../source/secret.js';
+import {fixturesDir} from '../../helpers/paths.js';
 import {cleanErrorProblems, runCli} from '../../helpers/run-cli.js';
 import {tempDir} from '../../helpers/temp.js';
 import {holderPool, openJson, sampleBlobs, type TestHolder} from './kit.js';
@@ -81,6 +82,22 @@ describe('one key, two certificates', () => {
     expect(out.problems).toEqual([
       expect.objectContaining({rule: 'duplicate-wrapping-key', shares: [1, 2]}),
     ]);
+
+    // restore-blob the same: one holder, the quorum not met, nothing written.
+    const out = join(dir, 'restore-blob.json');
+    const blob = runCli([
+      'restore-blob',
+      '--sd',
+      sd,
+      ...keys,
+      '--out',
+      out,
+      '--exchange-key',
+      join(fixturesDir, 'azure', 'exchange', 'exchange.pem'),
+    ]);
+    expect(blob.code).toBe(1);
+    expect(blob.stderr).toMatch(/same wrapping key as .*one key is one holder/);
+    expect(existsSync(out)).toBe(false);
 
     // The plan runner takes the same path: one share, the quorum not met, the finding.
     const plan = join(dir, 'plan.json');

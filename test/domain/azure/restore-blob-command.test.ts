@@ -121,7 +121,7 @@ describe('sd-drill restore-blob', () => {
       [
         ['--key', 'holders/holder1.pem', '--key', 'copy.pem'],
         1,
-        /2 distinct shares are required .*; 1 was given \(copy\.pem and holders\/holder1\.pem are the same key; counted once\)/,
+        /2 distinct shares are required .*; 1 was given \(copy\.pem: is the same wrapping key as holders\/holder1\.pem; one key is one holder, counted once\)/,
       ],
       [
         ['--key', 'holders/holder1.pem', '--key', 'holders/holder2.pem'],
@@ -158,7 +158,7 @@ describe('sd-drill restore-blob', () => {
       dir,
     );
     expect(dup.stderr).toContain(
-      'sd-drill: warning: copy.pem and holders/holder1.pem are the same key; counted once',
+      'sd-drill: warning: copy.pem: is the same wrapping key as holders/holder1.pem; one key is one holder, counted once',
     );
     const broken = run(
       [
