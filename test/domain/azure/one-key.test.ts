@@ -84,20 +84,20 @@ describe('one key, two certificates', () => {
     ]);
 
     // restore-blob the same: one holder, the quorum not met, nothing written.
-    const out = join(dir, 'restore-blob.json');
+    const blobOut = join(dir, 'restore-blob.json');
     const blob = runCli([
       'restore-blob',
       '--sd',
       sd,
       ...keys,
       '--out',
-      out,
+      blobOut,
       '--exchange-key',
       join(fixturesDir, 'azure', 'exchange', 'exchange.pem'),
     ]);
     expect(blob.code).toBe(1);
     expect(blob.stderr).toMatch(/same wrapping key as .*one key is one holder/);
-    expect(existsSync(out)).toBe(false);
+    expect(existsSync(blobOut)).toBe(false);
 
     // The plan runner takes the same path: one share, the quorum not met, the finding.
     const plan = join(dir, 'plan.json');
