@@ -30,6 +30,7 @@ import {checkPin, identityOf, type DomainPin} from '../store/pins.js';
 import type {AcceptFrom, ShareArrival, ShareDesk} from './arrivals/desk.js';
 import {StickArrival} from './arrivals/stick.js';
 import {ContributionArrival} from './arrivals/contribution.js';
+import {DEFAULT_REQUEST_MS} from '../remote/request.js';
 import {RecoveryTarget} from './recovery.js';
 
 export {stickInfo} from './arrivals/desk.js';
@@ -190,6 +191,11 @@ export class DrillSession implements ShareDesk {
     custodian: Custodian,
     passphrase: Buffer | undefined,
   ): void => this.sticks.presentFile(stick, file, custodian, passphrase);
+
+  // The remote-holder arrival's actions, as the TUI calls them.
+  callRemote = (holderIndex: number, dir: string): Promise<unknown> =>
+    this.remote.call(holderIndex, {dir}, DEFAULT_REQUEST_MS);
+  readContribution = (file: string): Promise<boolean> => this.remote.receiveFile(file);
 
   /**
    * One public key is one holder, however many certificates or files name it: a key whose
