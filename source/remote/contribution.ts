@@ -35,7 +35,7 @@ import {fail, ok, type Result} from '../errors.js';
 import type {Holder, KeyMatch} from '../domain/format.js';
 import {sha256Hex, type LoadedCertificate, type LoadedKey} from '../domain/key-file.js';
 import {describeIssue, issueMessage} from '../domain/schema-issue.js';
-import {seal, type Sealed} from './hpke.js';
+import type {Sealed} from './hpke.js';
 import {CONTRIBUTION_FORMAT} from './names.js';
 import {b64uOf, NONCE_BYTES, type RemoteRequest} from './request.js';
 
@@ -90,6 +90,7 @@ export interface MakeInput {
 
 export async function makeContribution(input: MakeInput): Promise<Contribution> {
   const {request} = input;
+  const {seal} = await import('./hpke.js');
   const sealed = await seal(
     Buffer.from(request.publicKey, 'base64url'),
     input.requestDigest,

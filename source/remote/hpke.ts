@@ -3,11 +3,12 @@
  * holder's share travels to the ceremony. A maintained implementation (@hpke/core with
  * @hpke/dhkem-x25519, pinned), not X25519, HKDF and GCM composed by hand. It runs on Node's
  * WebCrypto (globalThis.crypto, present from Node 19; Node ≤ 18 would make @hpke/common
- * import('crypto'), which this bundle never reaches on Node ≥ 20) and X25519 from
+ * import('crypto'), which this bundle never reaches on Node ≥ 20). Loaded only when a remote
+ * holder is called or contributes (import() in ./request.ts and ./contribution.ts) and X25519 from
  * @noble/curves bundled inside @hpke/common, so it needs no native X25519 in WebCrypto.
  *
  * What can and cannot be wiped: the ceremony's private key is @hpke's XCryptoKey, whose raw
- * 32 bytes are a Uint8Array we zero (`wipeKemPrivateKey`); the KEM's shared secret and the
+ * 32 bytes are a Uint8Array we zero (`wipeKemPrivateKey`, ./request.ts); the KEM's shared secret and the
  * AEAD key live inside @hpke and WebCrypto for the one call and cannot be reached to zero.
  * The opened plaintext is copied into a Buffer we own and the library's copy zeroed.
  */
@@ -18,7 +19,6 @@ import type {webcrypto} from 'node:crypto';
 /** @hpke's key objects (its XCryptoKey for X25519), typed as WebCrypto's. */
 export type KemKey = webcrypto.CryptoKey;
 
-export const HPKE_SUITE = 'DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM';
 export const X25519_KEY_BYTES = 32;
 
 let suite: CipherSuite | undefined;
@@ -51,12 +51,6 @@ export async function newKemKeyPair(ikm?: Buffer): Promise<KemKeyPair> {
   ikm?.fill(0);
   const publicKey = Buffer.from(await kem.serializePublicKey(pair.publicKey));
   return {publicKey, privateKey: pair.privateKey};
-}
-
-/** Zeroes the raw bytes @hpke/dhkem-x25519 keeps in its private key object (XCryptoKey.key). */
-export function wipeKemPrivateKey(key: KemKey | undefined): void {
-  const raw = (key as unknown as {key?: unknown} | undefined)?.key;
-  if (raw instanceof Uint8Array) raw.fill(0);
 }
 
 export interface Sealed {

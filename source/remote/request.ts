@@ -15,15 +15,8 @@ import * as z from 'zod';
 import {canonicalJson} from '../canonical-json.js';
 import {fail, inputError, ok, type Result} from '../errors.js';
 import {describeIssue, issueMessage} from '../domain/schema-issue.js';
-import {REQUEST_FORMAT} from './names.js';
-import {
-  HPKE_SUITE,
-  newKemKeyPair,
-  openSealed,
-  wipeKemPrivateKey,
-  type KemKey,
-  type Sealed,
-} from './hpke.js';
+import {HPKE_SUITE, REQUEST_FORMAT} from './names.js';
+import type {KemKey, Sealed} from './hpke.js';
 
 export const NONCE_BYTES = 32;
 /** How long a request made in the TUI stays open (a plan gives its own timeout). */
@@ -102,6 +95,12 @@ export interface RequestFacts {
   ikm?: Buffer;
 }
 
+/** Zeroes the raw bytes @hpke/dhkem-x25519 keeps in its private key object (XCryptoKey.key). */
+export function wipeKemPrivateKey(key: KemKey | undefined): void {
+  const raw = (key as unknown as {key?: unknown} | undefined)?.key;
+  if (raw instanceof Uint8Array) raw.fill(0);
+}
+
 /** A request this ceremony made and can still be answered: holds the private key. */
 export class PendingRequest {
   readonly digest: Buffer;
@@ -120,6 +119,7 @@ export class PendingRequest {
   }
 
   static async make(facts: RequestFacts): Promise<PendingRequest> {
+    const {newKemKeyPair} = await import('./hpke.js');
     const pair = await newKemKeyPair(facts.ikm);
     const request: RemoteRequest = {
       request: REQUEST_FORMAT,
@@ -142,6 +142,7 @@ export class PendingRequest {
   async unseal(aad: Buffer, sealed: Sealed): Promise<Buffer | undefined> {
     const key = this.#privateKey;
     if (!key) return undefined;
+    const {openSealed} = await import('./hpke.js');
     return openSealed(key, this.digest, aad, sealed);
   }
 
