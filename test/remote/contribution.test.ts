@@ -4,7 +4,9 @@
  * like a presented key — or is refused, each forgery with its own line.
  */
 import {generateKeyPairSync, randomBytes} from 'node:crypto';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {describeFolder} from '../../source/media/discover.js';
+import {scanStick} from '../../source/media/scan.js';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {contribute} from '../../source/commands/contribute.js';
@@ -198,6 +200,28 @@ describe('a remote holder on the demo domain', () => {
     });
     await expect(wrongCode).rejects.toThrow(/this is not the request the ceremony showed you/);
     expect(pending.code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    session.abort('test');
+  });
+});
+
+describe('contributions on a stick', () => {
+  it('are found by their content, whatever their name; a file that only mentions one is not', async () => {
+    const dir = scratchDir('remote-scan');
+    const {session} = await atCollect(demoSd);
+    const {file} = await call(session, 2, dir);
+    const stick = join(dir, 'courier');
+    mkdirSync(stick);
+    await answer(dir, file, demoKey('bob'), demoPass('bob'), demoSd, join(stick, 'holiday.jpg'));
+    writeFileSync(
+      join(stick, 'notes.txt'),
+      `see {"contribution":"sd-drill.remote-contribution/1"}`,
+    );
+    const scan = await scanStick(describeFolder(stick, statSync(stick).dev));
+    expect(scan.contributions).toEqual([join(stick, 'holiday.jpg')]);
+    expect(scan.keys).toEqual([]);
+    await session.stickInserted(describeFolder(stick, statSync(stick).dev));
+    expect(holder(session, 2)?.state).toBe('accepted');
+    expect(session.getState().awaitingRemoval).toBe(stick);
     session.abort('test');
   });
 });

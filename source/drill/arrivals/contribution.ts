@@ -182,7 +182,13 @@ export class ContributionArrival implements ShareArrival {
         stick,
       );
     try {
-      if (this.desk.getState().step !== 'collect' || r.status !== 'open') return false;
+      const now = this.desk.getState();
+      if (now.step !== 'collect' || r.status !== 'open') return false;
+      if (now.holders.find((h) => h.index === asked.index)?.state !== 'waiting')
+        return this.refuse(
+          `${file}: ${holderLabel(holder)} is at the machine now; finish or cancel that presentation first.`,
+          stick,
+        );
       const share = shareFromPayload(opened, asked.index, payload, file, bound.match);
       if (!share.ok) return this.refuse(`${share.error.message}; refused.`, stick);
       const earlier = this.desk.takenWith(spki);
