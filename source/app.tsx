@@ -242,6 +242,10 @@ export function App({
               absent: (i) => session.markAbsent(i),
               reconstruct: () => void session.reconstructAndRestore(),
               back: () => session.dispatch({type: 'back'}),
+              remote: {
+                call: (i, dir) => void session.callRemote(i, dir),
+                read: (file) => void session.readContribution(file),
+              },
             }}
           />
         );

@@ -1,5 +1,5 @@
 /**
- * The collect step: shares arrive (./arrivals/: on a stick, …) until a quorum is held; a
+ * The collect step: shares arrive (./arrivals/: on a stick, sealed from another site) until a quorum is held; a
  * holder may be marked absent; the drill fails as soon as the quorum can no longer be met.
  */
 import type {CeremonyState, TimedEvent} from './types.js';
@@ -12,9 +12,10 @@ import {
   updateHolder,
 } from './machine.js';
 import {stickEvent} from './arrivals/stick.js';
+import {contributionEvent} from './arrivals/contribution.js';
 
 export function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
-  const arrived = stickEvent(s, e);
+  const arrived = stickEvent(s, e) ?? contributionEvent(s, e);
   if (arrived) return arrived;
   switch (e.type) {
     case 'domain-problem': {

@@ -85,6 +85,20 @@ export interface HolderStatus {
   certMissing?: boolean;
   matchedBy?: 'certificate' | 'public-key' | 'trial-decryption';
   note?: string;
+  /** A holder at another site, called with a request (./arrivals/contribution.ts). */
+  remote?: RemoteStatus;
+}
+
+/** Nothing secret: the request's code and file, and the accepted contribution's digest. */
+export interface RemoteStatus {
+  state: 'waiting' | 'accepted';
+  /** The request's short code, read over the phone. */
+  code: string;
+  requestFile: string;
+  expiresAt: number;
+  /** SHA-256 of the accepted contribution file. */
+  contributionSha256?: string;
+  acceptedAt?: number;
 }
 
 /** The holder at the machine right now. */
@@ -197,7 +211,18 @@ export type CeremonyEvent =
       holderIndex: number;
       certMissing: boolean;
       matchedBy: 'certificate' | 'public-key' | 'trial-decryption';
+      /** A sealed contribution from a holder at another site (and the stick it came on). */
+      remote?: {sha256: string; stickPath?: string};
     }
+  | {
+      type: 'remote-called';
+      holderIndex: number;
+      code: string;
+      requestFile: string;
+      expiresAt: number;
+    }
+  | {type: 'remote-call-failed'; holderIndex: number; message: string}
+  | {type: 'contribution-refused'; message: string; stickPath?: string}
   | {type: 'share-refused'; holderIndex: number; message: string}
   | {type: 'cancel-presenting'}
   | {type: 'mark-absent'; holderIndex: number}

@@ -8,6 +8,7 @@
 import type {Command} from 'commander';
 import {MAX_HOLDERS, MAX_INVENTORY_KEYS, MIN_HOLDERS} from '../limits.js';
 import {defaultMountRoots} from '../media/mount-roots.js';
+import type {ContributeOptions} from './contribute.js';
 import type {AddOptions} from './custody.js';
 import type {DrillOptions} from './drill.js';
 import type {RegisterOptions} from './holders.js';
@@ -237,6 +238,24 @@ function registerHolders(program: Command): void {
     });
 }
 
+function registerContribute(program: Command): void {
+  program
+    .command('contribute')
+    .description(
+      "a holder at another site: seal your share to a ceremony's request, on your own offline machine",
+    )
+    .requiredOption('--request <file>', 'the request the ceremony wrote (request-….json)')
+    .requiredOption('--sd <file>', 'your copy of the security-domain file (the same file)')
+    .requiredOption('--key <file>', 'your wrapping private key (its certificate beside it)')
+    .option('--passphrase-file <file>', 'its passphrase on the first line (otherwise a prompt)')
+    .requiredOption('--out <file>', 'where to write the contribution (never overwritten)')
+    .option('--expect-code <code>', 'the code the ceremony read to you: refuse if it differs')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: ContributeOptions) => {
+      await (await import('./contribute.js')).contributeAction(options);
+    });
+}
+
 export const registrations: Register[] = [
   registerDrill,
   registerInit,
@@ -248,4 +267,5 @@ export const registrations: Register[] = [
   registerReport,
   registerCustody,
   registerHolders,
+  registerContribute,
 ];

@@ -11,6 +11,7 @@ export const KEYS = {
   insert: {keys: 'Enter', label: 'insert'},
   eject: {keys: 'x', label: 'remove stick'},
   absent: {keys: 'a', label: 'absent'},
+  remote: {keys: 'c', label: 'remote'},
   reconstruct: {keys: 'r', label: 'reconstruct'},
   cancel: {keys: 'Esc', label: 'cancel'},
   yes: {keys: 'y', label: 'yes'},

@@ -11,10 +11,13 @@ import {
   loadPrivateKey,
   siblingCertificatePaths,
   type LoadedCertificate,
+  type LoadedKey,
 } from './key-file.js';
 
 export interface Presented {
   opened: OpenedShare;
+  /** The unlocked key (a remote holder's contribution is signed with it). */
+  key: LoadedKey;
   bits: number;
   /** SHA-256 of the key's public key: one public key is one holder, whatever its files. */
   spkiFingerprint: string;
@@ -58,6 +61,7 @@ export function presentKeyFile(
       : undefined);
   return ok({
     opened: opened.value,
+    key: key.value,
     bits: key.value.bits,
     spkiFingerprint: key.value.spkiFingerprint,
     ...(certificate ? {certificate} : {}),

@@ -13,6 +13,7 @@ import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {wipe} from '../secret.js';
 import {DISASTERS} from '../hsm/disasters.js';
 import type {DrillSession} from './session.js';
+import {awaitContributions, callRemotes, remoteProblem, remoteSchema} from './plan-remote.js';
 
 export const planSchema = z.strictObject({
   domain: z.string().min(1),
@@ -30,6 +31,8 @@ export const planSchema = z.strictObject({
     .max(20),
   /** Holders known not to come: marked absent (a finding in the report). */
   absent: z.array(z.number().int().min(1).max(10)).optional(),
+  /** Holders at other sites, answering a request with a sealed contribution (./plan-remote.ts). */
+  remote: remoteSchema.optional(),
   reportDir: z.string().min(1),
 });
 
@@ -61,7 +64,19 @@ export function readPlan(file: string): Result<Plan> {
     return fail(
       inputError('missing', `${file}: the plan names ${missing}, which does not exist`, file),
     );
-  return ok({...plan, domain: rel(plan, plan.domain), reportDir: rel(plan, plan.reportDir)});
+  const remote = (plan.remote ?? []).map((r) => ({
+    ...r,
+    request: rel(plan, r.request),
+    contribution: rel(plan, r.contribution),
+  }));
+  const problem = remoteProblem(remote, plan.absent ?? []);
+  if (problem) return fail(inputError('bad-plan', `${file}: bad plan: ${problem}`, file));
+  return ok({
+    ...plan,
+    domain: rel(plan, plan.domain),
+    reportDir: rel(plan, plan.reportDir),
+    ...(plan.remote ? {remote} : {}),
+  });
 }
 
 function firstLine(file: string): Result<Buffer | undefined> {
@@ -88,6 +103,8 @@ export async function runPlan(
   if ((plan.mode ?? 'rehearsal') !== 'restore') session.simulateDisaster(plan.scenario);
   await session.bringUpRecoveryHsm();
   for (const absent of plan.absent ?? []) session.markAbsent(absent);
+  // Requests go out first, so holders at other sites work while the local ones present.
+  const deadlines = await callRemotes(plan.remote ?? [], session, tell);
   for (const p of plan.participants) {
     if (session.getState().step !== 'collect') break;
     const keyFile = rel(plan, p.key);
@@ -120,6 +137,7 @@ export async function runPlan(
     if (session.getState().presenting) session.cancelPresenting();
     session.stickRemoved(stickPath);
   }
+  await awaitContributions(plan.remote ?? [], deadlines, session, tell);
   const s = session.getState();
   if (s.step !== 'collect') return;
   const required = s.domain?.required ?? 0;

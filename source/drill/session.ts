@@ -29,6 +29,8 @@ import {wipe} from '../secret.js';
 import {checkPin, identityOf, type DomainPin} from '../store/pins.js';
 import type {AcceptFrom, ShareArrival, ShareDesk} from './arrivals/desk.js';
 import {StickArrival} from './arrivals/stick.js';
+import {ContributionArrival} from './arrivals/contribution.js';
+import {DEFAULT_REQUEST_MS} from '../remote/request.js';
 import {RecoveryTarget} from './recovery.js';
 
 export {stickInfo} from './arrivals/desk.js';
@@ -44,6 +46,8 @@ export interface SessionOptions {
   now?: () => number;
   /** The store's pinned domain keys, to check the reconstructed domain against. */
   pins?: () => readonly DomainPin[];
+  /** Tests only: key material for remote requests' key pairs (see ./arrivals/contribution.ts). */
+  requestKeyMaterial?: () => Buffer;
   /** Called once the drill ends (report step reached); the shell writes the report. */
   onEnded?: (session: DrillSession) => void;
 }
@@ -85,14 +89,20 @@ export class DrillSession implements ShareDesk {
   readonly now: () => number;
   /** Shares that arrive on sticks. */
   readonly sticks: StickArrival;
+  /** Shares sealed by holders at other sites. */
+  readonly remote: ContributionArrival;
   private readonly arrivals: ShareArrival[];
 
   constructor(private readonly options: SessionOptions = {}) {
     this.now = options.now ?? Date.now;
     this.state = initialState(this.now(), options.idleLimitMs);
     this.recovery = new RecoveryTarget(options.azureExchangeBits);
-    this.sticks = new StickArrival(this);
-    this.arrivals = [this.sticks];
+    this.remote = new ContributionArrival(
+      this,
+      options.requestKeyMaterial ? {requestKeyMaterial: options.requestKeyMaterial} : {},
+    );
+    this.sticks = new StickArrival(this, (stick, files) => this.remote.fromStick(stick, files));
+    this.arrivals = [this.sticks, this.remote];
   }
 
   getState = (): CeremonyState => this.state;
@@ -182,6 +192,11 @@ export class DrillSession implements ShareDesk {
     passphrase: Buffer | undefined,
   ): void => this.sticks.presentFile(stick, file, custodian, passphrase);
 
+  // The remote-holder arrival's actions, as the TUI calls them.
+  callRemote = (holderIndex: number, dir: string): Promise<unknown> =>
+    this.remote.call(holderIndex, {dir}, DEFAULT_REQUEST_MS);
+  readContribution = (file: string): Promise<boolean> => this.remote.receiveFile(file);
+
   /**
    * One public key is one holder, however many certificates or files name it: a key whose
    * share was already taken is refused, naming both files.
@@ -198,8 +213,16 @@ export class DrillSession implements ShareDesk {
     return true;
   }
 
+  takenWith(spki: string): OpenedShare | undefined {
+    return this.keysTaken.get(spki);
+  }
+
   accept(share: OpenedShare, from: AcceptFrom): void {
-    if (this.refuseSameKey(from.stick, from.file, from.spkiFingerprint)) return wipe(share.secret);
+    // Each arrival checks one key, one holder first, in its own words; this is the backstop.
+    if (this.keysTaken.has(from.spkiFingerprint)) {
+      if (from.stick) this.refuseSameKey(from.stick, from.file, from.spkiFingerprint);
+      return wipe(share.secret);
+    }
     const also = share.match.alsoOpens ?? [];
     if (also.length > 0) {
       // A key that opens more than one share: the domain gives one person two votes.
@@ -229,6 +252,14 @@ export class DrillSession implements ShareDesk {
       holderIndex: from.holderIndex,
       certMissing: share.match.certMissing,
       matchedBy: share.match.by,
+      ...(from.remote
+        ? {
+            remote: {
+              sha256: from.remote.sha256,
+              ...(from.stick ? {stickPath: from.stick.path} : {}),
+            },
+          }
+        : {}),
     });
   }
 

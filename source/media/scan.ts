@@ -34,6 +34,7 @@ import {
   type Material,
 } from './key-material.js';
 import {isSameOrUnder} from './mountinfo.js';
+import {CONTRIBUTION_HEAD} from '../remote/names.js';
 import type {Stick} from './stick.js';
 
 export type {FoundCertificate, FoundKey} from './key-material.js';
@@ -80,6 +81,8 @@ export interface StickScan {
   keys: FoundKey[];
   certificates: FoundCertificate[];
   refused: Refusal[];
+  /** Remote holders' sealed contributions, recognised by how they begin (not read here). */
+  contributions: string[];
   /** Regular files that are not key material (READMEs, photos, public keys). */
   ignored: number;
   /** Directory entries examined. */
@@ -108,7 +111,7 @@ function mayBeKeyMaterial(head: Buffer): boolean {
   return head.length > 4 && head[0] === 0x30 && len >= 0x80 && len <= 0x84;
 }
 
-type Peek = {ok: true; mayBeKey: boolean} | {ok: false; error: unknown};
+type Peek = {ok: true; mayBeKey: boolean; contribution: boolean} | {ok: false; error: unknown};
 
 /** Reads at most 4 KiB without following a symlink or blocking on a FIFO swapped in. */
 async function peek(file: string): Promise<Peek> {
@@ -123,9 +126,11 @@ async function peek(file: string): Promise<Peek> {
       return {ok: false, error: Object.assign(new Error(describeNonFile(st)), {code: 'ENOTREG'})};
     const buf = Buffer.alloc(Math.min(PEEK_BYTES, st.size));
     const {bytesRead} = await handle.read(buf, 0, buf.length, 0);
-    const mayBeKey = mayBeKeyMaterial(buf.subarray(0, bytesRead));
+    const head = buf.subarray(0, bytesRead);
+    const mayBeKey = mayBeKeyMaterial(head);
+    const contribution = head.toString('latin1').startsWith(CONTRIBUTION_HEAD);
     buf.fill(0);
-    return {ok: true, mayBeKey};
+    return {ok: true, mayBeKey, contribution};
   } catch (error) {
     return {ok: false, error};
   } finally {
@@ -260,6 +265,7 @@ function goneScan(stick: Stick, entries: number): StickScan {
     status: 'gone',
     keys: [],
     certificates: [],
+    contributions: [],
     refused: [
       {
         file: stick.path,
@@ -302,6 +308,7 @@ export async function scanStick(stick: Stick, options: ScanOptions = {}): Promis
     await walkDir(w, dir, 1);
   }
   const materials: Material[] = [];
+  const contributions: string[] = [];
   // Peeks run in small parallel batches (each is open, fstat, read, close); whole reads
   // happen only for the few files that may be key material.
   const candidates = w.candidates.sort(byName);
@@ -314,6 +321,10 @@ export async function scanStick(stick: Stick, options: ScanOptions = {}): Promis
     if (!p) continue;
     if (!p.ok) {
       noteFailedPeek(w, c.file, p.error);
+      continue;
+    }
+    if (p.contribution) {
+      contributions.push(c.file);
       continue;
     }
     if (!p.mayBeKey) {
@@ -350,6 +361,7 @@ export async function scanStick(stick: Stick, options: ScanOptions = {}): Promis
       .filter((m) => m.kind === 'certificate')
       .map(toCertificate)
       .sort(byName),
+    contributions,
     refused: w.refused.sort(byName),
     ignored: w.ignored,
     entries: w.entries,

@@ -48,7 +48,8 @@ function participates(h: HolderStatus): boolean {
     h.state !== 'waiting' ||
     h.custodian !== undefined ||
     h.stick !== undefined ||
-    h.passphraseFailures > 0
+    h.passphraseFailures > 0 ||
+    h.remote !== undefined
   );
 }
 
@@ -81,6 +82,20 @@ function participant(h: HolderStatus, registry: readonly RegistryEntry[]): Parti
     certMissing: h.certMissing ?? null,
     matchedBy: h.matchedBy ?? null,
     note: h.note ?? null,
+    ...remoteFields(h),
+  };
+}
+
+/** A holder called remotely (and not then accepted at the machine): the contribution, if any. */
+function remoteFields(h: HolderStatus): Pick<Participant, 'remote' | 'contribution'> {
+  const r = h.remote;
+  if (!r || (h.state === 'accepted' && r.state !== 'accepted')) return {};
+  return {
+    remote: true,
+    contribution:
+      r.state === 'accepted' && r.contributionSha256 && r.acceptedAt !== undefined
+        ? {sha256: r.contributionSha256, acceptedAt: iso(r.acceptedAt)}
+        : null,
   };
 }
 

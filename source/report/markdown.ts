@@ -49,6 +49,10 @@ function holderCell(p: Participant): string {
 }
 
 function stickCell(p: Participant): string {
+  if (p.remote)
+    return p.contribution
+      ? `remote: contribution ${code(shortFp(p.contribution.sha256))}`
+      : 'remote: no contribution';
   if (!p.stick) return '—';
   const where = p.stick.source === 'folder' ? 'folder ' : '';
   return `${where}${code(p.stick.path)}${p.stick.device && !p.stick.device.startsWith('folder:') ? ` on ${code(p.stick.device)}` : ''}`;

@@ -66,6 +66,10 @@ export const ParticipantSchema = z.object({
   certMissing: z.boolean().nullable(),
   matchedBy: z.enum(['certificate', 'public-key', 'trial-decryption']).nullable(),
   note: z.string().nullable(),
+  /** A holder at another site, called with a request (optional: older reports lack it). */
+  remote: z.boolean().optional(),
+  /** Their sealed contribution, once accepted: the file's SHA-256 and when it was accepted. */
+  contribution: z.object({sha256: z.string(), acceptedAt: isoDate}).nullable().optional(),
 });
 export type Participant = z.infer<typeof ParticipantSchema>;
 

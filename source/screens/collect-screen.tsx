@@ -13,6 +13,7 @@ import {SecretInput} from '../components/secret-input.js';
 import {color} from '../components/theme.js';
 import type {Binding} from '../components/keys.js';
 import type {Stick} from '../media/stick.js';
+import {REMOTE_BINDINGS, RemoteHolder, type RemoteActions} from './remote-holder.js';
 
 export const DUTIES =
   'I am the custodian of this key. I keep it offline on its own stick, never share its passphrase, ' +
@@ -29,6 +30,8 @@ export interface CollectActions {
   absent: (holderIndex: number) => void;
   reconstruct: () => void;
   back: () => void;
+  /** Holders at other sites: call one, or read a contribution file by path. */
+  remote?: RemoteActions;
 }
 
 function Acknowledge({
@@ -123,26 +126,38 @@ export function CollectScreen({
   actions: CollectActions;
 }) {
   const [choosingAbsent, setChoosingAbsent] = useState(false);
+  const [remoteOpen, setRemoteOpen] = useState(false);
   const p = state.presenting;
   const required = state.domain?.required ?? 0;
   const held = acceptedCount(state);
-  const idle = !p && !state.awaitingRemoval && !choosingAbsent;
+  const idle = !p && !state.awaitingRemoval && !choosingAbsent && !remoteOpen;
   const holderOf = (i: number) => {
     const h = state.holders.find((x) => x.index === i);
     return h?.name ? `${h.name} (holder ${i})` : `holder ${i}`;
   };
 
   useInput((input, key) => {
-    if (choosingAbsent || state.identifying || (p && p.phase !== 'opening')) return;
+    if (choosingAbsent || remoteOpen || state.identifying || (p && p.phase !== 'opening')) return;
     if (state.awaitingRemoval && input === 'x') actions.remove(state.awaitingRemoval);
     else if (idle && input === 'a') setChoosingAbsent(true);
+    else if (idle && input === 'c' && actions.remote) setRemoteOpen(true);
     else if (idle && input === 'r') actions.reconstruct();
     else if (idle && key.escape && held === 0) actions.back();
   });
 
   let bindings: Binding[];
   let body: React.ReactNode;
-  if (choosingAbsent) {
+  if (remoteOpen && actions.remote) {
+    bindings = [...REMOTE_BINDINGS];
+    body = (
+      <RemoteHolder
+        state={state}
+        sticks={sticks}
+        actions={actions.remote}
+        onClose={() => setRemoteOpen(false)}
+      />
+    );
+  } else if (choosingAbsent) {
     bindings = ['move', 'choose', 'cancel', 'abort'];
     body = (
       <ChooseAbsent
@@ -208,7 +223,15 @@ export function CollectScreen({
       </Text>
     );
   } else {
-    bindings = ['move', 'insert', 'absent', 'reconstruct', 'back', 'abort'];
+    // The stick list's pointer shows ↑↓; the line keeps room for what else can be done.
+    bindings = [
+      'insert',
+      'absent',
+      ...(actions.remote ? ['remote' as const] : []),
+      'reconstruct',
+      ...(held === 0 ? ['back' as const] : []),
+      'abort',
+    ];
     // Sticks whose share is already taken go last, marked, so the pointer starts on one that
     // is still to come (demo folders stay listed after their "removal").
     const taken = new Set(

@@ -80,18 +80,8 @@ export function openAzureEntry(
   entry: AzureShareEntry,
   key: LoadedKey,
 ): OpenedEntry {
-  const where = `${shareName(entry)} of ${domain.file} (opened with ${key.file})`;
-  if (!entry.sealed.ok) {
-    return {
-      ok: false,
-      rsaFailed: false,
-      error: checkError(
-        'share-damaged',
-        `${where} is damaged: its enc_key ${entry.sealed.damage} — restore the security-domain file from a backup copy`,
-        domain.file,
-      ),
-    };
-  }
+  if (!entry.sealed.ok)
+    return damaged(domain, entry, entry.sealed.damage, `opened with ${key.file}`);
   const {alg, jwe} = entry.sealed;
   const cek = rsaUnwrap(alg, key.privateKey, jwe.encryptedKey);
   if (!cek) {
@@ -102,45 +92,86 @@ export function openAzureEntry(
     };
   }
   try {
-    if (cek.length !== CEK_BYTES) {
-      return {
-        ok: false,
-        rsaFailed: false,
-        error: inputError(
-          'bad-cek',
-          `${where}: its content key is ${cek.length} bytes; A256CBC-HS512 needs ${CEK_BYTES} — refusing the share`,
-          domain.file,
-        ),
-      };
-    }
-    const result = decrypt(cek, jwe.aad, jwe.iv, jwe.ciphertext, jwe.tag);
-    if (!result.ok) {
-      return {
-        ok: false,
-        rsaFailed: false,
-        error: checkError(
-          'share-authentication',
-          `${where} does not authenticate: ${CBC_FAILURE_TEXT[result.reason]}`,
-          domain.file,
-        ),
-      };
-    }
-    const decoded = decodeShare(result.plaintext);
-    if (!decoded.ok) {
-      wipe(result.plaintext);
-      return {
-        ok: false,
-        rsaFailed: false,
-        error: checkError(
-          'bad-share',
-          `${where} is malformed: ${SHARE_PROBLEM_TEXT[decoded.problem]}`,
-          domain.file,
-        ),
-      };
-    }
-    wipeShare(decoded.share);
-    return {ok: true, secret: result.plaintext};
+    return openAzureEntryWithCek(domain, entry, cek, `opened with ${key.file}`);
   } finally {
     wipe(cek);
   }
+}
+
+/** The share's content key, RSA-unwrapped with the holder's key (a remote holder sends it). */
+export function unwrapAzureCek(entry: AzureShareEntry, key: LoadedKey): Buffer | undefined {
+  return entry.sealed.ok
+    ? rsaUnwrap(entry.sealed.alg, key.privateKey, entry.sealed.jwe.encryptedKey)
+    : undefined;
+}
+
+function damaged(
+  domain: AzureShares,
+  entry: AzureShareEntry,
+  damage: string,
+  how: string,
+): OpenedEntry {
+  return {
+    ok: false,
+    rsaFailed: false,
+    error: checkError(
+      'share-damaged',
+      `${shareName(entry)} of ${domain.file} (${how}) is damaged: its enc_key ${damage} — restore the security-domain file from a backup copy`,
+      domain.file,
+    ),
+  };
+}
+
+/**
+ * With the content key in hand (unwrapped here, or sent sealed by a remote holder): checks
+ * it, authenticates and decrypts the share in the file, checks its words. The CEK is not
+ * wiped here. A CEK that is not this share's fails the JWE's HMAC tag.
+ */
+export function openAzureEntryWithCek(
+  domain: AzureShares,
+  entry: AzureShareEntry,
+  cek: Buffer,
+  how: string,
+): OpenedEntry {
+  if (!entry.sealed.ok) return damaged(domain, entry, entry.sealed.damage, how);
+  const {jwe} = entry.sealed;
+  const where = `${shareName(entry)} of ${domain.file} (${how})`;
+  if (cek.length !== CEK_BYTES) {
+    return {
+      ok: false,
+      rsaFailed: false,
+      error: inputError(
+        'bad-cek',
+        `${where}: its content key is ${cek.length} bytes; A256CBC-HS512 needs ${CEK_BYTES} — refusing the share`,
+        domain.file,
+      ),
+    };
+  }
+  const result = decrypt(cek, jwe.aad, jwe.iv, jwe.ciphertext, jwe.tag);
+  if (!result.ok) {
+    return {
+      ok: false,
+      rsaFailed: false,
+      error: checkError(
+        'share-authentication',
+        `${where} does not authenticate: ${CBC_FAILURE_TEXT[result.reason]}`,
+        domain.file,
+      ),
+    };
+  }
+  const decoded = decodeShare(result.plaintext);
+  if (!decoded.ok) {
+    wipe(result.plaintext);
+    return {
+      ok: false,
+      rsaFailed: false,
+      error: checkError(
+        'bad-share',
+        `${where} is malformed: ${SHARE_PROBLEM_TEXT[decoded.problem]}`,
+        domain.file,
+      ),
+    };
+  }
+  wipeShare(decoded.share);
+  return {ok: true, secret: result.plaintext};
 }

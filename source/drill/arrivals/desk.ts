@@ -1,10 +1,11 @@
 /**
  * The one interface every way a share arrives goes through (./stick.ts: a key on a stick;
- * a remote holder's sealed contribution is another). The session is the desk: it holds the
+ * ./contribution.ts: a remote holder's sealed contribution). The session is the desk: it holds the
  * opened shares, counts one public key as one holder, and tells the machine.
  */
 import type {CeremonyEvent, CeremonyState, StickInfo} from '../../ceremony/types.js';
 import type {OpenedShare, SecurityDomainFormat} from '../../domain/format.js';
+import type {OpenedDomain} from '../../domain/open.js';
 import type {Stick} from '../../media/stick.js';
 
 export interface AcceptFrom {
@@ -12,9 +13,12 @@ export interface AcceptFrom {
   holderIndex: number;
   /** Where it came from, for messages: the key file (or contribution) and its stick. */
   file: string;
-  stick: StickInfo;
+  /** None for a contribution named by a plan or pasted. */
+  stick?: StickInfo;
   /** SHA-256 of the wrapping key's public key: one key is one holder. */
   spkiFingerprint: string;
+  /** A sealed contribution from a holder at another site: its file's SHA-256. */
+  remote?: {sha256: string};
 }
 
 export interface ShareDesk {
@@ -22,6 +26,11 @@ export interface ShareDesk {
   dispatch(event: CeremonyEvent): CeremonyState;
   /** The loaded domain's format, once loaded. */
   format(): SecurityDomainFormat | undefined;
+  /** The loaded domain file (its digest names it in a remote holder's request). */
+  readonly openedDomain: OpenedDomain | undefined;
+  now(): number;
+  /** The share already taken with this public key, if any (one key, one holder). */
+  takenWith(spki: string): OpenedShare | undefined;
   /** Refuses a key whose share was already taken (one key, one holder); true if refused. */
   refuseSameKey(stick: StickInfo, file: string, spki: string | undefined): boolean;
   /**

@@ -24,7 +24,14 @@ export class StickArrival implements ShareArrival {
   private heldPassphrase: {file: string; passphrase: Buffer} | undefined;
   private readonly scanning = new Set<string>();
 
-  constructor(private readonly desk: ShareDesk) {}
+  /**
+   * `contributions`: where remote holders' contributions found on a stick go (./contribution.ts).
+   * A stick that carries any is read for them only.
+   */
+  constructor(
+    private readonly desk: ShareDesk,
+    private readonly contributions?: (stick: StickInfo, files: string[]) => Promise<void>,
+  ) {}
 
   /**
    * A passphrase kept from identifying a key lives only while that key is presented (an
@@ -74,6 +81,8 @@ export class StickArrival implements ShareArrival {
       this.desk.dispatch({type: 'stick-removed', path: info.path});
       return;
     }
+    if (scan.contributions.length > 0 && this.contributions)
+      return this.contributions(info, scan.contributions);
     let locked: string | undefined;
     for (const key of scan.keys) {
       const match = this.matchScanned(domain, key);

@@ -1,0 +1,132 @@
+import {useState} from 'react';
+import {Box, Text, useInput} from 'ink';
+import type {CeremonyState} from '../ceremony/types.js';
+import {Choice} from '../components/choice.js';
+import {TextField} from '../components/text-field.js';
+import type {Binding} from '../components/keys.js';
+import type {Stick} from '../media/stick.js';
+
+export interface RemoteActions {
+  /** Writes a request for the holder into `dir` (a stick or folder); the code shows in state. */
+  call: (holderIndex: number, dir: string) => void;
+  /** Reads a contribution file named by path (one that did not come on a stick). */
+  read: (file: string) => void;
+}
+
+type Phase =
+  | {kind: 'menu'}
+  | {kind: 'holder'}
+  | {kind: 'where'; holder: number}
+  | {kind: 'folder'; holder: number}
+  | {kind: 'file'};
+
+/** What the help line offers while the remote-holder panel is open. */
+export const REMOTE_BINDINGS: readonly Binding[] = ['move', 'choose', 'cancel', 'abort'];
+
+/**
+ * A holder at another site (the collect step's `c`): call them — a request written to a stick
+ * or folder, its code shown on the holder list to read to them — or read a contribution file
+ * from a path (typed or pasted; one on a stick is read when the stick is inserted).
+ *
+ *   Holder at another site:
+ *   ❯ Call a holder (write a request for them)
+ *     Read a contribution file (type or paste its path)
+ */
+export function RemoteHolder({
+  state,
+  sticks,
+  actions,
+  onClose,
+}: {
+  state: CeremonyState;
+  sticks: Stick[];
+  actions: RemoteActions;
+  onClose: () => void;
+}) {
+  const [phase, setPhase] = useState<Phase>({kind: 'menu'});
+  useInput((_, key) => key.escape && onClose());
+  const name = (i: number) => {
+    const h = state.holders.find((x) => x.index === i);
+    return h?.name ? `${h.name} (holder ${i})` : `holder ${i}`;
+  };
+
+  switch (phase.kind) {
+    case 'menu':
+      return (
+        <Box flexDirection="column">
+          <Text>Holder at another site:</Text>
+          <Choice
+            options={[
+              {label: 'Call a holder (write a request for them)', value: 'call'},
+              {label: 'Read a contribution file (type or paste its path)', value: 'file'},
+            ]}
+            onChoose={(v) => setPhase(v === 'call' ? {kind: 'holder'} : {kind: 'file'})}
+          />
+        </Box>
+      );
+    case 'holder': {
+      const waiting = state.holders.filter((h) => h.state === 'waiting');
+      if (waiting.length === 0)
+        return <Text>No holder is waiting to be called. Esc to go back.</Text>;
+      return (
+        <Box flexDirection="column">
+          <Text>Which holder is at another site?</Text>
+          <Choice
+            visibleOptionCount={4}
+            options={waiting.map((h) => ({
+              label: `${h.index} ${h.name ?? ''}${h.remote ? ' — called already: call again' : ''}`,
+              value: String(h.index),
+            }))}
+            onChoose={(v) => setPhase({kind: 'where', holder: Number(v)})}
+          />
+        </Box>
+      );
+    }
+    case 'where':
+      return (
+        <Box flexDirection="column">
+          <Text>Write the request for {name(phase.holder)} to:</Text>
+          <Choice
+            visibleOptionCount={4}
+            options={[
+              ...sticks.map((s) => ({label: `stick ${s.label}`, value: s.path})),
+              {label: 'a folder (type its path)…', value: ''},
+            ]}
+            onChoose={(v) => {
+              if (!v) return setPhase({kind: 'folder', holder: phase.holder});
+              actions.call(phase.holder, v);
+              onClose();
+            }}
+          />
+        </Box>
+      );
+    case 'folder':
+      return (
+        <Box flexDirection="column">
+          <Text>Folder for the request to {name(phase.holder)}:</Text>
+          <TextField
+            placeholder="e.g. /media/courier"
+            onSubmit={(v) => {
+              if (!v.trim()) return;
+              actions.call(phase.holder, v.trim());
+              onClose();
+            }}
+          />
+        </Box>
+      );
+    case 'file':
+      return (
+        <Box flexDirection="column">
+          <Text>Path of the contribution file:</Text>
+          <TextField
+            placeholder="e.g. /media/courier/contribution-3.json"
+            onSubmit={(v) => {
+              if (!v.trim()) return;
+              actions.read(v.trim());
+              onClose();
+            }}
+          />
+        </Box>
+      );
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The collect screen's remote-holder panel and holder list: `c` opens it, a holder and a stick
+ * are chosen, the call goes to the session; the holder list shows "remote — waiting" with the
+ * code to read over the phone, then "remote — accepted".
+ */
+import {render} from 'ink-testing-library';
+import {describe, expect, it, vi} from 'vitest';
+import {CollectScreen, type CollectActions} from '../../source/screens/collect-screen.js';
+import {KEY, press, waitForFrame} from '../helpers/ink.js';
+import {folderStick, toCollect, walk} from './fixtures.js';
+
+function actions() {
+  const remote = {
+    call: vi.fn<(i: number, dir: string) => void>(),
+    read: vi.fn<(f: string) => void>(),
+  };
+  const a: CollectActions = {
+    insert: vi.fn(),
+    remove: vi.fn(),
+    acknowledge: vi.fn(),
+    passphrase: vi.fn(),
+    identify: vi.fn(),
+    cancel: vi.fn(),
+    absent: vi.fn(),
+    reconstruct: vi.fn(),
+    back: vi.fn(),
+    remote,
+  };
+  return {...a, remote};
+}
+
+describe('calling a holder at another site', () => {
+  it('c, then the holder and the stick: the session is asked to write the request there', async () => {
+    const a = actions();
+    const sticks = [folderStick('alice'), folderStick('courier')];
+    const {stdin, lastFrame, unmount} = render(
+      <CollectScreen state={walk(...toCollect)} sticks={sticks} actions={a} />,
+    );
+    await waitForFrame(lastFrame, (f) => f.includes('c remote'));
+    await press(stdin, 'c');
+    await waitForFrame(lastFrame, (f) => f.includes('Holder at another site'));
+    await press(stdin, KEY.enter);
+    await waitForFrame(lastFrame, (f) => f.includes('Which holder is at another site?'));
+    await press(stdin, KEY.down, KEY.down, KEY.enter);
+    await waitForFrame(lastFrame, (f) => f.includes('Write the request for carol (holder 3) to'));
+    await press(stdin, KEY.down, KEY.enter);
+    expect(a.remote.call).toHaveBeenCalledWith(3, '/demo/courier');
+    await waitForFrame(lastFrame, (f) => f.includes('Sticks present'));
+    unmount();
+  });
+
+  it('the holder list shows the code while waiting, and the contribution once accepted', () => {
+    const called = walk(...toCollect, {
+      type: 'remote-called',
+      holderIndex: 3,
+      code: 'ABCD-EFGH-JKMN-PQRS',
+      requestFile: '/demo/courier/r.json',
+      expiresAt: 9e12,
+    });
+    const waiting = render(<CollectScreen state={called} sticks={[]} actions={actions()} />);
+    expect(waiting.lastFrame()).toMatch(/carol .*remote — waiting code ABCD-EFGH-JKMN-PQRS/);
+    waiting.unmount();
+    const done = walk(
+      ...toCollect,
+      {
+        type: 'remote-called',
+        holderIndex: 3,
+        code: 'ABCD-EFGH-JKMN-PQRS',
+        requestFile: 'r',
+        expiresAt: 9e12,
+      },
+      {
+        type: 'share-accepted',
+        holderIndex: 3,
+        certMissing: false,
+        matchedBy: 'public-key',
+        remote: {sha256: 'cd'.repeat(32)},
+      },
+    );
+    const accepted = render(<CollectScreen state={done} sticks={[]} actions={actions()} />);
+    expect(accepted.lastFrame()).toMatch(/carol .*remote — accepted contribution cdcdcdcd…cdcd/);
+    accepted.unmount();
+  });
+});
