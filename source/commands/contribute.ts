@@ -16,7 +16,8 @@ import {contributionText, makeContribution, type Contribution} from '../remote/c
 import {MAX_REQUEST_BYTES, parseRequest, requestDigest, shortCode} from '../remote/request.js';
 import {wipe} from '../secret.js';
 import {out, printJson, warn} from './io.js';
-import {promptPassphrase, readPassphraseFile} from './passphrases.js';
+import {readPassphraseFile} from '../domain/passphrase-file.js';
+import {promptPassphrase} from './passphrases.js';
 
 export interface ContributeOptions {
   request: string;

@@ -10,7 +10,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {bundle, fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, lines, runCliAsync, type CliResult} from '../helpers/run-cli.js';
-import {scratchDir} from '../helpers/scratch.js';
+import {tempDir} from '../helpers/temp.js';
 
 const demo = join(fixturesDir, 'demo');
 const demoSd = join(demo, 'security-domain.json');
@@ -26,7 +26,7 @@ interface RemotePlan {
 }
 
 function writeRemotePlan(label: string, timeoutSeconds = 120, extra: object = {}): RemotePlan {
-  const dir = scratchDir(label);
+  const dir = tempDir(label);
   mkdirSync(join(dir, 'exchange'));
   const participants = ['alice', 'bob'].map((h) => {
     writeFileSync(join(dir, `${h}.pass`), `${h}-practice-only\n`, {mode: 0o600});

@@ -10,7 +10,7 @@ import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {fixturesDir} from '../helpers/paths.js';
 import {runCliAsync} from '../helpers/run-cli.js';
-import {scratchDir} from '../helpers/scratch.js';
+import {tempDir} from '../helpers/temp.js';
 import {
   EXITED,
   hasTmux,
@@ -61,14 +61,14 @@ suite('a holder at another site, in the TUI (tmux, built bundle)', () => {
   afterAll(() => killServer());
 
   it('calls Carol, takes her contribution from a courier stick, and passes', async () => {
-    const media = scratchDir('e2e-remote-media');
+    const media = tempDir('e2e-remote-media');
     for (const h of ['alice', 'bob'])
       cpSync(join(demoSticks, h), join(media, h), {recursive: true});
     const courier = join(media, 'courier');
     mkdirSync(courier);
-    const config = scratchDir('e2e-remote-config');
-    const reports = scratchDir('e2e-remote-reports');
-    const carol = scratchDir('e2e-remote-carol');
+    const config = tempDir('e2e-remote-config');
+    const reports = tempDir('e2e-remote-reports');
+    const carol = tempDir('e2e-remote-carol');
     const p = Pane.start(
       `remote-${process.pid}`,
       ['drill', '--sd', demoSd, '--media', media, '--report-dir', reports],

@@ -12,7 +12,7 @@ import {describe, expect, it} from 'vitest';
 import {contribute} from '../../source/commands/contribute.js';
 import {SdError} from '../../source/errors.js';
 import type {DrillSession} from '../../source/drill/session.js';
-import {scratchDir} from '../helpers/scratch.js';
+import {tempDir} from '../helpers/temp.js';
 import {
   answer,
   atCollect,
@@ -53,7 +53,7 @@ function present(session: DrillSession, name: string): void {
 
 describe('a remote holder on the demo domain', () => {
   it('is called, answers with contribute, and counts like a presented key', async () => {
-    const dir = scratchDir('remote-pass');
+    const dir = tempDir('remote-pass');
     const {session} = await atCollect(demoSd);
     const {file, pending} = await call(session, 3, dir);
     expect(holder(session, 3)?.remote).toMatchObject({state: 'waiting', code: pending.code});
@@ -87,7 +87,7 @@ describe('a remote holder on the demo domain', () => {
   });
 
   it('refuses, each with its own line: a replay, a byte changed, another holder, expired, a copy', async () => {
-    const dir = scratchDir('remote-refusals');
+    const dir = tempDir('remote-refusals');
     // An earlier session's contribution: its request's key is gone with that session.
     const earlier = await atCollect(demoSd);
     const old = await call(earlier.session, 3, dir);
@@ -167,7 +167,7 @@ describe('a remote holder on the demo domain', () => {
   });
 
   it('a holder called again: the earlier request is replaced and its answer refused', async () => {
-    const dir = scratchDir('remote-again');
+    const dir = tempDir('remote-again');
     const {session} = await atCollect(demoSd);
     const first = await call(session, 5, dir);
     const second = await call(session, 5, dir);
@@ -182,7 +182,7 @@ describe('a remote holder on the demo domain', () => {
   });
 
   it('contribute refuses a request for another domain file or with another code (exit 1)', async () => {
-    const dir = scratchDir('remote-other');
+    const dir = tempDir('remote-other');
     const {session} = await atCollect(demoSd);
     const {file, pending} = await call(session, 1, dir);
     const passFile = join(dir, 'p');
@@ -206,7 +206,7 @@ describe('a remote holder on the demo domain', () => {
 
 describe('contributions on a stick', () => {
   it('are found by their content, whatever their name; a file that only mentions one is not', async () => {
-    const dir = scratchDir('remote-scan');
+    const dir = tempDir('remote-scan');
     const {session} = await atCollect(demoSd);
     const {file} = await call(session, 2, dir);
     const stick = join(dir, 'courier');
@@ -228,7 +228,7 @@ describe('contributions on a stick', () => {
 
 describe('a remote holder on an Azure domain', () => {
   it('counts by the share the file holds: with a certificate, and without one', async () => {
-    const dir = scratchDir('remote-azure');
+    const dir = tempDir('remote-azure');
     const {session} = await atCollect(azureSd);
     // Holder 3 keeps no certificate beside the key: bound by its share's content key.
     const three = await call(session, 3, dir);

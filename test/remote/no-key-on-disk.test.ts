@@ -18,7 +18,7 @@ import {DrillSession} from '../../source/drill/session.js';
 import {newKemKeyPair, openSealed, seal} from '../../source/remote/hpke.js';
 import {wipeKemPrivateKey} from '../../source/remote/request.js';
 import {openStore} from '../../source/store/store.js';
-import {scratchDir} from '../helpers/scratch.js';
+import {tempDir} from '../helpers/temp.js';
 import {answer, demoKey, demoPass, demoSd} from './kit.js';
 
 function filesUnder(dir: string): string[] {
@@ -54,7 +54,7 @@ afterEach(() => {
 
 describe("the ceremony's request key", () => {
   it('never reaches a file, the store, a report, the state or anything inspect can show', async () => {
-    const dir = scratchDir('remote-no-key');
+    const dir = tempDir('remote-no-key');
     // Anything written to the temporary folder during the drill lands here, to be scanned.
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
