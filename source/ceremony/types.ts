@@ -3,7 +3,9 @@
  * live in the drill session's vault; the state only knows that a holder's share is held.
  */
 
-export type Mode = 'rehearsal' | 'restore' | 'onboarding';
+import type {RotationEvent, RotationState} from './rotation-types.js';
+
+export type Mode = 'rehearsal' | 'restore' | 'onboarding' | 'rotation';
 export type Scenario = 'destroyed' | 'purged' | 'archived-and-deleted';
 
 export type Step =
@@ -15,6 +17,9 @@ export type Step =
   | 'collect'
   | 'reconstruct'
   | 'restore'
+  | 'enlist'
+  | 'rewrap'
+  | 'prove'
   | 'report'
   | 'done';
 
@@ -27,6 +32,9 @@ export const STEP_TITLES: Record<Step, string> = {
   collect: 'Collect shares',
   reconstruct: 'Reconstruct',
   restore: 'Restore',
+  enlist: 'New holders',
+  rewrap: 'New domain file',
+  prove: 'Prove new keys',
   report: 'Report',
   done: 'Done',
 };
@@ -48,6 +56,11 @@ export interface DomainSummary {
   /** Native version 2: the report key pinned in the file's authenticated header. */
   reportKey?: string;
   generation?: number;
+  /**
+   * The report key this machine's store pins for the domain (by its id, file or holders), for
+   * its history and review dates only: a rotated file is the same domain under the same key.
+   */
+  knownKey?: string;
 }
 
 export interface DomainProblem {
@@ -77,6 +90,8 @@ export interface HolderStatus {
   certFingerprint: string;
   bits?: number;
   state: HolderState;
+  /** SHA-256 of the public key whose share was accepted (one public key is one holder). */
+  spkiFingerprint?: string;
   custodian?: Custodian;
   file?: string;
   stick?: StickInfo;
@@ -159,6 +174,8 @@ export interface CeremonyState {
   report?: {markdown: string; json: string};
   /** Onboarding: the newcomer whose own key must open their own share. */
   newcomer?: {holder: string; certFingerprint: string};
+  /** Rotation: the new holders, the new file, and their proof (./uses/rotation.ts). */
+  rotation?: RotationState;
   journal: JournalEntry[];
   startedAt: number;
   lastActivity: number;
@@ -197,6 +214,7 @@ export type CeremonyEvent =
       holderIndex: number;
       certMissing: boolean;
       matchedBy: 'certificate' | 'public-key' | 'trial-decryption';
+      spkiFingerprint?: string;
     }
   | {type: 'share-refused'; holderIndex: number; message: string}
   | {type: 'cancel-presenting'}
@@ -220,7 +238,8 @@ export type CeremonyEvent =
   | {type: 'finish'}
   | {type: 'back'}
   | {type: 'abort'; reason: string}
-  | {type: 'tick'};
+  | {type: 'tick'}
+  | RotationEvent;
 
 /** Every event carries the shell's clock, so the reducer stays pure. */
 export type TimedEvent = CeremonyEvent & {at: number};

@@ -12,6 +12,8 @@ export const KEYS = {
   eject: {keys: 'x', label: 'remove stick'},
   absent: {keys: 'a', label: 'absent'},
   reconstruct: {keys: 'r', label: 'reconstruct'},
+  check: {keys: 'r', label: 'check every share'},
+  drop: {keys: 'd', label: 'remove the last'},
   cancel: {keys: 'Esc', label: 'cancel'},
   yes: {keys: 'y', label: 'yes'},
   no: {keys: 'n', label: 'no'},

@@ -7,6 +7,7 @@ import type {StepReducer} from '../steps.js';
 import {onboarding} from './onboarding.js';
 import {rehearsal} from './rehearsal.js';
 import {restore} from './restore.js';
+import {rotation} from './rotation.js';
 
 export interface Use {
   /** The step after the use is chosen. */
@@ -15,4 +16,4 @@ export interface Use {
   steps: Partial<Record<Step, StepReducer>>;
 }
 
-export const USES: Record<Mode, Use> = {rehearsal, restore, onboarding};
+export const USES: Record<Mode, Use> = {rehearsal, restore, onboarding, rotation};
