@@ -10,13 +10,16 @@ import type {DrillSession} from './drill/session.js';
 import {useIdleTick, useSession} from './hooks/use-session.js';
 import {useSticks} from './hooks/use-sticks.js';
 import type {Stick} from './media/stick.js';
-import {CollectScreen} from './screens/collect-screen.js';
+import {CollectScreen, type CollectActions} from './screens/collect-screen.js';
 import {DisasterScreen} from './screens/disaster-screen.js';
+import {EnlistScreen} from './screens/enlist-screen.js';
 import {EnrolScreen, type EnrolRequest} from './screens/enrol-screen.js';
 import {InspectScreen, type FindingLine} from './screens/inspect-screen.js';
 import {LoadScreen} from './screens/load-screen.js';
+import {ProveScreen} from './screens/prove-screen.js';
 import {ReportScreen} from './screens/report-screen.js';
 import {RestoreScreen} from './screens/restore-screen.js';
+import {RewrapScreen} from './screens/rewrap-screen.js';
 import {StartScreen} from './screens/start-screen.js';
 
 /** What the shell provides around the machine: report writing, policy, the stores. */
@@ -75,7 +78,9 @@ export function App({
       ...(options.mountRoots ? {mountRoots: options.mountRoots} : {}),
     },
     (stick) => {
-      if (session.getState().step === 'collect') void session.stickInserted(stick);
+      const step = session.getState().step;
+      if (step === 'collect' || step === 'prove') void session.stickInserted(stick);
+      else if (step === 'enlist') void session.rotation.readStick(stick);
     },
     (stick) => session.stickRemoved(stick.path),
   );
@@ -228,24 +233,57 @@ export function App({
         );
         break;
       case 'collect':
+      case 'prove': {
+        const actions: CollectActions = {
+          insert: (s) => void session.stickInserted(s),
+          remove: (p) => session.stickRemoved(p),
+          acknowledge: (c) => session.acknowledge(c),
+          passphrase: (b) => session.submitPassphrase(b),
+          identify: (b) => session.identify(b),
+          cancel: () => session.cancelPresenting(),
+          absent: (i) => session.markAbsent(i),
+          // A rotation's new holders: every share is checked against the new file.
+          reconstruct: () =>
+            void (state.step === 'prove'
+              ? session.rotation.check()
+              : session.reconstructAndRestore()),
+          back: () => session.dispatch({type: 'back'}),
+          remote: {
+            call: (i, dir) => void session.callRemote(i, dir),
+            read: (file) => void session.readContribution(file),
+          },
+        };
+        screen =
+          state.step === 'prove' ? (
+            <ProveScreen state={state} sticks={sticks} actions={actions} />
+          ) : (
+            <CollectScreen state={state} sticks={sticks} actions={actions} />
+          );
+        break;
+      }
+      case 'enlist':
         screen = (
-          <CollectScreen
+          <EnlistScreen
             state={state}
             sticks={sticks}
             actions={{
-              insert: (s) => void session.stickInserted(s),
-              remove: (p) => session.stickRemoved(p),
-              acknowledge: (c) => session.acknowledge(c),
-              passphrase: (b) => session.submitPassphrase(b),
-              identify: (b) => session.identify(b),
-              cancel: () => session.cancelPresenting(),
-              absent: (i) => session.markAbsent(i),
-              reconstruct: () => void session.reconstructAndRestore(),
+              read: (s) => void session.rotation.readStick(s),
+              keep: (i) => session.rotation.keep(i),
+              drop: (fp) => session.rotation.drop(fp),
+              done: () => session.rotation.choose(),
+            }}
+          />
+        );
+        break;
+      case 'rewrap':
+        screen = (
+          <RewrapScreen
+            state={state}
+            sticks={sticks}
+            actions={{
+              quorum: (m) => session.rotation.chooseQuorum(m),
+              write: (f) => void session.rotation.write(f),
               back: () => session.dispatch({type: 'back'}),
-              remote: {
-                call: (i, dir) => void session.callRemote(i, dir),
-                read: (file) => void session.readContribution(file),
-              },
             }}
           />
         );

@@ -36,6 +36,7 @@ export function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
         presentedAt: e.at,
         certMissing: e.certMissing,
         matchedBy: e.matchedBy,
+        ...(e.spkiFingerprint ? {spkiFingerprint: e.spkiFingerprint} : {}),
       });
       const count = acceptedCount(next);
       const need = (s.domain?.required ?? 0) - count;

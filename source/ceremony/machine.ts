@@ -7,9 +7,17 @@ import type {CeremonyState, HolderStatus, Step} from './types.js';
 
 export const acceptedCount = (s: CeremonyState): number =>
   s.holders.filter((h) => h.state === 'accepted').length;
+/** Steps in which the session may hold shares or the reconstructed domain (a rotation's too). */
+const HOLDING: ReadonlySet<Step> = new Set<Step>([
+  'collect',
+  'reconstruct',
+  'restore',
+  'enlist',
+  'rewrap',
+  'prove',
+]);
 export const sharesHeld = (s: CeremonyState): boolean =>
-  acceptedCount(s) > 0 &&
-  (s.step === 'collect' || s.step === 'reconstruct' || s.step === 'restore');
+  acceptedCount(s) > 0 && HOLDING.has(s.step);
 
 export function holderName(s: CeremonyState, index: number): string {
   const h = s.holders.find((x) => x.index === index);

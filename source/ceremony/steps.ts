@@ -143,7 +143,10 @@ function report(s: CeremonyState, e: TimedEvent): CeremonyState {
 
 const none: StepReducer = (s) => s;
 
-/** The shared steps; `start` is the use-chooser (../reduce.ts), `enrol` onboarding's own. */
+/**
+ * The shared steps; `start` is the use-chooser (../reduce.ts), `enrol` onboarding's own,
+ * `enlist`, `rewrap` and `prove` the rotation's.
+ */
 export const SHARED_STEPS: Record<Step, StepReducer> = {
   start: none,
   enrol: none,
@@ -153,6 +156,9 @@ export const SHARED_STEPS: Record<Step, StepReducer> = {
   collect: collectStep,
   reconstruct,
   restore,
+  enlist: none,
+  rewrap: none,
+  prove: none,
   report,
   done: none,
 };

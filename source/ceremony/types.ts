@@ -3,7 +3,7 @@
  * live in the drill session's vault; the state only knows that a holder's share is held.
  */
 
-export type Mode = 'rehearsal' | 'restore' | 'onboarding';
+export type Mode = 'rehearsal' | 'restore' | 'onboarding' | 'rotation';
 export type Scenario = 'destroyed' | 'purged' | 'archived-and-deleted';
 
 export type Step =
@@ -15,6 +15,9 @@ export type Step =
   | 'collect'
   | 'reconstruct'
   | 'restore'
+  | 'enlist'
+  | 'rewrap'
+  | 'prove'
   | 'report'
   | 'done';
 
@@ -27,6 +30,9 @@ export const STEP_TITLES: Record<Step, string> = {
   collect: 'Collect shares',
   reconstruct: 'Reconstruct',
   restore: 'Restore',
+  enlist: 'New holders',
+  rewrap: 'New domain file',
+  prove: 'Prove new keys',
   report: 'Report',
   done: 'Done',
 };
@@ -48,6 +54,11 @@ export interface DomainSummary {
   /** Native version 2: the report key pinned in the file's authenticated header. */
   reportKey?: string;
   generation?: number;
+  /**
+   * The report key this machine's store pins for the domain (by its id, file or holders), for
+   * its history and review dates only: a rotated file is the same domain under the same key.
+   */
+  knownKey?: string;
 }
 
 export interface DomainProblem {
@@ -77,6 +88,8 @@ export interface HolderStatus {
   certFingerprint: string;
   bits?: number;
   state: HolderState;
+  /** SHA-256 of the public key whose share was accepted (one public key is one holder). */
+  spkiFingerprint?: string;
   custodian?: Custodian;
   file?: string;
   stick?: StickInfo;
@@ -173,6 +186,8 @@ export interface CeremonyState {
   report?: {markdown: string; json: string};
   /** Onboarding: the newcomer whose own key must open their own share. */
   newcomer?: {holder: string; certFingerprint: string};
+  /** Rotation: the new holders, the new file, and their proof (./uses/rotation.ts). */
+  rotation?: RotationState;
   journal: JournalEntry[];
   startedAt: number;
   lastActivity: number;
@@ -213,6 +228,7 @@ export type CeremonyEvent =
       matchedBy: 'certificate' | 'public-key' | 'trial-decryption';
       /** A sealed contribution from a holder at another site (and the stick it came on). */
       remote?: {sha256: string; stickPath?: string};
+      spkiFingerprint?: string;
     }
   | {
       type: 'remote-called';
@@ -245,10 +261,82 @@ export type CeremonyEvent =
   | {type: 'finish'}
   | {type: 'back'}
   | {type: 'abort'; reason: string}
-  | {type: 'tick'};
+  | {type: 'tick'}
+  | RotationEvent;
 
 /** Every event carries the shell's clock, so the reducer stays pure. */
 export type TimedEvent = CeremonyEvent & {at: number};
 
 export const DEFAULT_IDLE_LIMIT_MS = 10 * 60 * 1000;
 export const MAX_PASSPHRASE_TRIES = 3;
+
+/**
+ * The rotation's part of the ceremony's state and events (./uses/rotation.ts). Public facts
+ * only — certificates, fingerprints, names, files — never a key, share or secret.
+ */
+
+/** A new holder's certificate: brought on a stick, or (native) kept from the old file. */
+export interface NewHolder {
+  certFingerprint: string;
+  spkiFingerprint: string;
+  bits: number;
+  /** The name a native file records (kept holders keep theirs). */
+  name: string;
+  /** Where the certificate came from, for people: "frank.cer on stick FRANK". */
+  from: string;
+  /** The old holder this one keeps: the same certificate or the same public key. */
+  keeps?: number;
+}
+
+export interface HolderRef {
+  index: number;
+  name?: string;
+  certFingerprint: string;
+}
+
+/** Who is kept, added and departed — by public key where known, else by certificate. */
+export interface RotationChange {
+  kept: Array<{old: HolderRef; next: HolderRef; by: 'certificate' | 'public-key'}>;
+  added: HolderRef[];
+  departed: Array<{old: HolderRef; known: 'public-key' | 'certificate'}>;
+}
+
+export interface RotationDestruction {
+  what: 'domain-file' | 'wrapping-key';
+  text: string;
+  holder?: {index: number; name?: string};
+  certFingerprint?: string;
+  file?: string;
+  sha256?: string;
+}
+
+export interface RotationState {
+  newHolders: NewHolder[];
+  /** Set when the new holders are chosen. */
+  change?: RotationChange;
+  destroy?: RotationDestruction[];
+  required?: number;
+  writing?: boolean;
+  /** The new file, written and checked, and its holders as they prove their keys. */
+  to?: {domain: DomainSummary; holders: HolderStatus[]};
+  /** Every new share being checked against the new domain. */
+  checking?: boolean;
+  /** What that check found: holders whose key opened a share that agrees, and the rest. */
+  proof?: {proven: number[]; unproven: Array<{holderIndex: number; reason: string}>};
+}
+
+export type RotationEvent =
+  | {type: 'new-holder-added'; holder: NewHolder}
+  | {type: 'new-holder-refused'; message: string}
+  | {type: 'new-holder-dropped'; certFingerprint: string}
+  | {type: 'new-holders-chosen'; change: RotationChange; destroy: RotationDestruction[]}
+  | {type: 'choose-quorum'; required: number}
+  | {type: 'rewrap-started'}
+  | {type: 'rewrap-failed'; message: string}
+  | {type: 'rewrapped'; domain: DomainSummary}
+  | {
+      type: 'new-shares-checked';
+      proven: number[];
+      unproven: Array<{holderIndex: number; reason: string}>;
+      reportKey: string | null;
+    };

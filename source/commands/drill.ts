@@ -17,7 +17,7 @@ export interface DrillOptions {
   idleMinutes?: string;
 }
 
-const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding'];
+const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding', 'rotation'];
 
 function exitCodeFor(session: DrillSession): number {
   return session.getState().outcome?.verdict === 'pass' ? 0 : 1;
@@ -43,7 +43,12 @@ async function planned(options: DrillOptions): Promise<number> {
     options.reportDir ? resolve(options.reportDir) : plan.reportDir,
   );
   for (const w of reports.store.warnings) process.stderr.write(`sd-drill: warning: ${w}\n`);
-  const session = new DrillSession({azureExchangeBits: 2048, pins: reports.pins, ...idle(options)});
+  const session = new DrillSession({
+    azureExchangeBits: 2048,
+    pins: reports.pins,
+    recordPin: reports.recordRotationPin,
+    ...idle(options),
+  });
   const stop = onSignals((signal) => {
     session.abort(`interrupted by ${signal}`);
     const result = reports.finish(session);
@@ -91,7 +96,7 @@ async function interactive(options: DrillOptions): Promise<number> {
     );
   }
   if (options.mode && !MODES.includes(options.mode as Mode))
-    throw usageError('bad-mode', '--mode must be rehearsal, restore or onboarding');
+    throw usageError('bad-mode', '--mode must be rehearsal, restore, onboarding or rotation');
   // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   // CI=false means "not CI" to Ink, but chalk drops colour whenever CI is set at all.
@@ -120,6 +125,7 @@ async function interactive(options: DrillOptions): Promise<number> {
         session = new DrillSession({
           ...idle(options),
           pins: reports.pins,
+          recordPin: reports.recordRotationPin,
           ...(options.exchangeKey ? {exchangeKeyFile: options.exchangeKey} : {}),
           ...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {}),
         });

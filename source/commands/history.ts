@@ -1,7 +1,7 @@
 /** `sd-drill history`: past drills, newest first, and each domain's trend and review date. */
 import {formatDuration} from '../report/chart.js';
 import {
-  domainKey,
+  domainGroups,
   domainLabel,
   reviewSentence,
   reviewStatus,
@@ -28,12 +28,7 @@ export function domainTrends(
   now: number,
   reviewDays: number,
 ): DomainTrend[] {
-  const groups = new Map<string, DrillRecord[]>();
-  for (const d of [...drills].sort((a, b) => Date.parse(a.date) - Date.parse(b.date))) {
-    const key = domainKey(d);
-    groups.set(key, [...(groups.get(key) ?? []), d]);
-  }
-  return [...groups.values()].map((records) => {
+  return domainGroups(drills).map((records) => {
     const latest = records[records.length - 1] as DrillRecord;
     const review = reviewStatus(records, now, reviewDays);
     return {

@@ -18,6 +18,7 @@ import {collect} from './io.js';
 import type {KeygenOptions} from './keygen.js';
 import type {MediaOptions} from './media.js';
 import type {RestoreBlobOptions} from './restore-blob.js';
+import type {RotateOptions} from './rotate.js';
 import type {VerifyOptions} from './verify.js';
 
 /** Each command registers itself; cli.tsx only parses and dispatches. Order is --help order. */
@@ -40,7 +41,7 @@ function registerDrill(program: Command): void {
       collect,
       [],
     )
-    .option('--mode <mode>', 'rehearsal, restore or onboarding')
+    .option('--mode <mode>', 'rehearsal, restore, onboarding or rotation')
     .option(
       '--exchange-key <cert>',
       "restore mode: the new HSM's exchange certificate (PEM or JWK JSON)",
@@ -110,6 +111,10 @@ function registerVerify(program: Command): void {
       '--passphrase-file <file>',
       'one passphrase per line, in --key order; an empty line for an unencrypted key',
     )
+    .option(
+      '--all',
+      'every holder must prove their key (all n, each share checked), not only a quorum',
+    )
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: VerifyOptions) => {
       await (await import('./verify.js')).verifyAction(options);
@@ -144,6 +149,39 @@ function registerRestoreBlob(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (options: RestoreBlobOptions) => {
       await (await import('./restore-blob.js')).restoreBlobAction(options);
+    });
+}
+
+function registerRotate(program: Command): void {
+  program
+    .command('rotate')
+    .description(
+      "headless: the old quorum's keys open the domain; the same domain is written to a new file wrapped to new holders' certificates",
+    )
+    .requiredOption('--sd <file>', 'the current security-domain file (only read)')
+    .option('--key <file>', "an old holder's wrapping private key (repeat: a quorum)", collect, [])
+    .option(
+      '--passphrase-file <file>',
+      'one passphrase per line, in --key order; an empty line for an unencrypted key',
+    )
+    .option(
+      '--cert <file>',
+      `a new holder's certificate, in share order (repeat: ${MIN_HOLDERS}..${MAX_HOLDERS})`,
+      collect,
+      [],
+    )
+    .requiredOption('--quorum <m>', 'shares the new file needs (2..number of --cert)')
+    .requiredOption(
+      '--out <file>',
+      'where to write the new security-domain file (never overwritten)',
+    )
+    .option(
+      '--holder-names <a,b,…>',
+      'native: the new holders’ names (default: kept names, else the certificates’ common names)',
+    )
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: RotateOptions) => {
+      await (await import('./rotate.js')).rotateAction(options);
     });
 }
 
@@ -262,6 +300,7 @@ export const registrations: Register[] = [
   registerKeygen,
   registerVerify,
   registerRestoreBlob,
+  registerRotate,
   registerMedia,
   registerHistory,
   registerReport,

@@ -13,7 +13,8 @@ import {openDomainFile, type OpenedDomain} from '../domain/open.js';
 import {presentKeyFile} from '../domain/present-key.js';
 import {readSmallFileSync} from '../domain/read-file.js';
 import {wipe} from '../secret.js';
-import {checkPin, identityOf, type DomainPin} from '../store/pins.js';
+import {checkPin, identityOf, type DomainPin, type PinCheck} from '../store/pins.js';
+import {proveAll, unprovenText} from '../domain/prove-all.js';
 import {out, printJson} from './io.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {promptPassphrase} from './passphrases.js';
@@ -21,6 +22,8 @@ import {promptPassphrase} from './passphrases.js';
 export interface MatchedKey {
   file: string;
   holder: number;
+  /** SHA-256 of the key's public key: one public key is one holder. */
+  spkiFingerprint: string;
   holderName?: string;
   fingerprint: string;
   by: string;
@@ -145,6 +148,7 @@ export async function collectShares(
       result.matched.push({
         file,
         holder: share.holder.index,
+        spkiFingerprint: presented.value.spkiFingerprint,
         ...(share.holder.name ? {holderName: share.holder.name} : {}),
         fingerprint: share.holder.certFingerprint,
         by: share.match.by,
@@ -163,6 +167,59 @@ export interface VerifyOptions {
   key: string[];
   passphraseFile?: string;
   json?: boolean;
+  /** Every holder must prove their key, not only a quorum. */
+  all?: boolean;
+}
+
+export interface QuorumResult {
+  reconstructed?: ReconstructedDomain;
+  /** Why the quorum did not open the domain on record, when it did not. */
+  failure?: SdError;
+  badShares: BadShare[];
+  pin?: PinCheck;
+}
+
+/**
+ * Reconstructs from the shares collected and checks the result against the pins (the file's
+ * header, the store): what `verify` reports and what `rotate` needs before it writes.
+ */
+export async function reconstructWithQuorum(
+  opened: OpenedDomain,
+  collected: CollectedShares,
+  sd: string,
+): Promise<QuorumResult> {
+  let reconstructed: ReconstructedDomain | undefined;
+  let failure: SdError | undefined;
+  let badShares: BadShare[] = [];
+  const r = opened.domain.reconstruct(collected.shares);
+  if (r.ok) {
+    reconstructed = r.value;
+    badShares = r.value.badShares;
+  } else {
+    failure = r.error;
+    if (r.error instanceof ReconstructError) badShares = r.error.badShares;
+  }
+  // The quorum opened *a* domain; is it the one on record? (the file's header, the store)
+  const pin = reconstructed
+    ? checkPin(identityOf(identityInput(opened)), reconstructed.reportKey, await storePins())
+    : undefined;
+  if (pin && !pin.ok) failure = checkError('domain-key-mismatch', `${sd}: ${pin.message}`, sd);
+  // A key file that could not be read at all is an input problem (exit 2) when it cost the quorum.
+  const inputProblem = collected.refused.find((x) => x.kind === 'input');
+  if (!reconstructed && failure?.reason === 'quorum-not-met' && inputProblem)
+    failure = new SdError('input', 'key-unusable', inputProblem.reason);
+  if (!reconstructed && failure?.reason === 'quorum-not-met' && collected.refused.length > 0) {
+    failure = checkError(
+      failure.reason,
+      `${failure.message}; refused: ${collected.refused.map((x) => x.reason).join('; ')}`,
+    );
+  }
+  return {
+    ...(reconstructed ? {reconstructed} : {}),
+    ...(failure ? {failure} : {}),
+    badShares,
+    ...(pin ? {pin} : {}),
+  };
 }
 
 async function verify(options: VerifyOptions): Promise<number> {
@@ -172,39 +229,25 @@ async function verify(options: VerifyOptions): Promise<number> {
   if (!opened.ok) throw opened.error;
   const desc = opened.value.domain.describe();
   const collected = await collectShares(opened.value, options.key, options.passphraseFile);
-  let reconstructed: ReconstructedDomain | undefined;
-  let failure: SdError | undefined;
-  let badShares: BadShare[] = [];
+  const result = await reconstructWithQuorum(opened.value, collected, options.sd);
+  const {reconstructed, badShares, pin} = result;
+  let failure = result.failure;
   try {
-    const r = opened.value.domain.reconstruct(collected.shares);
-    if (r.ok) {
-      reconstructed = r.value;
-      badShares = r.value.badShares;
-    } else {
-      failure = r.error;
-      if (r.error instanceof ReconstructError) badShares = r.error.badShares;
-    }
-    // The quorum opened *a* domain; is it the one on record? (the file's header, the store)
-    const pin = reconstructed
-      ? checkPin(
-          identityOf(identityInput(opened.value)),
-          reconstructed.reportKey,
-          await storePins(),
+    const proofs = options.all
+      ? proveAll(
+          desc.holders,
+          collected.matched.map((m) => ({holderIndex: m.holder, file: m.file})),
+          badShares,
+          reconstructed !== undefined && !failure,
         )
       : undefined;
-    if (pin && !pin.ok)
-      failure = checkError('domain-key-mismatch', `${options.sd}: ${pin.message}`, options.sd);
-    const okResult = reconstructed !== undefined && !failure;
-    // A key file that could not be read at all is an input problem (exit 2) when it cost the quorum.
-    const inputProblem = collected.refused.find((r) => r.kind === 'input');
-    if (!reconstructed && failure?.reason === 'quorum-not-met' && inputProblem)
-      failure = new SdError('input', 'key-unusable', inputProblem.reason);
-    if (!reconstructed && failure?.reason === 'quorum-not-met' && collected.refused.length > 0) {
+    if (!failure && proofs?.some((p) => !p.proven))
       failure = checkError(
-        failure.reason,
-        `${failure.message}; refused: ${collected.refused.map((r) => r.reason).join('; ')}`,
+        'not-every-holder',
+        `${options.sd}: ${proofs.filter((p) => p.proven).length} of ${desc.total} holders proved their key; every holder must: ${unprovenText(proofs)}`,
+        options.sd,
       );
-    }
+    const okResult = reconstructed !== undefined && !failure;
     const problems = [...desc.problems, ...collected.problems];
     if (options.json) {
       printJson({
@@ -231,6 +274,22 @@ async function verify(options: VerifyOptions): Promise<number> {
               blobs: reconstructed.evidence.blobs,
             }
           : {}),
+        ...(proofs
+          ? {
+              all: {
+                proven: proofs.filter((p) => p.proven).length,
+                total: desc.total,
+                holders: proofs.map((p) => ({
+                  holder: p.index,
+                  name: p.name ?? null,
+                  fingerprint: p.certFingerprint,
+                  proven: p.proven,
+                  file: p.file ?? null,
+                  reason: p.reason ?? null,
+                })),
+              },
+            }
+          : {}),
         ...(failure ? {error: failure.message} : {}),
       });
       if (failure) {
@@ -251,6 +310,17 @@ async function verify(options: VerifyOptions): Promise<number> {
     for (const r of collected.refused) out(`  ✗ ${r.reason}`);
     for (const b of badShares) out(`  ✗ bad share: ${b.reason}`);
     for (const p of problems) out(`  ✗ the domain file: ${p.text}`);
+    if (proofs) {
+      out(
+        `Every holder (--all): ${proofs.filter((p) => p.proven).length} of ${desc.total} proved their key.`,
+      );
+      for (const p of proofs)
+        out(
+          p.proven
+            ? `  ✓ ${holderLabel(p)} — its key opened its share, which agrees with the domain`
+            : `  ✗ ${holderLabel(p)} did not prove their key: ${p.reason ?? ''}`,
+        );
+    }
     if (reconstructed && !failure) {
       out(
         `Result: the domain reconstructs from ${reconstructed.usedHolders.length} of ${desc.required} required shares and authenticates.`,

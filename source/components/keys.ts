@@ -13,6 +13,8 @@ export const KEYS = {
   absent: {keys: 'a', label: 'absent'},
   remote: {keys: 'c', label: 'remote'},
   reconstruct: {keys: 'r', label: 'reconstruct'},
+  check: {keys: 'r', label: 'check every share'},
+  drop: {keys: 'd', label: 'remove the last'},
   cancel: {keys: 'Esc', label: 'cancel'},
   yes: {keys: 'y', label: 'yes'},
   no: {keys: 'n', label: 'no'},

@@ -15,12 +15,14 @@ const FLOW: Record<Mode, Step[]> = {
     'restore',
     'report',
   ],
+  rotation: ['load', 'inspect', 'collect', 'enlist', 'rewrap', 'prove', 'report'],
 };
 
 const MODE_TITLE: Record<Mode, string> = {
   rehearsal: 'Quarterly rehearsal',
   restore: 'Restore after a purge',
   onboarding: 'Onboarding',
+  rotation: 'Rotation',
 };
 
 /**

@@ -12,33 +12,43 @@ import {readSmallFileSync} from '../domain/read-file.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {wipe} from '../secret.js';
 import {DISASTERS} from '../hsm/disasters.js';
+import type {CeremonyState} from '../ceremony/types.js';
 import type {DrillSession} from './session.js';
-import {awaitContributions, callRemotes, remoteProblem, remoteSchema} from './plan-remote.js';
+import {participantSchema, type Participant} from './plan-participant.js';
 
-export const planSchema = z.strictObject({
-  domain: z.string().min(1),
-  mode: z.enum(['rehearsal', 'restore', 'onboarding']).optional(),
-  scenario: z.enum(DISASTERS),
-  participants: z
-    .array(
-      z.strictObject({
-        custodian: z.string().trim().min(1).max(100),
-        role: z.string().trim().min(1).max(100),
-        key: z.string().min(1),
-        passphraseFile: z.string().min(1).optional(),
-      }),
-    )
-    .max(20),
-  /** Holders known not to come: marked absent (a finding in the report). */
-  absent: z.array(z.number().int().min(1).max(10)).optional(),
-  /** Holders at other sites, answering a request with a sealed contribution (./plan-remote.ts). */
-  remote: remoteSchema.optional(),
-  reportDir: z.string().min(1),
-});
+export {participantSchema, type Participant} from './plan-participant.js';
+import {awaitContributions, callRemotes, remoteProblem, remoteSchema} from './plan-remote.js';
+import {rotationPlanFiles, rotationPlanShape, runRotationPlan} from './uses/rotation-plan.js';
+
+export const planSchema = z
+  .strictObject({
+    domain: z.string().min(1),
+    mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation']).optional(),
+    /** Every use but a rotation simulates (or, restoring, names) a disaster. */
+    scenario: z.enum(DISASTERS).optional(),
+    participants: z.array(participantSchema).max(20),
+    /** Holders known not to come: marked absent (a finding in the report). */
+    absent: z.array(z.number().int().min(1).max(10)).optional(),
+    /** Holders at other sites, answering a request with a sealed contribution (./plan-remote.ts). */
+    remote: remoteSchema.optional(),
+    /** Rotation: the new holders, the new quorum and file, and who proves each new key. */
+    rotation: rotationPlanShape(participantSchema).optional(),
+    reportDir: z.string().min(1),
+  })
+  .refine((p) => p.mode === 'rotation' || p.scenario !== undefined, {
+    message: 'scenario is required (destroyed, purged or archived-and-deleted)',
+    path: ['scenario'],
+  })
+  .refine((p) => (p.mode === 'rotation') === (p.rotation !== undefined), {
+    message:
+      'rotation (certificates, quorum, out, newHolders) goes with mode "rotation", and only with it',
+    path: ['rotation'],
+  });
 
 export type Plan = z.infer<typeof planSchema> & {file: string; baseDir: string};
 
-const rel = (plan: Plan, p: string): string => (isAbsolute(p) ? p : resolve(plan.baseDir, p));
+export const rel = (plan: Plan, p: string): string =>
+  isAbsolute(p) ? p : resolve(plan.baseDir, p);
 
 /** Reads and validates a plan; every path it names must exist before anything starts. */
 export function readPlan(file: string): Result<Plan> {
@@ -54,15 +64,27 @@ export function readPlan(file: string): Result<Plan> {
   if (!parsed.success)
     return fail(inputError('bad-plan', `${file}: bad plan: ${describeIssue(parsed.error)}`, file));
   const plan: Plan = {...parsed.data, file, baseDir: dirname(resolve(file))};
+  const files = (ps: readonly Participant[]) =>
+    ps.flatMap((p) => [p.key, ...(p.passphraseFile ? [p.passphraseFile] : [])]);
   const missing = [
     plan.domain,
-    ...plan.participants.flatMap((p) => [p.key, ...(p.passphraseFile ? [p.passphraseFile] : [])]),
+    ...files(plan.participants),
+    ...(plan.rotation ? rotationPlanFiles(plan.rotation) : []),
+    ...files(plan.rotation?.newHolders ?? []),
   ]
     .map((p) => rel(plan, p))
     .find((p) => !existsSync(p));
   if (missing)
     return fail(
       inputError('missing', `${file}: the plan names ${missing}, which does not exist`, file),
+    );
+  if (plan.rotation && existsSync(rel(plan, plan.rotation.out)))
+    return fail(
+      inputError(
+        'exists',
+        `${file}: the plan's rotation.out ${rel(plan, plan.rotation.out)} already exists; a rotation never writes over a file`,
+        file,
+      ),
     );
   const remote = (plan.remote ?? []).map((r) => ({
     ...r,
@@ -100,13 +122,40 @@ export async function runPlan(
   session.chooseMode(plan.mode ?? 'rehearsal');
   if (!session.loadDomain(plan.domain)) return;
   session.inspected();
-  if ((plan.mode ?? 'rehearsal') !== 'restore') session.simulateDisaster(plan.scenario);
+  if (plan.rotation)
+    return runRotationPlan(plan, plan.rotation, session, tell, {rel, present: presentAll});
+  if ((plan.mode ?? 'rehearsal') !== 'restore' && plan.scenario)
+    session.simulateDisaster(plan.scenario);
   await session.bringUpRecoveryHsm();
   for (const absent of plan.absent ?? []) session.markAbsent(absent);
   // Requests go out first, so holders at other sites work while the local ones present.
   const deadlines = await callRemotes(plan.remote ?? [], session, tell);
-  for (const p of plan.participants) {
-    if (session.getState().step !== 'collect') break;
+  if (!presentAll(plan, plan.participants, session, tell, 'collect')) return;
+  await awaitContributions(plan.remote ?? [], deadlines, session, tell);
+  const s = session.getState();
+  if (s.step !== 'collect') return;
+  const required = s.domain?.required ?? 0;
+  if (s.holders.filter((h) => h.state === 'accepted').length < required) {
+    // Everyone the plan did not bring is absent: the machine then ends the drill as failed.
+    for (const h of s.holders) if (h.state === 'waiting') session.markAbsent(h.index);
+    return;
+  }
+  await session.reconstructAndRestore();
+}
+
+/**
+ * Each participant inserts a (folder) stick, presents the named key, and removes the stick,
+ * while the ceremony is in `step`; false when a passphrase file could not be read (aborted).
+ */
+export function presentAll(
+  plan: Plan,
+  participants: readonly Participant[],
+  session: DrillSession,
+  tell: (line: string) => void,
+  step: 'collect' | 'prove',
+): boolean {
+  for (const p of participants) {
+    if (session.getState().step !== step) break;
     const keyFile = rel(plan, p.key);
     const stickPath = dirname(keyFile);
     const stick = {
@@ -121,38 +170,33 @@ export async function runPlan(
       const line = firstLine(rel(plan, p.passphraseFile));
       if (!line.ok) {
         session.abort(line.error.message);
-        return;
+        return false;
       }
       passphrase = line.value;
     }
-    const before = new Set(accepted(session));
+    const before = new Set(accepted(session, step));
     session.presentFile(stick, keyFile, {name: p.custodian, role: p.role}, passphrase);
     const now = session.getState();
-    const taken = now.holders.find((h) => h.state === 'accepted' && !before.has(h.index));
+    const taken = holdersIn(now, step).find((h) => h.state === 'accepted' && !before.has(h.index));
+    const whose = step === 'prove' ? 'new holder' : 'holder';
     tell(
       taken
-        ? `${p.custodian}: share of holder ${taken.index}${taken.name ? ` (${taken.name})` : ''} accepted`
-        : `${p.custodian}: no share taken — ${planWords(now.notice?.text ?? 'the key was not accepted')}`,
+        ? `${p.custodian}: share of ${whose} ${taken.index}${taken.name ? ` (${taken.name})` : ''} accepted`
+        : `${p.custodian}: no share taken — ${planWords(now.notice?.text ?? now.outcome?.reason ?? 'the key was not accepted')}`,
     );
     if (session.getState().presenting) session.cancelPresenting();
     session.stickRemoved(stickPath);
   }
-  await awaitContributions(plan.remote ?? [], deadlines, session, tell);
-  const s = session.getState();
-  if (s.step !== 'collect') return;
-  const required = s.domain?.required ?? 0;
-  if (s.holders.filter((h) => h.state === 'accepted').length < required) {
-    // Everyone the plan did not bring is absent: the machine then ends the drill as failed.
-    for (const h of s.holders) if (h.state === 'waiting') session.markAbsent(h.index);
-    return;
-  }
-  await session.reconstructAndRestore();
+  return true;
 }
 
-function accepted(session: DrillSession): number[] {
-  return session
-    .getState()
-    .holders.filter((h) => h.state === 'accepted')
+/** The holders presenting in `step`: the domain's, or a rotation's new holders. */
+const holdersIn = (s: CeremonyState, step: 'collect' | 'prove') =>
+  step === 'prove' ? (s.rotation?.to?.holders ?? []) : s.holders;
+
+function accepted(session: DrillSession, step: 'collect' | 'prove'): number[] {
+  return holdersIn(session.getState(), step)
+    .filter((h) => h.state === 'accepted')
     .map((h) => h.index);
 }
 

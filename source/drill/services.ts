@@ -13,7 +13,8 @@ import {renderTimelineChart} from '../report/chart.js';
 import {findingsFor} from '../report/findings.js';
 import {writeReport} from '../report/write.js';
 import {openStore, type Store} from '../store/store.js';
-import {identityOf, type DomainPin} from '../store/pins.js';
+import {identityOf, type DomainIdentity, type DomainPin} from '../store/pins.js';
+import {recordRetirements} from './uses/rotation-records.js';
 import type {Stick} from '../media/stick.js';
 import type {DrillSession} from './session.js';
 
@@ -47,6 +48,15 @@ export class ReportService {
 
   /** The pins a session checks its reconstruction against. */
   pins = (): DomainPin[] => this.store.pins();
+
+  /** A rotation's new file is the same domain: the store links it to the domain's key. */
+  recordRotationPin = (identity: DomainIdentity, key: string): void => {
+    const r = this.store.recordPin(identity, key, 'rotation', 'rotation');
+    if (!r.ok)
+      process.stderr.write(
+        `sd-drill: warning: the new domain file was not linked to its domain: ${r.error.message}\n`,
+      );
+  };
 
   /**
    * A passing, signed drill pins its domain's key: trust on first use for an Azure (or
@@ -106,6 +116,7 @@ export class ReportService {
           `sd-drill: warning: the drill was not added to history: ${recorded.error.message}\n`,
         );
       this.pin(report);
+      recordRetirements(this.store, report);
       session.dispatch({
         type: 'report-saved',
         markdown: written.value.markdown,

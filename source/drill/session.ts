@@ -11,7 +11,6 @@ import type {
   CeremonyEvent,
   CeremonyState,
   Custodian,
-  DomainSummary,
   Mode,
   Scenario,
   StickInfo,
@@ -32,8 +31,11 @@ import {StickArrival} from './arrivals/stick.js';
 import {ContributionArrival} from './arrivals/contribution.js';
 import {DEFAULT_REQUEST_MS} from '../remote/request.js';
 import {RecoveryTarget} from './recovery.js';
+import {RotationWork, type RecordPin} from './uses/rotation.js';
 
 export {stickInfo} from './arrivals/desk.js';
+export {summarise} from './summary.js';
+import {summarise, withKnownKey} from './summary.js';
 
 export interface SessionOptions {
   idleLimitMs?: number;
@@ -48,32 +50,10 @@ export interface SessionOptions {
   pins?: () => readonly DomainPin[];
   /** Tests only: key material for remote requests' key pairs (see ./arrivals/contribution.ts). */
   requestKeyMaterial?: () => Buffer;
+  /** Rotation: pins the domain's key for the new file in the store (the same domain). */
+  recordPin?: RecordPin;
   /** Called once the drill ends (report step reached); the shell writes the report. */
   onEnded?: (session: DrillSession) => void;
-}
-
-export function summarise(opened: OpenedDomain): DomainSummary {
-  const d = opened.domain.describe();
-  return {
-    format: d.format,
-    file: d.file,
-    ...(d.name ? {name: d.name} : {}),
-    ...(d.id ? {id: d.id} : {}),
-    ...(d.created ? {created: d.created} : {}),
-    required: d.required,
-    total: d.total,
-    holders: d.holders.map((h) => ({
-      index: h.index,
-      ...(h.name ? {name: h.name} : {}),
-      certFingerprint: h.certFingerprint,
-      ...(h.bits ? {bits: h.bits} : {}),
-    })),
-    details: d.details,
-    problems: d.problems.map((p) => ({...p, shares: [...p.shares]})),
-    ...(opened.sha256 ? {sha256: opened.sha256} : {}),
-    ...(d.reportKey ? {reportKey: d.reportKey} : {}),
-    ...(d.generation ? {generation: d.generation} : {}),
-  };
 }
 
 export class DrillSession implements ShareDesk {
@@ -91,6 +71,8 @@ export class DrillSession implements ShareDesk {
   readonly sticks: StickArrival;
   /** Shares sealed by holders at other sites. */
   readonly remote: ContributionArrival;
+  /** A rotation's own work: the new holders, the new file, their proof (./uses/rotation.ts). */
+  readonly rotation: RotationWork;
   private readonly arrivals: ShareArrival[];
 
   constructor(private readonly options: SessionOptions = {}) {
@@ -103,6 +85,7 @@ export class DrillSession implements ShareDesk {
     );
     this.sticks = new StickArrival(this, (stick, files) => this.remote.fromStick(stick, files));
     this.arrivals = [this.sticks, this.remote];
+    this.rotation = new RotationWork(this, options.recordPin);
   }
 
   getState = (): CeremonyState => this.state;
@@ -130,8 +113,9 @@ export class DrillSession implements ShareDesk {
     return next;
   }
 
+  /** The domain shares are taken for: the loaded one, or a rotation's new file once written. */
   format(): SecurityDomainFormat | undefined {
-    return this.domain?.domain;
+    return (this.rotation.target ?? this.domain)?.domain;
   }
 
   get openedDomain(): OpenedDomain | undefined {
@@ -141,6 +125,19 @@ export class DrillSession implements ShareDesk {
   /** The reconstructed secret, for the report's proof only; wiped by `wipeSecrets()`. */
   get domainSecret(): Buffer | undefined {
     return this.reconstructed?.secret;
+  }
+
+  /** The reconstructed domain (a rotation writes it anew); wiped by `wipeSecrets()`. */
+  get reconstruction(): ReconstructedDomain | undefined {
+    return this.reconstructed;
+  }
+
+  /** Hands over the shares held (a rotation checks the new file with them); the caller wipes. */
+  takeShares(): OpenedShare[] {
+    const shares = [...this.vault.values()];
+    this.vault.clear();
+    this.keysTaken.clear();
+    return shares;
   }
 
   chooseMode(mode: Mode): void {
@@ -154,7 +151,8 @@ export class DrillSession implements ShareDesk {
       return false;
     }
     this.domain = opened.value;
-    this.dispatch({type: 'domain-loaded', domain: summarise(opened.value)});
+    const domain = withKnownKey(summarise(opened.value), this.options.pins?.() ?? []);
+    this.dispatch({type: 'domain-loaded', domain});
     return true;
   }
 
@@ -260,6 +258,7 @@ export class DrillSession implements ShareDesk {
             },
           }
         : {}),
+      spkiFingerprint: from.spkiFingerprint,
     });
   }
 

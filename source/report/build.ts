@@ -17,6 +17,7 @@ import {
   type Proof,
 } from './model.js';
 import {deriveReportKey, MIN_SECRET_BYTES, signBytes, signedBytes} from './proof.js';
+import {rotationSection} from './rotation.js';
 
 export interface BuildReportInput {
   state: CeremonyState;
@@ -185,6 +186,9 @@ export function buildReport(input: BuildReportInput): DrillReport {
         }
       : null,
     identity: state.identity ? {...state.identity} : null,
+    ...(state.mode === 'rotation'
+      ? {rotation: rotationSection(state, input.id, input.registry)}
+      : {}),
     proof: {signed: false, reason: 'unsigned'},
   };
   const secret = input.domainSecret;

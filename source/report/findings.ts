@@ -14,6 +14,7 @@ import {
 } from '../store/schema.js';
 import {formatDuration} from './chart.js';
 import {domainKeyMismatch, duplicateWrappingKey, shareDamaged} from './findings-domain.js';
+import {rotationFindings} from './rotation.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
 export interface FindingsContext {
@@ -268,7 +269,9 @@ function reviewOverdue(state: CeremonyState, ctx: FindingsContext): Finding[] {
   const d = state.domain;
   // Onboarding drills a throw-away practice domain made minutes ago: it has no reviews due.
   if (!d || state.mode === 'onboarding') return [];
-  const records = drillsOfDomain(ctx.history, {id: d.id, file: d.file}, ctx.drillId);
+  const derived = state.identity && !state.identity.mismatch ? state.identity.reportKey : null;
+  const reportKey = d.reportKey ?? derived ?? d.knownKey ?? null;
+  const records = drillsOfDomain(ctx.history, {id: d.id, file: d.file, reportKey}, ctx.drillId);
   const days = ctx.settings.reviewDays;
   const remedy = `Review the quorum with a drill at least every ${plural(days, 'day')}, and whenever a holder leaves or a stick is lost.`;
   // Compared at the drill's start: a drill that passes today was still late if it came late.
@@ -408,6 +411,7 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...domainKeyMismatch(state),
     ...duplicateWrappingKey(state),
     ...shareDamaged(state),
+    ...rotationFindings(state),
   ];
   return all
     .map((f, i) => ({f, i}))

@@ -5,12 +5,13 @@
 import {printable} from '../errors.js';
 import {blockBar, formatDuration} from './chart.js';
 import type {DrillReport, Finding, Participant} from './model.js';
+import {rotationMarkdown} from './rotation.js';
 
 /** Widest bar in the timeline table. */
 export const MARKDOWN_BAR_WIDTH = 30;
 
 /** Text from the drill (names, paths, messages) made safe for a table cell or a line. */
-function text(value: string | number | null | undefined, empty = '—'): string {
+export function text(value: string | number | null | undefined, empty = '—'): string {
   if (value === null || value === undefined || value === '') return empty;
   return (
     // Control and bidi characters shown as \uXXXX: `cat report.md` must not obey a file name.
@@ -25,7 +26,7 @@ function text(value: string | number | null | undefined, empty = '—'): string 
 }
 
 /** A value shown as code: backticks inside it would end the span, so it falls back to text. */
-function code(value: string | null | undefined): string {
+export function code(value: string | null | undefined): string {
   if (!value) return '—';
   if (/[`\r\n|]/.test(value) || printable(value) !== value) return text(value);
   return `\`${value}\``;
@@ -270,7 +271,7 @@ export function renderMarkdown(report: DrillReport): string {
     '',
     `**${report.verdict.toUpperCase()}** — ${text(report.verdictReason)}`,
     '',
-    ...restoreSection(report),
+    ...(report.rotation ? rotationMarkdown(report, {text, code}) : restoreSection(report)),
     ...proofSection(report),
   ];
   return `${lines.join('\n').trimEnd()}\n`;

@@ -27,6 +27,7 @@ export const FINDING_RULES = [
   'domain-key-mismatch',
   'duplicate-wrapping-key',
   'share-damaged',
+  'rotation-destroy-pending',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];
 
@@ -93,6 +94,68 @@ export const RestoreResultsSchema = z.object({
 });
 export type RestoreResults = z.infer<typeof RestoreResultsSchema>;
 
+const HolderRefSchema = z.object({
+  holder: nonNegInt,
+  name: z.string().nullable(),
+  fingerprint: z.string(),
+});
+
+/**
+ * A rotation (mode `rotation`): the old file and the new one, who was kept, added and
+ * departed (by public key where known, else by certificate), each new holder's proof that
+ * their key opens their share of the new file, and what must now be destroyed.
+ */
+export const RotationReportSchema = z.object({
+  from: z.object({
+    file: z.string(),
+    sha256: z.string().nullable(),
+    required: nonNegInt,
+    total: nonNegInt,
+  }),
+  to: z
+    .object({
+      file: z.string(),
+      sha256: z.string().nullable(),
+      required: nonNegInt,
+      total: nonNegInt,
+      generation: nonNegInt.nullable(),
+    })
+    .nullable(),
+  kept: z.array(
+    z.object({
+      from: HolderRefSchema,
+      to: HolderRefSchema,
+      by: z.enum(['certificate', 'public-key']),
+    }),
+  ),
+  added: z.array(HolderRefSchema),
+  departed: z.array(HolderRefSchema.extend({knownBy: z.enum(['public-key', 'certificate'])})),
+  proofs: z.array(
+    HolderRefSchema.extend({
+      outcome: z.enum(['proven', 'not-proven']),
+      custodian: z.string().nullable(),
+      role: z.string().nullable(),
+      keyFile: z.string().nullable(),
+      stick: StickSchema.nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
+  destroy: z.array(
+    z.object({
+      what: z.enum(['domain-file', 'wrapping-key']),
+      text: z.string(),
+      fingerprint: z.string().nullable(),
+      file: z.string().nullable(),
+      sha256: z.string().nullable(),
+      /** Who holds it until it is destroyed: the custodian, or the quorum for the file. */
+      custodian: z.string(),
+      /** How to record the destruction once done. */
+      record: z.string(),
+    }),
+  ),
+});
+export type RotationReport = z.infer<typeof RotationReportSchema>;
+
 export const ProofSchema = z.discriminatedUnion('signed', [
   z.object({
     signed: z.literal(true),
@@ -136,7 +199,7 @@ export const DrillReportSchema = z.object({
         ),
       })
       .nullable(),
-    mode: z.enum(['rehearsal', 'restore', 'onboarding']).nullable(),
+    mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation']).nullable(),
     scenario: z.enum(['destroyed', 'purged', 'archived-and-deleted']).nullable(),
     newHsm: z.object({id: z.string(), exchangeFingerprint: z.string()}).nullable(),
     /** Onboarding: the newcomer whose own key must open their own share. */
@@ -170,6 +233,8 @@ export const DrillReportSchema = z.object({
     })
     .nullable()
     .optional(),
+  /** Rotation only; absent from reports of other uses and from older reports. */
+  rotation: RotationReportSchema.nullable().optional(),
   proof: ProofSchema,
 });
 export type DrillReport = z.infer<typeof DrillReportSchema>;
@@ -177,7 +242,7 @@ export type ReportTimelineStep = z.infer<typeof TimelineStepSchema>;
 
 /** What each kind of drill sets out to show, for the report's objectives. */
 export function objectivesFor(
-  mode: 'rehearsal' | 'restore' | 'onboarding' | null,
+  mode: 'rehearsal' | 'restore' | 'onboarding' | 'rotation' | null,
   required: number | null,
   total: number | null,
 ): string[] {
@@ -189,6 +254,13 @@ export function objectivesFor(
         'restore every key into the freshly provisioned HSM and verify it before it returns to service',
         'keep the wrapping private keys on the offline machine throughout',
         'record custodians and hand-offs',
+      ];
+    case 'rotation':
+      return [
+        `open the domain with ${q} of its current holders`,
+        "write the same domain to a new file wrapped to the new holders' certificates",
+        'show that every new holder’s key opens their share of the new file',
+        'list what must now be destroyed: every copy of the old file and the departed holders’ keys',
       ];
     case 'onboarding':
       return [

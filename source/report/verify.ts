@@ -116,7 +116,11 @@ function pinReasons(
       problems.push(
         `it does not record the SHA-256 of its domain file, so it cannot be checked against ${file}; pin it with --expect-key`,
       );
-    else if (recorded !== identity.fileSha256)
+    // A rotation's report is of both files: the old one opened and the new one proven.
+    else if (
+      recorded !== identity.fileSha256 &&
+      report.rotation?.to?.sha256 !== identity.fileSha256
+    )
       problems.push(
         `it is a drill of another domain file (sha256 ${recorded.slice(0, 16)}…), not ${file} (sha256 ${(identity.fileSha256 ?? '').slice(0, 16)}…)`,
       );

@@ -275,7 +275,7 @@ export function CollectScreen({
         {body}
       </Box>
       <Notice notice={state.notice} />
-      {state.mode === 'restore' ? null : (
+      {state.mode === 'restore' || !state.hsm.recovery ? null : (
         <Text color={color('muted')} wrap="truncate-end">
           New HSM in recovery mode: {state.hsm.recovery?.id.slice(0, 18) ?? '…'}
         </Text>

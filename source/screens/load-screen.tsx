@@ -44,9 +44,10 @@ export function LoadScreen({
           <Choice
             options={[
               ...candidates.map((c) => ({label: c, value: c})),
-              {label: 'Type a path…', value: ''},
+              // Not '': Select reports no choice of an empty value.
+              {label: 'Type a path…', value: ':'},
             ]}
-            onChoose={(v) => (v ? onLoad(v) : setTyping(true))}
+            onChoose={(v) => (v === ':' ? setTyping(true) : onLoad(v))}
           />
         </Box>
       )}

@@ -2,6 +2,7 @@ import {Box, Text, useInput} from 'ink';
 import type {CeremonyState} from '../ceremony/types.js';
 import {HelpLine} from '../components/help-line.js';
 import {color} from '../components/theme.js';
+import {RotationOutcome} from './rotation-outcome.js';
 
 const VERDICT = {pass: 'PASS', fail: 'FAIL', aborted: 'ABORTED'} as const;
 
@@ -67,14 +68,23 @@ export function ReportScreen({
             : `✗ ${state.newcomer.holder}: your key did not open your share in this practice drill.`}
         </Text>
       ) : null}
-      <Box marginTop={1} flexDirection="column">
-        <Text bold>Timeline</Text>
-        {chart.map((line, i) => (
-          <Text key={i} wrap="truncate-end">
-            {line}
-          </Text>
-        ))}
-      </Box>
+      {state.newcomer ? (
+        // Practice over: the newcomer's certificate joins the real domain only by a rotation.
+        <Text>Next: join the real domain by a rotation: sd-drill drill --mode rotation</Text>
+      ) : null}
+      {state.rotation ? (
+        // A rotation's timeline is in the report files; the screen has room for what to do next.
+        <RotationOutcome state={state} />
+      ) : (
+        <Box marginTop={1} flexDirection="column">
+          <Text bold>Timeline</Text>
+          {chart.map((line, i) => (
+            <Text key={i} wrap="truncate-end">
+              {line}
+            </Text>
+          ))}
+        </Box>
+      )}
       <Box marginTop={1} flexDirection="column">
         <Text wrap="truncate-end">
           <Text bold>Findings: </Text>

@@ -13,6 +13,10 @@ const OPTIONS: Array<{label: string; value: Mode}> = [
     label: 'Onboarding — make your key, join a practice domain, practise the drill',
     value: 'onboarding',
   },
+  {
+    label: 'Rotation — the quorum changes: wrap the domain to new holders, prove every new key',
+    value: 'rotation',
+  },
 ];
 
 /** Start: what is this drill for? */

@@ -8,12 +8,20 @@ import type {DrillRecord} from './schema.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+const byDate = (a: DrillRecord, b: DrillRecord): number => Date.parse(a.date) - Date.parse(b.date);
+
 export interface DomainIdentity {
   id: string | null | undefined;
   file: string;
+  /**
+   * The domain's report key where known (a native header, a reconstruction, the store's pin):
+   * a rotation writes the same domain to a new file, and the key is what stays.
+   */
+  reportKey?: string | null;
 }
 
 export function sameDomain(record: DrillRecord, domain: DomainIdentity): boolean {
+  if (domain.reportKey && record.publicKey === domain.reportKey) return true;
   if (domain.id) return record.domainId === domain.id;
   if (!domain.file || !record.domainFile) return false;
   return record.domainId === null && resolve(record.domainFile) === resolve(domain.file);
@@ -24,11 +32,41 @@ export function domainKey(record: DrillRecord): string {
   return record.domainId ? `id:${record.domainId}` : `file:${resolve(record.domainFile)}`;
 }
 
+/**
+ * Records grouped by domain, oldest first in each group: records are one domain when they
+ * share a domain id, a file (where there is no id) or the report key they were signed with —
+ * so an Azure domain rotated into a new file keeps one history.
+ */
+export function domainGroups(records: readonly DrillRecord[]): DrillRecord[][] {
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let root = k;
+    while (parent.get(root) !== undefined && parent.get(root) !== root)
+      root = parent.get(root) as string;
+    parent.set(k, root);
+    return root;
+  };
+  const union = (a: string, b: string) => parent.set(find(a), find(b));
+  for (const r of records) {
+    const k = domainKey(r);
+    if (!parent.has(k)) parent.set(k, k);
+    if (r.publicKey) {
+      const key = `key:${r.publicKey}`;
+      if (!parent.has(key)) parent.set(key, key);
+      union(k, key);
+    }
+  }
+  const groups = new Map<string, DrillRecord[]>();
+  for (const r of [...records].sort(byDate)) {
+    const root = find(domainKey(r));
+    groups.set(root, [...(groups.get(root) ?? []), r]);
+  }
+  return [...groups.values()];
+}
+
 export function domainLabel(record: DrillRecord): string {
   return record.domainName ?? record.domainId ?? record.domainFile;
 }
-
-const byDate = (a: DrillRecord, b: DrillRecord): number => Date.parse(a.date) - Date.parse(b.date);
 
 /** This domain's drills, oldest first, leaving out the drill `excludeId` (the one in hand). */
 export function drillsOfDomain(

@@ -6,9 +6,10 @@ import type {Mode} from '../types.js';
 import {onboarding} from './onboarding.js';
 import {rehearsal} from './rehearsal.js';
 import {restore} from './restore.js';
+import {rotation} from './rotation.js';
 
 import type {Use} from './use.js';
 
 export type {Use} from './use.js';
 
-export const USES: Record<Mode, Use> = {rehearsal, restore, onboarding};
+export const USES: Record<Mode, Use> = {rehearsal, restore, onboarding, rotation};

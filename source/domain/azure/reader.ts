@@ -42,6 +42,8 @@ export const MAX_SD_FILE_BYTES = 16 * 1024 * 1024;
 export interface AzureBlobEntry {
   tag: string;
   jwe: CompactJwe;
+  /** The compact JWE exactly as the file has it: a rotation copies it byte for byte. */
+  compact: string;
 }
 
 export interface AzureDomainParts {
@@ -310,7 +312,7 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
     if (jwe.jwe.encryptedKey.length !== 0) {
       return bad('bad-blob-jwe', `${where} has an encrypted-key segment; "dir" JWEs have none`);
     }
-    blobs.push({tag: d.tag, jwe: jwe.jwe});
+    blobs.push({tag: d.tag, jwe: jwe.jwe, compact: d.compact_jwe});
   }
   return ok(new AzureDomain({file, required, shares, blobs, version, kdf}));
 }

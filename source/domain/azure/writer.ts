@@ -5,7 +5,13 @@
  * RSA-OAEP-256 + A256CBC-HS512, and compact JSON in the key order HSMs use.
  * (Synchronous node:crypto, not jose: see a256cbc-hs512.ts.)
  */
-import {createHash, randomBytes, X509Certificate, type KeyObject} from 'node:crypto';
+import {
+  createHash,
+  randomBytes,
+  timingSafeEqual,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import {usageError} from '../../errors.js';
 import type {LoadedCertificate} from '../key-file.js';
 import {wipe} from '../../secret.js';
@@ -14,7 +20,7 @@ import {b64uEncode, dirHeader, RSA_OAEP_256_HEADER, sealCompact} from './compact
 import {deriveBlobKey} from './kdf.js';
 import {MAX_QUORUM, MAX_SHARES, MIN_QUORUM} from './reader.js';
 import {rsaWrap} from './rsa-oaep.js';
-import {splitSecret, type FieldRandom} from './shamir257.js';
+import {combineShares, decodeShare, splitSecret, wipeShare, type FieldRandom} from './shamir257.js';
 
 export interface AzureDomainSpec {
   /** One wrapping certificate per holder, in share order (x = position + 1). */
@@ -88,18 +94,78 @@ export function writeAzureDomain(spec: AzureDomainSpec): WrittenAzureDomain {
     compact_jwe: sealBlob(secret, tag, plaintext),
     tag,
   }));
-  const shares = splitSecret(secret, required, total, spec.random);
-  const encShares = certificates.map((cert, i) => {
-    const {der, publicKey} = certificateParts(cert);
-    const share = shares[i] as Buffer;
-    const entry = {enc_key: sealShare(publicKey, share), x5t_256: x5t256(der)};
-    wipe(share);
-    return entry;
-  });
+  const encShares = sealShares(secret, certificates, required, spec.random);
   const json = JSON.stringify({
     EncData: {data, kdf: 'sp108_kdf'},
     SharedKeys: {enc_shares: encShares, key_algorithm: 'shamir_share', required},
     version: 2,
   });
   return {json, secret};
+}
+
+/** Fresh shares of `secret` (x = 1..n in certificate order), each sealed to its certificate. */
+function sealShares(
+  secret: Buffer,
+  certificates: ReadonlyArray<LoadedCertificate | Buffer>,
+  required: number,
+  random?: FieldRandom,
+): Array<{enc_key: string; x5t_256: string}> {
+  const shares = splitSecret(secret, required, certificates.length, random);
+  try {
+    // Checked before anything is sealed: the first and the last quorum give the secret back.
+    for (const quorum of [shares.slice(0, required), shares.slice(-required)])
+      if (!combinesTo(quorum, secret)) throw new Error('the new shares do not combine');
+    return certificates.map((cert, i) => {
+      const {der, publicKey} = certificateParts(cert);
+      return {enc_key: sealShare(publicKey, shares[i] as Buffer), x5t_256: x5t256(der)};
+    });
+  } finally {
+    wipe(...shares);
+  }
+}
+
+function combinesTo(shares: Buffer[], secret: Buffer): boolean {
+  const decoded = shares.map((s) => decodeShare(s));
+  const ok = decoded.flatMap((d) => (d.ok ? [d.share] : []));
+  const combined = ok.length === shares.length ? combineShares(ok) : undefined;
+  ok.forEach(wipeShare);
+  const same = combined?.ok === true && timingSafeEqual(combined.secret, secret);
+  if (combined?.ok) wipe(combined.secret);
+  return same;
+}
+
+export interface AzureRewrapSpec {
+  /** The old file's `EncData.data` entries, copied byte for byte (the blobs do not change). */
+  data: ReadonlyArray<{tag: string; compact: string}>;
+  kdf: string;
+  version: unknown;
+  /** The domain's 32-byte combined secret (the master key); not wiped here. */
+  secret: Buffer;
+  /** The new holders' certificates, in share order. */
+  certificates: readonly LoadedCertificate[];
+  required: number;
+}
+
+/**
+ * Rotation: the same domain (the same `EncData`, so the same master key and blobs) wrapped
+ * to new certificates with a new quorum — fresh shares, each sealed exactly as the service
+ * seals them (§13), so azure-cli's restore and `restore-blob` open it as they opened the old.
+ */
+export function rewrapAzureDomain(spec: AzureRewrapSpec): string {
+  const {certificates, required} = spec;
+  if (required < MIN_QUORUM || required > MAX_QUORUM || required > certificates.length)
+    throw usageError('bad-quorum', `quorum ${required} of ${certificates.length} is not allowed`);
+  if (certificates.length > MAX_SHARES)
+    throw usageError('bad-total', `at most ${MAX_SHARES} certificates, got ${certificates.length}`);
+  if (spec.secret.length !== 32) throw new Error('an Azure domain secret is 32 bytes');
+  return JSON.stringify({
+    EncData: {data: spec.data.map((d) => ({compact_jwe: d.compact, tag: d.tag})), kdf: spec.kdf},
+    SharedKeys: {
+      enc_shares: sealShares(spec.secret, certificates, required),
+      key_algorithm: 'shamir_share',
+      required,
+    },
+    version:
+      typeof spec.version === 'number' || typeof spec.version === 'string' ? spec.version : 2,
+  });
 }

@@ -16,6 +16,9 @@ import type {Stick} from '../../media/stick.js';
 import {wipe} from '../../secret.js';
 import {stickInfo, type ShareArrival, type ShareDesk} from './desk.js';
 
+/** Steps in which shares arrive: the collect, and a rotation's new holders proving their keys. */
+const COLLECTING: ReadonlySet<string> = new Set(['collect', 'prove']);
+
 export const NOT_OURS =
   "is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).";
 
@@ -54,7 +57,7 @@ export class StickArrival implements ShareArrival {
       return;
     const before = this.desk.dispatch({type: 'stick-inserted', stick: info});
     if (
-      before.step !== 'collect' ||
+      !COLLECTING.has(before.step) ||
       (before.awaitingRemoval && before.awaitingRemoval !== info.path) ||
       (before.presenting && before.presenting.stick.path !== info.path)
     )
@@ -204,7 +207,7 @@ export class StickArrival implements ShareArrival {
   ): void {
     const domain = this.desk.format();
     const before = this.desk.dispatch({type: 'stick-inserted', stick});
-    if (!domain || before.step !== 'collect') return wipe(passphrase);
+    if (!domain || !COLLECTING.has(before.step)) return wipe(passphrase);
     const beside = findCertificateBeside(file).certificate;
     const probe = loadPrivateKey(file);
     const encrypted = !probe.ok && probe.error.reason === 'passphrase-required';

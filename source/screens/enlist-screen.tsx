@@ -1,0 +1,108 @@
+import {Box, Text, useInput} from 'ink';
+import type {CeremonyState} from '../ceremony/types.js';
+import {Choice} from '../components/choice.js';
+import {HelpLine} from '../components/help-line.js';
+import {Notice} from '../components/notice.js';
+import {color} from '../components/theme.js';
+import type {Binding} from '../components/keys.js';
+import {MAX_HOLDERS, MIN_HOLDERS} from '../limits.js';
+import type {Stick} from '../media/stick.js';
+
+export interface EnlistActions {
+  /** Reads the certificates on a stick. */
+  read: (stick: Stick) => void;
+  /** Native: keeps an old holder's certificate, from the old file. */
+  keep: (holderIndex: number) => void;
+  drop: (certFingerprint: string) => void;
+  done: () => void;
+}
+
+const short = (fp: string): string => `${fp.slice(0, 8)}…${fp.slice(-4)}`;
+
+/**
+ * Enlist: the certificates the new file will be wrapped to — from the new holders' sticks
+ * (keygen or onboarding wrote the .cer beside their key), or kept from the old file.
+ *
+ *   New holders (3 to 10), in share order:
+ *    1 alice   748c7d74…2165  the old file (holder 1) — keeps holder 1
+ *    2 frank   a91f92a9…a029  frank.cer on stick frank
+ *   ❯ read stick frank (demo folder)
+ *     keep holder 2 (bob) from the old file
+ *     done: these 2 are the new holders
+ */
+export function EnlistScreen({
+  state,
+  sticks,
+  actions,
+}: {
+  state: CeremonyState;
+  sticks: Stick[];
+  actions: EnlistActions;
+}) {
+  const list = state.rotation?.newHolders ?? [];
+  const last = list[list.length - 1];
+  useInput((input) => {
+    if (input === 'd' && last) actions.drop(last.certFingerprint);
+  });
+  const chosen = new Set(list.map((h) => h.keeps));
+  const keepable =
+    state.domain?.format === 'native'
+      ? state.holders.filter((h) => !chosen.has(h.index) && list.length < MAX_HOLDERS)
+      : [];
+  const options = [
+    ...sticks.map((s) => ({
+      label: `read stick ${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}`,
+      value: `stick:${s.path}`,
+    })),
+    ...keepable.map((h) => ({
+      label: `keep holder ${h.index}${h.name ? ` (${h.name})` : ''} from the old file`,
+      value: `keep:${h.index}`,
+    })),
+    ...(list.length >= MIN_HOLDERS
+      ? [{label: `done: these ${list.length} are the new holders`, value: 'done'}]
+      : []),
+  ];
+  const bindings: Binding[] = ['move', 'choose', ...(last ? (['drop'] as const) : []), 'abort'];
+  return (
+    <Box flexDirection="column">
+      <Text>
+        New holders ({MIN_HOLDERS} to {MAX_HOLDERS}), in share order — the new file is wrapped to
+        their certificates:
+      </Text>
+      {list.length === 0 ? (
+        <Text color={color('muted')}> none yet</Text>
+      ) : (
+        list.map((h, i) => (
+          <Text key={h.certFingerprint} wrap="truncate-end">
+            {` ${String(i + 1).padStart(2)} ${h.name.padEnd(10).slice(0, 10)} ${short(h.certFingerprint)}  `}
+            <Text color={color('muted')}>
+              {h.from}
+              {h.keeps !== undefined ? ` — keeps holder ${h.keeps}` : ''}
+            </Text>
+          </Text>
+        ))
+      )}
+      <Box marginTop={1} flexDirection="column">
+        <Text>
+          {options.length > 0
+            ? 'Insert a new holder’s stick to read their certificate, or choose:'
+            : 'Insert a new holder’s stick…'}
+        </Text>
+        {options.length > 0 ? (
+          <Choice
+            visibleOptionCount={5}
+            options={options}
+            onChoose={(v) => {
+              if (v === 'done') return actions.done();
+              if (v.startsWith('keep:')) return actions.keep(Number(v.slice(5)));
+              const stick = sticks.find((s) => `stick:${s.path}` === v);
+              if (stick) actions.read(stick);
+            }}
+          />
+        ) : null}
+      </Box>
+      <Notice notice={state.notice} />
+      <HelpLine bindings={bindings} />
+    </Box>
+  );
+}

@@ -1,0 +1,285 @@
+/**
+ * The rotation use of the pure machine: the old quorum opens the domain, new holders come in
+ * (one key once, 3..10), a quorum within the new set, the new file written, then every new
+ * holder must prove their key — a pass only when each share checks against the new file and
+ * it is the same domain; any new holder lost is a fail at once. No I/O here.
+ */
+import {describe, expect, it} from 'vitest';
+import {initialState, reduce, sharesHeld} from '../../source/ceremony/reduce.js';
+import type {NewHolder, RotationChange} from '../../source/ceremony/types.js';
+import type {
+  CeremonyEvent,
+  CeremonyState,
+  DomainSummary,
+  StickInfo,
+} from '../../source/ceremony/types.js';
+
+const fp = (n: number) => String(n).repeat(64).slice(0, 64);
+const old: DomainSummary = {
+  format: 'native',
+  file: '/sd.json',
+  name: 'demo-hsm',
+  id: 'id-1',
+  required: 2,
+  total: 3,
+  holders: [1, 2, 3].map((index) => ({index, name: `h${index}`, certFingerprint: fp(index)})),
+  details: {},
+  problems: [],
+};
+const KEY = `${'A'.repeat(43)}=`;
+const identity = {reportKey: KEY, pinnedBy: 'header' as const, mismatch: null};
+const stick = (n: number): StickInfo => ({
+  path: `/media/s${n}`,
+  label: `s${n}`,
+  source: 'mount',
+  removable: true,
+  device: `/dev/sd${n}`,
+});
+const holder = (n: number, keeps?: number): NewHolder => ({
+  certFingerprint: fp(n),
+  spkiFingerprint: `s${n}`.padEnd(64, '0'),
+  bits: 2048,
+  name: `n${n}`,
+  from: `n${n}.cer on stick s${n}`,
+  ...(keeps ? {keeps} : {}),
+});
+const change: RotationChange = {kept: [], added: [], departed: []};
+const newFile: DomainSummary = {
+  ...old,
+  file: '/new.json',
+  required: 2,
+  total: 3,
+  holders: [4, 5, 6].map((index, i) => ({
+    index: i + 1,
+    name: `n${index}`,
+    certFingerprint: fp(index),
+  })),
+  sha256: 'f'.repeat(64),
+  generation: 2,
+};
+
+let clock = 1_000;
+function run(state: CeremonyState, ...events: CeremonyEvent[]): CeremonyState {
+  return events.reduce(
+    (s, e) => reduce(s, {...e, at: (clock += 1_000)} as CeremonyEvent & {at: number}),
+    state,
+  );
+}
+
+/** One holder's share taken from a (mount) stick, the stick then removed. */
+function share(n: number, index: number): CeremonyEvent[] {
+  return [
+    {type: 'stick-inserted', stick: stick(n)},
+    {
+      type: 'key-matched',
+      stick: stick(n),
+      file: `/media/s${n}/k.key`,
+      holderIndex: index,
+      encrypted: false,
+      matchedBy: 'certificate',
+      certMissing: false,
+    },
+    {type: 'acknowledged', custodian: {name: `C${n}`, role: 'r'}},
+    {type: 'share-accepted', holderIndex: index, certMissing: false, matchedBy: 'certificate'},
+    {type: 'stick-removed', path: `/media/s${n}`},
+  ];
+}
+
+function toEnlist(): CeremonyState {
+  return run(
+    initialState(clock),
+    {type: 'choose-mode', mode: 'rotation'},
+    {type: 'domain-loaded', domain: old},
+    {type: 'inspected'},
+    ...share(1, 1),
+    ...share(2, 2),
+    {type: 'reconstruct'},
+    {type: 'reconstructed', usedHolders: [1, 2], badShares: [], identity},
+  );
+}
+
+function toProve(): CeremonyState {
+  return run(
+    toEnlist(),
+    ...[4, 5, 6].map((n) => ({type: 'new-holder-added', holder: holder(n)}) as CeremonyEvent),
+    {type: 'new-holders-chosen', change, destroy: []},
+    {type: 'choose-quorum', required: 2},
+    {type: 'rewrap-started'},
+    {type: 'rewrapped', domain: newFile},
+  );
+}
+
+describe('rotation: the old quorum', () => {
+  it('goes from inspect straight to collect (no disaster, no new HSM) and on to the new holders', () => {
+    const s = run(
+      initialState(clock),
+      {type: 'choose-mode', mode: 'rotation'},
+      {type: 'domain-loaded', domain: old},
+      {type: 'inspected'},
+    );
+    expect(s.step).toBe('collect');
+    expect(s.hsm.recovery).toBeUndefined();
+    const e = toEnlist();
+    expect(e.step).toBe('enlist');
+    expect(e.identity?.reportKey).toBe(KEY);
+    // The reconstructed domain is held from here on: the idle limit and Ctrl-C guard apply.
+    expect(sharesHeld(e)).toBe(true);
+    expect(e.journal.map((j) => j.event)).not.toContain('enter restore');
+  });
+
+  it('a mismatched key ends the rotation as the shared step does: fail, nothing to wrap', () => {
+    const s = run(
+      initialState(clock),
+      {type: 'choose-mode', mode: 'rotation'},
+      {type: 'domain-loaded', domain: old},
+      {type: 'inspected'},
+      ...share(1, 1),
+      ...share(2, 2),
+      {type: 'reconstruct'},
+      {
+        type: 'reconstructed',
+        usedHolders: [1, 2],
+        badShares: [],
+        identity: {...identity, pinnedBy: null, mismatch: 'not the domain on record'},
+      },
+    );
+    expect(s.step).toBe('report');
+    expect(s.outcome).toEqual({verdict: 'fail', reason: 'not the domain on record'});
+  });
+});
+
+describe('rotation: new holders and the new file', () => {
+  it('takes each key once, needs 3 to 10, and a quorum from 2 to n', () => {
+    let s = run(
+      toEnlist(),
+      {type: 'new-holder-added', holder: holder(4)},
+      {
+        type: 'new-holder-added',
+        holder: {...holder(9), spkiFingerprint: holder(4).spkiFingerprint},
+      },
+    );
+    expect(s.rotation?.newHolders.map((h) => h.name)).toEqual(['n4']);
+    expect(s.notice?.text).toMatch(/the same key as n4's .* one key is one holder/);
+    s = run(
+      s,
+      {type: 'new-holder-added', holder: holder(5)},
+      {type: 'new-holders-chosen', change, destroy: []},
+    );
+    expect(s.step).toBe('enlist');
+    expect(s.notice?.text).toMatch(/at least 3 holders; 2 so far/);
+    s = run(
+      s,
+      {type: 'new-holder-added', holder: holder(6)},
+      {type: 'new-holder-dropped', certFingerprint: fp(6)},
+    );
+    expect(s.rotation?.newHolders).toHaveLength(2);
+    s = run(
+      s,
+      {type: 'new-holder-added', holder: holder(6)},
+      {type: 'new-holders-chosen', change, destroy: []},
+    );
+    expect(s.step).toBe('rewrap');
+    for (const bad of [1, 4])
+      expect(run(s, {type: 'choose-quorum', required: bad}).rotation?.required).toBeUndefined();
+    s = run(s, {type: 'choose-quorum', required: 3});
+    expect(s.rotation?.required).toBe(3);
+    // Back takes the quorum back first, then the new holders.
+    s = run(s, {type: 'back'});
+    expect([s.step, s.rotation?.required]).toEqual(['rewrap', undefined]);
+    expect(run(s, {type: 'back'}).step).toBe('enlist');
+  });
+
+  it('a failed write stays on the step with its reason; a written file starts the proof with every new holder waiting', () => {
+    let s = run(
+      toEnlist(),
+      ...[4, 5, 6].map((n) => ({type: 'new-holder-added', holder: holder(n)}) as CeremonyEvent),
+      {type: 'new-holders-chosen', change, destroy: []},
+    );
+    expect(run(s, {type: 'rewrap-started'}).rotation?.writing).toBeUndefined();
+    s = run(
+      s,
+      {type: 'choose-quorum', required: 2},
+      {type: 'rewrap-started'},
+      {type: 'rewrap-failed', message: '/x: already exists'},
+    );
+    expect([s.step, s.rotation?.writing, s.notice?.text]).toEqual([
+      'rewrap',
+      false,
+      '/x: already exists',
+    ]);
+    const p = toProve();
+    expect(p.step).toBe('prove');
+    expect(p.rotation?.to?.holders.map((h) => h.state)).toEqual(['waiting', 'waiting', 'waiting']);
+    // The old holders stay as they were, for the report.
+    expect(p.holders.filter((h) => h.state === 'accepted').map((h) => h.index)).toEqual([1, 2]);
+  });
+});
+
+describe('rotation: every new holder proves their key', () => {
+  it('needs all of them, not a quorum, before the check; passes only when every share checks and the key is the same', () => {
+    let s = run(toProve(), ...share(4, 1), ...share(5, 2));
+    expect(s.rotation?.to?.holders.filter((h) => h.state === 'accepted')).toHaveLength(2);
+    s = run(s, {type: 'reconstruct'});
+    expect(s.rotation?.checking).toBeUndefined();
+    expect(s.notice?.text).toBe('Every new holder must prove their key: 2 of 3 have.');
+    s = run(s, ...share(6, 3));
+    expect(s.notice?.text).toMatch(/Every new holder has opened their share: press r/);
+    s = run(s, {type: 'reconstruct'});
+    expect(s.rotation?.checking).toBe(true);
+    const pass = run(s, {
+      type: 'new-shares-checked',
+      proven: [1, 2, 3],
+      unproven: [],
+      reportKey: KEY,
+    });
+    expect(pass.outcome?.verdict).toBe('pass');
+    expect(pass.outcome?.reason).toMatch(
+      /all 3 new holders proved their keys .*\/new\.json.*same domain/,
+    );
+    const other = run(s, {
+      type: 'new-shares-checked',
+      proven: [1, 2, 3],
+      unproven: [],
+      reportKey: `${'B'.repeat(43)}=`,
+    });
+    expect(other.outcome?.verdict).toBe('fail');
+    const bad = run(s, {
+      type: 'new-shares-checked',
+      proven: [1, 3],
+      unproven: [{holderIndex: 2, reason: 'does not agree'}],
+      reportKey: KEY,
+    });
+    expect(bad.outcome).toEqual({
+      verdict: 'fail',
+      reason: expect.stringMatching(/n5 \(new holder 2\): does not agree; keep using the old file/),
+    });
+  });
+
+  it('a new holder whose key is refused, or who is absent, fails the rotation at once', () => {
+    const refused = run(
+      toProve(),
+      {type: 'stick-inserted', stick: stick(4)},
+      {
+        type: 'key-matched',
+        stick: stick(4),
+        file: '/media/s4/k.key',
+        holderIndex: 1,
+        encrypted: false,
+        matchedBy: 'certificate',
+        certMissing: false,
+      },
+      {type: 'acknowledged', custodian: {name: 'C4', role: 'r'}},
+      {
+        type: 'share-refused',
+        holderIndex: 1,
+        message: 'k.key: this key is not one of this domain’s 3 wrapping keys',
+      },
+    );
+    expect(refused.step).toBe('report');
+    expect(refused.outcome?.reason).toMatch(
+      /^not every new holder proved their key — n4 \(new holder 1\): k\.key: this key is not one/,
+    );
+    const absent = run(toProve(), {type: 'mark-absent', holderIndex: 3});
+    expect(absent.outcome?.reason).toMatch(/n6 \(new holder 3\): marked absent/);
+  });
+});

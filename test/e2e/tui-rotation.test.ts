@@ -1,0 +1,259 @@
+/**
+ * The rotation ceremony on the built bundle in tmux (`CI=false`, 80×24): the demo domain's old
+ * quorum (alice, bob, carol) opens it; alice is kept from the old file, bob brings his
+ * certificate on his stick, frank (a newcomer whose key keygen made on his stick) is added;
+ * quorum 2 of 3; the new file goes on the backup stick; then every new holder presents their
+ * key against the new file. PASS: the report is signed with the domain's unchanged key, lists
+ * what must be destroyed, and the custody log holds a record for each. FAIL: frank's stick
+ * carries another key beside his certificate, which does not open his share — nothing is to
+ * be destroyed, and the old file stays in use.
+ */
+import {cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {writeHolderKey} from '../../source/domain/holder-key.js';
+import {fixturesDir} from '../helpers/paths.js';
+import {runCli} from '../helpers/run-cli.js';
+import {tempDir} from '../helpers/temp.js';
+import {EXITED, hasTmux, identify, insert, killServer, Pane, removeStick} from '../helpers/tmux.js';
+
+const demo = join(fixturesDir, 'demo');
+const DEMO_SD = join(demo, 'security-domain.json');
+const FRANK_PASS = 'frank-rotation-pass';
+
+interface RotationReport {
+  verdict: string;
+  verdictReason: string;
+  scope: {mode: string};
+  proof: {signed: boolean; publicKey?: string};
+  rotation: {
+    to: {file: string; required: number; total: number; generation: number} | null;
+    kept: Array<{from: {holder: number}; to: {holder: number}; by: string}>;
+    added: Array<{name: string | null}>;
+    departed: Array<{holder: number; knownBy: string}>;
+    proofs: Array<{
+      holder: number;
+      name: string | null;
+      outcome: string;
+      custodian: string | null;
+      note: string | null;
+    }>;
+    destroy: Array<{what: string; record: string}>;
+  };
+}
+
+let pane: Pane | undefined;
+let seq = 0;
+
+interface Run {
+  p: Pane;
+  work: string;
+  media: string;
+  reports: string;
+  config: string;
+}
+
+async function start(): Promise<Run> {
+  const work = tempDir('e2e-rotation');
+  const media = join(work, 'media');
+  const reports = join(work, 'reports');
+  const config = join(work, 'config');
+  for (const d of [media, config, join(media, 'backup')]) mkdirSync(d, {recursive: true});
+  for (const h of ['alice', 'bob', 'carol'])
+    cpSync(join(demo, 'sticks', h), join(media, h), {recursive: true});
+  await writeHolderKey(join(media, 'frank'), 'frank', 2048, Buffer.from(FRANK_PASS));
+  pane = Pane.start(
+    `rotation-${process.pid}-${++seq}`,
+    ['drill', '--mode', 'rotation', '--sd', DEMO_SD, '--media', media, '--report-dir', reports],
+    {env: {TERM: 'xterm-256color', CI: 'false', SD_DRILL_CONFIG_DIR: config}},
+  );
+  return {p: pane, work, media, reports, config};
+}
+
+const highlighted = (screen: string): string => /❯ (.*)$/m.exec(screen)?.[1]?.trim() ?? '';
+
+/** Moves the highlight to the option that starts with `label` and chooses it. */
+async function choose(p: Pane, label: string): Promise<void> {
+  let screen = await p.waitFor('❯');
+  for (let i = 0; i < 12 && !highlighted(screen).startsWith(label); i++) {
+    const before = highlighted(screen);
+    await p.keys('Down');
+    screen = await p.waitFor((s: string) => highlighted(s) !== before);
+  }
+  if (!highlighted(screen).startsWith(label)) throw new Error(`no option ${label}:\n${screen}`);
+  await p.keys('Enter');
+}
+
+/** A holder inserts their stick, identifies themselves, types their passphrase, removes it. */
+async function present(p: Pane, stick: string, name: string, passphrase: string): Promise<void> {
+  await insert(p, stick);
+  await identify(p, name, 'Key custodian', {burst: true});
+  await p.waitFor(/Passphrase: ▌/);
+  await p.burst(passphrase);
+}
+
+/** Old quorum → new holders (alice kept from the file, bob's and frank's sticks) → 2 of 3 → backup. */
+async function toProve(run: Run, beforeProve?: () => void): Promise<string> {
+  const {p} = run;
+  await p.waitFor('Press Enter when the holders are ready');
+  expect(p.flat()).toMatch(/sd-drill · Rotation · demo-hsm \(3 of 5\)/);
+  await p.keys('Enter');
+  await p.waitFor('The old quorum opens the domain first');
+  for (const [stick, name] of [
+    ['alice', 'Alice Ng'],
+    ['bob', 'Bob Li'],
+    ['carol', 'Carol Diaz'],
+  ] as const) {
+    await present(p, stick, name, `${stick}-practice-only`);
+    await removeStick(p, stick);
+  }
+  await p.waitFor('Quorum reached: press r');
+  await p.keys('r');
+  await p.waitFor('New holders (3 to 10)');
+  await choose(p, 'keep holder 1 (alice)');
+  await p.waitFor('alice is new holder 1');
+  await choose(p, 'read stick bob');
+  await p.waitFor("bob is new holder 2 (keeps holder 2's key)");
+  await choose(p, 'read stick frank');
+  await p.waitFor('frank is new holder 3.');
+  expect(p.flat()).toMatch(/3 frank +\S+ +frank\.cer on stick frank/);
+  await choose(p, 'done: these 3 are the new holders');
+  await p.waitFor('3 new holders: 2 kept, 1 added, 3 departed.');
+  await choose(p, '2 of 3');
+  await p.waitFor('Where does the new file go?');
+  beforeProve?.();
+  await choose(p, 'on stick backup as security-domain-gen2.json');
+  const out = join(run.media, 'backup', 'security-domain-gen2.json');
+  await p.waitFor('Every new holder, one at a time');
+  return out;
+}
+
+function onlyReport(dir: string): RotationReport {
+  const json = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  expect(json).toHaveLength(1);
+  return JSON.parse(readFileSync(join(dir, json[0] as string), 'utf8')) as RotationReport;
+}
+
+const suite = hasTmux ? describe : describe.skip;
+const title = hasTmux
+  ? 'the rotation ceremony in a real terminal (tmux, built bundle)'
+  : 'the rotation ceremony in a real terminal — SKIPPED: tmux is not installed';
+
+suite(title, () => {
+  afterEach(async () => {
+    await pane?.close();
+    pane = undefined;
+  });
+  afterAll(() => killServer());
+
+  it('passes once every new holder has proven their key; the signed report lists what to destroy', async () => {
+    const run = await start();
+    const {p} = run;
+    const oldFile = readFileSync(DEMO_SD, 'utf8');
+    const out = await toProve(run);
+    for (const [stick, name, pass] of [
+      ['alice', 'Alice Ng', 'alice-practice-only'],
+      ['bob', 'Bob Li', 'bob-practice-only'],
+      ['frank', 'Frank Oz', FRANK_PASS],
+    ] as const) {
+      await present(p, stick, name, pass);
+      await removeStick(p, stick);
+    }
+    await p.waitFor('Every new holder has opened their share: press r');
+    await p.keys('r');
+    await p.waitFor('Report saved');
+    const screen = p.flat();
+    expect(screen).toMatch(/Verdict: PASS — all 3 new holders proved their keys/);
+    expect(screen).toMatch(/Kept 2 · added 1 · departed 3 · new keys proven 3 of 3/);
+    expect(screen).toMatch(/Now destroy every copy of the old file and 3 departed keys/);
+    await p.keys('q');
+    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('0');
+
+    const header = (JSON.parse(oldFile) as {domain: {reportKey: string}}).domain.reportKey;
+    const report = onlyReport(run.reports);
+    expect(report.scope.mode).toBe('rotation');
+    expect(report.verdict).toBe('pass');
+    expect(report.proof).toMatchObject({signed: true, publicKey: header});
+    expect(report.rotation.to).toMatchObject({file: out, required: 2, total: 3, generation: 2});
+    expect(report.rotation.kept.map((k) => [k.from.holder, k.to.holder, k.by])).toEqual([
+      [1, 1, 'certificate'],
+      [2, 2, 'certificate'],
+    ]);
+    expect(report.rotation.added.map((a) => a.name)).toEqual(['frank']);
+    expect(report.rotation.departed.map((d) => [d.holder, d.knownBy])).toEqual([
+      [3, 'public-key'],
+      [4, 'public-key'],
+      [5, 'public-key'],
+    ]);
+    expect(report.rotation.proofs.map((x) => [x.name, x.outcome, x.custodian])).toEqual([
+      ['alice', 'proven', 'Alice Ng'],
+      ['bob', 'proven', 'Bob Li'],
+      ['frank', 'proven', 'Frank Oz'],
+    ]);
+    expect(report.rotation.destroy.map((d) => d.what)).toEqual([
+      'domain-file',
+      'wrapping-key',
+      'wrapping-key',
+      'wrapping-key',
+    ]);
+    expect(report.rotation.destroy[1]?.record).toMatch(
+      /^sd-drill custody add --from 'Carol Diaz' --to destroyed --fingerprint [0-9a-f]{64} /,
+    );
+    // The old file is untouched; the report verifies against the new file's header.
+    expect(readFileSync(DEMO_SD, 'utf8')).toBe(oldFile);
+    const env = {SD_DRILL_CONFIG_DIR: run.config};
+    const json = readdirSync(run.reports).find((n) => n.endsWith('.json')) as string;
+    const verified = runCli(['report', 'verify', join(run.reports, json), '--sd', out], {env});
+    expect(verified.stderr).toBe('');
+    expect(verified.code).toBe(0);
+    const custody = JSON.parse(runCli(['custody', 'list', '--json'], {env}).stdout) as {
+      custody: Array<{to: string; from: string; note: string | null}>;
+    };
+    expect(custody.custody.map((c) => [c.from, c.to])).toEqual([
+      ['the quorum', 'to be destroyed'],
+      ['Carol Diaz', 'to be destroyed'],
+      ['custodian of dave', 'to be destroyed'],
+      ['custodian of erin', 'to be destroyed'],
+    ]);
+    p.capture({history: true});
+    for (const secret of ['alice-practice-only', FRANK_PASS])
+      expect(p.frames.filter((f) => f.includes(secret))).toEqual([]);
+  }, 240_000);
+
+  it("fails when a new holder's key does not open their share: nothing is to be destroyed", async () => {
+    const run = await start();
+    const {p} = run;
+    // Frank's stick gets another key beside his certificate after the certificate was read:
+    // the key he brings is not the one the new file is wrapped to.
+    const other = tempDir('e2e-rotation-other');
+    await writeHolderKey(other, 'frank', 2048, Buffer.from(FRANK_PASS));
+    await toProve(run, () =>
+      writeFileSync(join(run.media, 'frank', 'frank.key'), readFileSync(join(other, 'frank.key'))),
+    );
+    await present(p, 'alice', 'Alice Ng', 'alice-practice-only');
+    await removeStick(p, 'alice');
+    await present(p, 'frank', 'Frank Oz', FRANK_PASS);
+    await p.waitFor('Report saved');
+    const screen = p.flat();
+    expect(screen).toMatch(
+      /Verdict: FAIL — not every new holder proved their key — frank \(new holder 3\): .*frank\.key on stick frank: this key is not one of this domain's 3 wrapping keys/,
+    );
+    expect(screen).toMatch(/Destroy nothing: keep using the old file\./);
+    await p.keys('q');
+    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('1');
+    const report = onlyReport(run.reports);
+    expect(report.verdict).toBe('fail');
+    expect(report.proof.signed).toBe(false);
+    expect(report.rotation.destroy).toEqual([]);
+    expect(report.rotation.proofs.map((x) => [x.name, x.outcome])).toEqual([
+      ['alice', 'not-proven'],
+      ['bob', 'not-proven'],
+      ['frank', 'not-proven'],
+    ]);
+    expect(report.rotation.proofs[2]?.note).toMatch(/not one of this domain's 3 wrapping keys/);
+    const custody = JSON.parse(
+      runCli(['custody', 'list', '--json'], {env: {SD_DRILL_CONFIG_DIR: run.config}}).stdout,
+    ) as {custody: unknown[]};
+    expect(custody.custody).toEqual([]);
+  }, 240_000);
+});

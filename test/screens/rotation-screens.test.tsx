@@ -1,0 +1,306 @@
+/**
+ * The rotation's screens with ink-testing-library: the start screen's fourth use, the new
+ * holders (read a stick, keep a native holder from the old file, drop the last, done at 3),
+ * the quorum and where the new file goes, the new holders proving their keys, and the end.
+ */
+import {Box} from 'ink';
+import {render as renderInk} from 'ink-testing-library';
+import type {ReactElement} from 'react';
+import {describe, expect, it, vi} from 'vitest';
+import type {NewHolder} from '../../source/ceremony/types.js';
+import type {CeremonyEvent, DomainSummary} from '../../source/ceremony/types.js';
+import {EnlistScreen} from '../../source/screens/enlist-screen.js';
+import {LoadScreen} from '../../source/screens/load-screen.js';
+import {ProveScreen} from '../../source/screens/prove-screen.js';
+import {ReportScreen} from '../../source/screens/report-screen.js';
+import {RewrapScreen} from '../../source/screens/rewrap-screen.js';
+import {StartScreen} from '../../source/screens/start-screen.js';
+import {KEY, plain, press, type} from '../helpers/ink.js';
+import {domain, folderStick, info, walk} from './fixtures.js';
+
+const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
+const identity = {reportKey: `${'A'.repeat(43)}=`, pinnedBy: 'header' as const, mismatch: null};
+const fp = (n: number) => String(n).repeat(64);
+
+function share(name: string, index: number): CeremonyEvent[] {
+  return [
+    {type: 'stick-inserted', stick: info(name)},
+    {
+      type: 'key-matched',
+      stick: info(name),
+      file: `/demo/${name}/${name}.key`,
+      holderIndex: index,
+      encrypted: false,
+      matchedBy: 'certificate',
+      certMissing: false,
+    },
+    {type: 'acknowledged', custodian: {name, role: 'r'}},
+    {type: 'share-accepted', holderIndex: index, certMissing: false, matchedBy: 'certificate'},
+    {type: 'stick-removed', path: `/demo/${name}`},
+  ];
+}
+
+const enlisting: CeremonyEvent[] = [
+  {type: 'choose-mode', mode: 'rotation'},
+  {type: 'domain-loaded', domain},
+  {type: 'inspected'},
+  ...share('alice', 1),
+  ...share('bob', 2),
+  ...share('carol', 3),
+  {type: 'reconstruct'},
+  {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: [], identity},
+];
+
+const holder = (n: number, name: string, keeps?: number): NewHolder => ({
+  certFingerprint: fp(n),
+  spkiFingerprint: `${n}`.padEnd(64, 'a'),
+  bits: 2048,
+  name,
+  from: keeps ? `the old file (holder ${keeps})` : `${name}.cer on stick ${name}`,
+  ...(keeps ? {keeps} : {}),
+});
+const added = (...hs: NewHolder[]): CeremonyEvent[] =>
+  hs.map((h) => ({type: 'new-holder-added', holder: h}));
+
+const newFile: DomainSummary = {
+  ...domain,
+  file: '/demo/backup/security-domain-gen2.json',
+  required: 2,
+  total: 3,
+  holders: [
+    {index: 1, name: 'alice', certFingerprint: fp(1)},
+    {index: 2, name: 'bob', certFingerprint: fp(2)},
+    {index: 3, name: 'frank', certFingerprint: fp(6)},
+  ],
+  generation: 2,
+};
+const proving: CeremonyEvent[] = [
+  ...enlisting,
+  ...added(holder(1, 'alice', 1), holder(2, 'bob', 2), holder(6, 'frank')),
+  {type: 'new-holders-chosen', change: {kept: [], added: [], departed: []}, destroy: []},
+  {type: 'choose-quorum', required: 2},
+  {type: 'rewrap-started'},
+  {type: 'rewrapped', domain: newFile},
+];
+
+describe('start screen', () => {
+  it('offers the rotation as the fourth use', async () => {
+    const onChoose = vi.fn();
+    const {lastFrame, stdin} = render(<StartScreen onChoose={onChoose} />);
+    expect(plain(lastFrame())).toMatch(/Rotation — the quorum changes/);
+    await press(stdin, KEY.down, KEY.down, KEY.down, KEY.enter);
+    expect(onChoose).toHaveBeenCalledWith('rotation');
+  });
+});
+
+describe('load screen', () => {
+  it('types a path when domain files were found on the sticks (a rotation leaves one there)', async () => {
+    const onLoad = vi.fn();
+    const {lastFrame, stdin} = render(
+      <LoadScreen
+        state={walk({type: 'choose-mode', mode: 'rotation'})}
+        candidates={['/demo/backup/sd.json']}
+        onLoad={onLoad}
+        onBack={vi.fn()}
+      />,
+    );
+    await press(stdin, KEY.down, KEY.enter);
+    expect(plain(lastFrame())).toMatch(/Path to the security-domain file/);
+    await type(stdin, '/tmp/sd.json');
+    await press(stdin, KEY.enter);
+    expect(onLoad).toHaveBeenCalledWith('/tmp/sd.json');
+  });
+});
+
+describe('enlist screen', () => {
+  it('reads a stick, keeps a holder from a native file, drops the last, and offers done from 3 holders', async () => {
+    const actions = {read: vi.fn(), keep: vi.fn(), drop: vi.fn(), done: vi.fn()};
+    const sticks = [folderStick('frank')];
+    const none = render(
+      <EnlistScreen state={walk(...enlisting)} sticks={sticks} actions={actions} />,
+    );
+    let f = plain(none.lastFrame());
+    expect(f).toMatch(/New holders \(3 to 10\)/);
+    expect(f).toMatch(/none yet/);
+    expect(f).toMatch(/❯ read stick frank \(demo folder\)/);
+    expect(f).toMatch(/keep holder 1 \(alice\) from the old file/);
+    expect(f).not.toMatch(/done:/);
+    expect(f).not.toMatch(/d remove the last/);
+    await press(none.stdin, KEY.enter);
+    expect(actions.read).toHaveBeenCalledWith(sticks[0]);
+    await press(none.stdin, KEY.down, KEY.enter);
+    expect(actions.keep).toHaveBeenCalledWith(1);
+    none.unmount();
+
+    const three = walk(
+      ...enlisting,
+      ...added(holder(1, 'alice', 1), holder(2, 'bob', 2), holder(6, 'frank')),
+    );
+    const r = render(<EnlistScreen state={three} sticks={sticks} actions={actions} />);
+    f = plain(r.lastFrame());
+    expect(f).toMatch(/1 alice +11111111…1111 +the old file \(holder 1\) — keeps holder 1/);
+    expect(f).toMatch(/3 frank +66666666…6666 +frank\.cer on stick frank/);
+    // Holders already kept are not offered again.
+    expect(f).not.toMatch(/keep holder 1 /);
+    expect(f).toMatch(/keep holder 3 \(carol\)/);
+    expect(f).toMatch(/done: these 3 are the new holders/);
+    await press(r.stdin, 'd');
+    expect(actions.drop).toHaveBeenCalledWith(fp(6));
+    await press(r.stdin, KEY.down, KEY.down, KEY.down, KEY.down);
+    expect(plain(r.lastFrame())).toMatch(/❯ done: these 3 are the new holders/);
+    await press(r.stdin, KEY.enter);
+    expect(actions.done).toHaveBeenCalled();
+  });
+
+  it('offers no keeping for an Azure file: it carries no certificates', () => {
+    const azure = walk(
+      {type: 'choose-mode', mode: 'rotation'},
+      {type: 'domain-loaded', domain: {...domain, format: 'azure'}},
+      {type: 'inspected'},
+      ...share('alice', 1),
+      ...share('bob', 2),
+      ...share('carol', 3),
+      {type: 'reconstruct'},
+      {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: [], identity},
+    );
+    const {lastFrame} = render(
+      <EnlistScreen
+        state={azure}
+        sticks={[]}
+        actions={{read: vi.fn(), keep: vi.fn(), drop: vi.fn(), done: vi.fn()}}
+      />,
+    );
+    expect(plain(lastFrame())).not.toMatch(/keep holder/);
+    expect(plain(lastFrame())).toMatch(/Insert a new holder’s stick…/);
+  });
+});
+
+describe('rewrap screen', () => {
+  const chosen = [
+    ...enlisting,
+    ...added(holder(1, 'alice', 1), holder(2, 'bob', 2), holder(6, 'frank'), holder(7, 'grace')),
+    {type: 'new-holders-chosen', change: {kept: [], added: [], departed: []}, destroy: []},
+  ] as CeremonyEvent[];
+
+  it('chooses a quorum from 2 to n, noting the recommendation', async () => {
+    const actions = {quorum: vi.fn(), write: vi.fn(), back: vi.fn()};
+    const {lastFrame, stdin} = render(
+      <RewrapScreen state={walk(...chosen)} sticks={[]} actions={actions} />,
+    );
+    const f = plain(lastFrame());
+    expect(f).toMatch(/How many of the 4 new holders must come to open the new file\?/);
+    expect(f).toMatch(/2 of 4 \(the domain document recommends 3 or more\)/);
+    expect(f).toMatch(/4 of 4/);
+    await press(stdin, KEY.down, KEY.enter);
+    expect(actions.quorum).toHaveBeenCalledWith(3);
+    await press(stdin, KEY.escape);
+    expect(actions.back).toHaveBeenCalled();
+  });
+
+  it('writes to a stick under a name that says the generation, or to a typed path', async () => {
+    const actions = {quorum: vi.fn(), write: vi.fn(), back: vi.fn()};
+    const state = walk(...chosen, {type: 'choose-quorum', required: 3});
+    const {lastFrame, stdin} = render(
+      <RewrapScreen state={state} sticks={[folderStick('backup')]} actions={actions} />,
+    );
+    expect(plain(lastFrame())).toMatch(/Quorum 3 of 4\. Where does the new file go\?/);
+    await press(stdin, KEY.enter);
+    expect(actions.write).toHaveBeenCalledWith('/demo/backup/security-domain-gen2.json');
+    await press(stdin, KEY.down, KEY.enter);
+    expect(plain(lastFrame())).toMatch(/Path of the new file \(it must not exist yet\):/);
+    await type(stdin, '/tmp/new.json');
+    await press(stdin, KEY.enter);
+    expect(actions.write).toHaveBeenLastCalledWith('/tmp/new.json');
+  });
+
+  it('shows the write in progress and takes no keys meanwhile', async () => {
+    const actions = {quorum: vi.fn(), write: vi.fn(), back: vi.fn()};
+    const state = walk(...chosen, {type: 'choose-quorum', required: 3}, {type: 'rewrap-started'});
+    const {lastFrame, stdin} = render(<RewrapScreen state={state} sticks={[]} actions={actions} />);
+    expect(plain(lastFrame())).toMatch(/Writing the new file and checking it/);
+    await press(stdin, KEY.escape, KEY.enter);
+    expect(actions.back).not.toHaveBeenCalled();
+    expect(actions.write).not.toHaveBeenCalled();
+  });
+});
+
+describe('prove screen and the end', () => {
+  it('shows the new file’s holders, every one of them required', () => {
+    const state = walk(...proving, ...share('alice', 1));
+    const {lastFrame} = render(
+      <ProveScreen
+        state={state}
+        sticks={[folderStick('bob')]}
+        actions={{
+          insert: vi.fn(),
+          remove: vi.fn(),
+          acknowledge: vi.fn(),
+          passphrase: vi.fn(),
+          identify: vi.fn(),
+          cancel: vi.fn(),
+          absent: vi.fn(),
+          reconstruct: vi.fn(),
+          back: vi.fn(),
+        }}
+      />,
+    );
+    const f = plain(lastFrame());
+    expect(f).toMatch(/Every new holder proves their key against/);
+    expect(f).toMatch(/1 of 3 — 2 more needed/);
+    expect(f).toMatch(/✓ +1 alice/);
+    expect(f).toMatch(/· +3 frank +66666666…6666 +waiting/);
+    expect(f).not.toMatch(/carol/);
+    expect(f).not.toMatch(/New HSM in recovery mode/);
+  });
+
+  it('the report screen says what to destroy on a pass, and to destroy nothing on a fail', () => {
+    const destroy = [
+      {what: 'domain-file' as const, text: 'every copy of /sd.json'},
+      {what: 'wrapping-key' as const, text: 'carol’s key'},
+    ];
+    const base = [
+      ...enlisting,
+      ...added(holder(1, 'alice', 1), holder(2, 'bob', 2), holder(6, 'frank')),
+      {type: 'new-holders-chosen', change: {kept: [], added: [], departed: []}, destroy},
+      {type: 'choose-quorum', required: 2},
+      {type: 'rewrap-started'},
+      {type: 'rewrapped', domain: newFile},
+      ...share('alice', 1),
+      ...share('bob', 2),
+      ...share('frank', 3),
+      {type: 'reconstruct'},
+    ] as CeremonyEvent[];
+    const screen = (events: CeremonyEvent[]) =>
+      plain(
+        render(
+          <ReportScreen
+            state={walk(...base, ...events)}
+            chart={['CHART']}
+            findings={{errors: 0, warnings: 1, rules: []}}
+            onQuit={vi.fn()}
+          />,
+        ).lastFrame(),
+      );
+    const pass = screen([
+      {type: 'new-shares-checked', proven: [1, 2, 3], unproven: [], reportKey: identity.reportKey},
+    ]);
+    expect(pass).toMatch(/Verdict: PASS/);
+    expect(pass).toMatch(
+      /New file: \/demo\/backup\/security-domain-gen2\.json — 2 of 3, generation 2/,
+    );
+    expect(pass).toMatch(/new keys proven 3 of 3/);
+    expect(pass).toMatch(/Now destroy every copy of the old file and 1 departed key/);
+    expect(pass).not.toMatch(/CHART/);
+    const fail = screen([
+      {
+        type: 'new-shares-checked',
+        proven: [1, 2],
+        unproven: [{holderIndex: 3, reason: 'x'}],
+        reportKey: identity.reportKey,
+      },
+    ]);
+    expect(fail).toMatch(/Verdict: FAIL/);
+    expect(fail).toMatch(/Destroy nothing: keep using the old file\./);
+    expect(fail).not.toMatch(/Now destroy/);
+  });
+});
