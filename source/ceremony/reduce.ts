@@ -38,6 +38,20 @@ function idleLimitText(ms: number): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
+/** Requests to holders at other sites whose time ran out: shown as expired, not waiting. */
+function expireRequests(s: CeremonyState, at: number): CeremonyState {
+  const due = s.holders.filter((h) => h.remote?.state === 'waiting' && at > h.remote.expiresAt);
+  if (due.length === 0) return s;
+  let next: CeremonyState = {
+    ...s,
+    holders: s.holders.map((h) =>
+      due.includes(h) && h.remote ? {...h, remote: {...h.remote, state: 'expired'}} : h,
+    ),
+  };
+  for (const h of due) next = log(next, at, 'request expired', `holder ${h.index}`);
+  return next;
+}
+
 export function reduce(s: CeremonyState, e: TimedEvent): CeremonyState {
   if (e.type === 'tick') {
     if (sharesHeld(s) && e.at - s.lastActivity > s.idleLimitMs) {
@@ -48,7 +62,7 @@ export function reduce(s: CeremonyState, e: TimedEvent): CeremonyState {
         `idle for more than ${idleLimitText(s.idleLimitMs)} with shares held: the shares were wiped`,
       );
     }
-    return s;
+    return expireRequests(s, e.at);
   }
   if (e.type === 'abort') {
     if (s.step === 'report' || s.step === 'done') return s;

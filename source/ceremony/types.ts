@@ -104,7 +104,8 @@ export interface HolderStatus {
 
 /** Nothing secret: the request's code and file, and the accepted contribution's digest. */
 export interface RemoteStatus {
-  state: 'waiting' | 'accepted';
+  /** `expired`: the request's time ran out with nothing accepted (a tick saw it). */
+  state: 'waiting' | 'accepted' | 'expired';
   /** The request's short code, read over the phone. */
   code: string;
   requestFile: string;

@@ -12,14 +12,17 @@ const STATUS: Record<HolderStatus['state'], {mark: string; text: string; tone: T
 };
 
 /** A holder at another site: called and waiting, or their contribution accepted. */
-const REMOTE: Record<'waiting' | 'accepted', {mark: string; text: string; tone: Tone}> = {
-  waiting: {mark: '~', text: 'remote — waiting', tone: 'accent'},
-  accepted: {mark: '✓', text: 'remote — accepted', tone: 'ok'},
-};
+const REMOTE: Record<'waiting' | 'accepted' | 'expired', {mark: string; text: string; tone: Tone}> =
+  {
+    waiting: {mark: '~', text: 'remote — waiting', tone: 'accent'},
+    accepted: {mark: '✓', text: 'remote — accepted', tone: 'ok'},
+    expired: {mark: '!', text: 'remote — expired', tone: 'warning'},
+  };
 
 function remoteOf(h: HolderStatus): (typeof REMOTE)['waiting'] | undefined {
   if (h.remote?.state === 'accepted' && h.state === 'accepted') return REMOTE.accepted;
   if (h.remote?.state === 'waiting' && h.state === 'waiting') return REMOTE.waiting;
+  if (h.remote?.state === 'expired' && h.state === 'waiting') return REMOTE.expired;
   return undefined;
 }
 

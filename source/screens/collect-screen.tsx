@@ -131,6 +131,9 @@ export function CollectScreen({
   const required = state.domain?.required ?? 0;
   const held = acceptedCount(state);
   const idle = !p && !state.awaitingRemoval && !choosingAbsent && !remoteOpen;
+  // A rotation's new holders present here too (./prove-screen.tsx): there r checks every new
+  // share rather than reconstructing, every holder is needed, and nobody is called remotely.
+  const proving = state.step === 'prove';
   const holderOf = (i: number) => {
     const h = state.holders.find((x) => x.index === i);
     return h?.name ? `${h.name} (holder ${i})` : `holder ${i}`;
@@ -140,9 +143,9 @@ export function CollectScreen({
     if (choosingAbsent || remoteOpen || state.identifying || (p && p.phase !== 'opening')) return;
     if (state.awaitingRemoval && input === 'x') actions.remove(state.awaitingRemoval);
     else if (idle && input === 'a') setChoosingAbsent(true);
-    else if (idle && input === 'c' && actions.remote) setRemoteOpen(true);
+    else if (idle && input === 'c' && actions.remote && !proving) setRemoteOpen(true);
     else if (idle && input === 'r') actions.reconstruct();
-    else if (idle && key.escape && held === 0) actions.back();
+    else if (idle && key.escape && held === 0 && !proving) actions.back();
   });
 
   let bindings: Binding[];
@@ -224,14 +227,16 @@ export function CollectScreen({
     );
   } else {
     // The stick list's pointer shows ↑↓; the line keeps room for what else can be done.
-    bindings = [
-      'insert',
-      'absent',
-      ...(actions.remote ? ['remote' as const] : []),
-      'reconstruct',
-      ...(held === 0 ? ['back' as const] : []),
-      'abort',
-    ];
+    bindings = proving
+      ? ['insert', 'absent', 'check', 'abort']
+      : [
+          'insert',
+          'absent',
+          ...(actions.remote ? ['remote' as const] : []),
+          'reconstruct',
+          ...(held === 0 ? ['back' as const] : []),
+          'abort',
+        ];
     // Sticks whose share is already taken go last, marked, so the pointer starts on one that
     // is still to come (demo folders stay listed after their "removal").
     const taken = new Set(
@@ -246,9 +251,11 @@ export function CollectScreen({
     body = (
       <Box flexDirection="column">
         <Text>
-          {held >= required
-            ? 'Quorum reached: press r to reconstruct, or take more shares.'
-            : 'Next holder: insert your stick.'}
+          {held < required
+            ? 'Next holder: insert your stick.'
+            : proving
+              ? 'Every new holder has opened their share: press r to check every share against the new file.'
+              : 'Quorum reached: press r to reconstruct, or take more shares.'}
           {options.length > 0
             ? ' Sticks present (choose one to insert):'
             : ' No stick detected yet.'}

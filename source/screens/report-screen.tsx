@@ -3,6 +3,7 @@ import type {CeremonyState} from '../ceremony/types.js';
 import {HelpLine} from '../components/help-line.js';
 import {color} from '../components/theme.js';
 import {RotationOutcome} from './rotation-outcome.js';
+import {plural} from '../store/history.js';
 
 const VERDICT = {pass: 'PASS', fail: 'FAIL', aborted: 'ABORTED'} as const;
 
@@ -88,7 +89,7 @@ export function ReportScreen({
       <Box marginTop={1} flexDirection="column">
         <Text wrap="truncate-end">
           <Text bold>Findings: </Text>
-          {findings.errors} errors, {findings.warnings} warnings
+          {plural(findings.errors, 'error')}, {plural(findings.warnings, 'warning')}
           {findings.rules.length ? ` (${findings.rules.slice(0, 5).join(', ')})` : ''}
         </Text>
         {state.report ? (

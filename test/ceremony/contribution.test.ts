@@ -33,6 +33,19 @@ describe('a holder at another site, in the machine', () => {
     expect(s.journal.at(-1)?.event).toBe('remote holder called');
   });
 
+  it('shows a request whose time ran out as expired at the next tick, not as waiting', () => {
+    const s = walk(...toCollect, {...called, expiresAt: 1}, {type: 'tick'});
+    expect(s.holders[2]?.remote?.state).toBe('expired');
+    expect(s.holders[2]?.state).toBe('waiting');
+    expect(s.journal.at(-1)).toMatchObject({event: 'request expired', detail: 'holder 3'});
+    const live = walk(
+      ...toCollect,
+      {...called, expiresAt: Date.parse('2100-01-01T00:00:00Z')},
+      {type: 'tick'},
+    );
+    expect(live.holders[2]?.remote?.state).toBe('waiting');
+  });
+
   it('is not called once absent', () => {
     const s = walk(...toCollect, {type: 'mark-absent', holderIndex: 3}, called);
     expect(s.holders[2]?.remote).toBeUndefined();

@@ -344,7 +344,7 @@ describe('report screen', () => {
     const f = plain(lastFrame());
     expect(f).toMatch(/Verdict: ABORTED — aborted by the operator/);
     expect(f).toMatch(/collect {2}████/);
-    expect(f).toMatch(/1 errors, 2 warnings \(holder-absent\)/);
+    expect(f).toMatch(/1 error, 2 warnings \(holder-absent\)/);
     expect(f).toMatch(/\/r\/drill-1\.md/);
     await press(stdin, 'q');
     expect(onQuit).toHaveBeenCalled();
