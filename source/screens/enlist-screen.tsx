@@ -84,9 +84,11 @@ export function EnlistScreen({
       )}
       <Box marginTop={1} flexDirection="column">
         <Text>
-          {options.length > 0
-            ? 'Insert a new holder’s stick to read their certificate, or choose:'
-            : 'Insert a new holder’s stick…'}
+          {options.length === 0
+            ? 'Insert a new holder’s stick…'
+            : list.length >= MIN_HOLDERS
+              ? 'Insert the next new holder’s stick, or when all are in choose “done” (last):'
+              : 'Insert a new holder’s stick to read their certificate, or choose:'}
         </Text>
         {options.length > 0 ? (
           <Choice
