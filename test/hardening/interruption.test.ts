@@ -9,12 +9,21 @@ import {spawnSync} from 'node:child_process';
 import {cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {build} from 'esbuild';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
 import {repoRoot} from '../helpers/paths.js';
-import {endProcessesWithEnv} from '../helpers/processes.js';
-import {beforeRemoval, keepForFile} from '../helpers/temp.js';
-import {EXITED, hasTmux, identify, insert, killServer, Pane, toCollect} from '../helpers/tmux.js';
+import {keepForFile} from '../helpers/temp.js';
+import type {Pane} from '../helpers/tmux.js';
+import {
+  exitCode,
+  identify,
+  insert,
+  present as presentAt,
+  startApp,
+  toCollect,
+  toReport,
+  tuiSuite,
+} from '../helpers/tui.js';
 import {
   AZURE_PASSPHRASE,
   azureSd,
@@ -377,66 +386,25 @@ function pidOf(marker: string): number | undefined {
   return undefined;
 }
 
-const tuiSuite = hasTmux && process.platform === 'linux' ? describe : describe.skip;
-const tuiTitle =
-  hasTmux && process.platform === 'linux'
-    ? 'the TUI ceremony signalled from outside (tmux, built bundle)'
-    : 'the TUI ceremony signalled from outside — SKIPPED: needs tmux and /proc (Linux)';
-
-tuiSuite(tuiTitle, () => {
-  let pane: Pane | undefined;
-  let seq = 0;
-  afterEach(() => pane?.kill());
-  afterAll(() => killServer());
-
+tuiSuite('the TUI ceremony signalled from outside', {needsProc: true}, () => {
+  /** The drill on a copy of the demo, its report folder made (a test lists it). */
   function start(): {p: Pane; reports: string; config: string} {
-    const reports = tmp('tui-reports');
-    const config = tmp('tui-config');
-    // A killed drill still writes its aborted report and history: let it, before they go.
-    beforeRemoval(() => endProcessesWithEnv('SD_DRILL_CONFIG_DIR', config));
     const demo = tmp('tui-demo');
     copyDemo(demo);
-    pane = Pane.start(
-      `hardening-${process.pid}-${++seq}`,
-      [
-        'drill',
-        '--sd',
-        join(demo, 'security-domain.json'),
-        '--media',
-        join(demo, 'sticks'),
-        '--report-dir',
-        reports,
-      ],
-      {env: {TERM: 'xterm-256color', CI: 'false', SD_DRILL_CONFIG_DIR: config}},
+    return startApp(
+      'hardening',
+      ['drill', '--sd', join(demo, 'security-domain.json'), '--media', join(demo, 'sticks')],
+      {makeReports: true},
     );
-    return {p: pane, reports, config};
   }
 
-  /** Inserts a demo stick, identifies its custodian and stops at the passphrase field. */
-  async function toPassphrase(p: Pane, holder: string): Promise<void> {
-    await insert(p, holder);
-    await identify(p, `${holder} custodian`, 'holder');
-    await p.waitFor(/Passphrase: ▌/);
-  }
-
-  async function present(p: Pane, holder: string): Promise<void> {
-    await toPassphrase(p, holder);
-    await p.text(demoPassphrase(holder));
-    await p.waitFor(`Passphrase: ${'•'.repeat(demoPassphrase(holder).length)}▌`);
-    await p.keys('Enter');
-    await p.waitFor(`Remove the stick ${holder} now`);
-    await p.keys('x');
-    await p.waitFor('Stick removed');
-  }
+  const present = (p: Pane, holder: string): Promise<void> =>
+    presentAt(p, holder, `${holder} custodian`, 'holder', {passphrase: demoPassphrase(holder)});
 
   function signalApp(reports: string, signal: NodeJS.Signals): void {
     const pid = pidOf(reports);
     expect(pid, 'the sd-drill process').toBeDefined();
     process.kill(pid as number, signal);
-  }
-
-  async function exitCode(p: Pane): Promise<string | undefined> {
-    return EXITED.exec(await p.waitFor(EXITED))?.[1];
   }
 
   function reportsIn(dir: string): ReportJson[] {
@@ -487,7 +455,9 @@ tuiSuite(tuiTitle, () => {
     const {p, reports, config} = start();
     await toCollect(p);
     await present(p, 'alice');
-    await toPassphrase(p, 'bob');
+    await insert(p, 'bob');
+    await identify(p, 'bob custodian', 'holder');
+    await p.waitFor(/Passphrase: ▌/);
     const typed = 'half-typed-secret-9e1';
     await p.text(typed);
     await p.waitFor(`Passphrase: ${'•'.repeat(typed.length)}▌`);
@@ -524,9 +494,7 @@ tuiSuite(tuiTitle, () => {
     const {p, reports, config} = start();
     await toCollect(p);
     for (const h of ['alice', 'bob', 'carol']) await present(p, h);
-    await p.waitFor('Quorum reached: press r');
-    await p.keys('r');
-    await p.waitFor('Report saved');
+    await toReport(p);
     signalApp(reports, 'SIGTERM');
     expect(await exitCode(p)).toBe('1');
     const [report, ...more] = reportsIn(reports);
