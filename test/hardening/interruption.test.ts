@@ -11,6 +11,7 @@ import {dirname, join} from 'node:path';
 import {build} from 'esbuild';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
+import {onlyReport} from '../helpers/files.js';
 import {repoRoot} from '../helpers/paths.js';
 import {keepForFile} from '../helpers/temp.js';
 import type {Pane} from '../helpers/tmux.js';
@@ -353,12 +354,7 @@ describe('drills finishing at the same moment', () => {
     const results = await Promise.all([...drills, ...handOffs]);
     expect(results.map((r) => r.code)).toEqual(results.map(() => 0));
     const history = JSON.parse(readFileSync(join(store, 'history.json'), 'utf8')) as HistoryJson;
-    const ids = runs.map((run) => {
-      const json = readdirSync(run.reports).filter((n) => n.endsWith('.json'));
-      expect(json).toHaveLength(1);
-      return (JSON.parse(readFileSync(join(run.reports, json[0] as string), 'utf8')) as ReportJson)
-        .id;
-    });
+    const ids = runs.map((run) => onlyReport<ReportJson>(run.reports).id);
     expect(history.drills.map((d) => d.id).sort()).toEqual(ids.sort());
     const custody = JSON.parse(readFileSync(join(store, 'custody.json'), 'utf8')) as {
       custody: Array<{note: string}>;
