@@ -8,11 +8,10 @@
 import {spawnSync} from 'node:child_process';
 import {cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
-import {build} from 'esbuild';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
+import {appModule, bundleModule} from '../helpers/bundle.js';
 import {onlyReport} from '../helpers/files.js';
-import {repoRoot} from '../helpers/paths.js';
 import {keepForFile} from '../helpers/temp.js';
 import type {Pane} from '../helpers/tmux.js';
 import {
@@ -27,14 +26,12 @@ import {
 } from '../helpers/tui.js';
 import {
   AZURE_PASSPHRASE,
-  azureSd,
-  AZURE_KEY_ARGS,
-  azureExchange,
-  azurePassphraseFile,
+  azureRestoreBlobArgs,
   cli,
   copyDemo,
   DEMO_HOLDERS,
   demoPassphrase,
+  demoPlan,
   filesUnder,
   leaks,
   leaksInFiles,
@@ -42,7 +39,6 @@ import {
   secret,
   spawnCli,
   tmp,
-  writePlan,
 } from './kit.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,17 +62,7 @@ interface HistoryJson {
 /** A copy of the demo with a plan for alice, bob and carol, and a store holding one drill. */
 function planned(): {dir: string; plan: string; store: string; reports: string} {
   const dir = tmp('plan');
-  copyDemo(dir);
-  const plan = writePlan(join(dir, 'plan.json'), {
-    domain: 'security-domain.json',
-    reportDir: 'reports',
-    participants: ['alice', 'bob', 'carol'].map((h) => ({
-      custodian: `${h} custodian`,
-      role: 'holder',
-      key: `sticks/${h}/${h}.key`,
-      passphraseFile: `pass/${h}.txt`,
-    })),
-  });
+  const plan = demoPlan(dir, 'reports');
   const store = join(dir, 'store');
   if (seedStore) cpSync(seedStore, store, {recursive: true});
   return {dir, plan, store, reports: join(dir, 'reports')};
@@ -234,25 +220,10 @@ describe('a signal in the middle of an atomic write', () => {
   beforeAll(async () => {
     const dir = tmp('atomic-lib');
     lib = join(dir, 'writers.mjs');
-    const entry = join(dir, 'entry.ts');
-    writeFileSync(
-      entry,
-      [
-        `export {writeFileAtomic} from ${JSON.stringify(join(repoRoot, 'source/fs/atomic-write.ts'))};`,
-        `export {writeNewFile} from ${JSON.stringify(join(repoRoot, 'source/commands/restore-blob.ts'))};`,
-      ].join('\n'),
-    );
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile: lib,
-      logLevel: 'silent',
-      banner: {
-        js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-    });
+    await bundleModule(lib, [
+      `export {writeFileAtomic} from ${appModule('source/fs/atomic-write.ts')};`,
+      `export {writeNewFile} from ${appModule('source/commands/restore-blob.ts')};`,
+    ]);
     writeFileSync(
       join(dir, 'child.mjs'),
       `import fs from 'node:fs';
@@ -299,22 +270,10 @@ process.stdout.write('written\\n');
 
 describe('restore-blob interrupted while it writes', () => {
   it('leaves no .tmp beside --out, and any blob it leaves is whole', async () => {
-    const args = (out: string): string[] => [
-      'restore-blob',
-      '--sd',
-      azureSd,
-      '--exchange-key',
-      azureExchange,
-      ...AZURE_KEY_ARGS,
-      '--passphrase-file',
-      azurePassphraseFile,
-      '--out',
-      out,
-    ];
     const store = tmp('blob-store');
     const first = tmp('blob');
     const started = Date.now();
-    const whole = await cli(args(join(first, 'blob.json')), {store});
+    const whole = await cli(azureRestoreBlobArgs(join(first, 'blob.json')), {store});
     const baseline = Date.now() - started;
     expect(whole.code, whole.stderr).toBe(0);
 
@@ -322,7 +281,9 @@ describe('restore-blob interrupted while it writes', () => {
     let blobs = 0;
     for (let i = 0; i < 12; i++) {
       const out = tmp('blob');
-      const child = spawnCli(args(join(out, 'blob.json')), {SD_DRILL_CONFIG_DIR: store});
+      const child = spawnCli(azureRestoreBlobArgs(join(out, 'blob.json')), {
+        SD_DRILL_CONFIG_DIR: store,
+      });
       // Around the moment the blob is written: the last third of the run.
       await sleep(Math.round(baseline * (0.5 + i * 0.06)));
       child.signal(i % 2 ? 'SIGINT' : 'SIGTERM');

@@ -43,6 +43,15 @@ export const AZURE_KEY_ARGS = ['holder1', 'holder2'].flatMap((h) => [
 ]);
 export const azurePassphraseFile = join(azureDir, 'passphrases.txt');
 
+/** `restore-blob` of the Azure fixture with its two holders' keys, the blob written to `out`. */
+export function azureRestoreBlobArgs(out: string, passphraseFile = azurePassphraseFile): string[] {
+  return [
+    'restore-blob',
+    ...['--sd', azureSd, '--exchange-key', azureExchange, ...AZURE_KEY_ARGS],
+    ...['--passphrase-file', passphraseFile, '--out', out],
+  ];
+}
+
 export {filesUnder} from '../helpers/files.js';
 export {leaks, leaksInFiles, secret, verbatim, type Secret} from '../helpers/leaks.js';
 
@@ -191,6 +200,24 @@ export function writePlan(
 ): string {
   writeFileSync(file, JSON.stringify({scenario: 'purged', ...plan}, null, 2));
   return file;
+}
+
+/**
+ * The demo copied to `dir` (copyDemo) with `dir/plan.json`: alice, bob and carol present with
+ * their passphrase files, the reports going to `reportDir`. Returns the plan's path.
+ */
+export function demoPlan(dir: string, reportDir: string): string {
+  copyDemo(dir);
+  return writePlan(join(dir, 'plan.json'), {
+    domain: 'security-domain.json',
+    reportDir,
+    participants: ['alice', 'bob', 'carol'].map((h) => ({
+      custodian: `${h} custodian`,
+      role: 'holder',
+      key: `sticks/${h}/${h}.key`,
+      passphraseFile: `pass/${h}.txt`,
+    })),
+  });
 }
 
 /** A child `sd-drill ARGS…` that a test can signal. */
