@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {bundle, fixturesDir, repoRoot} from '../helpers/paths.js';
+import {bundle, demoDir, demoPassphrase, fixturesDir, repoRoot} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {
   cleanErrorProblems,
@@ -26,10 +26,7 @@ import {
   type RunOptions,
 } from '../helpers/run-cli.js';
 
-export const demoDir = join(fixturesDir, 'demo');
-export const demoSd = join(demoDir, 'security-domain.json');
-export const demoKey = (holder: string): string => join(demoDir, 'sticks', holder, `${holder}.key`);
-export const demoPassphrase = (holder: string): string => `${holder}-practice-only`;
+export {demoDir, demoKey, demoPassphrase, demoSd} from '../helpers/paths.js';
 export const DEMO_HOLDERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
 
 export const azureDir = join(fixturesDir, 'azure');
