@@ -70,6 +70,10 @@ const demoHolders = (work: string, ...holders: string[]): string[] => [
   ...['--passphrase-file', passFile(work, ...holders.map(demoPassphrase))],
 ];
 
+/** `verify --all --json` of `sd`: does every holder prove their key? */
+const verifyAll = (work: string, sd: string, ...args: string[]): CliResult =>
+  cli(work, 'verify', '--all', '--json', '--sd', sd, ...args);
+
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const json = <T>(r: CliResult): T => JSON.parse(r.stdout) as T;
 
@@ -166,12 +170,8 @@ describe('rotate: native', () => {
     expect(newDoc.holders.map((h) => h.name)).toEqual(['alice', 'bob', 'grace', 'heidi']);
 
     // Every new holder proves their key; the result is the same domain.
-    const all = cli(
+    const all = verifyAll(
       work,
-      'verify',
-      '--all',
-      '--json',
-      '--sd',
       out,
       ...keyArgs(demoKey('alice'), demoKey('bob'), newKey('grace'), newKey('heidi')),
       '--passphrase-file',
@@ -243,17 +243,7 @@ describe('rotate: native', () => {
       passFile(work, demoPassphrase('alice'), ''),
     );
     expect(q.code).toBe(0);
-    const j = json<VerifyJson>(
-      cli(
-        work,
-        'verify',
-        '--all',
-        '--json',
-        '--sd',
-        out,
-        ...keyArgs(newKey('grace'), newKey('ivan')),
-      ),
-    );
+    const j = json<VerifyJson>(verifyAll(work, out, ...keyArgs(newKey('grace'), newKey('ivan'))));
     expect(j.ok).toBe(false);
     expect(j.all?.holders.filter((h) => !h.proven).map((h) => h.name)).toEqual(['alice', 'heidi']);
   }, 120_000);
@@ -390,17 +380,7 @@ describe('rotate: Azure', () => {
     );
 
     const all = json<VerifyJson>(
-      cli(
-        work,
-        'verify',
-        '--all',
-        '--json',
-        '--sd',
-        out,
-        '--key',
-        join(azure, 'holders', 'holder1.pem'),
-        ...keyArgs(...NEW.map(newKey)),
-      ),
+      verifyAll(work, out, ...keyArgs(join(azure, 'holders', 'holder1.pem'), ...NEW.map(newKey))),
     );
     expect(all.all).toMatchObject({proven: 4, total: 4});
     expect(all.blobs).toEqual(AZURE.blobs);
