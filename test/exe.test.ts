@@ -5,14 +5,15 @@
  */
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {existsSync, openSync, readFileSync, readSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, openSync, readFileSync, readSync, readdirSync} from 'node:fs';
 import {closeSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {fixturesDir, repoRoot} from './helpers/paths.js';
 import {tempDir} from './helpers/temp.js';
-import {EXITED, hasTmux, identify, insert, killServer, Pane, toCollect} from './helpers/tmux.js';
+import {EXITED, hasTmux, killServer, Pane} from './helpers/tmux.js';
+import {present, toCollect} from './helpers/tui.js';
 
 const name = `sd-drill-${process.platform}-${process.arch}`;
 const exe = join(repoRoot, 'dist', name);
@@ -141,16 +142,8 @@ suite(title, () => {
           ['alice', 'Alice Ng'],
           ['bob', 'Bob Brown'],
           ['carol', 'Carol Chu'],
-        ] as const) {
-          await insert(pane, stick);
-          await identify(pane, custodian, 'Holder');
-          await pane.waitFor(/Passphrase: ▌/);
-          await pane.text(`${stick}-practice-only`);
-          await pane.keys('Enter');
-          await pane.waitFor(`Remove the stick ${stick} now`);
-          await pane.keys('x');
-          await pane.waitFor('Stick removed');
-        }
+        ] as const)
+          await present(pane, stick, custodian, 'Holder');
         await pane.waitFor('Quorum reached: press r');
         await pane.keys('r');
         await pane.waitFor('Report saved');
@@ -160,8 +153,6 @@ suite(title, () => {
         expect(readdirSync(reports).filter((f) => f.endsWith('.json'))).toHaveLength(1);
       } finally {
         pane.kill();
-        rmSync(config, {recursive: true, force: true});
-        rmSync(reports, {recursive: true, force: true});
       }
     },
     90_000,

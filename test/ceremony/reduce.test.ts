@@ -1,46 +1,11 @@
 import {describe, expect, it} from 'vitest';
 import {acceptedCount, initialState, reduce, sharesHeld} from '../../source/ceremony/reduce.js';
 import {timeline} from '../../source/ceremony/timeline.js';
-import type {
-  CeremonyEvent,
-  CeremonyState,
-  DomainSummary,
-  StickInfo,
-} from '../../source/ceremony/types.js';
+import type {CeremonyEvent, CeremonyState} from '../../source/ceremony/types.js';
+import {clock, keyCheck, nativeDomain, run, stick} from './machine.js';
 
-const domain: DomainSummary = {
-  format: 'native',
-  file: '/sd.json',
-  name: 'demo-hsm',
-  id: 'id-1',
-  required: 3,
-  total: 5,
-  holders: [1, 2, 3, 4, 5].map((index) => ({
-    index,
-    name: `h${index}`,
-    certFingerprint: String(index).repeat(64).slice(0, 64),
-  })),
-  details: {},
-  problems: [],
-};
-
-const identity = {reportKey: 'A'.repeat(43) + '=', pinnedBy: 'first-use' as const, mismatch: null};
-
-const stick = (n: number): StickInfo => ({
-  path: `/media/s${n}`,
-  label: `s${n}`,
-  source: 'mount',
-  removable: true,
-  device: `/dev/sd${n}`,
-});
-
-let clock = 1_000;
-function run(state: CeremonyState, ...events: CeremonyEvent[]): CeremonyState {
-  return events.reduce(
-    (s, e) => reduce(s, {...e, at: (clock += 1_000)} as CeremonyEvent & {at: number}),
-    state,
-  );
-}
+const domain = nativeDomain(3, 5);
+const identity = keyCheck('first-use');
 
 function atCollect(): CeremonyState {
   return run(

@@ -5,36 +5,18 @@
  * it is the same domain; any new holder lost is a fail at once. No I/O here.
  */
 import {describe, expect, it} from 'vitest';
-import {initialState, reduce, sharesHeld} from '../../source/ceremony/reduce.js';
-import type {NewHolder, RotationChange} from '../../source/ceremony/types.js';
+import {initialState, sharesHeld} from '../../source/ceremony/reduce.js';
 import type {
   CeremonyEvent,
   CeremonyState,
   DomainSummary,
-  StickInfo,
+  NewHolder,
+  RotationChange,
 } from '../../source/ceremony/types.js';
+import {clock, fp, keyCheck, nativeDomain, REPORT_KEY as KEY, run, stick} from './machine.js';
 
-const fp = (n: number) => String(n).repeat(64).slice(0, 64);
-const old: DomainSummary = {
-  format: 'native',
-  file: '/sd.json',
-  name: 'demo-hsm',
-  id: 'id-1',
-  required: 2,
-  total: 3,
-  holders: [1, 2, 3].map((index) => ({index, name: `h${index}`, certFingerprint: fp(index)})),
-  details: {},
-  problems: [],
-};
-const KEY = `${'A'.repeat(43)}=`;
-const identity = {reportKey: KEY, pinnedBy: 'header' as const, mismatch: null};
-const stick = (n: number): StickInfo => ({
-  path: `/media/s${n}`,
-  label: `s${n}`,
-  source: 'mount',
-  removable: true,
-  device: `/dev/sd${n}`,
-});
+const old = nativeDomain(2, 3);
+const identity = keyCheck('header');
 const holder = (n: number, keeps?: number): NewHolder => ({
   certFingerprint: fp(n),
   spkiFingerprint: `s${n}`.padEnd(64, '0'),
@@ -58,16 +40,8 @@ const newFile: DomainSummary = {
   generation: 2,
 };
 
-let clock = 1_000;
-function run(state: CeremonyState, ...events: CeremonyEvent[]): CeremonyState {
-  return events.reduce(
-    (s, e) => reduce(s, {...e, at: (clock += 1_000)} as CeremonyEvent & {at: number}),
-    state,
-  );
-}
-
-/** One holder's share taken from a (mount) stick, the stick then removed. */
-function share(n: number, index: number): CeremonyEvent[] {
+/** Stick `n` goes in, its key matched (by certificate) to `index`, and its custodian acknowledges. */
+function atMachine(n: number, index: number): CeremonyEvent[] {
   return [
     {type: 'stick-inserted', stick: stick(n)},
     {
@@ -80,29 +54,46 @@ function share(n: number, index: number): CeremonyEvent[] {
       certMissing: false,
     },
     {type: 'acknowledged', custodian: {name: `C${n}`, role: 'r'}},
+  ];
+}
+
+/** One holder's share taken from a (mount) stick, the stick then removed. */
+function share(n: number, index: number): CeremonyEvent[] {
+  return [
+    ...atMachine(n, index),
     {type: 'share-accepted', holderIndex: index, certMissing: false, matchedBy: 'certificate'},
     {type: 'stick-removed', path: `/media/s${n}`},
   ];
 }
 
-function toEnlist(): CeremonyState {
-  return run(
+/** A rotation of the old file, inspected: at collect. */
+const opened = (): CeremonyState =>
+  run(
     initialState(clock),
     {type: 'choose-mode', mode: 'rotation'},
     {type: 'domain-loaded', domain: old},
     {type: 'inspected'},
-    ...share(1, 1),
-    ...share(2, 2),
-    {type: 'reconstruct'},
-    {type: 'reconstructed', usedHolders: [1, 2], badShares: [], identity},
   );
+
+/** The old quorum (holders 1 and 2) has given its shares and asked for the reconstruction. */
+const collected = (): CeremonyState =>
+  run(opened(), ...share(1, 1), ...share(2, 2), {type: 'reconstruct'});
+
+function toEnlist(): CeremonyState {
+  return run(collected(), {type: 'reconstructed', usedHolders: [1, 2], badShares: [], identity});
 }
 
-function toProve(): CeremonyState {
-  return run(
+/** New holders 4, 5 and 6 chosen: at the quorum. */
+const chosen = (): CeremonyState =>
+  run(
     toEnlist(),
     ...[4, 5, 6].map((n) => ({type: 'new-holder-added', holder: holder(n)}) as CeremonyEvent),
     {type: 'new-holders-chosen', change, destroy: []},
+  );
+
+function toProve(): CeremonyState {
+  return run(
+    chosen(),
     {type: 'choose-quorum', required: 2},
     {type: 'rewrap-started'},
     {type: 'rewrapped', domain: newFile},
@@ -111,12 +102,7 @@ function toProve(): CeremonyState {
 
 describe('rotation: the old quorum', () => {
   it('goes from inspect straight to collect (no disaster, no new HSM) and on to the new holders', () => {
-    const s = run(
-      initialState(clock),
-      {type: 'choose-mode', mode: 'rotation'},
-      {type: 'domain-loaded', domain: old},
-      {type: 'inspected'},
-    );
+    const s = opened();
     expect(s.step).toBe('collect');
     expect(s.hsm.recovery).toBeUndefined();
     const e = toEnlist();
@@ -128,21 +114,12 @@ describe('rotation: the old quorum', () => {
   });
 
   it('a mismatched key ends the rotation as the shared step does: fail, nothing to wrap', () => {
-    const s = run(
-      initialState(clock),
-      {type: 'choose-mode', mode: 'rotation'},
-      {type: 'domain-loaded', domain: old},
-      {type: 'inspected'},
-      ...share(1, 1),
-      ...share(2, 2),
-      {type: 'reconstruct'},
-      {
-        type: 'reconstructed',
-        usedHolders: [1, 2],
-        badShares: [],
-        identity: {...identity, pinnedBy: null, mismatch: 'not the domain on record'},
-      },
-    );
+    const s = run(collected(), {
+      type: 'reconstructed',
+      usedHolders: [1, 2],
+      badShares: [],
+      identity: {...identity, pinnedBy: null, mismatch: 'not the domain on record'},
+    });
     expect(s.step).toBe('report');
     expect(s.outcome).toEqual({verdict: 'fail', reason: 'not the domain on record'});
   });
@@ -190,11 +167,7 @@ describe('rotation: new holders and the new file', () => {
   });
 
   it('a failed write stays on the step with its reason; a written file starts the proof with every new holder waiting', () => {
-    let s = run(
-      toEnlist(),
-      ...[4, 5, 6].map((n) => ({type: 'new-holder-added', holder: holder(n)}) as CeremonyEvent),
-      {type: 'new-holders-chosen', change, destroy: []},
-    );
+    let s = chosen();
     expect(run(s, {type: 'rewrap-started'}).rotation?.writing).toBeUndefined();
     s = run(
       s,
@@ -256,25 +229,11 @@ describe('rotation: every new holder proves their key', () => {
   });
 
   it('a new holder whose key is refused, or who is absent, fails the rotation at once', () => {
-    const refused = run(
-      toProve(),
-      {type: 'stick-inserted', stick: stick(4)},
-      {
-        type: 'key-matched',
-        stick: stick(4),
-        file: '/media/s4/k.key',
-        holderIndex: 1,
-        encrypted: false,
-        matchedBy: 'certificate',
-        certMissing: false,
-      },
-      {type: 'acknowledged', custodian: {name: 'C4', role: 'r'}},
-      {
-        type: 'share-refused',
-        holderIndex: 1,
-        message: 'k.key: this key is not one of this domain’s 3 wrapping keys',
-      },
-    );
+    const refused = run(toProve(), ...atMachine(4, 1), {
+      type: 'share-refused',
+      holderIndex: 1,
+      message: 'k.key: this key is not one of this domain’s 3 wrapping keys',
+    });
     expect(refused.step).toBe('report');
     expect(refused.outcome?.reason).toMatch(
       /^not every new holder proved their key — n4 \(new holder 1\): k\.key: this key is not one/,

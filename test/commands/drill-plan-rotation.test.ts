@@ -11,6 +11,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {selfSignedCertificatePem} from '../../source/domain/make-key.js';
 import {decodeSecurityDomainIndependently} from '../domain/azure/independent-decoder.js';
+import {onlyReport} from '../helpers/files.js';
 import {fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
@@ -58,12 +59,6 @@ function plan(dir: string, body: object): string {
 const drill = (dir: string, file: string) =>
   runCli(['drill', '--plan', file], {env: {SD_DRILL_CONFIG_DIR: join(dir, 'store')}});
 
-function onlyReport(dir: string): Report {
-  const json = readdirSync(join(dir, 'reports')).filter((n) => n.endsWith('.json'));
-  expect(json).toHaveLength(1);
-  return JSON.parse(readFileSync(join(dir, 'reports', json[0] as string), 'utf8')) as Report;
-}
-
 const who = (custodian: string, key: string, passphraseFile?: string) => ({
   custodian,
   role: 'Key custodian',
@@ -95,7 +90,7 @@ describe('drill --plan, mode rotation', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`New domain file written and checked: ${join(dir, 'new-sd.json')}`);
     expect(r.stdout).toMatch(/Heidi: share of new holder 3 accepted/);
-    const report = onlyReport(dir);
+    const report = onlyReport<Report>(join(dir, 'reports'));
     expect(report.scope.mode).toBe('rotation');
     expect(report.verdict).toBe('pass');
     expect(report.proof.signed).toBe(true);
@@ -151,7 +146,7 @@ describe('drill --plan, mode rotation', () => {
     expect(r.stdout).toMatch(
       /Drill fail: not every new holder proved their key — heidi \(new holder 3\): marked absent; keep using the old file/,
     );
-    const report = onlyReport(dir);
+    const report = onlyReport<Report>(join(dir, 'reports'));
     expect(report.verdict).toBe('fail');
     expect(report.proof.signed).toBe(false);
     expect(report.rotation.destroy).toEqual([]);

@@ -25,8 +25,14 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {oaepLabel} from '../../source/domain/native/crypto.js';
 import type {NativeDomainFile} from '../../source/domain/native/schema.js';
 import {openssl} from '../helpers/keys.js';
-import {fixturesDir, repoRoot} from '../helpers/paths.js';
-import {cleanErrorProblems, runCli, runCliAsync, type CliResult} from '../helpers/run-cli.js';
+import {demoDir, demoKey, demoSd, fixturesDir, repoRoot} from '../helpers/paths.js';
+import {
+  cleanErrorProblems,
+  keyArgs,
+  runCli,
+  runCliAsync,
+  type CliResult,
+} from '../helpers/run-cli.js';
 import {filesUnder} from '../helpers/files.js';
 import {tempDir} from '../helpers/temp.js';
 
@@ -67,9 +73,7 @@ let PT = '';
 const own = (name: string): string => at('own', name);
 const certSd = (): string => at('certs', 'security-domain.json');
 
-const demo = join(fixturesDir, 'demo');
-const demoKey = (name: string): string => join(demo, 'sticks', name, `${name}.key`);
-const DEMO_PASS = readFileSync(join(demo, 'passphrases.txt'), 'utf8').trim().split('\n');
+const DEMO_PASS = readFileSync(join(demoDir, 'passphrases.txt'), 'utf8').trim().split('\n');
 
 beforeAll(async () => {
   dir = tempDir('cli');
@@ -192,12 +196,7 @@ describe('init with generated keys, then verify', () => {
     const {result, json} = verifyJson(
       '--sd',
       genSd(),
-      '--key',
-      genKey(1),
-      '--key',
-      genKey(3),
-      '--key',
-      genKey(5),
+      ...keyArgs(genKey(1), genKey(3), genKey(5)),
       '--passphrase-file',
       passphraseFile([GEN_PASS[0]!, GEN_PASS[2]!, GEN_PASS[4]!]),
     );
@@ -211,12 +210,7 @@ describe('init with generated keys, then verify', () => {
       'verify',
       '--sd',
       genSd(),
-      '--key',
-      genKey(2),
-      '--key',
-      genKey(3),
-      '--key',
-      genKey(4),
+      ...keyArgs(genKey(2), genKey(3), genKey(4)),
       '--passphrase-file',
       passphraseFile(GEN_PASS.slice(1, 4)),
     );
@@ -230,10 +224,7 @@ describe('init with generated keys, then verify', () => {
       'verify',
       '--sd',
       genSd(),
-      '--key',
-      genKey(1),
-      '--key',
-      genKey(2),
+      ...keyArgs(genKey(1), genKey(2)),
       '--passphrase-file',
       passphraseFile(GEN_PASS.slice(0, 2)),
     );
@@ -248,12 +239,7 @@ describe('init with generated keys, then verify', () => {
       'verify',
       '--sd',
       genSd(),
-      '--key',
-      genKey(1),
-      '--key',
-      genKey(2),
-      '--key',
-      stranger,
+      ...keyArgs(genKey(1), genKey(2), stranger),
       '--passphrase-file',
       passphraseFile([GEN_PASS[0]!, GEN_PASS[1]!, '']),
     );
@@ -264,17 +250,7 @@ describe('init with generated keys, then verify', () => {
   });
 
   it('encrypted keys and no passphrase file, with no terminal: exit 2, asks for the file', () => {
-    const r = cli(
-      'verify',
-      '--sd',
-      genSd(),
-      '--key',
-      genKey(1),
-      '--key',
-      genKey(2),
-      '--key',
-      genKey(3),
-    );
+    const r = cli('verify', '--sd', genSd(), ...keyArgs(genKey(1), genKey(2), genKey(3)));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--passphrase-file/);
     expect(cleanErrorProblems(r.stderr)).toEqual([]);
@@ -376,10 +352,7 @@ describe('init from holders’ own openssl certificates, then verify', () => {
     const {result, json} = verifyJson(
       '--sd',
       certSd(),
-      '--key',
-      own('enc8.key'),
-      '--key',
-      own('trad.key'),
+      ...keyArgs(own('enc8.key'), own('trad.key')),
       '--passphrase-file',
       passphraseFile([P8, PT]),
     );
@@ -398,10 +371,7 @@ describe('init from holders’ own openssl certificates, then verify', () => {
       'verify',
       '--sd',
       certSd(),
-      '--key',
-      own('enc8.key'),
-      '--key',
-      own('trad.key'),
+      ...keyArgs(own('enc8.key'), own('trad.key')),
       '--passphrase-file',
       passphraseFile([P8, wrong]),
     );
@@ -416,10 +386,7 @@ describe('init from holders’ own openssl certificates, then verify', () => {
       'verify',
       '--sd',
       certSd(),
-      '--key',
-      own('enc8.key'),
-      '--key',
-      own('trad.key'),
+      ...keyArgs(own('enc8.key'), own('trad.key')),
       '--passphrase-file',
       passphraseFile([PT, PT]),
     );
@@ -433,10 +400,7 @@ describe('init from holders’ own openssl certificates, then verify', () => {
     const {result, json} = verifyJson(
       '--sd',
       certSd(),
-      '--key',
-      own('plain.key'),
-      '--key',
-      own('enc8.key'),
+      ...keyArgs(own('plain.key'), own('enc8.key')),
       '--passphrase-file',
       pf,
     );
@@ -449,10 +413,7 @@ describe('init from holders’ own openssl certificates, then verify', () => {
       'verify',
       '--sd',
       certSd(),
-      '--key',
-      own('plain.key'),
-      '--key',
-      own('plain.key'),
+      ...keyArgs(own('plain.key'), own('plain.key')),
       '--passphrase-file',
       passphraseFile(['', '']),
     );
@@ -465,12 +426,7 @@ describe('init from holders’ own openssl certificates, then verify', () => {
       'verify',
       '--sd',
       certSd(),
-      '--key',
-      own('plain.key'),
-      '--key',
-      own('plain.key'),
-      '--key',
-      own('enc8.key'),
+      ...keyArgs(own('plain.key'), own('plain.key'), own('enc8.key')),
       '--passphrase-file',
       passphraseFile(['', '', P8]),
     );
@@ -494,10 +450,7 @@ describe('init from holders’ own openssl certificates, then verify', () => {
       'verify',
       '--sd',
       certSd(),
-      '--key',
-      own('plain.key'),
-      '--key',
-      at('plain-copy.der'),
+      ...keyArgs(own('plain.key'), at('plain-copy.der')),
       '--passphrase-file',
       passphraseFile(['', '']),
     );
@@ -628,14 +581,9 @@ describe('keygen', () => {
 
 describe('the bad fixtures', () => {
   const demoArgs = [
-    '--key',
-    demoKey('alice'),
-    '--key',
-    demoKey('bob'),
-    '--key',
-    demoKey('carol'),
+    ...keyArgs(demoKey('alice'), demoKey('bob'), demoKey('carol')),
     '--passphrase-file',
-    join(demo, 'passphrases.txt'),
+    join(demoDir, 'passphrases.txt'),
   ];
 
   it('each bad file as the domain: exit 2 (1 for the tampered payload), one clean line', () => {
@@ -664,13 +612,8 @@ describe('the bad fixtures', () => {
       const r = cli(
         'verify',
         '--sd',
-        join(demo, 'security-domain.json'),
-        '--key',
-        demoKey('alice'),
-        '--key',
-        demoKey('bob'),
-        '--key',
-        file,
+        demoSd,
+        ...keyArgs(demoKey('alice'), demoKey('bob'), file),
         '--passphrase-file',
         passphraseFile([DEMO_PASS[0]!, DEMO_PASS[1]!, '']),
       );
@@ -681,7 +624,7 @@ describe('the bad fixtures', () => {
   });
 
   it('the demo domain itself verifies with three demo keys', () => {
-    const {result, json} = verifyJson('--sd', join(demo, 'security-domain.json'), ...demoArgs);
+    const {result, json} = verifyJson('--sd', demoSd, ...demoArgs);
     expect(result.code).toBe(0);
     expect(json.ok).toBe(true);
   });
@@ -695,12 +638,7 @@ describe('a stick copied elsewhere', () => {
     const {result, json} = verifyJson(
       '--sd',
       genSd(),
-      '--key',
-      genKey(1),
-      '--key',
-      genKey(2),
-      '--key',
-      copy,
+      ...keyArgs(genKey(1), genKey(2), copy),
       '--passphrase-file',
       passphraseFile([GEN_PASS[0]!, GEN_PASS[1]!, GEN_PASS[3]!]),
     );

@@ -3,14 +3,15 @@ import {spawnSync} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {buildReport, recordFromReport} from '../../source/report/build.js';
+import {recordFromReport} from '../../source/report/build.js';
 import type {DrillReport} from '../../source/report/model.js';
 import {writeReport} from '../../source/report/write.js';
 import {identityOf} from '../../source/store/pins.js';
 import {openStore} from '../../source/store/store.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
-import {drillState, endOf, type DrillSpec} from '../report/drill-states.js';
+import {reportOf} from '../report/context.js';
+import {drillState, type DrillSpec} from '../report/drill-states.js';
 
 const secret = randomBytes(32);
 
@@ -19,17 +20,7 @@ function reportFile(
   id: string,
   key: Buffer = secret,
 ): {file: string; report: DrillReport} {
-  const state = drillState(spec);
-  const report = buildReport({
-    state,
-    id,
-    now: endOf(state),
-    toolVersion: '0.1.0',
-    history: [],
-    registry: [],
-    settings: {reviewDays: 90, rtoMinutes: 60},
-    domainSecret: key,
-  });
+  const report = reportOf(drillState(spec), key, id);
   const w = writeReport(tempDir('reports'), report);
   if (!w.ok) throw w.error;
   return {file: w.value.json, report};

@@ -6,31 +6,20 @@
  * the departed ones do not. Every refusal writes nothing. Each test has its own store.
  */
 import {createHash, createPrivateKey, generateKeyPairSync} from 'node:crypto';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import {generateRsaKeyPair, selfSignedCertificatePem} from '../../source/domain/make-key.js';
 import {selfSignedCertificate} from '../../source/domain/self-signed.js';
 import {
   decodeRestoreBlobIndependently,
   decodeSecurityDomainIndependently,
 } from '../domain/azure/independent-decoder.js';
-import {fixturesDir} from '../helpers/paths.js';
-import {cleanErrorProblems, runCli, type CliResult} from '../helpers/run-cli.js';
+import {demoDir, demoKey, demoPassphrase, demoSd, fixturesDir} from '../helpers/paths.js';
+import {cleanErrorProblems, keyArgs, runCli, type CliResult} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 
-const demo = join(fixturesDir, 'demo');
-const demoSd = join(demo, 'security-domain.json');
-const demoKey = (n: string) => join(demo, 'sticks', n, `${n}.key`);
-const demoCer = (n: string) => join(demo, 'sticks', n, `${n}.cer`);
-const DEMO_PASS = {
-  alice: 'alice-practice-only',
-  bob: 'bob-practice-only',
-  carol: 'carol-practice-only',
-  dave: 'dave-practice-only',
-  erin: 'erin-practice-only',
-};
+const demoCer = (n: string) => join(demoDir, 'sticks', n, `${n}.cer`);
 const azure = join(fixturesDir, 'azure');
 const azureSd = join(azure, 'security-domain.json');
 const AZURE = JSON.parse(readFileSync(join(azure, 'expected.json'), 'utf8')) as {
@@ -46,7 +35,7 @@ const newCer = (n: string) => join(shared, n, `${n}.cer`);
 let weakCer = '';
 
 beforeAll(async () => {
-  shared = mkdtempSync(join(tmpdir(), 'sd-drill-rotate-'));
+  shared = tempDir('rotate');
   for (const name of NEW) {
     const {privateKey} = await generateRsaKeyPair(2048);
     mkdirSync(join(shared, name));
@@ -57,7 +46,6 @@ beforeAll(async () => {
   weakCer = join(shared, 'weak.cer');
   writeFileSync(weakCer, selfSignedCertificate(weak, {commonName: 'weak'}));
 });
-afterAll(() => rmSync(shared, {recursive: true, force: true}));
 
 function store(work: string): NodeJS.ProcessEnv {
   return {SD_DRILL_CONFIG_DIR: join(work, 'store')};
@@ -75,6 +63,16 @@ function passFile(work: string, ...lines: string[]): string {
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
+
+/** Demo holders' keys and a passphrase file with theirs, in order. */
+const demoHolders = (work: string, ...holders: string[]): string[] => [
+  ...keyArgs(...holders.map(demoKey)),
+  ...['--passphrase-file', passFile(work, ...holders.map(demoPassphrase))],
+];
+
+/** `verify --all --json` of `sd`: does every holder prove their key? */
+const verifyAll = (work: string, sd: string, ...args: string[]): CliResult =>
+  cli(work, 'verify', '--all', '--json', '--sd', sd, ...args);
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const json = <T>(r: CliResult): T => JSON.parse(r.stdout) as T;
@@ -102,17 +100,7 @@ function rotateDemo(
   return cli(
     work,
     'rotate',
-    ...[
-      '--sd',
-      demoSd,
-      '--key',
-      demoKey('alice'),
-      '--key',
-      demoKey('bob'),
-      '--key',
-      demoKey('carol'),
-    ],
-    ...['--passphrase-file', passFile(work, DEMO_PASS.alice, DEMO_PASS.bob, DEMO_PASS.carol)],
+    ...['--sd', demoSd, ...demoHolders(work, 'alice', 'bob', 'carol')],
     ...certs.flatMap((c) => ['--cert', c]),
     ...['--quorum', String(quorum), '--out', out],
     ...extra,
@@ -125,21 +113,7 @@ describe('rotate: native', () => {
     const out = join(work, 'new-sd.json');
     const before = sha(demoSd);
     const old = json<VerifyJson>(
-      cli(
-        work,
-        'verify',
-        '--json',
-        '--sd',
-        demoSd,
-        '--key',
-        demoKey('dave'),
-        '--key',
-        demoKey('erin'),
-        '--key',
-        demoKey('alice'),
-        '--passphrase-file',
-        passFile(work, DEMO_PASS.dave, DEMO_PASS.erin, DEMO_PASS.alice),
-      ),
+      cli(work, 'verify', '--json', '--sd', demoSd, ...demoHolders(work, 'dave', 'erin', 'alice')),
     );
     expect(old.ok).toBe(true);
 
@@ -196,17 +170,12 @@ describe('rotate: native', () => {
     expect(newDoc.holders.map((h) => h.name)).toEqual(['alice', 'bob', 'grace', 'heidi']);
 
     // Every new holder proves their key; the result is the same domain.
-    const all = cli(
+    const all = verifyAll(
       work,
-      'verify',
-      '--all',
-      '--json',
-      '--sd',
       out,
-      ...['alice', 'bob'].flatMap((n) => ['--key', demoKey(n)]),
-      ...['grace', 'heidi'].flatMap((n) => ['--key', newKey(n)]),
+      ...keyArgs(demoKey('alice'), demoKey('bob'), newKey('grace'), newKey('heidi')),
       '--passphrase-file',
-      passFile(work, DEMO_PASS.alice, DEMO_PASS.bob, '', ''),
+      passFile(work, demoPassphrase('alice'), demoPassphrase('bob'), '', ''),
     );
     expect(all.code).toBe(0);
     const proof = json<VerifyJson>(all);
@@ -221,9 +190,7 @@ describe('rotate: native', () => {
       '--json',
       '--sd',
       out,
-      ...['carol', 'dave', 'erin'].flatMap((n) => ['--key', demoKey(n)]),
-      '--passphrase-file',
-      passFile(work, DEMO_PASS.carol, DEMO_PASS.dave, DEMO_PASS.erin),
+      ...demoHolders(work, 'carol', 'dave', 'erin'),
     );
     expect(gone.code).toBe(1);
     const refused = json<VerifyJson>(gone).refused.map((x) => x.reason);
@@ -254,14 +221,9 @@ describe('rotate: native', () => {
       '--all',
       '--sd',
       out,
-      '--key',
-      demoKey('alice'),
-      '--key',
-      newKey('grace'),
-      '--key',
-      newKey('ivan'),
+      ...keyArgs(demoKey('alice'), newKey('grace'), newKey('ivan')),
       '--passphrase-file',
-      passFile(work, DEMO_PASS.alice, '', ''),
+      passFile(work, demoPassphrase('alice'), '', ''),
     );
     expect(r.code).toBe(1);
     expect(cleanErrorProblems(r.stderr)).toEqual([]);
@@ -276,28 +238,12 @@ describe('rotate: native', () => {
       'verify',
       '--sd',
       out,
-      '--key',
-      demoKey('alice'),
-      '--key',
-      newKey('grace'),
+      ...keyArgs(demoKey('alice'), newKey('grace')),
       '--passphrase-file',
-      passFile(work, DEMO_PASS.alice, ''),
+      passFile(work, demoPassphrase('alice'), ''),
     );
     expect(q.code).toBe(0);
-    const j = json<VerifyJson>(
-      cli(
-        work,
-        'verify',
-        '--all',
-        '--json',
-        '--sd',
-        out,
-        '--key',
-        newKey('grace'),
-        '--key',
-        newKey('ivan'),
-      ),
-    );
+    const j = json<VerifyJson>(verifyAll(work, out, ...keyArgs(newKey('grace'), newKey('ivan'))));
     expect(j.ok).toBe(false);
     expect(j.all?.holders.filter((h) => !h.proven).map((h) => h.name)).toEqual(['alice', 'heidi']);
   }, 120_000);
@@ -311,12 +257,7 @@ describe('rotate: native', () => {
       'rotate',
       '--sd',
       demoSd,
-      '--key',
-      demoKey('alice'),
-      '--key',
-      demoKey('bob'),
-      '--passphrase-file',
-      passFile(work, DEMO_PASS.alice, DEMO_PASS.bob),
+      ...demoHolders(work, 'alice', 'bob'),
       ...certs.flatMap((c) => ['--cert', c]),
       '--quorum',
       '2',
@@ -365,10 +306,7 @@ describe('rotate: Azure', () => {
       'rotate',
       '--sd',
       azureSd,
-      '--key',
-      join(azure, 'holders', 'holder1.pem'),
-      '--key',
-      join(azure, 'holders', 'holder2.pem'),
+      ...keyArgs(join(azure, 'holders', 'holder1.pem'), join(azure, 'holders', 'holder2.pem')),
       '--passphrase-file',
       join(azure, 'passphrases.txt'),
       '--cert',
@@ -429,7 +367,7 @@ describe('rotate: Azure', () => {
       out,
       '--exchange-key',
       join(azure, 'exchange', 'exchange.pem'),
-      ...NEW.flatMap((n) => ['--key', newKey(n)]),
+      ...keyArgs(...NEW.map(newKey)),
       '--out',
       blob,
     );
@@ -442,17 +380,7 @@ describe('rotate: Azure', () => {
     );
 
     const all = json<VerifyJson>(
-      cli(
-        work,
-        'verify',
-        '--all',
-        '--json',
-        '--sd',
-        out,
-        '--key',
-        join(azure, 'holders', 'holder1.pem'),
-        ...NEW.flatMap((n) => ['--key', newKey(n)]),
-      ),
+      verifyAll(work, out, ...keyArgs(join(azure, 'holders', 'holder1.pem'), ...NEW.map(newKey))),
     );
     expect(all.all).toMatchObject({proven: 4, total: 4});
     expect(all.blobs).toEqual(AZURE.blobs);

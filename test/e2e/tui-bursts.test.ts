@@ -6,21 +6,25 @@
  * with a Backspace over a two-byte character. Every one is accepted on the first try.
  */
 import {spawnSync} from 'node:child_process';
-import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
+import {onlyReport} from '../helpers/files.js';
 import {bundle, fixturesDir} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {
-  EXITED,
-  hasTmux,
+  exitCode,
   identify,
   insert,
-  killServer,
-  Pane,
+  passphrase,
+  present,
   removeStick,
+  shownAnywhere,
+  startApp,
   toCollect,
-} from '../helpers/tmux.js';
+  toReport,
+  tuiSuite,
+} from '../helpers/tui.js';
 
 interface ReportJson {
   verdict: string;
@@ -33,48 +37,11 @@ interface ReportJson {
   }>;
 }
 
-let pane: Pane | undefined;
-let seq = 0;
-
 /** The interactive drill on `sd` with folder sticks under `media`, its own store and reports. */
-function startDrill(sd: string, media: string): {p: Pane; reports: string} {
-  const work = tempDir('e2e-bursts');
-  const reports = join(work, 'reports');
-  const config = join(work, 'config');
-  mkdirSync(config);
-  pane = Pane.start(
-    `bursts-${process.pid}-${++seq}`,
-    ['drill', '--sd', sd, '--media', media, '--report-dir', reports],
-    {env: {TERM: 'xterm-256color', CI: 'false', SD_DRILL_CONFIG_DIR: config}},
-  );
-  return {p: pane, reports};
-}
+const startDrill = (sd: string, media: string) =>
+  startApp('bursts', ['drill', '--sd', sd, '--media', media]);
 
-function onlyReport(dir: string): ReportJson {
-  const json = readdirSync(dir).filter((n) => n.endsWith('.json'));
-  expect(json).toHaveLength(1);
-  return JSON.parse(readFileSync(join(dir, json[0] as string), 'utf8')) as ReportJson;
-}
-
-/** Every frame seen, with scrollback, must be free of these. */
-function shown(p: Pane, secrets: string[]): string[] {
-  p.capture({history: true});
-  return p.frames.flatMap((f) => secrets.filter((s) => f.includes(s)));
-}
-
-const suite = hasTmux ? describe : describe.skip;
-const title = hasTmux
-  ? 'input in bursts, in a real terminal (tmux, built bundle)'
-  : 'input in bursts, in a real terminal — SKIPPED: tmux is not installed (.ci/run installs it)';
-
-suite(title, () => {
-  // Before the test's folders are removed (onTestFinished runs after afterEach).
-  afterEach(async () => {
-    await pane?.close();
-    pane = undefined;
-  });
-  afterAll(() => killServer());
-
+tuiSuite('input in bursts, in a real terminal', () => {
   it('names, roles and passphrases sent with their Enter in one read, pasted, or bracketed: all first try', async () => {
     const demo = join(fixturesDir, 'demo');
     const {p, reports} = startDrill(join(demo, 'security-domain.json'), join(demo, 'sticks'));
@@ -90,8 +57,7 @@ suite(title, () => {
     await p.burst('Security Architect');
     await p.waitFor('Alice Ng, Security Architect: press y to acknowledge');
     await p.keys('y');
-    await p.waitFor(/Passphrase: ▌/);
-    await p.burst('alice-practice-only');
+    await passphrase(p, 'alice-practice-only', {burst: true});
     await removeStick(p, 'alice');
 
     // Bob: his passphrase pasted from a password manager, with its trailing newline.
@@ -112,7 +78,7 @@ suite(title, () => {
     expect(p.flat()).not.toMatch(/Wrong passphrase/);
     await p.keys('r');
     await p.waitFor('Report saved');
-    const report = onlyReport(reports);
+    const report = onlyReport<ReportJson>(reports);
     expect(report.verdict).toBe('pass');
     expect(
       report.participants
@@ -124,10 +90,10 @@ suite(title, () => {
       ['Carol Chu', 'Audit', 0],
     ]);
     await p.keys('q');
-    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('0');
-    expect(shown(p, ['alice-practice-only', 'bob-practice-only', 'carol-practice-only'])).toEqual(
-      [],
-    );
+    expect(await exitCode(p)).toBe('0');
+    expect(
+      shownAnywhere(p, ['alice-practice-only', 'bob-practice-only', 'carol-practice-only']),
+    ).toEqual([]);
   }, 120_000);
 
   it('a passphrase outside ASCII (Grüße-é), corrected with Backspace over ü, opens its key first try', async () => {
@@ -168,16 +134,10 @@ suite(title, () => {
     await removeStick(p, 'ana');
 
     // Ben sends his in one burst.
-    await insert(p, 'ben');
-    await identify(p, 'Ben Øster', 'Drift', {burst: true});
-    await p.waitFor(/Passphrase: ▌/);
-    await p.burst('ben-pass-2');
-    await removeStick(p, 'ben');
+    await present(p, 'ben', 'Ben Øster', 'Drift', {passphrase: 'ben-pass-2', burst: true});
 
-    await p.waitFor('Quorum reached: press r');
-    await p.keys('r');
-    await p.waitFor('Report saved');
-    const report = onlyReport(reports);
+    await toReport(p);
+    const report = onlyReport<ReportJson>(reports);
     expect(report.verdict).toBe('pass');
     expect(
       report.participants
@@ -187,6 +147,6 @@ suite(title, () => {
       ['ana', 'Ana Müller', 0],
       ['ben', 'Ben Øster', 0],
     ]);
-    expect(shown(p, ['Grüße', 'ben-pass-2'])).toEqual([]);
+    expect(shownAnywhere(p, ['Grüße', 'ben-pass-2'])).toEqual([]);
   }, 120_000);
 });

@@ -5,22 +5,26 @@
  */
 import {cpSync, mkdirSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
+import {onlyReport} from '../helpers/files.js';
 import {openssl} from '../helpers/keys.js';
 import {leaks, leaksInFiles, secret, verbatim} from '../helpers/leaks.js';
 import {fixturesDir} from '../helpers/paths.js';
-import {endProcessesWithEnv} from '../helpers/processes.js';
-import {beforeRemoval, tempDir} from '../helpers/temp.js';
+import {tempDir} from '../helpers/temp.js';
+import {EXITED, type Pane} from '../helpers/tmux.js';
 import {
-  EXITED,
-  hasTmux,
+  exitCode,
   identify,
   insert,
-  killServer,
-  Pane,
+  passphrase,
+  present,
   removeStick,
+  startApp,
   toCollect,
-} from '../helpers/tmux.js';
+  tooWide,
+  tuiSuite,
+  type AppOptions,
+} from '../helpers/tui.js';
 
 const demoSd = join(fixturesDir, 'demo', 'security-domain.json');
 const demoSticks = join(fixturesDir, 'demo', 'sticks');
@@ -47,11 +51,7 @@ const RULE = /^─{20,}$/;
  */
 function fitProblems(pane: Pane): string[] {
   const lines = pane.capture({join: true}).split('\n');
-  const problems: string[] = [];
-  for (const l of lines) {
-    const width = [...l.trimEnd()].length;
-    if (width > 80) problems.push(`a line of ${width} columns: ${l.trimEnd()}`);
-  }
+  const problems = tooWide(lines.join('\n'));
   if (!lines.some((l) => l.startsWith('sd-drill ·'))) problems.push('the header scrolled off');
   const rule = lines.findIndex((l) => RULE.test(l.trim()));
   if (rule < 0 || !HELP.test(lines[rule + 1] ?? ''))
@@ -77,77 +77,17 @@ function colourCodes(screen: string): string[] {
   return found;
 }
 
-interface Drill {
-  pane: Pane;
-  config: string;
-  reports: string;
-}
-
-let current: Pane | undefined;
-let seq = 0;
-
-/** Starts the interactive drill on the demo domain in its own session, store and report dir. */
-function startDrill(
-  options: {media?: string; env?: Record<string, string>; noCi?: boolean} = {},
-): Drill {
-  const config = tempDir('e2e-config');
-  const reports = tempDir('e2e-reports');
-  // A killed drill still writes its aborted report and history: let it, before they go.
-  beforeRemoval(() => endProcessesWithEnv('SD_DRILL_CONFIG_DIR', config));
-  const name = `drill-${process.pid}-${++seq}`;
-  const env: Record<string, string> = {
-    TERM: 'xterm-256color',
-    SD_DRILL_CONFIG_DIR: config,
-    ...(options.noCi ? {} : {CI: 'false'}),
-    ...options.env,
-  };
-  const pane = Pane.start(
-    name,
-    ['drill', '--sd', demoSd, '--media', options.media ?? demoSticks, '--report-dir', reports],
-    {env},
-  );
-  current = pane;
-  return {pane, config, reports};
-}
-
-/** Types a passphrase into the masked field; waits for the dots before pressing Enter. */
-async function passphrase(p: Pane, secret: string): Promise<void> {
-  await p.waitFor(/Passphrase: ▌/);
-  await p.text(secret);
-  await p.waitFor(`Passphrase: ${'•'.repeat(secret.length)}▌`);
-  await p.keys('Enter');
-}
-
-/** One holder, start to finish, with the right passphrase. */
-async function present(p: Pane, stick: string, name: string, role: string): Promise<void> {
-  await insert(p, stick);
-  await identify(p, name, role);
-  await passphrase(p, pass(stick));
-  await removeStick(p, stick);
-}
-
-function reportFiles(dir: string): {md: string[]; json: string[]} {
-  const names = readdirSync(dir);
-  return {
-    md: names.filter((n) => n.endsWith('.md')).map((n) => join(dir, n)),
-    json: names.filter((n) => n.endsWith('.json')).map((n) => join(dir, n)),
-  };
-}
-
-const suite = hasTmux ? describe : describe.skip;
-const title = hasTmux
-  ? 'the TUI drill in a real terminal (tmux, built bundle)'
-  : 'the TUI drill in a real terminal — SKIPPED: tmux is not installed (.ci/run installs it)';
-
-suite(title, () => {
-  afterEach(() => {
-    current?.kill();
-    current = undefined;
+/** The interactive drill on the demo domain, its report folder made (a test lists it). */
+function startDrill({media = demoSticks, ...options}: AppOptions & {media?: string} = {}) {
+  return startApp('drill', ['drill', '--sd', demoSd, '--media', media], {
+    ...options,
+    makeReports: true,
   });
-  afterAll(() => killServer());
+}
 
+tuiSuite('the TUI drill in a real terminal', () => {
   it('runs the demo rehearsal to a passing, saved report without showing a passphrase', async () => {
-    const {pane: p, config, reports} = startDrill();
+    const {p, config, reports} = startDrill();
     const fits: string[] = [];
     const check = () => fits.push(...fitProblems(p));
     await toCollect(p, check);
@@ -171,13 +111,8 @@ suite(title, () => {
     expect(last).toMatch(/Report saved: \S+\.md and \.json/);
     expect(screen).toContain('Verdict: PASS');
 
-    const files = reportFiles(reports);
-    expect(files.md).toHaveLength(1);
-    expect(files.json).toHaveLength(1);
-    const report = JSON.parse(readFileSync(files.json[0] as string, 'utf8')) as {
-      verdict: string;
-      participants: Array<{custodian: string}>;
-    };
+    expect(readdirSync(reports).filter((n) => n.endsWith('.md'))).toHaveLength(1);
+    const report = onlyReport<{verdict: string; participants: Array<{custodian: string}>}>(reports);
     expect(report.verdict).toBe('pass');
     expect(report.participants.map((x) => x.custodian)).toEqual([
       'Alice Ng',
@@ -186,8 +121,7 @@ suite(title, () => {
     ]);
 
     await p.keys('q');
-    const end = await p.waitFor(EXITED);
-    expect(EXITED.exec(end)?.[1]).toBe('0');
+    expect(await exitCode(p)).toBe('0');
 
     // Nothing secret anywhere: every frame seen (with scrollback), the reports, the store.
     p.capture({history: true});
@@ -202,7 +136,7 @@ suite(title, () => {
       cpSync(join(demoSticks, h), join(media, h), {recursive: true});
     mkdirSync(join(media, 'mallory'));
     openssl(['genrsa', '-out', 'mallory.key', '2048'], join(media, 'mallory'));
-    const {pane: p} = startDrill({media});
+    const {p} = startDrill({media});
     await toCollect(p);
     await present(p, 'alice', 'Alice Ng', 'Security Architect');
 
@@ -238,7 +172,7 @@ suite(title, () => {
   }, 90_000);
 
   it('asks before Ctrl-C wipes held shares; n goes back, y aborts with a saved report; q leaves', async () => {
-    const {pane: p, reports} = startDrill();
+    const {p, reports} = startDrill();
     await toCollect(p);
     await present(p, 'alice', 'Alice Ng', 'Security Architect');
     await p.keys('C-c');
@@ -254,19 +188,15 @@ suite(title, () => {
     await p.keys('y');
     await p.waitFor('Verdict: ABORTED');
     await p.waitFor('Report saved');
-    const files = reportFiles(reports);
-    expect(files.json).toHaveLength(1);
-    const report = JSON.parse(readFileSync(files.json[0] as string, 'utf8')) as {verdict: string};
-    expect(report.verdict).toBe('aborted');
+    expect(onlyReport<{verdict: string}>(reports).verdict).toBe('aborted');
 
     await p.keys('q');
-    const end = await p.waitFor(EXITED);
     // An aborted drill is not a passed one.
-    expect(EXITED.exec(end)?.[1]).toBe('1');
+    expect(await exitCode(p)).toBe('1');
   }, 90_000);
 
   it('leaves at once on Ctrl-C at the start screen, writing no report', async () => {
-    const {pane: p, reports} = startDrill();
+    const {p, reports} = startDrill();
     await p.waitFor('What is this session for?');
     await p.keys('C-c');
     const end = await p.waitFor(EXITED);
@@ -279,29 +209,29 @@ suite(title, () => {
     // so with CI=false the colour half could never fail.
     const mono = startDrill({noCi: true, env: {NO_COLOR: '1'}});
     const screens: string[] = [];
-    await mono.pane.waitFor('What is this session for?');
-    screens.push(mono.pane.capture({escapes: true}));
-    await mono.pane.keys('Enter');
-    await mono.pane.waitFor('Press Enter when the holders are ready');
-    screens.push(mono.pane.capture({escapes: true}));
-    await mono.pane.keys('Enter');
-    await mono.pane.waitFor('Choose the disaster');
-    await mono.pane.keys('Enter');
-    await mono.pane.waitFor('Sticks present');
-    screens.push(mono.pane.capture({escapes: true}));
+    await mono.p.waitFor('What is this session for?');
+    screens.push(mono.p.capture({escapes: true}));
+    await mono.p.keys('Enter');
+    await mono.p.waitFor('Press Enter when the holders are ready');
+    screens.push(mono.p.capture({escapes: true}));
+    await mono.p.keys('Enter');
+    await mono.p.waitFor('Choose the disaster');
+    await mono.p.keys('Enter');
+    await mono.p.waitFor('Sticks present');
+    screens.push(mono.p.capture({escapes: true}));
     expect(screens.join('')).toContain('Quorum');
     expect(screens.flatMap(colourCodes)).toEqual([]);
-    mono.pane.kill();
+    mono.p.kill();
 
     const coloured = startDrill({noCi: true});
-    await coloured.pane.waitFor('What is this session for?');
-    await coloured.pane.keys('Enter');
-    await coloured.pane.waitFor('Press Enter when the holders are ready');
-    expect(colourCodes(coloured.pane.capture({escapes: true})).length).toBeGreaterThan(0);
+    await coloured.p.waitFor('What is this session for?');
+    await coloured.p.keys('Enter');
+    await coloured.p.waitFor('Press Enter when the holders are ready');
+    expect(colourCodes(coloured.p.capture({escapes: true})).length).toBeGreaterThan(0);
   });
 
   it('fits an 80×24 terminal, with the help line on screen, at every step', async () => {
-    const {pane: p} = startDrill();
+    const {p} = startDrill();
     const problems: string[] = [];
     const check = (where: string) => problems.push(...fitProblems(p).map((x) => `${where}: ${x}`));
     await toCollect(p, () => check('before collect'));

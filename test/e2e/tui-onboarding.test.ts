@@ -8,24 +8,21 @@
  */
 import {mkdirSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {tempDir} from '../helpers/temp.js';
+import {processGone, type Pane} from '../helpers/tmux.js';
 import {
-  EXITED,
-  hasTmux,
-  identify,
-  insert,
-  killServer,
-  Pane,
-  processGone,
+  exitCode,
+  present,
   removeStick,
-} from '../helpers/tmux.js';
+  shownAnywhere,
+  startApp,
+  toReport,
+  tuiSuite,
+} from '../helpers/tui.js';
 
 const NEWCOMER = 'frank';
 const PASSPHRASE = 'Grüße-é onboarding';
-
-let pane: Pane | undefined;
-let seq = 0;
 
 interface Onboarding {
   p: Pane;
@@ -36,28 +33,16 @@ interface Onboarding {
 }
 
 function start(extra: string[] = []): Onboarding {
-  const work = tempDir('e2e-onboarding');
-  const temp = join(work, 'tmp');
-  const stick = join(work, 'media', `${NEWCOMER}-stick`);
-  const reports = join(work, 'reports');
-  for (const d of [temp, stick, join(work, 'config')]) mkdirSync(d, {recursive: true});
-  pane = Pane.start(
-    `onboarding-${process.pid}-${++seq}`,
-    [
-      'drill',
-      ...['--mode', 'onboarding', '--media', join(work, 'media'), '--report-dir', reports],
-      ...extra,
-    ],
-    {
-      env: {
-        TERM: 'xterm-256color',
-        CI: 'false',
-        TMPDIR: temp,
-        SD_DRILL_CONFIG_DIR: join(work, 'config'),
-      },
-    },
+  const temp = tempDir('e2e-onboarding-tmp');
+  const media = tempDir('e2e-onboarding-media');
+  const stick = join(media, `${NEWCOMER}-stick`);
+  mkdirSync(stick);
+  const {p, reports} = startApp(
+    'onboarding',
+    ['drill', '--mode', 'onboarding', '--media', media, ...extra],
+    {env: {TMPDIR: temp}},
   );
-  return {p: pane, temp, stick, reports};
+  return {p, temp, stick, reports};
 }
 
 /** The practice folders in `temp`, each with the private keys under it. */
@@ -98,29 +83,15 @@ async function presentOwnShare(p: Pane): Promise<void> {
   await p.waitFor('Choose the disaster');
   await p.keys('Enter');
   await p.waitFor('Sticks present');
-  await insert(p, `${NEWCOMER}-stick`);
-  await identify(p, 'Frank Li', 'Newcomer', {burst: true});
-  await p.waitFor(/Passphrase: ▌/);
-  await p.burst(PASSPHRASE);
+  await present(p, `${NEWCOMER}-stick`, 'Frank Li', 'Newcomer', {
+    passphrase: PASSPHRASE,
+    burst: true,
+    remove: false,
+  });
   await p.waitFor(`Remove the stick ${NEWCOMER}-stick now`);
 }
 
-const exitCode = async (p: Pane) => EXITED.exec(await p.waitFor(EXITED))?.[1];
-
-const suite = hasTmux && process.platform === 'linux' ? describe : describe.skip;
-const title =
-  hasTmux && process.platform === 'linux'
-    ? 'onboarding in a real terminal (tmux, built bundle)'
-    : 'onboarding in a real terminal — SKIPPED: needs tmux and /proc (Linux)';
-
-suite(title, () => {
-  // Before the test's folders are removed (onTestFinished runs after afterEach).
-  afterEach(async () => {
-    await pane?.close();
-    pane = undefined;
-  });
-  afterAll(() => killServer());
-
+tuiSuite('onboarding in a real terminal', {needsProc: true}, () => {
   it('makes the key, walks the practice drill to a passing report, and leaves no practice folder', async () => {
     const o = start();
     const {p} = o;
@@ -134,19 +105,9 @@ suite(title, () => {
     );
     await presentOwnShare(p);
     await removeStick(p, `${NEWCOMER}-stick`);
-    for (const h of ['practice-1', 'practice-2']) {
-      await insert(p, h);
-      await p.waitFor('Your name:');
-      await p.burst(`${h} holder`);
-      await p.waitFor('Your role:');
-      await p.burst('Practice');
-      await p.waitFor('press y to acknowledge');
-      await p.keys('y');
-      await removeStick(p, h);
-    }
-    await p.waitFor('Quorum reached: press r');
-    await p.keys('r');
-    await p.waitFor('Report saved');
+    for (const h of ['practice-1', 'practice-2'])
+      await present(p, h, `${h} holder`, 'Practice', {passphrase: null, burst: true});
+    await toReport(p);
     const report = p.flat();
     expect(report).toMatch(/Verdict: PASS/);
     expect(report).toMatch(/✓ frank: your own key opened your own share/);
@@ -155,8 +116,7 @@ suite(title, () => {
     await p.keys('q');
     expect(await exitCode(p)).toBe('0');
     expect(readdirSync(o.temp)).toEqual([]);
-    p.capture({history: true});
-    expect(p.frames.filter((f) => f.includes('Grüße'))).toEqual([]);
+    expect(shownAnywhere(p, ['Grüße'])).toEqual([]);
   }, 240_000);
 
   it('Ctrl-C at the inspect screen: the drill is aborted and the practice folder goes', async () => {

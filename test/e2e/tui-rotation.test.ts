@@ -10,12 +10,22 @@
  */
 import {cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {writeHolderKey} from '../../source/domain/holder-key.js';
+import {onlyReport} from '../helpers/files.js';
 import {fixturesDir} from '../helpers/paths.js';
 import {runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
-import {EXITED, hasTmux, identify, insert, killServer, Pane, removeStick} from '../helpers/tmux.js';
+import type {Pane} from '../helpers/tmux.js';
+import {
+  choose,
+  exitCode,
+  present as presentAt,
+  shownAnywhere,
+  startApp,
+  tuiSuite,
+  type Presenting,
+} from '../helpers/tui.js';
 
 const demo = join(fixturesDir, 'demo');
 const DEMO_SD = join(demo, 'security-domain.json');
@@ -42,55 +52,34 @@ interface RotationReport {
   };
 }
 
-let pane: Pane | undefined;
-let seq = 0;
-
 interface Run {
   p: Pane;
-  work: string;
   media: string;
   reports: string;
   config: string;
 }
 
 async function start(): Promise<Run> {
-  const work = tempDir('e2e-rotation');
-  const media = join(work, 'media');
-  const reports = join(work, 'reports');
-  const config = join(work, 'config');
-  for (const d of [media, config, join(media, 'backup')]) mkdirSync(d, {recursive: true});
+  const media = tempDir('e2e-rotation-media');
+  mkdirSync(join(media, 'backup'));
   for (const h of ['alice', 'bob', 'carol'])
     cpSync(join(demo, 'sticks', h), join(media, h), {recursive: true});
   await writeHolderKey(join(media, 'frank'), 'frank', 2048, Buffer.from(FRANK_PASS));
-  pane = Pane.start(
-    `rotation-${process.pid}-${++seq}`,
-    ['drill', '--mode', 'rotation', '--sd', DEMO_SD, '--media', media, '--report-dir', reports],
-    {env: {TERM: 'xterm-256color', CI: 'false', SD_DRILL_CONFIG_DIR: config}},
-  );
-  return {p: pane, work, media, reports, config};
+  const app = startApp('rotation', [
+    'drill',
+    '--mode',
+    'rotation',
+    '--sd',
+    DEMO_SD,
+    '--media',
+    media,
+  ]);
+  return {...app, media};
 }
 
-const highlighted = (screen: string): string => /❯ (.*)$/m.exec(screen)?.[1]?.trim() ?? '';
-
-/** Moves the highlight to the option that starts with `label` and chooses it. */
-async function choose(p: Pane, label: string): Promise<void> {
-  let screen = await p.waitFor('❯');
-  for (let i = 0; i < 12 && !highlighted(screen).startsWith(label); i++) {
-    const before = highlighted(screen);
-    await p.keys('Down');
-    screen = await p.waitFor((s: string) => highlighted(s) !== before);
-  }
-  if (!highlighted(screen).startsWith(label)) throw new Error(`no option ${label}:\n${screen}`);
-  await p.keys('Enter');
-}
-
-/** A holder inserts their stick, identifies themselves, types their passphrase, removes it. */
-async function present(p: Pane, stick: string, name: string, passphrase: string): Promise<void> {
-  await insert(p, stick);
-  await identify(p, name, 'Key custodian', {burst: true});
-  await p.waitFor(/Passphrase: ▌/);
-  await p.burst(passphrase);
-}
+/** A holder, in bursts: their stick in, who they are, their passphrase, the stick out. */
+const present = (p: Pane, stick: string, name: string, passphrase: string, more?: Presenting) =>
+  presentAt(p, stick, name, 'Key custodian', {passphrase, burst: true, ...more});
 
 /** Old quorum → new holders (alice kept from the file, bob's and frank's sticks) → 2 of 3 → backup. */
 async function toProve(run: Run, beforeProve?: () => void): Promise<string> {
@@ -103,10 +92,8 @@ async function toProve(run: Run, beforeProve?: () => void): Promise<string> {
     ['alice', 'Alice Ng'],
     ['bob', 'Bob Li'],
     ['carol', 'Carol Diaz'],
-  ] as const) {
+  ] as const)
     await present(p, stick, name, `${stick}-practice-only`);
-    await removeStick(p, stick);
-  }
   await p.waitFor('Quorum reached: press r');
   await p.keys('r');
   await p.waitFor('New holders (3 to 10)');
@@ -128,24 +115,7 @@ async function toProve(run: Run, beforeProve?: () => void): Promise<string> {
   return out;
 }
 
-function onlyReport(dir: string): RotationReport {
-  const json = readdirSync(dir).filter((n) => n.endsWith('.json'));
-  expect(json).toHaveLength(1);
-  return JSON.parse(readFileSync(join(dir, json[0] as string), 'utf8')) as RotationReport;
-}
-
-const suite = hasTmux ? describe : describe.skip;
-const title = hasTmux
-  ? 'the rotation ceremony in a real terminal (tmux, built bundle)'
-  : 'the rotation ceremony in a real terminal — SKIPPED: tmux is not installed';
-
-suite(title, () => {
-  afterEach(async () => {
-    await pane?.close();
-    pane = undefined;
-  });
-  afterAll(() => killServer());
-
+tuiSuite('the rotation ceremony in a real terminal', () => {
   it('passes once every new holder has proven their key; the signed report lists what to destroy', async () => {
     const run = await start();
     const {p} = run;
@@ -155,10 +125,8 @@ suite(title, () => {
       ['alice', 'Alice Ng', 'alice-practice-only'],
       ['bob', 'Bob Li', 'bob-practice-only'],
       ['frank', 'Frank Oz', FRANK_PASS],
-    ] as const) {
+    ] as const)
       await present(p, stick, name, pass);
-      await removeStick(p, stick);
-    }
     await p.waitFor('Every new holder has opened their share: press r');
     await p.keys('r');
     await p.waitFor('Report saved');
@@ -167,10 +135,10 @@ suite(title, () => {
     expect(screen).toMatch(/Kept 2 · added 1 · departed 3 · new keys proven 3 of 3/);
     expect(screen).toMatch(/Now destroy every copy of the old file and 3 departed keys/);
     await p.keys('q');
-    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('0');
+    expect(await exitCode(p)).toBe('0');
 
     const header = (JSON.parse(oldFile) as {domain: {reportKey: string}}).domain.reportKey;
-    const report = onlyReport(run.reports);
+    const report = onlyReport<RotationReport>(run.reports);
     expect(report.scope.mode).toBe('rotation');
     expect(report.verdict).toBe('pass');
     expect(report.proof).toMatchObject({signed: true, publicKey: header});
@@ -215,9 +183,7 @@ suite(title, () => {
       ['custodian of dave', 'to be destroyed'],
       ['custodian of erin', 'to be destroyed'],
     ]);
-    p.capture({history: true});
-    for (const secret of ['alice-practice-only', FRANK_PASS])
-      expect(p.frames.filter((f) => f.includes(secret))).toEqual([]);
+    expect(shownAnywhere(p, ['alice-practice-only', FRANK_PASS])).toEqual([]);
   }, 240_000);
 
   it("fails when a new holder's key does not open their share: nothing is to be destroyed", async () => {
@@ -231,8 +197,7 @@ suite(title, () => {
       writeFileSync(join(run.media, 'frank', 'frank.key'), readFileSync(join(other, 'frank.key'))),
     );
     await present(p, 'alice', 'Alice Ng', 'alice-practice-only');
-    await removeStick(p, 'alice');
-    await present(p, 'frank', 'Frank Oz', FRANK_PASS);
+    await present(p, 'frank', 'Frank Oz', FRANK_PASS, {remove: false});
     await p.waitFor('Report saved');
     const screen = p.flat();
     expect(screen).toMatch(
@@ -240,8 +205,8 @@ suite(title, () => {
     );
     expect(screen).toMatch(/Destroy nothing: keep using the old file\./);
     await p.keys('q');
-    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('1');
-    const report = onlyReport(run.reports);
+    expect(await exitCode(p)).toBe('1');
+    const report = onlyReport<RotationReport>(run.reports);
     expect(report.verdict).toBe('fail');
     expect(report.proof.signed).toBe(false);
     expect(report.rotation.destroy).toEqual([]);

@@ -4,22 +4,25 @@
  * independent decoder (jose); and the idle timeout of a whole session with a share held.
  */
 import {createPrivateKey} from 'node:crypto';
-import {cpSync, mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {cpSync, mkdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {decodeRestoreBlobIndependently} from '../domain/azure/independent-decoder.js';
+import {onlyReport} from '../helpers/files.js';
 import {fixturesDir} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {
-  EXITED,
-  hasTmux,
+  exitCode,
   identify,
   insert,
-  killServer,
-  Pane,
+  present,
   removeStick,
+  shownAnywhere,
+  startApp,
   toCollect,
-} from '../helpers/tmux.js';
+  toReport,
+  tuiSuite,
+} from '../helpers/tui.js';
 
 const azure = join(fixturesDir, 'azure');
 const demo = join(fixturesDir, 'demo');
@@ -35,39 +38,25 @@ interface ReportJson {
   } | null;
 }
 
-let pane: Pane | undefined;
-let seq = 0;
-
-function start(args: string[]): {p: Pane; work: string; reports: string} {
-  const work = tempDir('e2e-uses');
-  const reports = join(work, 'reports');
-  const config = join(work, 'config');
-  mkdirSync(config);
-  pane = Pane.start(`uses-${process.pid}-${++seq}`, [...args, '--report-dir', reports], {
-    env: {TERM: 'xterm-256color', CI: 'false', SD_DRILL_CONFIG_DIR: config},
-  });
-  return {p: pane, work, reports};
+/** A restore after a purge from the Azure fixture, sticks under `media`, the blob to `out`. */
+function startRestore(media: string) {
+  const out = join(tempDir('e2e-restore-out'), 'restore-blob.json');
+  const app = startApp('uses', [
+    'drill',
+    ...['--mode', 'restore', '--sd', join(azure, 'security-domain.json')],
+    ...['--exchange-key', join(azure, 'exchange', 'exchange.pem'), '--restore-blob-out', out],
+    ...['--media', media],
+  ]);
+  return {...app, out};
 }
 
-function onlyReport(dir: string): ReportJson {
-  const json = readdirSync(dir).filter((n) => n.endsWith('.json'));
-  expect(json).toHaveLength(1);
-  return JSON.parse(readFileSync(join(dir, json[0] as string), 'utf8')) as ReportJson;
-}
+/** Who presented, as [holder, custodian, how their key was matched]. */
+const custodians = (report: ReportJson) =>
+  report.participants
+    .filter((x) => x.custodian)
+    .map((x) => [x.holderIndex, x.custodian, x.matchedBy]);
 
-const suite = hasTmux ? describe : describe.skip;
-const title = hasTmux
-  ? 'restore and the idle timeout in a real terminal (tmux, built bundle)'
-  : 'restore and the idle timeout in a real terminal — SKIPPED: tmux is not installed';
-
-suite(title, () => {
-  // Before the test's folders are removed (onTestFinished runs after afterEach).
-  afterEach(async () => {
-    await pane?.close();
-    pane = undefined;
-  });
-  afterAll(() => killServer());
-
+tuiSuite('restore and the idle timeout in a real terminal', () => {
   it('restore mode on an Azure domain writes a restore blob the independent decoder opens', async () => {
     const expected = JSON.parse(readFileSync(join(azure, 'expected.json'), 'utf8')) as {
       blobs: Array<{tag: string; bytes: number; sha256: string}>;
@@ -81,13 +70,7 @@ suite(title, () => {
       for (const f of [`holder${h}.pem`, `holder${h}.cer`])
         cpSync(join(azure, 'holders', f), join(media, `stick-${h}`, f));
     }
-    const out = join(tempDir('e2e-restore-out'), 'restore-blob.json');
-    const {p, reports} = start([
-      'drill',
-      ...['--mode', 'restore', '--sd', join(azure, 'security-domain.json')],
-      ...['--exchange-key', join(azure, 'exchange', 'exchange.pem'), '--restore-blob-out', out],
-      ...['--media', media],
-    ]);
+    const {p, reports, out} = startRestore(media);
 
     await p.waitFor('Press Enter when the holders are ready');
     expect(p.flat()).toMatch(/Restore after a purge .* quorum 2 of 3/);
@@ -96,24 +79,14 @@ suite(title, () => {
     await p.keys('Enter');
     await p.waitFor('Sticks present');
 
-    await insert(p, 'stick-1');
-    await p.waitFor('Your name:');
-    await p.burst('Ivo Petrov');
-    await p.waitFor('Your role:');
-    await p.burst('Key custodian');
-    await p.waitFor('press y to acknowledge');
     // A plain key: no passphrase asked, the share opens at once.
-    await p.keys('y');
-    await removeStick(p, 'stick-1');
-    await insert(p, 'stick-2');
-    await identify(p, 'Hana Sato', 'Key custodian', {burst: true});
-    await p.waitFor(/Passphrase: ▌/);
-    await p.burst('drill-passphrase');
-    await removeStick(p, 'stick-2');
+    await present(p, 'stick-1', 'Ivo Petrov', 'Key custodian', {passphrase: null, burst: true});
+    await present(p, 'stick-2', 'Hana Sato', 'Key custodian', {
+      passphrase: 'drill-passphrase',
+      burst: true,
+    });
 
-    await p.waitFor('Quorum reached: press r');
-    await p.keys('r');
-    await p.waitFor('Report saved');
+    await toReport(p);
     expect(p.flat()).toMatch(/Verdict: PASS/);
     expect(p.flat()).toContain(`restore blob: ${out}`);
 
@@ -125,22 +98,17 @@ suite(title, () => {
     expect(opened.blobs.map(({tag, bytes, sha256}) => ({tag, bytes, sha256}))).toEqual(
       expected.blobs,
     );
-    const report = onlyReport(reports);
+    const report = onlyReport<ReportJson>(reports);
     expect(report.verdict).toBe('pass');
     expect(report.restore?.restoreBlobFile).toBe(out);
     expect(report.restore?.blobs).toEqual(expected.blobs);
-    expect(
-      report.participants
-        .filter((x) => x.custodian)
-        .map((x) => [x.holderIndex, x.custodian, x.matchedBy]),
-    ).toEqual([
+    expect(custodians(report)).toEqual([
       [1, 'Ivo Petrov', 'certificate'],
       [2, 'Hana Sato', 'certificate'],
     ]);
     await p.keys('q');
-    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('0');
-    p.capture({history: true});
-    expect(p.frames.filter((f) => f.includes('drill-passphrase'))).toEqual([]);
+    expect(await exitCode(p)).toBe('0');
+    expect(shownAnywhere(p, ['drill-passphrase'])).toEqual([]);
   }, 120_000);
 
   it('restore mode matches keys whose .cer is missing the way verify does: by trial decryption', async () => {
@@ -154,13 +122,7 @@ suite(title, () => {
     cpSync(join(azure, 'holders', 'holder3.pem'), join(media, 'stick-3', 'holder3.pem'));
     mkdirSync(join(media, 'stick-2'));
     cpSync(join(azure, 'holders', 'holder2.pem'), join(media, 'stick-2', 'holder2.pem'));
-    const out = join(tempDir('e2e-restore-out'), 'restore-blob.json');
-    const {p, reports} = start([
-      'drill',
-      ...['--mode', 'restore', '--sd', join(azure, 'security-domain.json')],
-      ...['--exchange-key', join(azure, 'exchange', 'exchange.pem'), '--restore-blob-out', out],
-      ...['--media', media],
-    ]);
+    const {p, reports} = startRestore(media);
     await p.waitFor('Press Enter when the holders are ready');
     await p.keys('Enter');
     await p.waitFor('will be written to');
@@ -170,67 +132,50 @@ suite(title, () => {
     await insert(p, 'stick-3');
     await p.waitFor('Your name:');
     expect(p.flat()).not.toMatch(/not one of this domain's wrapping keys/);
-    await p.burst('Ola Berg');
-    await p.waitFor('Your role:');
-    await p.burst('Key custodian');
-    await p.waitFor('press y to acknowledge');
-    await p.keys('y');
+    await identify(p, 'Ola Berg', 'Key custodian', {burst: true, passphrase: false});
     await removeStick(p, 'stick-3');
 
     await insert(p, 'stick-2');
     await p.waitFor('type its passphrase to identify it');
     await p.burst('drill-passphrase');
-    await p.waitFor('Your name:');
-    await p.burst('Hana Sato');
-    await p.waitFor('Your role:');
-    await p.burst('Key custodian');
-    await p.waitFor('press y to acknowledge');
-    await p.keys('y'); // the passphrase typed to identify the key opens the share too
+    // The passphrase typed to identify the key opens the share too: none asked after.
+    await identify(p, 'Hana Sato', 'Key custodian', {burst: true, passphrase: false});
     await removeStick(p, 'stick-2');
 
-    await p.waitFor('Quorum reached: press r');
-    await p.keys('r');
-    await p.waitFor('Report saved');
+    await toReport(p);
     expect(p.flat()).toMatch(/Verdict: PASS/);
-    const report = onlyReport(reports);
+    const report = onlyReport<ReportJson>(reports);
     expect(report.verdict).toBe('pass');
     expect(report.restore?.blobs).toEqual(expected.blobs);
-    expect(
-      report.participants
-        .filter((x) => x.custodian)
-        .map((x) => [x.holderIndex, x.custodian, x.matchedBy]),
-    ).toEqual([
+    expect(custodians(report)).toEqual([
       [2, 'Hana Sato', 'trial-decryption'],
       [3, 'Ola Berg', 'trial-decryption'],
     ]);
     await p.keys('q');
-    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('0');
+    expect(await exitCode(p)).toBe('0');
   }, 120_000);
 
   it('left idle with a share held (--idle-minutes 0.05): shares wiped, drill recorded as aborted', async () => {
-    const {p, reports} = start([
+    const {p, reports} = startApp('uses', [
       'drill',
       ...['--sd', join(demo, 'security-domain.json'), '--media', join(demo, 'sticks')],
       ...['--idle-minutes', '0.05'],
     ]);
     await toCollect(p);
-    await insert(p, 'alice');
-    await identify(p, 'Alice Ng', 'Security Architect', {burst: true});
-    await p.waitFor(/Passphrase: ▌/);
-    await p.burst('alice-practice-only');
+    await present(p, 'alice', 'Alice Ng', 'Security Architect', {burst: true, remove: false});
     // Nobody touches a key: within a tick or two of the 3-second limit the drill ends.
     await p.waitFor('Verdict: ABORTED', 60_000);
     await p.waitFor('Report saved');
     expect(p.flat()).toMatch(
       /Verdict: ABORTED — idle for more than 3 seconds with shares held: the shares were wiped/,
     );
-    const report = onlyReport(reports);
+    const report = onlyReport<ReportJson>(reports);
     expect(report.verdict).toBe('aborted');
     expect(report.verdictReason).toBe(
       'idle for more than 3 seconds with shares held: the shares were wiped',
     );
     expect(report.participants.find((x) => x.holderIndex === 1)?.custodian).toBe('Alice Ng');
     await p.keys('q');
-    expect(EXITED.exec(await p.waitFor(EXITED))?.[1]).toBe('1');
+    expect(await exitCode(p)).toBe('1');
   }, 120_000);
 });

@@ -8,11 +8,10 @@
 import {spawn} from 'node:child_process';
 import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {build} from 'esbuild';
 import {beforeAll, describe, expect, it, type TestContext} from 'vitest';
 import {writeFileAtomic} from '../../source/fs/atomic-write.js';
 import {mountStickImage, STICK_MIB, type StickFs} from '../helpers/mounts.js';
-import {repoRoot} from '../helpers/paths.js';
+import {appModule, bundleModule} from '../helpers/bundle.js';
 import {tempDir} from '../helpers/temp.js';
 
 type Place = 'disk' | StickFs;
@@ -31,26 +30,14 @@ let writer = '';
 beforeAll(async () => {
   const dir = tempDir('atomic-writer');
   writer = join(dir, 'writer.mjs');
-  const entry = join(dir, 'entry.ts');
-  writeFileSync(
-    entry,
-    [
-      `import {writeFileAtomic} from ${JSON.stringify(join(repoRoot, 'source/fs/atomic-write.ts'))};`,
-      'const [out, fill, size, start] = process.argv.slice(2);',
-      // Line up with the other writers: each starts when the start time comes.
-      'while (Date.now() < Number(start));',
-      'const r = writeFileAtomic(out, Buffer.alloc(Number(size), fill));',
-      "process.stdout.write(r.ok ? 'written' : r.error.reason);",
-    ].join('\n'),
-  );
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: writer,
-    logLevel: 'silent',
-  });
+  await bundleModule(writer, [
+    `import {writeFileAtomic} from ${appModule('source/fs/atomic-write.ts')};`,
+    'const [out, fill, size, start] = process.argv.slice(2);',
+    // Line up with the other writers: each starts when the start time comes.
+    'while (Date.now() < Number(start));',
+    'const r = writeFileAtomic(out, Buffer.alloc(Number(size), fill));',
+    "process.stdout.write(r.ok ? 'written' : r.error.reason);",
+  ]);
 }, 60_000);
 
 function runWriter(

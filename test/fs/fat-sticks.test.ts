@@ -10,14 +10,7 @@ import {describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
 import {loadPrivateKey} from '../../source/domain/key-file.js';
 import {describeLocation} from '../../source/media/location.js';
-import {
-  AZURE_KEY_ARGS,
-  azureExchange,
-  azurePassphraseFile,
-  azureSd,
-  copyDemo,
-  writePlan,
-} from '../hardening/kit.js';
+import {azureRestoreBlobArgs, demoPlan} from '../hardening/kit.js';
 import {mountStickImage, type StickFs} from '../helpers/mounts.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
@@ -62,19 +55,8 @@ describe.each(STICKS)('onto %s', (_name, fs) => {
 
   it('a drill writes its report pair to a report folder there, and report verify accepts it', (ctx) => {
     const stick = mountStickImage(ctx, fs).dir;
-    const demo = tempDir('fat-demo');
-    copyDemo(demo);
     const reportDir = join(stick, 'reports');
-    const plan = writePlan(join(demo, 'plan.json'), {
-      domain: 'security-domain.json',
-      reportDir,
-      participants: ['alice', 'bob', 'carol'].map((h) => ({
-        custodian: `${h} custodian`,
-        role: 'holder',
-        key: `sticks/${h}/${h}.key`,
-        passphraseFile: `pass/${h}.txt`,
-      })),
-    });
+    const plan = demoPlan(tempDir('fat-demo'), reportDir);
     const env = {SD_DRILL_CONFIG_DIR: tempDir('fat-store')};
     const r = runCli(['drill', '--plan', plan], {env});
     expect(r.code, r.stderr).toBe(0);
@@ -90,18 +72,7 @@ describe.each(STICKS)('onto %s', (_name, fs) => {
   it('restore-blob writes the blob whole, then refuses to write over it', (ctx) => {
     const stick = mountStickImage(ctx, fs).dir;
     const out = join(stick, 'restore-blob.json');
-    const args = [
-      'restore-blob',
-      '--sd',
-      azureSd,
-      '--exchange-key',
-      azureExchange,
-      ...AZURE_KEY_ARGS,
-      '--passphrase-file',
-      azurePassphraseFile,
-      '--out',
-      out,
-    ];
+    const args = azureRestoreBlobArgs(out);
     const r = runCli(args);
     expect(r.code, r.stderr).toBe(0);
     const written = readFileSync(out);

@@ -8,23 +8,30 @@
 import {spawnSync} from 'node:child_process';
 import {cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
-import {build} from 'esbuild';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
-import {repoRoot} from '../helpers/paths.js';
-import {endProcessesWithEnv} from '../helpers/processes.js';
-import {beforeRemoval, keepForFile} from '../helpers/temp.js';
-import {EXITED, hasTmux, identify, insert, killServer, Pane, toCollect} from '../helpers/tmux.js';
+import {appModule, bundleModule} from '../helpers/bundle.js';
+import {onlyReport} from '../helpers/files.js';
+import {keepForFile} from '../helpers/temp.js';
+import type {Pane} from '../helpers/tmux.js';
+import {
+  exitCode,
+  identify,
+  insert,
+  present as presentAt,
+  startApp,
+  toCollect,
+  toReport,
+  tuiSuite,
+} from '../helpers/tui.js';
 import {
   AZURE_PASSPHRASE,
-  azureSd,
-  AZURE_KEY_ARGS,
-  azureExchange,
-  azurePassphraseFile,
+  azureRestoreBlobArgs,
   cli,
   copyDemo,
   DEMO_HOLDERS,
   demoPassphrase,
+  demoPlan,
   filesUnder,
   leaks,
   leaksInFiles,
@@ -32,7 +39,6 @@ import {
   secret,
   spawnCli,
   tmp,
-  writePlan,
 } from './kit.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -56,17 +62,7 @@ interface HistoryJson {
 /** A copy of the demo with a plan for alice, bob and carol, and a store holding one drill. */
 function planned(): {dir: string; plan: string; store: string; reports: string} {
   const dir = tmp('plan');
-  copyDemo(dir);
-  const plan = writePlan(join(dir, 'plan.json'), {
-    domain: 'security-domain.json',
-    reportDir: 'reports',
-    participants: ['alice', 'bob', 'carol'].map((h) => ({
-      custodian: `${h} custodian`,
-      role: 'holder',
-      key: `sticks/${h}/${h}.key`,
-      passphraseFile: `pass/${h}.txt`,
-    })),
-  });
+  const plan = demoPlan(dir, 'reports');
   const store = join(dir, 'store');
   if (seedStore) cpSync(seedStore, store, {recursive: true});
   return {dir, plan, store, reports: join(dir, 'reports')};
@@ -224,25 +220,10 @@ describe('a signal in the middle of an atomic write', () => {
   beforeAll(async () => {
     const dir = tmp('atomic-lib');
     lib = join(dir, 'writers.mjs');
-    const entry = join(dir, 'entry.ts');
-    writeFileSync(
-      entry,
-      [
-        `export {writeFileAtomic} from ${JSON.stringify(join(repoRoot, 'source/fs/atomic-write.ts'))};`,
-        `export {writeNewFile} from ${JSON.stringify(join(repoRoot, 'source/commands/restore-blob.ts'))};`,
-      ].join('\n'),
-    );
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile: lib,
-      logLevel: 'silent',
-      banner: {
-        js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-    });
+    await bundleModule(lib, [
+      `export {writeFileAtomic} from ${appModule('source/fs/atomic-write.ts')};`,
+      `export {writeNewFile} from ${appModule('source/commands/restore-blob.ts')};`,
+    ]);
     writeFileSync(
       join(dir, 'child.mjs'),
       `import fs from 'node:fs';
@@ -289,22 +270,10 @@ process.stdout.write('written\\n');
 
 describe('restore-blob interrupted while it writes', () => {
   it('leaves no .tmp beside --out, and any blob it leaves is whole', async () => {
-    const args = (out: string): string[] => [
-      'restore-blob',
-      '--sd',
-      azureSd,
-      '--exchange-key',
-      azureExchange,
-      ...AZURE_KEY_ARGS,
-      '--passphrase-file',
-      azurePassphraseFile,
-      '--out',
-      out,
-    ];
     const store = tmp('blob-store');
     const first = tmp('blob');
     const started = Date.now();
-    const whole = await cli(args(join(first, 'blob.json')), {store});
+    const whole = await cli(azureRestoreBlobArgs(join(first, 'blob.json')), {store});
     const baseline = Date.now() - started;
     expect(whole.code, whole.stderr).toBe(0);
 
@@ -312,7 +281,9 @@ describe('restore-blob interrupted while it writes', () => {
     let blobs = 0;
     for (let i = 0; i < 12; i++) {
       const out = tmp('blob');
-      const child = spawnCli(args(join(out, 'blob.json')), {SD_DRILL_CONFIG_DIR: store});
+      const child = spawnCli(azureRestoreBlobArgs(join(out, 'blob.json')), {
+        SD_DRILL_CONFIG_DIR: store,
+      });
       // Around the moment the blob is written: the last third of the run.
       await sleep(Math.round(baseline * (0.5 + i * 0.06)));
       child.signal(i % 2 ? 'SIGINT' : 'SIGTERM');
@@ -344,12 +315,7 @@ describe('drills finishing at the same moment', () => {
     const results = await Promise.all([...drills, ...handOffs]);
     expect(results.map((r) => r.code)).toEqual(results.map(() => 0));
     const history = JSON.parse(readFileSync(join(store, 'history.json'), 'utf8')) as HistoryJson;
-    const ids = runs.map((run) => {
-      const json = readdirSync(run.reports).filter((n) => n.endsWith('.json'));
-      expect(json).toHaveLength(1);
-      return (JSON.parse(readFileSync(join(run.reports, json[0] as string), 'utf8')) as ReportJson)
-        .id;
-    });
+    const ids = runs.map((run) => onlyReport<ReportJson>(run.reports).id);
     expect(history.drills.map((d) => d.id).sort()).toEqual(ids.sort());
     const custody = JSON.parse(readFileSync(join(store, 'custody.json'), 'utf8')) as {
       custody: Array<{note: string}>;
@@ -377,66 +343,25 @@ function pidOf(marker: string): number | undefined {
   return undefined;
 }
 
-const tuiSuite = hasTmux && process.platform === 'linux' ? describe : describe.skip;
-const tuiTitle =
-  hasTmux && process.platform === 'linux'
-    ? 'the TUI ceremony signalled from outside (tmux, built bundle)'
-    : 'the TUI ceremony signalled from outside — SKIPPED: needs tmux and /proc (Linux)';
-
-tuiSuite(tuiTitle, () => {
-  let pane: Pane | undefined;
-  let seq = 0;
-  afterEach(() => pane?.kill());
-  afterAll(() => killServer());
-
+tuiSuite('the TUI ceremony signalled from outside', {needsProc: true}, () => {
+  /** The drill on a copy of the demo, its report folder made (a test lists it). */
   function start(): {p: Pane; reports: string; config: string} {
-    const reports = tmp('tui-reports');
-    const config = tmp('tui-config');
-    // A killed drill still writes its aborted report and history: let it, before they go.
-    beforeRemoval(() => endProcessesWithEnv('SD_DRILL_CONFIG_DIR', config));
     const demo = tmp('tui-demo');
     copyDemo(demo);
-    pane = Pane.start(
-      `hardening-${process.pid}-${++seq}`,
-      [
-        'drill',
-        '--sd',
-        join(demo, 'security-domain.json'),
-        '--media',
-        join(demo, 'sticks'),
-        '--report-dir',
-        reports,
-      ],
-      {env: {TERM: 'xterm-256color', CI: 'false', SD_DRILL_CONFIG_DIR: config}},
+    return startApp(
+      'hardening',
+      ['drill', '--sd', join(demo, 'security-domain.json'), '--media', join(demo, 'sticks')],
+      {makeReports: true},
     );
-    return {p: pane, reports, config};
   }
 
-  /** Inserts a demo stick, identifies its custodian and stops at the passphrase field. */
-  async function toPassphrase(p: Pane, holder: string): Promise<void> {
-    await insert(p, holder);
-    await identify(p, `${holder} custodian`, 'holder');
-    await p.waitFor(/Passphrase: ▌/);
-  }
-
-  async function present(p: Pane, holder: string): Promise<void> {
-    await toPassphrase(p, holder);
-    await p.text(demoPassphrase(holder));
-    await p.waitFor(`Passphrase: ${'•'.repeat(demoPassphrase(holder).length)}▌`);
-    await p.keys('Enter');
-    await p.waitFor(`Remove the stick ${holder} now`);
-    await p.keys('x');
-    await p.waitFor('Stick removed');
-  }
+  const present = (p: Pane, holder: string): Promise<void> =>
+    presentAt(p, holder, `${holder} custodian`, 'holder', {passphrase: demoPassphrase(holder)});
 
   function signalApp(reports: string, signal: NodeJS.Signals): void {
     const pid = pidOf(reports);
     expect(pid, 'the sd-drill process').toBeDefined();
     process.kill(pid as number, signal);
-  }
-
-  async function exitCode(p: Pane): Promise<string | undefined> {
-    return EXITED.exec(await p.waitFor(EXITED))?.[1];
   }
 
   function reportsIn(dir: string): ReportJson[] {
@@ -487,7 +412,9 @@ tuiSuite(tuiTitle, () => {
     const {p, reports, config} = start();
     await toCollect(p);
     await present(p, 'alice');
-    await toPassphrase(p, 'bob');
+    await insert(p, 'bob');
+    await identify(p, 'bob custodian', 'holder');
+    await p.waitFor(/Passphrase: ▌/);
     const typed = 'half-typed-secret-9e1';
     await p.text(typed);
     await p.waitFor(`Passphrase: ${'•'.repeat(typed.length)}▌`);
@@ -524,9 +451,7 @@ tuiSuite(tuiTitle, () => {
     const {p, reports, config} = start();
     await toCollect(p);
     for (const h of ['alice', 'bob', 'carol']) await present(p, h);
-    await p.waitFor('Quorum reached: press r');
-    await p.keys('r');
-    await p.waitFor('Report saved');
+    await toReport(p);
     signalApp(reports, 'SIGTERM');
     expect(await exitCode(p)).toBe('1');
     const [report, ...more] = reportsIn(reports);

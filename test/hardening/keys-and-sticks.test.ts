@@ -31,7 +31,7 @@ import {scanStick, type StickScan} from '../../source/media/scan.js';
 import {openssl} from '../helpers/keys.js';
 import {mountTmpfs, unmount} from '../helpers/mounts.js';
 import {fixturesDir} from '../helpers/paths.js';
-import {cleanErrorProblems, lines, type CliResult} from '../helpers/run-cli.js';
+import {cleanErrorProblems, keyArgs, lines, type CliResult} from '../helpers/run-cli.js';
 import {
   cli,
   DEMO_HOLDERS,
@@ -77,12 +77,7 @@ function verifyWith(key: string, passphrase = ''): Promise<CliResult> {
     'verify',
     '--sd',
     demoSd,
-    '--key',
-    demoKey('bob'),
-    '--key',
-    demoKey('carol'),
-    '--key',
-    key,
+    ...keyArgs(demoKey('bob'), demoKey('carol'), key),
     '--passphrase-file',
     pass,
   ]);

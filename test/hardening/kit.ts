@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {bundle, fixturesDir, repoRoot} from '../helpers/paths.js';
+import {bundle, demoDir, demoPassphrase, fixturesDir, repoRoot} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {
   cleanErrorProblems,
@@ -26,10 +26,7 @@ import {
   type RunOptions,
 } from '../helpers/run-cli.js';
 
-export const demoDir = join(fixturesDir, 'demo');
-export const demoSd = join(demoDir, 'security-domain.json');
-export const demoKey = (holder: string): string => join(demoDir, 'sticks', holder, `${holder}.key`);
-export const demoPassphrase = (holder: string): string => `${holder}-practice-only`;
+export {demoDir, demoKey, demoPassphrase, demoSd} from '../helpers/paths.js';
 export const DEMO_HOLDERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
 
 export const azureDir = join(fixturesDir, 'azure');
@@ -42,6 +39,15 @@ export const AZURE_KEY_ARGS = ['holder1', 'holder2'].flatMap((h) => [
   join(azureDir, 'holders', `${h}.pem`),
 ]);
 export const azurePassphraseFile = join(azureDir, 'passphrases.txt');
+
+/** `restore-blob` of the Azure fixture with its two holders' keys, the blob written to `out`. */
+export function azureRestoreBlobArgs(out: string, passphraseFile = azurePassphraseFile): string[] {
+  return [
+    'restore-blob',
+    ...['--sd', azureSd, '--exchange-key', azureExchange, ...AZURE_KEY_ARGS],
+    ...['--passphrase-file', passphraseFile, '--out', out],
+  ];
+}
 
 export {filesUnder} from '../helpers/files.js';
 export {leaks, leaksInFiles, secret, verbatim, type Secret} from '../helpers/leaks.js';
@@ -191,6 +197,24 @@ export function writePlan(
 ): string {
   writeFileSync(file, JSON.stringify({scenario: 'purged', ...plan}, null, 2));
   return file;
+}
+
+/**
+ * The demo copied to `dir` (copyDemo) with `dir/plan.json`: alice, bob and carol present with
+ * their passphrase files, the reports going to `reportDir`. Returns the plan's path.
+ */
+export function demoPlan(dir: string, reportDir: string): string {
+  copyDemo(dir);
+  return writePlan(join(dir, 'plan.json'), {
+    domain: 'security-domain.json',
+    reportDir,
+    participants: ['alice', 'bob', 'carol'].map((h) => ({
+      custodian: `${h} custodian`,
+      role: 'holder',
+      key: `sticks/${h}/${h}.key`,
+      passphraseFile: `pass/${h}.txt`,
+    })),
+  });
 }
 
 /** A child `sd-drill ARGS…` that a test can signal. */

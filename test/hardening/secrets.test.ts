@@ -34,9 +34,8 @@ import {cleanErrorProblems, type CliResult} from '../helpers/run-cli.js';
 import {
   AZURE_PASSPHRASE,
   azureDir,
+  azureRestoreBlobArgs,
   azureSd,
-  AZURE_KEY_ARGS,
-  azureExchange,
   cli,
   copyDemo,
   demoPassphrase,
@@ -299,30 +298,15 @@ describe('every failure path, with known secrets fed in', () => {
   }, 60_000);
 
   it('restore-blob: a wrong passphrase (exit 2), then a blob written', async () => {
-    const base = [
-      'restore-blob',
-      '--sd',
-      azureSd,
-      '--exchange-key',
-      azureExchange,
-      ...AZURE_KEY_ARGS,
-    ];
     mkdirSync(at('blob'));
-    const wrong = await run('restore-blob wrong', [
-      ...base,
-      '--passphrase-file',
-      passFile('az-wrong.txt', ['', WRONG]),
-      '--out',
-      at('blob', 'never.json'),
-    ]);
+    const wrong = await run(
+      'restore-blob wrong',
+      azureRestoreBlobArgs(at('blob', 'never.json'), passFile('az-wrong.txt', ['', WRONG])),
+    );
     expect(wrong.code).toBe(2);
     expect(cleanErrorProblems(wrong.stderr)).toEqual([]);
     const ok = await run('restore-blob', [
-      ...base,
-      '--passphrase-file',
-      join(azureDir, 'passphrases.txt'),
-      '--out',
-      at('blob', 'restore-blob.json'),
+      ...azureRestoreBlobArgs(at('blob', 'restore-blob.json')),
       '--json',
     ]);
     expect(ok.code, ok.stderr).toBe(0);

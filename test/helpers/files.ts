@@ -1,6 +1,7 @@
 /** Looking at what a run left on disk. */
-import {readdirSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {expect} from 'vitest';
 
 /**
  * Every regular file under `dir`, recursively, in directory order; symbolic links are not
@@ -19,4 +20,11 @@ export function filesUnder(dir: string): string[] {
     if (e.isDirectory()) return filesUnder(p);
     return e.isFile() ? [p] : [];
   });
+}
+
+/** The one JSON report in `dir`, parsed (there must be exactly one). */
+export function onlyReport<T>(dir: string): T {
+  const json = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  expect(json).toHaveLength(1);
+  return JSON.parse(readFileSync(join(dir, json[0] as string), 'utf8')) as T;
 }

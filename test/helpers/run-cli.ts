@@ -21,6 +21,9 @@ export interface RunOptions {
   input?: string | Buffer;
 }
 
+/** `--key K` for each key file, in order: how a command is given the keys that are presented. */
+export const keyArgs = (...keys: readonly string[]): string[] => keys.flatMap((k) => ['--key', k]);
+
 function childEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {...process.env, FORCE_COLOR: '0', NO_COLOR: '1', CI: '1', ...extra};
 }

@@ -3,7 +3,8 @@
  * terminal sends them, the screen read back with capture-pane. Every test file gets its own
  * tmux server (its own socket, no user config), so tests never see a user's sessions or
  * each other's, and the server's environment (vitest's NO_COLOR, CI…) never leaks into the
- * app: the command is run under `env -i` with only what the caller passes.
+ * app: the command is run under `env -i` with only what the caller passes. The app's own steps
+ * (a suite, starting it, presenting a holder, choosing from a list) are in tui.ts.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
 import {readdirSync, readFileSync} from 'node:fs';
@@ -236,72 +237,4 @@ export function killServer(): void {
   } catch {
     // no server was started
   }
-}
-
-// Walking the demo drill, shared by the e2e and hardening suites.
-
-/** Start → inspect → disaster (the first scenario) → collect. */
-export async function toCollect(p: Pane, check?: () => void): Promise<void> {
-  await p.waitFor('What is this session for?');
-  check?.();
-  await p.keys('Enter');
-  await p.waitFor('Press Enter when the holders are ready');
-  check?.();
-  await p.keys('Enter');
-  await p.waitFor('Choose the disaster to rehearse');
-  check?.();
-  await p.keys('Enter');
-  await p.waitFor('Sticks present');
-  check?.();
-}
-
-const highlighted = (screen: string): string | undefined => /❯ (\S+)/.exec(screen)?.[1];
-
-/** Moves the highlight to a stick (it starts on the first) and presses Enter to insert it. */
-export async function insert(p: Pane, stick: string): Promise<void> {
-  let screen = await p.waitFor(/❯ \S+ \(demo folder\)/);
-  for (let i = 0; i < 8 && highlighted(screen) !== stick; i++) {
-    const before = highlighted(screen);
-    await p.keys('Down');
-    screen = await p.waitFor((s: string) => highlighted(s) !== before);
-  }
-  if (highlighted(screen) !== stick) throw new Error(`no stick ${stick} to insert:\n${screen}`);
-  await p.keys('Enter');
-}
-
-/**
- * A custodian identifies themselves and acknowledges their duties: name and role typed, then
- * Enter on its own, or (`burst`) each sent with its Enter in one read.
- */
-export async function identify(
-  p: Pane,
-  name: string,
-  role: string,
-  {burst = false}: {burst?: boolean} = {},
-): Promise<void> {
-  for (const [field, value] of [
-    ['name', name],
-    ['role', role],
-  ] as const) {
-    const label = `Your ${field}:`;
-    await p.waitFor(label);
-    if (burst) {
-      await p.burst(value);
-    } else {
-      await p.text(value);
-      await p.waitFor(`${label} ${value}`);
-      await p.keys('Enter');
-    }
-  }
-  // Both submitted: the duties are shown with the name and role as typed, nothing else.
-  await p.waitFor(`${name}, ${role}: press y to acknowledge`);
-  await p.keys('y');
-  await p.waitFor('type the passphrase');
-}
-
-/** The demo stick is "pulled" with x once the share is taken. */
-export async function removeStick(p: Pane, stick: string): Promise<void> {
-  await p.waitFor(`Remove the stick ${stick} now`);
-  await p.keys('x');
-  await p.waitFor('Stick removed');
 }

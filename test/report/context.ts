@@ -1,4 +1,6 @@
+import {buildReport} from '../../source/report/build.js';
 import type {FindingsContext} from '../../source/report/findings.js';
+import type {DrillReport} from '../../source/report/model.js';
 import type {DrillRecord, RegistryEntry} from '../../source/store/schema.js';
 import {DAY, endOf, fingerprint, T0} from './drill-states.js';
 import type {CeremonyState} from '../../source/ceremony/types.js';
@@ -13,6 +15,27 @@ export function ctx(state: CeremonyState, patch: Partial<FindingsContext> = {}):
     settings: {reviewDays: 90, rtoMinutes: 60},
     ...patch,
   };
+}
+
+/**
+ * The report the app builds at the end of `state` (tool 0.1.0, no history, no registry, the
+ * default settings), signed with the domain's `secret` when there is one.
+ */
+export function reportOf(
+  state: CeremonyState,
+  secret: Buffer | undefined,
+  id: string,
+): DrillReport {
+  return buildReport({
+    state,
+    id,
+    now: endOf(state),
+    toolVersion: '0.1.0',
+    history: [],
+    registry: [],
+    settings: {reviewDays: 90, rtoMinutes: 60},
+    ...(secret ? {domainSecret: secret} : {}),
+  });
 }
 
 let n = 0;

@@ -2,25 +2,10 @@ import {randomBytes} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {buildReport} from '../../source/report/build.js';
-import type {DrillReport} from '../../source/report/model.js';
 import {writeReport} from '../../source/report/write.js';
-import type {CeremonyState} from '../../source/ceremony/types.js';
-import {drillState, endOf} from './drill-states.js';
+import {reportOf as build} from './context.js';
+import {drillState} from './drill-states.js';
 import {tempDir} from '../helpers/temp.js';
-
-function build(state: CeremonyState, secret: Buffer | undefined, id: string): DrillReport {
-  return buildReport({
-    state,
-    id,
-    now: endOf(state),
-    toolVersion: '0.1.0',
-    history: [],
-    registry: [],
-    settings: {reviewDays: 90, rtoMinutes: 60},
-    ...(secret ? {domainSecret: secret} : {}),
-  });
-}
 
 const secret = randomBytes(32);
 const passing = build(drillState(), secret, 'pass-1');

@@ -1,23 +1,12 @@
 import {randomBytes} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
-import {buildReport} from '../../source/report/build.js';
 import {renderTimelineChart, formatDuration} from '../../source/report/chart.js';
 import {renderMarkdown} from '../../source/report/markdown.js';
 import type {CeremonyState} from '../../source/ceremony/types.js';
-import {drillState, endOf} from './drill-states.js';
+import {reportOf} from './context.js';
+import {drillState} from './drill-states.js';
 
-function build(state: CeremonyState, secret?: Buffer) {
-  return buildReport({
-    state,
-    id: 'md-1',
-    now: endOf(state),
-    toolVersion: '0.1.0',
-    history: [],
-    registry: [],
-    settings: {reviewDays: 90, rtoMinutes: 60},
-    ...(secret ? {domainSecret: secret} : {}),
-  });
-}
+const build = (state: CeremonyState, secret?: Buffer) => reportOf(state, secret, 'md-1');
 
 function section(md: string, heading: string): string {
   const start = md.indexOf(`## ${heading}\n`);

@@ -8,30 +8,17 @@ import {generateKeyPairSync, randomBytes, sign} from 'node:crypto';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {buildReport, recordFromReport} from '../../source/report/build.js';
+import {recordFromReport} from '../../source/report/build.js';
 import type {DrillReport} from '../../source/report/model.js';
 import {signedBytes} from '../../source/report/proof.js';
 import {reportPublicKey} from '../../source/domain/report-key.js';
 import {continuitySentence, verifyReportFile, type PinSources} from '../../source/report/verify.js';
 import {identityOf, withPin, type DomainPin} from '../../source/store/pins.js';
-import type {CeremonyState} from '../../source/ceremony/types.js';
-import {drillState, endOf} from './drill-states.js';
+import {reportOf as build} from './context.js';
+import {drillState} from './drill-states.js';
 import {tempDir} from '../helpers/temp.js';
 
 const tmp = (): string => tempDir('report');
-
-function build(state: CeremonyState, secret: Buffer, id: string): DrillReport {
-  return buildReport({
-    state,
-    id,
-    now: endOf(state),
-    toolVersion: '0.1.0',
-    history: [],
-    registry: [],
-    settings: {reviewDays: 90, rtoMinutes: 60},
-    domainSecret: secret,
-  });
-}
 
 function written(report: unknown): string {
   const file = join(tmp(), 'drill.json');

@@ -6,11 +6,11 @@ import {Box} from 'ink';
 import {render as renderInk} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import {CollectScreen, type CollectActions} from '../../source/screens/collect-screen.js';
+import {CollectScreen} from '../../source/screens/collect-screen.js';
 import {EnrolScreen} from '../../source/screens/enrol-screen.js';
 import {LoadScreen} from '../../source/screens/load-screen.js';
 import {KEY, plain, press, waitForFrame} from '../helpers/ink.js';
-import {aliceMatched, folderStick, info, toCollect, walk} from './fixtures.js';
+import {aliceMatched, collectActions, folderStick, info, toCollect, walk} from './fixtures.js';
 
 let unmount: (() => void) | undefined;
 afterEach(() => {
@@ -33,17 +33,7 @@ function actions() {
     secrets.push(b.toString('utf8'));
     b.fill(0);
   };
-  const a = {
-    insert: vi.fn(),
-    remove: vi.fn(),
-    acknowledge: vi.fn(),
-    passphrase: vi.fn(take),
-    identify: vi.fn(take),
-    cancel: vi.fn(),
-    absent: vi.fn(),
-    reconstruct: vi.fn(),
-    back: vi.fn(),
-  } satisfies CollectActions;
+  const a = collectActions({passphrase: vi.fn(take), identify: vi.fn(take)});
   return {a, secrets};
 }
 

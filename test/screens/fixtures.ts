@@ -1,3 +1,4 @@
+import {vi} from 'vitest';
 import {initialState, reduce} from '../../source/ceremony/reduce.js';
 import type {
   CeremonyEvent,
@@ -6,6 +7,23 @@ import type {
   StickInfo,
 } from '../../source/ceremony/types.js';
 import type {Stick} from '../../source/media/stick.js';
+import type {CollectActions} from '../../source/screens/collect-screen.js';
+
+/** The collect screen's actions, each a vi.fn that records its calls; `patch` over them. */
+export function collectActions<P extends Partial<CollectActions>>(patch?: P) {
+  return {
+    insert: vi.fn(),
+    remove: vi.fn(),
+    acknowledge: vi.fn(),
+    passphrase: vi.fn(),
+    identify: vi.fn(),
+    cancel: vi.fn(),
+    absent: vi.fn(),
+    reconstruct: vi.fn(),
+    back: vi.fn(),
+    ...(patch as P),
+  } satisfies CollectActions;
+}
 
 export const domain: DomainSummary = {
   format: 'native',

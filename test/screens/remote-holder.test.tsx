@@ -5,28 +5,16 @@
  */
 import {render} from 'ink-testing-library';
 import {describe, expect, it, vi} from 'vitest';
-import {CollectScreen, type CollectActions} from '../../source/screens/collect-screen.js';
+import {CollectScreen} from '../../source/screens/collect-screen.js';
 import {KEY, press, waitForFrame} from '../helpers/ink.js';
-import {folderStick, toCollect, walk} from './fixtures.js';
+import {collectActions, folderStick, toCollect, walk} from './fixtures.js';
 
 function actions() {
   const remote = {
     call: vi.fn<(i: number, dir: string) => void>(),
     read: vi.fn<(f: string) => void>(),
   };
-  const a: CollectActions = {
-    insert: vi.fn(),
-    remove: vi.fn(),
-    acknowledge: vi.fn(),
-    passphrase: vi.fn(),
-    identify: vi.fn(),
-    cancel: vi.fn(),
-    absent: vi.fn(),
-    reconstruct: vi.fn(),
-    back: vi.fn(),
-    remote,
-  };
-  return {...a, remote};
+  return collectActions({remote});
 }
 
 describe('calling a holder at another site', () => {

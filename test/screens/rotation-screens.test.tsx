@@ -16,7 +16,7 @@ import {ReportScreen} from '../../source/screens/report-screen.js';
 import {RewrapScreen} from '../../source/screens/rewrap-screen.js';
 import {StartScreen} from '../../source/screens/start-screen.js';
 import {KEY, plain, press, type} from '../helpers/ink.js';
-import {domain, folderStick, info, walk} from './fixtures.js';
+import {collectActions, domain, folderStick, info, walk} from './fixtures.js';
 
 const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
 const identity = {reportKey: `${'A'.repeat(43)}=`, pinnedBy: 'header' as const, mismatch: null};
@@ -40,9 +40,10 @@ function share(name: string, index: number): CeremonyEvent[] {
   ];
 }
 
-const enlisting: CeremonyEvent[] = [
+/** A rotation of `d`: the old quorum (alice, bob, carol) has opened it; at the new holders. */
+const enlistingOn = (d: DomainSummary): CeremonyEvent[] => [
   {type: 'choose-mode', mode: 'rotation'},
-  {type: 'domain-loaded', domain},
+  {type: 'domain-loaded', domain: d},
   {type: 'inspected'},
   ...share('alice', 1),
   ...share('bob', 2),
@@ -50,6 +51,7 @@ const enlisting: CeremonyEvent[] = [
   {type: 'reconstruct'},
   {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: [], identity},
 ];
+const enlisting = enlistingOn(domain);
 
 const holder = (n: number, name: string, keeps?: number): NewHolder => ({
   certFingerprint: fp(n),
@@ -153,16 +155,7 @@ describe('enlist screen', () => {
   });
 
   it('offers no keeping for an Azure file: it carries no certificates', () => {
-    const azure = walk(
-      {type: 'choose-mode', mode: 'rotation'},
-      {type: 'domain-loaded', domain: {...domain, format: 'azure'}},
-      {type: 'inspected'},
-      ...share('alice', 1),
-      ...share('bob', 2),
-      ...share('carol', 3),
-      {type: 'reconstruct'},
-      {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: [], identity},
-    );
+    const azure = walk(...enlistingOn({...domain, format: 'azure'}));
     const {lastFrame} = render(
       <EnlistScreen
         state={azure}
@@ -228,21 +221,7 @@ describe('prove screen and the end', () => {
   it('shows the new file’s holders, every one of them required', () => {
     const state = walk(...proving, ...share('alice', 1));
     const {lastFrame} = render(
-      <ProveScreen
-        state={state}
-        sticks={[folderStick('bob')]}
-        actions={{
-          insert: vi.fn(),
-          remove: vi.fn(),
-          acknowledge: vi.fn(),
-          passphrase: vi.fn(),
-          identify: vi.fn(),
-          cancel: vi.fn(),
-          absent: vi.fn(),
-          reconstruct: vi.fn(),
-          back: vi.fn(),
-        }}
-      />,
+      <ProveScreen state={state} sticks={[folderStick('bob')]} actions={collectActions()} />,
     );
     const f = plain(lastFrame());
     expect(f).toMatch(/Every new holder proves their key against/);

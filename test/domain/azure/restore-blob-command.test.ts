@@ -7,6 +7,7 @@ import {cpSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {azureVectorsDir, bundle, fixturesDir} from '../../helpers/paths.js';
+import {keyArgs} from '../../helpers/run-cli.js';
 import {splitPassphrases, writeNewFile} from '../../../source/commands/restore-blob.js';
 import {loadPrivateKey} from '../../../source/domain/key-file.js';
 import {openRestoreBlob} from '../../../source/domain/azure/restore-blob.js';
@@ -35,15 +36,7 @@ describe('sd-drill restore-blob', () => {
   it('writes a 0600 restore blob that opens with the exchange key, and says what matched', () => {
     const {dir, expected} = fixtureCopy();
     const r = run(
-      [
-        ...base,
-        '--key',
-        'holders/holder1.pem',
-        '--key',
-        'holders/holder3.pem',
-        '--out',
-        'blob.json',
-      ],
+      [...base, ...keyArgs('holders/holder1.pem', 'holders/holder3.pem'), '--out', 'blob.json'],
       dir,
     );
     expect(r.stderr).toBe('');
@@ -93,15 +86,7 @@ describe('sd-drill restore-blob', () => {
     const {dir} = fixtureCopy();
     writeFileSync(join(dir, 'blob.json'), 'keep me');
     const r = run(
-      [
-        ...base,
-        '--key',
-        'holders/holder1.pem',
-        '--key',
-        'holders/holder3.pem',
-        '--out',
-        'blob.json',
-      ],
+      [...base, ...keyArgs('holders/holder1.pem', 'holders/holder3.pem'), '--out', 'blob.json'],
       dir,
     );
     expect(r.code).toBe(2);
@@ -130,10 +115,7 @@ describe('sd-drill restore-blob', () => {
       ],
       [
         [
-          '--key',
-          'holders/holder1.pem',
-          '--key',
-          'holders/holder2.pem',
+          ...keyArgs('holders/holder1.pem', 'holders/holder2.pem'),
           '--passphrase-file',
           'wrong-pass.txt',
         ],
@@ -166,10 +148,7 @@ describe('sd-drill restore-blob', () => {
         'broken.json',
         '--exchange-key',
         'exchange/exchange.pem',
-        '--key',
-        'a',
-        '--key',
-        'b',
+        ...keyArgs('a', 'b'),
         '--out',
         'c.json',
       ],
