@@ -3,7 +3,7 @@
  * changing one holder, ending the drill with a verdict. Pure, like the whole machine.
  */
 import {printable} from '../errors.js';
-import type {CeremonyState, HolderStatus, Step} from './types.js';
+import type {CeremonyState, DomainSummary, HolderStatus, Step} from './types.js';
 
 export const acceptedCount = (s: CeremonyState): number =>
   s.holders.filter((h) => h.state === 'accepted').length;
@@ -75,4 +75,16 @@ export function checkQuorumStillPossible(s: CeremonyState, at: number): Ceremony
     'fail',
     `quorum cannot be met: only ${possible} of the ${s.domain.required} required holders can still present`,
   );
+}
+
+/** Every holder of a domain just loaded (or written), waiting, nothing presented yet. */
+export function waitingHolders(domain: DomainSummary): HolderStatus[] {
+  return domain.holders.map((h) => ({
+    index: h.index,
+    ...(h.name ? {name: h.name} : {}),
+    certFingerprint: h.certFingerprint,
+    ...(h.bits ? {bits: h.bits} : {}),
+    state: 'waiting',
+    passphraseFailures: 0,
+  }));
 }

@@ -3,22 +3,15 @@
  * reconstruct, restore into the new HSM, the report. A use (./uses/) names its first step and
  * may replace any of these with its own; the rest of its path is the shared one.
  */
-import type {CeremonyState, HolderStatus, Step, TimedEvent} from './types.js';
+import type {CeremonyState, Step, TimedEvent} from './types.js';
 import {collect} from './collect.js';
-import {acceptedCount, end, go, log} from './machine.js';
+import {acceptedCount, end, go, log, waitingHolders} from './machine.js';
 
 export type StepReducer = (s: CeremonyState, e: TimedEvent) => CeremonyState;
 
 function load(s: CeremonyState, e: TimedEvent): CeremonyState {
   if (e.type === 'domain-loaded') {
-    const holders: HolderStatus[] = e.domain.holders.map((h) => ({
-      index: h.index,
-      ...(h.name ? {name: h.name} : {}),
-      certFingerprint: h.certFingerprint,
-      ...(h.bits ? {bits: h.bits} : {}),
-      state: 'waiting',
-      passphraseFailures: 0,
-    }));
+    const holders = waitingHolders(e.domain);
     return go(
       log(
         {...s, domain: e.domain, holders, notice: undefined},

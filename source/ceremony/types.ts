@@ -2,6 +2,10 @@
  * The ceremony as data: states, events and the journal. Nothing here holds a secret — shares
  * live in the drill session's vault; the state only knows that a holder's share is held.
  */
+import type {DomainProblem} from '../domain/format.js';
+import type {Destruction} from '../domain/holder-change.js';
+
+export type {DomainProblem};
 
 export type Mode = 'rehearsal' | 'restore' | 'onboarding' | 'rotation';
 export type Scenario = 'destroyed' | 'purged' | 'archived-and-deleted';
@@ -59,12 +63,6 @@ export interface DomainSummary {
    * its history and review dates only: a rotated file is the same domain under the same key.
    */
   knownKey?: string;
-}
-
-export interface DomainProblem {
-  rule: 'duplicate-wrapping-key' | 'share-damaged';
-  shares: number[];
-  text: string;
 }
 
 export interface StickInfo {
@@ -302,14 +300,8 @@ export interface RotationChange {
   departed: Array<{old: HolderRef; known: 'public-key' | 'certificate'}>;
 }
 
-export interface RotationDestruction {
-  what: 'domain-file' | 'wrapping-key';
-  text: string;
-  holder?: {index: number; name?: string};
-  certFingerprint?: string;
-  file?: string;
-  sha256?: string;
-}
+/** Something that must be destroyed once a rotation has proved every new key. */
+export type RotationDestruction = Destruction;
 
 export interface RotationState {
   newHolders: NewHolder[];

@@ -11,7 +11,7 @@
  */
 import {MAX_HOLDERS, MIN_HOLDERS} from '../../limits.js';
 import {collect as collectShares} from '../collect.js';
-import {acceptedCount, end, go, log} from '../machine.js';
+import {acceptedCount, end, go, log, waitingHolders} from '../machine.js';
 import {SHARED_STEPS, type StepReducer} from '../steps.js';
 import type {CeremonyState, HolderStatus} from '../types.js';
 import type {RotationState} from '../types.js';
@@ -179,14 +179,7 @@ const rewrap: StepReducer = (s, e) => {
       );
     case 'rewrapped': {
       const d = e.domain;
-      const holders: HolderStatus[] = d.holders.map((h) => ({
-        index: h.index,
-        ...(h.name ? {name: h.name} : {}),
-        certFingerprint: h.certFingerprint,
-        ...(h.bits ? {bits: h.bits} : {}),
-        state: 'waiting',
-        passphraseFailures: 0,
-      }));
+      const holders = waitingHolders(d);
       const next = log(
         withRotation(
           {
