@@ -3,13 +3,13 @@
  * and signed by a key pinned for its domain? Exit 0 only for both; 1 for a bad signature or
  * an unpinned or different key; 2 for a file that is not a report.
  */
-import {existsSync} from 'node:fs';
 import {checkError, usageError} from '../errors.js';
 import {REPORT_KEY_PATTERN} from '../domain/report-key.js';
 import {openDomainFile} from '../domain/open.js';
 import {continuitySentence, verifyReportFile, type PinSources} from '../report/verify.js';
 import {identityOf} from '../store/pins.js';
-import {openStore, storeDirectory} from '../store/store.js';
+import {storeExists} from '../store/location.js';
+import {openStore} from '../store/store.js';
 import {reportStoreWarnings} from './history.js';
 import {out, printJson} from './io.js';
 
@@ -36,7 +36,7 @@ function sources(options: ReportVerifyOptions): PinSources {
     };
   }
   // A machine with no store has nothing pinned; reading must not create one.
-  const store = existsSync(storeDirectory()) ? openStore() : undefined;
+  const store = storeExists() ? openStore() : undefined;
   const result: PinSources = {
     pins: store?.pins() ?? [],
     history: store?.drills() ?? [],

@@ -1,4 +1,4 @@
-import {existsSync, realpathSync} from 'node:fs';
+import {realpathSync} from 'node:fs';
 import {checkError, SdError, usageError} from '../errors.js';
 import {
   holderLabel,
@@ -15,6 +15,7 @@ import {readSmallFileSync} from '../domain/read-file.js';
 import {wipe} from '../secret.js';
 import {checkPin, identityOf, type DomainPin, type PinCheck} from '../store/pins.js';
 import {proveAll, unprovenText} from '../domain/prove-all.js';
+import {pinsFile, storeExists} from '../store/location.js';
 import {out, printJson} from './io.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {promptPassphrase} from './passphrases.js';
@@ -359,16 +360,15 @@ function identityInput(opened: OpenedDomain) {
 }
 
 /**
- * The store's pins, read only; a store that cannot be opened pins nothing. Loaded only once
- * a domain has opened: conf is not needed before (nor for a refusal).
+ * The store's pins, read only, straight from their file (../store/pins-schema.ts): no store,
+ * no pins, and nothing of the store loaded; zod's classic API is loaded only where there is one.
  */
 async function storePins(): Promise<DomainPin[]> {
-  try {
-    const {openStore, storeDirectory} = await import('../store/store.js');
-    return existsSync(storeDirectory()) ? openStore().pins() : [];
-  } catch {
-    return [];
-  }
+  if (!storeExists()) return [];
+  const {readPins} = await import('../store/pins-schema.js');
+  const read = readPins(pinsFile());
+  if (read.problem) process.stderr.write(`sd-drill: warning: ${read.problem}\n`);
+  return read.pins;
 }
 
 /** `sd-drill verify` (registered in ./index.ts). */

@@ -9,31 +9,9 @@
  * domain that reuses these wrapping keys — and a failure, not a notice.
  */
 import {createHash} from 'node:crypto';
-import * as z from 'zod';
+import type {DomainPin} from './pins-schema.js';
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest (64 hex digits)');
-export const reportKeySchema = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 Ed25519 key');
-
-export const DomainPinSchema = z.object({
-  reportKey: reportKeySchema,
-  /** A name for people: the HSM's name, else the domain id, else the first file's name. */
-  label: z.string().min(1),
-  format: z.enum(['native', 'azure']),
-  domainIds: z.array(z.string().min(1)).default([]),
-  fileSha256s: z.array(hex64).default([]),
-  holderSets: z.array(hex64).default([]),
-  pinnedAt: z.iso.datetime({offset: true}),
-  /** What pinned it: a drill's id, or a rotation. */
-  pinnedBy: z.string().min(1),
-  /** header: the key in a native file's header; first-use: an Azure (or v1) file's first pass. */
-  source: z.enum(['header', 'first-use', 'rotation']),
-});
-export type DomainPin = z.infer<typeof DomainPinSchema>;
-
-export const PinsFileSchema = z.object({
-  version: z.literal(1).default(1),
-  domains: z.array(DomainPinSchema).default([]),
-});
+export type {DomainPin} from './pins-schema.js';
 
 /** What identifies a domain without its secret. */
 export interface DomainIdentity {

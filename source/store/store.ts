@@ -8,7 +8,6 @@
 import {renameSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import Conf from 'conf';
-import envPaths from 'env-paths';
 import type {z} from 'zod';
 import {fail, inputError, ok, SdError, type Result} from '../errors.js';
 import {withLock, type LockOptions} from './lock.js';
@@ -31,7 +30,8 @@ import {
   type Settings,
 } from './schema.js';
 import {makeDirs} from '../fs/make-dirs.js';
-import {PinsFileSchema, withPin, type DomainIdentity, type DomainPin} from './pins.js';
+import {withPin, type DomainIdentity, type DomainPin} from './pins.js';
+import {PinsFileSchema} from './pins-schema.js';
 
 export interface StoreOptions extends LockOptions {
   /** The store's directory; default `$SD_DRILL_CONFIG_DIR`, else the user's config dir. */
@@ -404,18 +404,11 @@ class StoreImpl implements Store {
 }
 
 /**
- * Where the store lives, found without opening it: opening creates the folder, which a
- * command that only reads (verify, report verify) must not do on a machine with no store.
- * The same place conf uses: `SD_DRILL_CONFIG_DIR`, else the user's config folder.
- */
-export function storeDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SD_DRILL_CONFIG_DIR || envPaths('sd-drill', {suffix: ''}).config;
-}
-
-/**
  * Opens the store. A damaged file is set aside on first read and reported in `warnings`;
  * only a folder that cannot be made or opened at all throws (an SdError, exit 2).
  */
 export function openStore(options: StoreOptions = {}): Store {
   return new StoreImpl(options);
 }
+
+export {storeDirectory, storeExists} from './location.js';

@@ -58,7 +58,8 @@ export function matchAzureKey(domain: AzureShares, evidence: KeyEvidence): KeyMa
   const listed = cert
     ? domain.shares.filter((s) => s.certFingerprint === cert.certFingerprint)
     : [];
-  const opens = key ? domain.shares.filter((s) => unwraps(s, key)) : [];
+  // The shares listed for the certificate are opened anyway: only the others are tried here.
+  const opens = key ? domain.shares.filter((s) => !listed.includes(s) && unwraps(s, key)) : [];
   const first = listed[0] ?? opens[0];
   const holder = first ? domain.holder(first.index) : undefined;
   if (!first || !holder) return undefined;
