@@ -1,10 +1,13 @@
 /**
- * Findings about the domain itself rather than its holders: a reconstruction whose report key
- * is not the one pinned for the domain, a file that wraps two shares to one key (one person,
- * two votes), and a share the file holds in a form no key can open.
+ * Findings about the domain itself rather than its holders: its quorum and number of keys, a
+ * reconstruction whose report key is not the one pinned for the domain, a file that wraps two
+ * shares to one key (one person, two votes), and a share the file holds in a form no key can
+ * open.
  */
 import type {CeremonyState, DomainProblem} from '../ceremony/types.js';
+import {plural} from '../store/history.js';
 import type {Finding} from './model.js';
+import {MAX_HOLDERS} from '../limits.js';
 
 export function domainKeyMismatch(state: CeremonyState): Finding[] {
   const mismatch = state.identity?.mismatch;
@@ -47,4 +50,62 @@ export function shareDamaged(state: CeremonyState): Finding[] {
       remedy:
         'Restore the security-domain file from a backup copy and check it with sd-drill verify; until then the quorum is one holder short.',
     }));
+}
+
+/** The quorum m itself: one person must never recover the domain alone; m ≥ 3 recommended. */
+export function quorumSize(state: CeremonyState): Finding[] {
+  const d = state.domain;
+  if (!d) return [];
+  const m = d.required;
+  if (m < 2) {
+    return [
+      {
+        rule: 'quorum-size',
+        severity: 'error',
+        evidence: `The quorum is ${m} of ${d.total}: one person can recover the security domain alone.`,
+        remedy:
+          'Set up a security domain with a quorum of at least 2 (3 or more recommended), so that no one person can recover it; the quorum is fixed when the domain is made.',
+      },
+    ];
+  }
+  if (m < 3) {
+    return [
+      {
+        rule: 'quorum-size',
+        severity: 'warning',
+        evidence: `The quorum is ${m} of ${d.total}; the domain document recommends a quorum of 3 or more.`,
+        remedy: 'At the next quorum review, consider a security domain with a quorum of 3 or more.',
+      },
+    ];
+  }
+  return [];
+}
+
+/** The number of wrapping keys n: 3 to 10. */
+export function holdersCount(state: CeremonyState): Finding[] {
+  const d = state.domain;
+  if (!d) return [];
+  const n = d.total;
+  if (n < 3) {
+    return [
+      {
+        rule: 'holders-count',
+        severity: 'error',
+        evidence: `The domain has ${plural(n, 'wrapping key')}; at least 3 are required.`,
+        remedy:
+          'Protect the security domain with at least 3 wrapping keys, each held by a different person.',
+      },
+    ];
+  }
+  if (n > MAX_HOLDERS) {
+    return [
+      {
+        rule: 'holders-count',
+        severity: 'error',
+        evidence: `The domain has ${n} wrapping keys; at most ${MAX_HOLDERS} are allowed.`,
+        remedy: `Protect the security domain with at most ${MAX_HOLDERS} wrapping keys.`,
+      },
+    ];
+  }
+  return [];
 }

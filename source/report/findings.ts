@@ -13,7 +13,13 @@ import {
   type RegistryEntry,
 } from '../store/schema.js';
 import {formatDuration} from './chart.js';
-import {domainKeyMismatch, duplicateWrappingKey, shareDamaged} from './findings-domain.js';
+import {
+  domainKeyMismatch,
+  duplicateWrappingKey,
+  holdersCount,
+  quorumSize,
+  shareDamaged,
+} from './findings-domain.js';
 import {rotationFindings} from './rotation.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
@@ -27,7 +33,6 @@ export interface FindingsContext {
 }
 
 export const MIN_RSA_BITS = 2048;
-export const MAX_HOLDERS = 10;
 
 /** The lost-key consequence, per the domain document: a lost key is a compromise. */
 export const LOST_KEY_REMEDY =
@@ -63,62 +68,6 @@ function whoFor(h: HolderStatus, registry: readonly RegistryEntry[]): string {
 export function drillEndedAt(state: CeremonyState, now: number): number {
   const verdict = [...state.journal].reverse().find((j) => j.event.startsWith('verdict '));
   return verdict ? verdict.at : now;
-}
-
-function quorumSize(state: CeremonyState): Finding[] {
-  const d = state.domain;
-  if (!d) return [];
-  const m = d.required;
-  if (m < 2) {
-    return [
-      {
-        rule: 'quorum-size',
-        severity: 'error',
-        evidence: `The quorum is ${m} of ${d.total}: one person can recover the security domain alone.`,
-        remedy:
-          'Set up a security domain with a quorum of at least 2 (3 or more recommended), so that no one person can recover it; the quorum is fixed when the domain is made.',
-      },
-    ];
-  }
-  if (m < 3) {
-    return [
-      {
-        rule: 'quorum-size',
-        severity: 'warning',
-        evidence: `The quorum is ${m} of ${d.total}; the domain document recommends a quorum of 3 or more.`,
-        remedy: 'At the next quorum review, consider a security domain with a quorum of 3 or more.',
-      },
-    ];
-  }
-  return [];
-}
-
-function holdersCount(state: CeremonyState): Finding[] {
-  const d = state.domain;
-  if (!d) return [];
-  const n = d.total;
-  if (n < 3) {
-    return [
-      {
-        rule: 'holders-count',
-        severity: 'error',
-        evidence: `The domain has ${plural(n, 'wrapping key')}; at least 3 are required.`,
-        remedy:
-          'Protect the security domain with at least 3 wrapping keys, each held by a different person.',
-      },
-    ];
-  }
-  if (n > MAX_HOLDERS) {
-    return [
-      {
-        rule: 'holders-count',
-        severity: 'error',
-        evidence: `The domain has ${n} wrapping keys; at most ${MAX_HOLDERS} are allowed.`,
-        remedy: `Protect the security domain with at most ${MAX_HOLDERS} wrapping keys.`,
-      },
-    ];
-  }
-  return [];
 }
 
 function keySize(state: CeremonyState): Finding[] {

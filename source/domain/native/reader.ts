@@ -4,7 +4,6 @@ import {
   privateDecrypt,
   constants,
   timingSafeEqual,
-  X509Certificate,
 } from 'node:crypto';
 import {checkError, fail, inputError, ok, type Result} from '../../errors.js';
 import {wipe} from '../../secret.js';
@@ -23,10 +22,10 @@ import {
   type ReconstructedDomain,
   type SecurityDomainFormat,
 } from '../format.js';
-import {sha256Hex, spkiFingerprint} from '../key-file.js';
 import {reportPublicKey} from '../report-key.js';
 import {headerAad, keyCheckMatches, oaepLabel, payloadKey, voucherMatches} from './crypto.js';
 import {describeIssue, issueMessage} from '../schema-issue.js';
+import {consistencyProblem} from './consistency.js';
 import {nativeDomainSchema, type NativeDomainFile} from './schema.js';
 import {combineShares, shareId} from './shamir.js';
 
@@ -41,50 +40,6 @@ export interface NativeDomain extends SecurityDomainFormat {
   reconstruct(shares: OpenedShare[]): Result<NativeReconstructed>;
   /** Decrypts and authenticates the payload with a domain key (the recovery HSM's path). */
   decryptPayload(domainKey: Buffer): Result<Buffer>;
-}
-
-function consistencyProblem(doc: NativeDomainFile): string | undefined {
-  const pinned = doc.domain.reportKey !== undefined && doc.domain.generation !== undefined;
-  if (doc.version >= 2 && !pinned)
-    return `version ${doc.version} needs domain.reportKey and domain.generation`;
-  if (
-    doc.version < 2 &&
-    (doc.domain.reportKey !== undefined || doc.domain.generation !== undefined)
-  )
-    return 'domain.reportKey and domain.generation belong to version 2 files';
-  const n = doc.quorum.total;
-  if (doc.holders.length !== n)
-    return `quorum.total is ${n} but ${doc.holders.length} holders are listed`;
-  if (doc.shares.length !== n)
-    return `quorum.total is ${n} but ${doc.shares.length} shares are listed`;
-  const fps = new Set<string>();
-  for (const [i, h] of doc.holders.entries()) {
-    if (h.index !== i + 1) return `holders[${i}].index should be ${i + 1}`;
-    if (fps.has(h.certFingerprint)) return `holder ${h.index} repeats another holder's certificate`;
-    fps.add(h.certFingerprint);
-    // The certificate and key size are not in the authenticated header; bind them to the
-    // fingerprints that are, so an edited copy cannot pass for the holder's.
-    const der = Buffer.from(h.certificate, 'base64');
-    if (sha256Hex(der) !== h.certFingerprint)
-      return `holders[${i}].certificate does not match its certFingerprint`;
-    let cert: X509Certificate;
-    try {
-      cert = new X509Certificate(der);
-    } catch {
-      return `holders[${i}].certificate is not an X.509 certificate`;
-    }
-    if (spkiFingerprint(cert.publicKey) !== h.spkiFingerprint)
-      return `holders[${i}].spkiFingerprint does not match its certificate`;
-    if (cert.publicKey.asymmetricKeyDetails?.modulusLength !== h.bits)
-      return `holders[${i}].bits does not match its certificate`;
-    const s = doc.shares[i];
-    if (!s || s.holder !== h.index || s.certFingerprint !== h.certFingerprint) {
-      return `shares[${i}] does not belong to holder ${h.index}`;
-    }
-  }
-  if (doc.manifest.keys.length !== doc.manifest.keyCount)
-    return 'manifest.keyCount does not match the key list';
-  return undefined;
 }
 
 /** Parses and validates a native document (already JSON-parsed). */
