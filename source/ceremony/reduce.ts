@@ -52,9 +52,24 @@ function expireRequests(s: CeremonyState, at: number): CeremonyState {
   return next;
 }
 
+/**
+ * Where the idle limit counts from. A holder at another site who has been called is working on
+ * their answer, so the ceremony is waiting on them, not idle, until their request expires (its
+ * key is wiped with the shares if the limit fires, and their work would be lost): the limit
+ * counts from the later of the last event and the expiry of the request of each holder called
+ * and not yet answered (waiting, or run out).
+ */
+function idleSince(s: CeremonyState): number {
+  let since = s.lastActivity;
+  for (const h of s.holders)
+    if (h.state === 'waiting' && h.remote && h.remote.state !== 'accepted')
+      since = Math.max(since, h.remote.expiresAt);
+  return since;
+}
+
 export function reduce(s: CeremonyState, e: TimedEvent): CeremonyState {
   if (e.type === 'tick') {
-    if (sharesHeld(s) && e.at - s.lastActivity > s.idleLimitMs) {
+    if (sharesHeld(s) && e.at - idleSince(s) > s.idleLimitMs) {
       return end(
         {...s, notice: undefined},
         e.at,

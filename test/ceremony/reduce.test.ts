@@ -286,6 +286,35 @@ describe('the ceremony machine', () => {
     expect(after.outcome?.reason).toMatch(/^idle for more than 3 seconds with shares held/);
   });
 
+  it('waits, not idles, while a called holder at another site may still answer', () => {
+    const idleLimit = 60_000;
+    const held = {...present(atCollect(), 1), idleLimitMs: idleLimit};
+    const expiresAt = held.lastActivity + idleLimit * 30;
+    const called = reduce(held, {
+      type: 'remote-called',
+      holderIndex: 3,
+      code: 'ABCD-EFGH-JKMN-PQRS',
+      requestFile: '/courier/request.json',
+      expiresAt,
+      at: held.lastActivity + 1,
+    });
+    expect(called.notice?.text).toMatch(/The drill waits for their answer until \d\d:\d\d\.$/);
+    // Long past the idle limit but before the request expires: still collecting.
+    const working = reduce(called, {type: 'tick', at: expiresAt - 1});
+    expect(working.step).toBe('collect');
+    // Its time ran out: the limit counts from the expiry, and then fires.
+    const ranOut = reduce(working, {type: 'tick', at: expiresAt + 1});
+    expect(ranOut.holders[2]?.remote?.state).toBe('expired');
+    expect(reduce(ranOut, {type: 'tick', at: expiresAt + idleLimit - 1}).step).toBe('collect');
+    const late = reduce(ranOut, {type: 'tick', at: expiresAt + idleLimit + 1});
+    expect(late.outcome?.verdict).toBe('aborted');
+    // A holder who was called but then presented in person is no longer waited on.
+    const came = present(called, 3);
+    expect(came.holders[2]?.state).toBe('accepted');
+    const idle = reduce(came, {type: 'tick', at: came.lastActivity + idleLimit + 1});
+    expect(idle.outcome?.verdict).toBe('aborted');
+  });
+
   it('journals every transition with a timestamp, and the timeline has durations', () => {
     const s = run(
       present(present(present(atCollect(), 1), 2), 3),

@@ -7,6 +7,12 @@
 import type {CeremonyState, TimedEvent} from '../types.js';
 import {acceptedCount, holderName, log, updateHolder} from '../machine.js';
 
+/** A time of day on this machine's clock, HH:MM: what the operator tells the remote holder. */
+function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
 const removeIt = (stickPath: string | undefined): string => (stickPath ? ' Remove the stick.' : '');
 
 /** The remote-holder events in the collect step; undefined for any other event. */
@@ -28,7 +34,7 @@ export function contributionEvent(s: CeremonyState, e: TimedEvent): CeremonyStat
           ...next,
           notice: {
             level: 'info',
-            text: `Request for ${holderName(s, e.holderIndex)} written to ${e.requestFile}. Read them its code: ${e.code}`,
+            text: `Request for ${holderName(s, e.holderIndex)} written to ${e.requestFile}. Read them its code: ${e.code}. The drill waits for their answer until ${clockTime(e.expiresAt)}.`,
           },
         },
         e.at,
