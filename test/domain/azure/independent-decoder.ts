@@ -17,6 +17,27 @@ function kdfBlock(master: Uint8Array, tag: string): Uint8Array {
   return new Uint8Array(createHmac('sha512', master).update(input).digest());
 }
 
+/** Each `EncData` blob opened with its SP 800-108 key from the master key (`dir` JWE). */
+async function openBlobs(
+  master: Uint8Array,
+  data: Array<{compact_jwe: string; tag: string}>,
+): Promise<IndependentResult['blobs']> {
+  const blobs: IndependentResult['blobs'] = [];
+  for (const datum of data) {
+    const opened = await compactDecrypt(datum.compact_jwe, kdfBlock(master, datum.tag), {
+      keyManagementAlgorithms: ['dir'],
+      contentEncryptionAlgorithms: ['A256CBC-HS512'],
+    });
+    blobs.push({
+      tag: datum.tag,
+      bytes: opened.plaintext.length,
+      sha256: createHash('sha256').update(opened.plaintext).digest('hex'),
+      header: opened.protectedHeader as Record<string, unknown>,
+    });
+  }
+  return blobs;
+}
+
 export interface IndependentResult {
   x5t256: string;
   masterKeyLength: number;
@@ -41,19 +62,7 @@ export async function decodeRestoreBlobIndependently(
     contentEncryptionAlgorithms: ['A256CBC-HS512'],
   });
   const master = wrapped.plaintext;
-  const blobs: IndependentResult['blobs'] = [];
-  for (const datum of payload.EncData.data) {
-    const opened = await compactDecrypt(datum.compact_jwe, kdfBlock(master, datum.tag), {
-      keyManagementAlgorithms: ['dir'],
-      contentEncryptionAlgorithms: ['A256CBC-HS512'],
-    });
-    blobs.push({
-      tag: datum.tag,
-      bytes: opened.plaintext.length,
-      sha256: createHash('sha256').update(opened.plaintext).digest('hex'),
-      header: opened.protectedHeader as Record<string, unknown>,
-    });
-  }
+  const blobs = await openBlobs(master, payload.EncData.data);
   return {
     x5t256: payload.WrappedKey.x5t_256,
     masterKeyLength: master.length,
@@ -132,17 +141,6 @@ export async function decodeSecurityDomainIndependently(
     if (s > 255) throw new Error('the shares do not combine to a byte');
     secret[j] = s;
   }
-  const blobs: IndependentDomain['blobs'] = [];
-  for (const datum of sd.EncData.data) {
-    const opened = await compactDecrypt(datum.compact_jwe, kdfBlock(secret, datum.tag), {
-      keyManagementAlgorithms: ['dir'],
-      contentEncryptionAlgorithms: ['A256CBC-HS512'],
-    });
-    blobs.push({
-      tag: datum.tag,
-      bytes: opened.plaintext.length,
-      sha256: createHash('sha256').update(opened.plaintext).digest('hex'),
-    });
-  }
+  const blobs = (await openBlobs(secret, sd.EncData.data)).map(({header: _, ...b}) => b);
   return {required: m, secret, blobs};
 }
