@@ -9,9 +9,9 @@
  * authenticate is only a warning while enough other shares remain: the operator cannot fix
  * the file, and a real recovery must still go ahead.
  */
-import {lstatSync, statSync} from 'node:fs';
-import {dirname, resolve} from 'node:path';
-import {checkError, inputError, unwrap, usageError} from '../errors.js';
+import {lstatSync} from 'node:fs';
+import {resolve} from 'node:path';
+import {checkError, unwrap, usageError} from '../errors.js';
 import type {BadShare, BlobDigest, OpenedShare, PresentedKey} from '../domain/format.js';
 import {
   loadCertificate,
@@ -25,7 +25,7 @@ import {readAzureDomain} from '../domain/azure/reader.js';
 import {loadExchangeKey} from '../domain/azure/exchange-key.js';
 import {buildRestoreBlob, parseRestoreBlob} from '../domain/azure/restore-blob.js';
 import {wipe} from '../secret.js';
-import {out, printJson, warn} from './io.js';
+import {out, printJson, refuseExistingOut, warn} from './io.js';
 
 export interface RestoreBlobOptions {
   sd: string;
@@ -74,30 +74,6 @@ export function splitPassphrases(bytes: Buffer): Buffer[] {
   return lines;
 }
 
-function refuseExisting(path: string): void {
-  let exists = true;
-  try {
-    lstatSync(path);
-  } catch {
-    exists = false;
-  }
-  if (exists) {
-    throw usageError(
-      'out-exists',
-      `${path}: already exists; restore-blob never overwrites a file — choose another --out`,
-    );
-  }
-  let dir;
-  try {
-    dir = statSync(dirname(path));
-  } catch {
-    dir = undefined;
-  }
-  if (!dir?.isDirectory()) {
-    throw inputError('out-dir', `${dirname(path)}: no such directory for --out`, path);
-  }
-}
-
 /**
  * Writes the restore blob (0600) atomically and never over a file: writeFileAtomic, which also
  * works on FAT and exFAT sticks, where there are no hard links.
@@ -105,7 +81,7 @@ function refuseExisting(path: string): void {
 export function writeNewFile(path: string, data: string): void {
   const written = writeFileAtomic(path, data, {mode: 0o600});
   if (written.ok) return;
-  if (written.error.reason === 'exists') refuseExisting(path);
+  if (written.error.reason === 'exists') refuseExistingOut(path, 'restore-blob');
   throw written.error;
 }
 
@@ -138,7 +114,7 @@ export function runRestoreBlob(
   };
   const uncounted: string[] = [];
   const outPath = resolve(options.out);
-  refuseExisting(outPath);
+  refuseExistingOut(outPath, 'restore-blob');
 
   const domain = unwrap(readAzureDomain(options.sd));
   const exchange = unwrap(loadExchangeKey(options.exchangeKey));

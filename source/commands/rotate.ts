@@ -10,8 +10,7 @@
  * departed holders' keys are destroyed: until then the old file and any quorum of old keys
  * still open the domain.
  */
-import {lstatSync, statSync} from 'node:fs';
-import {dirname, resolve} from 'node:path';
+import {resolve} from 'node:path';
 import {checkError, unwrap, usageError} from '../errors.js';
 import {holderLabel} from '../domain/format.js';
 import {
@@ -28,7 +27,7 @@ import {MAX_HOLDERS, MIN_HOLDERS} from '../limits.js';
 import {wipe} from '../secret.js';
 import {identityOf} from '../store/pins.js';
 import {openStore} from '../store/store.js';
-import {out, printJson, warn} from './io.js';
+import {out, printJson, refuseExistingOut, warn} from './io.js';
 import {collectShares, reconstructWithQuorum, type MatchedKey} from './verify.js';
 
 export interface RotateOptions {
@@ -73,22 +72,6 @@ function newCertificates(files: readonly string[]): LoadedCertificate[] {
       );
   }
   return certs;
-}
-
-function refuseExisting(path: string): void {
-  let there = true;
-  try {
-    lstatSync(path);
-  } catch {
-    there = false;
-  }
-  if (there)
-    throw usageError(
-      'out-exists',
-      `${path}: already exists; rotate never writes over a file — choose another --out`,
-    );
-  if (!statSync(dirname(path), {throwIfNoEntry: false})?.isDirectory())
-    throw usageError('out-dir', `${dirname(path)}: no such folder for --out`);
 }
 
 function oldHolders(opened: OpenedDomain, matched: readonly MatchedKey[]): OldHolderKey[] {
@@ -137,7 +120,7 @@ async function rotate(options: RotateOptions): Promise<number> {
   if (options.key.length === 0)
     throw usageError('no-keys', "give the old quorum's keys: --key FILE for each");
   const outPath = resolve(options.out);
-  refuseExisting(outPath);
+  refuseExistingOut(outPath, 'rotate');
   const certs = newCertificates(options.cert);
   const required = quorumOf(options.quorum, certs.length);
   const opened = unwrap(openDomainFile(options.sd));

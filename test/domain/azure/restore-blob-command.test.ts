@@ -91,7 +91,7 @@ describe('sd-drill restore-blob', () => {
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `sd-drill: ${join(dir, 'blob.json')}: already exists; restore-blob never overwrites a file — choose another --out\n`,
+      `sd-drill: ${join(dir, 'blob.json')}: already exists; restore-blob never writes over a file — choose another --out\n`,
     );
     expect(readFileSync(join(dir, 'blob.json'), 'utf8')).toBe('keep me');
   });
