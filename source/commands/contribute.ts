@@ -9,7 +9,7 @@ import {holderLabel} from '../domain/format.js';
 import {sha256Hex, shortFingerprint, sniff} from '../domain/key-file.js';
 import {openDomainFile} from '../domain/open.js';
 import {presentKeyFile} from '../domain/present-key.js';
-import {readSmallFileSync} from '../domain/read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 import {holderOf, payloadToSeal} from '../domain/remote-share.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {contributionText, makeContribution, type Contribution} from '../remote/contribution.js';

@@ -19,7 +19,7 @@ import {
   siblingCertificatePaths,
   type LoadedCertificate,
 } from '../domain/key-file.js';
-import {readSmallFileSync} from '../domain/read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {readAzureDomain} from '../domain/azure/reader.js';
 import {loadExchangeKey} from '../domain/azure/exchange-key.js';

@@ -11,7 +11,7 @@ import {
 import {shortFingerprint, sniff} from '../domain/key-file.js';
 import {openDomainFile, type OpenedDomain} from '../domain/open.js';
 import {presentKeyFile} from '../domain/present-key.js';
-import {readSmallFileSync} from '../domain/read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 import {wipe} from '../secret.js';
 import {checkPin, identityOf, type DomainPin, type PinCheck} from '../store/pins.js';
 import {proveAll, unprovenText} from '../domain/prove-all.js';

@@ -14,7 +14,7 @@ import {
 } from 'node:crypto';
 import {basename} from 'node:path';
 import {fail, inputError, ok, type Result} from '../errors.js';
-import {readSmallFileSync} from './read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 
 export const MIN_RSA_BITS = 2048;
 

@@ -6,7 +6,7 @@ import {fail, inputError, type Result} from '../errors.js';
 import {detectAzure, openAzureDomainJson, type AzureDomain} from './azure/reader.js';
 import {openNativeDomain, type NativeDomain} from './native/reader.js';
 import {NATIVE_FORMAT} from './native/schema.js';
-import {readSmallFileSync} from './read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 import {sha256Hex} from './key-file.js';
 
 /** A 10,000-key simulated domain is a few MB; anything far larger is not a domain file. */

@@ -4,7 +4,7 @@
  * Lines are Buffers the caller wipes; the file's own bytes are wiped here.
  */
 import {ok, type Result} from '../errors.js';
-import {readSmallFileSync} from './read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 import {wipe} from '../secret.js';
 
 /** Splits a passphrase file into per-line Buffers (CRLF tolerated); wipes the file's bytes. */

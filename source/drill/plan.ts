@@ -8,7 +8,7 @@ import {dirname, isAbsolute, resolve} from 'node:path';
 import * as z from 'zod';
 import {fail, inputError, ok, type Result} from '../errors.js';
 import {describeIssue, issueMessage} from '../domain/schema-issue.js';
-import {readSmallFileSync} from '../domain/read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {wipe} from '../secret.js';
 import {DISASTERS} from '../hsm/disasters.js';

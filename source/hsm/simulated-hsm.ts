@@ -24,7 +24,7 @@ import {join} from 'node:path';
 import * as z from 'zod';
 import {checkError, fail, inputError, ok, type Result} from '../errors.js';
 import type {NativeDomain} from '../domain/native/reader.js';
-import {MAX_KEY_FILE_BYTES, readSmallFileSync} from '../domain/read-file.js';
+import {MAX_KEY_FILE_BYTES, readSmallFileSync} from '../fs/read-file.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {wipe} from '../secret.js';
 import {DISASTERS, type Disaster} from './disasters.js';

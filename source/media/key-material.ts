@@ -14,7 +14,7 @@ import {
   sniff,
   type LoadedCertificate,
 } from '../domain/key-file.js';
-import {readSmallFileSync} from '../domain/read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 
 export interface FoundKey {
   kind: 'private-key';

@@ -8,7 +8,7 @@
  * fields, a lone "-", filesystem type, mount source, super options. The kernel writes space,
  * tab, newline and backslash in paths as three-digit octal escapes (\040, \011, \012, \134).
  */
-import {readSmallFileSync} from '../domain/read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 
 export interface MountEntry {
   mountId: number;

@@ -24,7 +24,7 @@ import {constants} from 'node:fs';
 import {lstat, open, opendir, realpath, stat} from 'node:fs/promises';
 import {join, relative, sep} from 'node:path';
 import {printable} from '../errors.js';
-import {errnoMessage, MAX_KEY_FILE_BYTES} from '../domain/read-file.js';
+import {errnoMessage, MAX_KEY_FILE_BYTES} from '../fs/read-file.js';
 import {
   readMaterial,
   toCertificate,

@@ -6,7 +6,7 @@
  */
 import {existsSync, readdirSync, realpathSync} from 'node:fs';
 import {basename, dirname, join} from 'node:path';
-import {readSmallFileSync} from '../domain/read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 
 export interface SysBlockFacts {
   /** `/dev/sdb` — the whole disk under the mounted device. */

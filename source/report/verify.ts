@@ -8,7 +8,7 @@
  * fresh key and puts it in the report. Nothing the report says about itself (its dates, its
  * id, its domain) can make an unpinned key count.
  */
-import {readSmallFileSync} from '../domain/read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 import {fail, inputError, ok, type Result} from '../errors.js';
 import {checkPin, identityOf, type DomainIdentity, type DomainPin} from '../store/pins.js';
 import {nestedDeeperThan} from '../json-depth.js';

@@ -7,7 +7,7 @@ import {randomBytes} from 'node:crypto';
 import {closeSync, linkSync, openSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {dirname} from 'node:path';
-import {readSmallFileSync} from '../domain/read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 import {inputError} from '../errors.js';
 import {makeDirs} from '../fs/make-dirs.js';
 

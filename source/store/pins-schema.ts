@@ -5,7 +5,7 @@
  */
 import {existsSync} from 'node:fs';
 import * as z from 'zod';
-import {readSmallFileSync} from '../domain/read-file.js';
+import {readSmallFileSync} from '../fs/read-file.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest (64 hex digits)');
 export const reportKeySchema = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 Ed25519 key');

@@ -7,7 +7,7 @@
  */
 import {fail, inputError, ok, preview, type Result} from '../../errors.js';
 import {parseCertificate, type LoadedCertificate} from '../key-file.js';
-import {readSmallFileSync} from '../read-file.js';
+import {readSmallFileSync} from '../../fs/read-file.js';
 import {b64uDecode} from './compact-jwe.js';
 
 export interface ExchangeKey extends LoadedCertificate {

@@ -21,7 +21,7 @@ import {matchAzureKey, openAzureEntry, shareName, type AzureShareEntry} from './
 
 export type {AzureShareEntry} from './match.js';
 import {checkError, fail, inputError, ok, preview, type Result} from '../../errors.js';
-import {readSmallFileSync} from '../read-file.js';
+import {readSmallFileSync} from '../../fs/read-file.js';
 import {b64uDecode, parseCompactJwe, type CompactJwe} from './compact-jwe.js';
 import {isWrapAlgorithm} from './rsa-oaep.js';
 import {describeIssue, issueMessage, sdFileSchema} from './schema.js';

@@ -9,7 +9,7 @@
  * Each refusal has its own line: damaged or altered, a second copy, another ceremony's (or an
  * earlier session's) request, an expired request, another holder's.
  */
-import {readSmallFileSync} from '../../domain/read-file.js';
+import {readSmallFileSync} from '../../fs/read-file.js';
 import {holderLabel} from '../../domain/format.js';
 import {shareFromPayload} from '../../domain/remote-share.js';
 import {writeFileAtomic} from '../../fs/atomic-write.js';

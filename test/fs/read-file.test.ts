@@ -1,6 +1,6 @@
 import {existsSync, statSync} from 'node:fs';
 import {describe, expect, it, type TestContext} from 'vitest';
-import {readSmallFileSync} from '../../source/domain/read-file.js';
+import {readSmallFileSync} from '../../source/fs/read-file.js';
 import {readMountinfoText} from '../../source/media/mountinfo.js';
 
 const STATUS = '/proc/self/status';
