@@ -1,4 +1,3 @@
-import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {join} from 'node:path';
 
@@ -17,5 +16,4 @@ export const demoPassphrase = (holder: string): string => `${holder}-practice-on
  * azure-cli's real security-domain vectors (fixtures/azure-cli-vectors, MIT, see its README).
  * Committed with the repo, so a clean clone checks the Azure format against them.
  */
-const vectorCandidates = [join(repoRoot, 'fixtures', 'azure-cli-vectors')];
-export const azureVectorsDir: string | undefined = vectorCandidates.find((p) => existsSync(p));
+export const azureVectorsDir = join(fixturesDir, 'azure-cli-vectors');

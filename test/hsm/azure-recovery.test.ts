@@ -102,36 +102,33 @@ describe('simulated Azure Managed HSM in recovery mode', () => {
     expect(hsm.upload(good).ok).toBe(false);
   });
 
-  it.skipIf(!azureVectorsDir)(
-    'restores the real azure-cli SD opened with sd1 + sd2 (skipped because ../shared is absent)',
-    () => {
-      const dir = azureVectorsDir ?? '';
-      const domain = readAzureDomain(join(dir, 'sdfile.json'));
-      if (!domain.ok) throw domain.error;
-      const shares = ['sd1', 'sd2'].map((name) => {
-        const key = loadPrivateKey(join(dir, `${name}.pem`));
-        const certificate = loadCertificate(join(dir, `${name}.cer`));
-        if (!key.ok || !certificate.ok) throw new Error('vector files unreadable');
-        const opened = domain.value.openShare({key: key.value, certificate: certificate.value});
-        if (!opened.ok) throw opened.error;
-        return opened.value;
-      });
-      const hsm = newHsm();
-      const {blob, digests} = restoreBlobFor(domain.value, shares, hsm.exchangeCertificatePem());
-      const uploaded = hsm.upload(blob);
-      if (!uploaded.ok) throw uploaded.error;
-      const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as {
-        vectors: Array<{
-          enc_data: Array<{tag: string; plaintext_len: number; plaintext_sha256: string}>;
-        }>;
-      };
-      const want = expected.vectors[0]!.enc_data.map((e) => ({
-        tag: e.tag,
-        bytes: e.plaintext_len,
-        sha256: e.plaintext_sha256,
-      }));
-      expect(digests).toEqual(want);
-      expect(hsm.verify(want).ok && hsm.state).toBe('restored');
-    },
-  );
+  it('restores the real azure-cli SD opened with sd1 + sd2', () => {
+    const dir = azureVectorsDir;
+    const domain = readAzureDomain(join(dir, 'sdfile.json'));
+    if (!domain.ok) throw domain.error;
+    const shares = ['sd1', 'sd2'].map((name) => {
+      const key = loadPrivateKey(join(dir, `${name}.pem`));
+      const certificate = loadCertificate(join(dir, `${name}.cer`));
+      if (!key.ok || !certificate.ok) throw new Error('vector files unreadable');
+      const opened = domain.value.openShare({key: key.value, certificate: certificate.value});
+      if (!opened.ok) throw opened.error;
+      return opened.value;
+    });
+    const hsm = newHsm();
+    const {blob, digests} = restoreBlobFor(domain.value, shares, hsm.exchangeCertificatePem());
+    const uploaded = hsm.upload(blob);
+    if (!uploaded.ok) throw uploaded.error;
+    const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as {
+      vectors: Array<{
+        enc_data: Array<{tag: string; plaintext_len: number; plaintext_sha256: string}>;
+      }>;
+    };
+    const want = expected.vectors[0]!.enc_data.map((e) => ({
+      tag: e.tag,
+      bytes: e.plaintext_len,
+      sha256: e.plaintext_sha256,
+    }));
+    expect(digests).toEqual(want);
+    expect(hsm.verify(want).ok && hsm.state).toBe('restored');
+  });
 });

@@ -160,28 +160,25 @@ describe('sd-drill restore-blob', () => {
     );
   });
 
-  it.skipIf(!azureVectorsDir)(
-    'restores the real azure-cli SD with an encrypted key listed second (skipped without ../shared)',
-    () => {
-      const v = azureVectorsDir ?? '';
-      const dir = tempDir('azure');
-      writeFileSync(join(dir, 'pass.txt'), '\nPassw0rd!\n');
-      const r = run(
-        [
-          ...['--sd', join(v, 'sdfile.json'), '--exchange-key', join(v, 'sdex.pem')],
-          ...['--key', join(v, 'sd1.pem'), '--key', join(v, 'encrypted-keys', 'sd2.pem')],
-          ...['--passphrase-file', 'pass.txt', '--out', 'blob.json'],
-        ],
-        dir,
-      );
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain(
-        'sha256 ca010d00e3cfef35c6a08af658b2adf86a3fc22aeb45058ad5de770f6f28515b',
-      );
-      expect(r.stdout).toContain('DgKyj72PBn91O7ObV4YqFth4JGVKEdUpTEDn3qrkGT8');
-    },
-  );
+  it('restores the real azure-cli SD with an encrypted key listed second', () => {
+    const v = azureVectorsDir;
+    const dir = tempDir('azure');
+    writeFileSync(join(dir, 'pass.txt'), '\nPassw0rd!\n');
+    const r = run(
+      [
+        ...['--sd', join(v, 'sdfile.json'), '--exchange-key', join(v, 'sdex.pem')],
+        ...['--key', join(v, 'sd1.pem'), '--key', join(v, 'encrypted-keys', 'sd2.pem')],
+        ...['--passphrase-file', 'pass.txt', '--out', 'blob.json'],
+      ],
+      dir,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'sha256 ca010d00e3cfef35c6a08af658b2adf86a3fc22aeb45058ad5de770f6f28515b',
+    );
+    expect(r.stdout).toContain('DgKyj72PBn91O7ObV4YqFth4JGVKEdUpTEDn3qrkGT8');
+  });
 });
 
 describe('passphrase file and output helpers', () => {

@@ -1,6 +1,6 @@
 /**
- * The azure-cli vectors in ../shared (real HSM output and a synthetic 3-of-5). They sit
- * beside the repo in the workplace only; a clone without them skips this file.
+ * azure-cli's vectors, committed in fixtures/azure-cli-vectors: real HSM output and a
+ * synthetic 3-of-5.
  */
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -51,13 +51,8 @@ interface Expected {
   vectors: Vector[];
 }
 
-const dir = azureVectorsDir ?? '';
-const title = azureVectorsDir
-  ? 'azure-cli vectors'
-  : 'azure-cli vectors — skipped because ../shared/interop/azure-cli-vectors is absent';
-const expected: Expected = azureVectorsDir
-  ? (JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected)
-  : {sp800_108_test_vector: {} as Expected['sp800_108_test_vector'], vectors: []};
+const dir = azureVectorsDir;
+const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected;
 
 /** A subdirectory per vector: the real one sits at the top, synthetic ones in their folder. */
 const base = (v: Vector) => (v.name === 'azure-cli-sdtest' ? dir : join(dir, v.name));
@@ -93,7 +88,7 @@ function openWithKeys(
 const expectedDigests = (v: Vector) =>
   v.enc_data.map((d) => ({tag: d.tag, bytes: d.plaintext_len, sha256: d.plaintext_sha256}));
 
-describe.skipIf(!azureVectorsDir)(title, () => {
+describe('azure-cli vectors', () => {
   it('matches the KDF self-test vector in expected.json', () => {
     const t = expected.sp800_108_test_vector;
     const out = sp800108HmacSha512(
