@@ -1,6 +1,7 @@
 /**
  * Output for headless commands: results on stdout, one-line errors and warnings on stderr.
  * Names from a stick (a file or volume label made to hold escapes) are shown, not obeyed.
+ * Also the check every `--out` gets before any work: a new file, in a folder that exists.
  */
 import {lstatSync, statSync} from 'node:fs';
 import {dirname} from 'node:path';
