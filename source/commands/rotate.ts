@@ -17,6 +17,7 @@ import {
   destructions,
   holderChange,
   newHolderName,
+  oldHolderKeys,
   type HolderChange,
   type OldHolderKey,
 } from '../domain/holder-change.js';
@@ -28,7 +29,7 @@ import {wipe} from '../secret.js';
 import {identityOf} from '../store/pins.js';
 import {openStore} from '../store/store.js';
 import {out, printJson, refuseExistingOut, warn} from './io.js';
-import {collectShares, reconstructWithQuorum, type MatchedKey} from './verify.js';
+import {collectShares, reconstructWithQuorum} from './verify.js';
 
 export interface RotateOptions {
   sd: string;
@@ -72,18 +73,6 @@ function newCertificates(files: readonly string[]): LoadedCertificate[] {
       );
   }
   return certs;
-}
-
-function oldHolders(opened: OpenedDomain, matched: readonly MatchedKey[]): OldHolderKey[] {
-  return opened.domain.describe().holders.map((h) => {
-    const spki = h.spkiFingerprint ?? matched.find((m) => m.holder === h.index)?.spkiFingerprint;
-    return {
-      index: h.index,
-      ...(h.name ? {name: h.name} : {}),
-      certFingerprint: h.certFingerprint,
-      ...(spki ? {spkiFingerprint: spki} : {}),
-    };
-  });
 }
 
 function names(options: RotateOptions, certs: LoadedCertificate[], old: OldHolderKey[]): string[] {
@@ -134,7 +123,10 @@ async function rotate(options: RotateOptions): Promise<number> {
       );
     // Shares are no longer needed once the domain is reconstructed.
     for (const s of collected.shares) wipe(s.secret);
-    const old = oldHolders(opened, collected.matched);
+    const old = oldHolderKeys(
+      opened.domain.describe().holders,
+      (i) => collected.matched.find((m) => m.holder === i)?.spkiFingerprint,
+    );
     const holderNames = names(options, certs, old);
     const holders: NewHolder[] = certs.map((certificate, i) => ({
       name: holderNames[i] as string,

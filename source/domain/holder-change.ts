@@ -8,6 +8,7 @@
  * departed Azure holder who did not present today is known only by certificate: their key
  * might be a new holder's under a new certificate, and the destruction list says so.
  */
+import type {Holder} from './format.js';
 
 export interface OldHolderKey {
   index: number;
@@ -15,6 +16,25 @@ export interface OldHolderKey {
   certFingerprint: string;
   /** Known for native files, and for Azure holders whose key was presented. */
   spkiFingerprint?: string;
+}
+
+/**
+ * The old file's holders by key: the public key the file lists (native), else the one the
+ * holder presented today (`presentedSpki`, by holder index; Azure files list none).
+ */
+export function oldHolderKeys(
+  holders: readonly Holder[],
+  presentedSpki: (holderIndex: number) => string | undefined,
+): OldHolderKey[] {
+  return holders.map((h) => {
+    const spki = h.spkiFingerprint ?? presentedSpki(h.index);
+    return {
+      index: h.index,
+      ...(h.name ? {name: h.name} : {}),
+      certFingerprint: h.certFingerprint,
+      ...(spki ? {spkiFingerprint: spki} : {}),
+    };
+  });
 }
 
 export interface NewHolderKey {

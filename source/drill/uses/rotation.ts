@@ -18,6 +18,7 @@ import {
   destructions,
   holderChange,
   newHolderName,
+  oldHolderKeys,
   type OldHolderKey,
 } from '../../domain/holder-change.js';
 import {loadCertificate, parseCertificate, type LoadedCertificate} from '../../domain/key-file.js';
@@ -64,17 +65,11 @@ export class RotationWork {
 
   /** Old holders by key: a native file lists every public key; Azure, the keys presented. */
   private oldHolders(): OldHolderKey[] {
-    const old = this.host.openedDomain?.domain.describe().holders ?? [];
     const presented = this.host.getState().holders;
-    return old.map((h) => {
-      const spki = h.spkiFingerprint ?? presented.find((p) => p.index === h.index)?.spkiFingerprint;
-      return {
-        index: h.index,
-        ...(h.name ? {name: h.name} : {}),
-        certFingerprint: h.certFingerprint,
-        ...(spki ? {spkiFingerprint: spki} : {}),
-      };
-    });
+    return oldHolderKeys(
+      this.host.openedDomain?.domain.describe().holders ?? [],
+      (i) => presented.find((p) => p.index === i)?.spkiFingerprint,
+    );
   }
 
   private offer(cert: LoadedCertificate, from: string): void {
