@@ -1,4 +1,12 @@
+import {availableParallelism} from 'node:os';
 import {defineConfig} from 'vitest/config';
+
+// The drills driven in tmux spend most of their time waiting for the app to redraw, not
+// computing, so the suite runs more test files at once than there are cores: at least 3,
+// even on a 2-core machine (vitest's own default there would be 1). Each file gets its own
+// temporary folder and sd-drill store (test/helpers/setup.ts), so files running side by side
+// share nothing. `--maxWorkers=N` on the command line still decides.
+const workers = Math.max(3, availableParallelism() + 1);
 
 export default defineConfig({
   test: {
@@ -7,7 +15,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    maxWorkers: workers,
     globalSetup: ['test/helpers/global-setup.ts'],
+    // Every skipped test's reason, one line per reason, at the end of the run.
+    reporters: ['default', './test/helpers/skip-reporter.ts'],
     // After-hooks in reverse order of registration: setup.ts's removal of a test's temporary
     // folders runs after the test file's own afterEach (which may unmount something in them).
     sequence: {hooks: 'stack'},
