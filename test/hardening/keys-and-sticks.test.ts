@@ -30,7 +30,7 @@ import {describeFolder} from '../../source/media/discover.js';
 import {scanStick, type StickScan} from '../../source/media/scan.js';
 import {openssl} from '../helpers/keys.js';
 import {mountTmpfs, unmount} from '../helpers/mounts.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, keyArgs, lines, type CliResult} from '../helpers/run-cli.js';
 import {
   cli,
@@ -48,6 +48,7 @@ import {
   secret,
   tmp,
 } from './kit.js';
+import {skipBecause} from '../helpers/skips.js';
 
 let dir = '';
 let store = '';
@@ -128,9 +129,7 @@ beforeAll(() => {
     at('keys', 'openssh.key'),
   ]);
   k('public.pem', createPublicKey(alice).export({type: 'spki', format: 'pem'}));
-  const cert = new X509Certificate(
-    readFileSync(join(fixturesDir, 'demo', 'sticks', 'alice', 'alice.cer')),
-  );
+  const cert = new X509Certificate(readFileSync(join(demoSticks, 'alice', 'alice.cer')));
   k('certificate.der', cert.raw);
   writeFileSync(at('keys', 'plain.pem'), pem);
   o(
@@ -139,7 +138,7 @@ beforeAll(() => {
     '-inkey',
     'plain.pem',
     '-in',
-    join(fixturesDir, 'demo', 'sticks', 'alice', 'alice.cer'),
+    join(demoSticks, 'alice', 'alice.cer'),
     '-passout',
     `pass:${PASSPHRASE}`,
     '-out',
@@ -322,7 +321,10 @@ describe('a key file nobody may read', () => {
 /** A folder `nobody` can reach, for runAsUnprivileged; skips the test where there is none. */
 function othersDir(ctx: TestContext, label: string): string {
   if (othersTempBase === undefined)
-    ctx.skip('neither the temp dir nor /tmp lets other users through, so nobody cannot run');
+    skipBecause(
+      ctx,
+      'neither the temp dir nor /tmp lets other users through, so nobody cannot run',
+    );
   return tmpForOthers(label);
 }
 

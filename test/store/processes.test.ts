@@ -4,32 +4,31 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {runCli, runCliAsync} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
+import {skipBecause} from '../helpers/skips.js';
 
 describe('the store across processes', () => {
-  it.runIf(process.platform === 'linux')(
-    'lives under $XDG_CONFIG_HOME/sd-drill when no folder is set',
-    () => {
-      const xdg = tempDir('proc');
-      const home = tempDir('proc');
-      const r = runCli(['custody', 'add', '--from', 'Alice', '--to', 'Bob'], {
-        env: {XDG_CONFIG_HOME: xdg, HOME: home, SD_DRILL_CONFIG_DIR: ''},
-      });
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      const file = join(xdg, 'sd-drill', 'custody.json');
-      expect(statSync(file).mode & 0o777).toBe(0o600);
-      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
-        custody: [{from: 'Alice', to: 'Bob'}],
-      });
-      const list = runCli(['custody', 'list', '--json'], {
-        env: {XDG_CONFIG_HOME: xdg, HOME: home, SD_DRILL_CONFIG_DIR: ''},
-      });
-      expect(JSON.parse(list.stdout)).toMatchObject({
-        store: join(xdg, 'sd-drill'),
-        custody: [{from: 'Alice'}],
-      });
-    },
-  );
+  it('lives under $XDG_CONFIG_HOME/sd-drill when no folder is set', (ctx) => {
+    if (process.platform !== 'linux') skipBecause(ctx, 'XDG_CONFIG_HOME is where Linux keeps it');
+    const xdg = tempDir('proc');
+    const home = tempDir('proc');
+    const r = runCli(['custody', 'add', '--from', 'Alice', '--to', 'Bob'], {
+      env: {XDG_CONFIG_HOME: xdg, HOME: home, SD_DRILL_CONFIG_DIR: ''},
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const file = join(xdg, 'sd-drill', 'custody.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      custody: [{from: 'Alice', to: 'Bob'}],
+    });
+    const list = runCli(['custody', 'list', '--json'], {
+      env: {XDG_CONFIG_HOME: xdg, HOME: home, SD_DRILL_CONFIG_DIR: ''},
+    });
+    expect(JSON.parse(list.stdout)).toMatchObject({
+      store: join(xdg, 'sd-drill'),
+      custody: [{from: 'Alice'}],
+    });
+  });
 
   it('loses nothing when four processes write at once (4 × 25 hand-offs)', async () => {
     const dir = tempDir('proc');
