@@ -9,7 +9,7 @@ import {App, type DrillServices} from '../source/app.js';
 import {Boot} from '../source/tui.js';
 import {DrillSession} from '../source/drill/session.js';
 import {KEY, plain, press, type, waitForFrame} from './helpers/ink.js';
-import {fixturesDir} from './helpers/paths.js';
+import {demoSticks, fixturesDir} from './helpers/paths.js';
 import {tempDir} from './helpers/temp.js';
 
 const demo = join(fixturesDir, 'demo');
@@ -44,7 +44,7 @@ describe('App', () => {
         services={services}
         options={{
           sdFile: join(demo, 'security-domain.json'),
-          mediaDirs: [join(demo, 'sticks')],
+          mediaDirs: [demoSticks],
           // No real mounts: the sticks are the demo folders only.
           mountRoots: [tempDir('app-mounts')],
           mode: 'rehearsal',

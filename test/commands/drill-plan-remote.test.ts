@@ -8,13 +8,14 @@ import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {bundle, fixturesDir} from '../helpers/paths.js';
+import {bundle, demoSticks, fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, lines, runCliAsync, type CliResult} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
+import {sleep} from '../helpers/time.js';
 
 const demo = join(fixturesDir, 'demo');
 const demoSd = join(demo, 'security-domain.json');
-const keyOf = (h: string): string => join(demo, 'sticks', h, `${h}.key`);
+const keyOf = (h: string): string => join(demoSticks, h, `${h}.key`);
 
 interface RemotePlan {
   dir: string;
@@ -60,8 +61,6 @@ function writeRemotePlan(label: string, timeoutSeconds = 120, extra: object = {}
     reports: join(dir, 'reports'),
   };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function appears(file: string): Promise<void> {
   for (let i = 0; i < 1200; i++) {

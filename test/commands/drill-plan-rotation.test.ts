@@ -12,7 +12,7 @@ import {describe, expect, it} from 'vitest';
 import {selfSignedCertificatePem} from '../../source/domain/make-key.js';
 import {decodeSecurityDomainIndependently} from '../domain/azure/independent-decoder.js';
 import {onlyReport} from '../helpers/files.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 
@@ -129,7 +129,7 @@ describe('drill --plan, mode rotation', () => {
       writeFileSync(join(dir, `${n}.pass`), `${n}-practice-only\n`);
       return `${n}.pass`;
     };
-    const key = (n: string) => join(demo, 'sticks', n, `${n}.key`);
+    const key = (n: string) => join(demoSticks, n, `${n}.key`);
     const file = plan(dir, {
       domain: join(demo, 'security-domain.json'),
       mode: 'rotation',

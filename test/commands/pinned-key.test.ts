@@ -11,7 +11,7 @@ import {join, relative} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import type {DrillReport} from '../../source/report/model.js';
 import {signedBytes} from '../../source/report/proof.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 
@@ -31,7 +31,7 @@ function planFor(sd: string, name: string): string {
     return {
       custodian: `${h} custodian`,
       role: 'Key custodian',
-      key: join(demo, 'sticks', h, `${h}.key`),
+      key: join(demoSticks, h, `${h}.key`),
       passphraseFile: pass,
     };
   });
@@ -128,7 +128,7 @@ describe('a substitute domain made with the real holders’ certificates', () =>
   it('opens with the real keys but fails the drill and verify as not the domain on record', () => {
     const certs = ['alice', 'bob', 'carol', 'dave', 'erin'].flatMap((h) => [
       '--cert',
-      join(demo, 'sticks', h, `${h}.cer`),
+      join(demoSticks, h, `${h}.cer`),
     ]);
     const made = runCli([
       'init',
@@ -152,7 +152,7 @@ describe('a substitute domain made with the real holders’ certificates', () =>
     expect(report.findings).toContainEqual(
       expect.objectContaining({rule: 'domain-key-mismatch', severity: 'error'}),
     );
-    const keys = HOLDERS.flatMap((h) => ['--key', join(demo, 'sticks', h, `${h}.key`)]);
+    const keys = HOLDERS.flatMap((h) => ['--key', join(demoSticks, h, `${h}.key`)]);
     const pass = join(root, 'three.pass');
     writeFileSync(pass, HOLDERS.map((h) => `${h}-practice-only`).join('\n') + '\n');
     const v = runCli(['verify', '--sd', sd, ...keys, '--passphrase-file', pass], {env});
@@ -168,7 +168,7 @@ describe('reading pins creates no store', () => {
     const env = {SD_DRILL_CONFIG_DIR: '', HOME: home, XDG_CONFIG_HOME: join(home, '.config')};
     const pass = join(root, 'alice-bob-carol.pass');
     writeFileSync(pass, HOLDERS.map((h) => `${h}-practice-only`).join('\n') + '\n');
-    const keys = HOLDERS.flatMap((h) => ['--key', join(demo, 'sticks', h, `${h}.key`)]);
+    const keys = HOLDERS.flatMap((h) => ['--key', join(demoSticks, h, `${h}.key`)]);
     expect(runCli(['verify', '--sd', demoSd, ...keys, '--passphrase-file', pass], {env}).code).toBe(
       0,
     );

@@ -15,11 +15,10 @@ import {
   decodeRestoreBlobIndependently,
   decodeSecurityDomainIndependently,
 } from '../domain/azure/independent-decoder.js';
-import {demoDir, demoKey, demoPassphrase, demoSd, fixturesDir} from '../helpers/paths.js';
+import {demoCer, demoKey, demoPassphrase, demoSd, fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, keyArgs, runCli, type CliResult} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 
-const demoCer = (n: string) => join(demoDir, 'sticks', n, `${n}.cer`);
 const azure = join(fixturesDir, 'azure');
 const azureSd = join(azure, 'security-domain.json');
 const AZURE = JSON.parse(readFileSync(join(azure, 'expected.json'), 'utf8')) as {

@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {DrillSession} from '../../source/drill/session.js';
 import {describeFolder} from '../../source/media/discover.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 
 const demo = join(fixturesDir, 'demo');
@@ -18,7 +18,7 @@ const demo = join(fixturesDir, 'demo');
 function keyOnlyStick(name: string, from = name): string {
   const path = join(tempDir('identify'), name);
   mkdirSync(path);
-  copyFileSync(join(demo, 'sticks', from, `${from}.key`), join(path, `${name}.key`));
+  copyFileSync(join(demoSticks, from, `${from}.key`), join(path, `${name}.key`));
   return path;
 }
 
@@ -122,7 +122,7 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
     const session = await atCollect();
     const path = join(tempDir('identify'), 'alice');
     mkdirSync(path);
-    copyFileSync(join(demo, 'sticks', 'alice', 'alice.key'), join(path, 'x\u001b[2J\n.key'));
+    copyFileSync(join(demoSticks, 'alice', 'alice.key'), join(path, 'x\u001b[2J\n.key'));
     await insert(session, path);
     session.identify(Buffer.from('wrong'));
     const text = session.getState().notice?.text ?? '';

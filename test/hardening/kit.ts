@@ -17,7 +17,14 @@ import {
 } from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {bundle, demoDir, demoPassphrase, fixturesDir, repoRoot} from '../helpers/paths.js';
+import {
+  bundle,
+  demoDir,
+  demoPassphrase,
+  demoSticks,
+  fixturesDir,
+  repoRoot,
+} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {
   cleanErrorProblems,
@@ -160,13 +167,18 @@ export function openToOthers(dir: string): void {
   }
 }
 
-/** The demo domain and its sticks copied to `dir`, with one passphrase file per holder. */
+/**
+ * The demo domain and its sticks (the tests' copies, paths.ts) copied to `dir`, with one
+ * passphrase file per holder.
+ */
 export function copyDemo(dir: string): {
   sd: string;
   key: (holder: string) => string;
   passFile: (holder: string) => string;
 } {
-  cpSync(demoDir, dir, {recursive: true});
+  const fullStrength = join(demoDir, 'sticks');
+  cpSync(demoDir, dir, {recursive: true, filter: (from) => !from.startsWith(fullStrength)});
+  cpSync(demoSticks, join(dir, 'sticks'), {recursive: true});
   mkdirSync(join(dir, 'pass'), {recursive: true});
   for (const h of DEMO_HOLDERS)
     writeFileSync(join(dir, 'pass', `${h}.txt`), `${demoPassphrase(h)}\n`);
