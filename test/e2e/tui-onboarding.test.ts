@@ -96,8 +96,8 @@ tuiSuite('onboarding in a real terminal', {needsProc: true}, () => {
     const o = start();
     const {p} = o;
     await enrol(o);
-    expect(p.flat()).toMatch(/frank, your certificate is on your stick/);
-    expect(p.flat()).toMatch(/practice-hsm .* quorum 3 of 4/);
+    expect(p.capture()).toShow(/frank, your certificate is on your stick/);
+    expect(p.capture()).toShow(/practice-hsm .* quorum 3 of 4/);
     // The newcomer's key went onto their stick, encrypted.
     expect(readdirSync(o.stick).sort()).toEqual([`${NEWCOMER}.cer`, `${NEWCOMER}.key`]);
     expect(readFileSync(join(o.stick, `${NEWCOMER}.key`), 'utf8')).toMatch(
@@ -108,9 +108,9 @@ tuiSuite('onboarding in a real terminal', {needsProc: true}, () => {
     for (const h of ['practice-1', 'practice-2'])
       await present(p, h, `${h} holder`, 'Practice', {passphrase: null, burst: true});
     await toReport(p);
-    const report = p.flat();
-    expect(report).toMatch(/Verdict: PASS/);
-    expect(report).toMatch(/✓ frank: your own key opened your own share/);
+    const report = p.capture();
+    expect(report).toShow(/Verdict: PASS/);
+    expect(report).toShow(/✓ frank: your own key opened your own share/);
     // The practice is over: its keys are gone before anyone presses q.
     expect(practiceFolders(o.temp)).toEqual([]);
     await p.keys('q');
@@ -158,7 +158,7 @@ tuiSuite('onboarding in a real terminal', {needsProc: true}, () => {
     await presentOwnShare(o.p);
     await o.p.waitFor('Verdict: ABORTED', 60_000);
     await o.p.waitFor('Report saved');
-    expect(o.p.flat()).toMatch(/idle for more than 3 seconds with shares held/);
+    expect(o.p.capture()).toShow(/idle for more than 3 seconds with shares held/);
     // The app still runs, at its report screen; the practice keys are already gone.
     expect(o.p.appPid()).toBeDefined();
     expect(readdirSync(o.temp)).toEqual([]);

@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {expect, it} from 'vitest';
 import {decodeRestoreBlobIndependently} from '../domain/azure/independent-decoder.js';
 import {onlyReport} from '../helpers/files.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {
   exitCode,
@@ -73,7 +73,7 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     const {p, reports, out} = startRestore(media);
 
     await p.waitFor('Press Enter when the holders are ready');
-    expect(p.flat()).toMatch(/Restore after a purge .* quorum 2 of 3/);
+    expect(p.capture()).toShow(/Restore after a purge .* quorum 2 of 3/);
     await p.keys('Enter');
     await p.waitFor(`The restore blob for your new HSM will be written to ${out}`);
     await p.keys('Enter');
@@ -87,8 +87,8 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     });
 
     await toReport(p);
-    expect(p.flat()).toMatch(/Verdict: PASS/);
-    expect(p.flat()).toContain(`restore blob: ${out}`);
+    expect(p.capture()).toShow(/Verdict: PASS/);
+    expect(p.capture()).toShow(`restore blob: ${out}`);
 
     // The blob: 0600, wrapped to the exchange key, and every plaintext as the fixture made it.
     expect(statSync(out).mode & 0o777).toBe(0o600);
@@ -131,7 +131,7 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
 
     await insert(p, 'stick-3');
     await p.waitFor('Your name:');
-    expect(p.flat()).not.toMatch(/not one of this domain's wrapping keys/);
+    expect(p.capture()).not.toShow(/not one of this domain's wrapping keys/);
     await identify(p, 'Ola Berg', 'Key custodian', {burst: true, passphrase: false});
     await removeStick(p, 'stick-3');
 
@@ -143,7 +143,7 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     await removeStick(p, 'stick-2');
 
     await toReport(p);
-    expect(p.flat()).toMatch(/Verdict: PASS/);
+    expect(p.capture()).toShow(/Verdict: PASS/);
     const report = onlyReport<ReportJson>(reports);
     expect(report.verdict).toBe('pass');
     expect(report.restore?.blobs).toEqual(expected.blobs);
@@ -158,7 +158,7 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
   it('left idle with a share held (--idle-minutes 0.05): shares wiped, drill recorded as aborted', async () => {
     const {p, reports} = startApp('uses', [
       'drill',
-      ...['--sd', join(demo, 'security-domain.json'), '--media', join(demo, 'sticks')],
+      ...['--sd', join(demo, 'security-domain.json'), '--media', demoSticks],
       ...['--idle-minutes', '0.05'],
     ]);
     await toCollect(p);
@@ -166,7 +166,7 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     // Nobody touches a key: within a tick or two of the 3-second limit the drill ends.
     await p.waitFor('Verdict: ABORTED', 60_000);
     await p.waitFor('Report saved');
-    expect(p.flat()).toMatch(
+    expect(p.capture()).toShow(
       /Verdict: ABORTED — idle for more than 3 seconds with shares held: the shares were wiped/,
     );
     const report = onlyReport<ReportJson>(reports);

@@ -12,7 +12,10 @@ import {beforeAll, describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
 import {appModule, bundleModule} from '../helpers/bundle.js';
 import {onlyReport} from '../helpers/files.js';
+import {leaksOnScreen} from '../helpers/leaks.js';
+import {sdDrillPids} from '../helpers/processes.js';
 import {keepForFile} from '../helpers/temp.js';
+import {sleep} from '../helpers/time.js';
 import type {Pane} from '../helpers/tmux.js';
 import {
   exitCode,
@@ -41,7 +44,6 @@ import {
   tmp,
 } from './kit.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const passphrases = [
   ...DEMO_HOLDERS.map((h) => secret(`${h}'s passphrase`, demoPassphrase(h))),
   secret('the Azure passphrase', AZURE_PASSPHRASE),
@@ -327,22 +329,6 @@ describe('drills finishing at the same moment', () => {
   }, 120_000);
 });
 
-/** The pid of the sd-drill process whose command line holds `marker` (a unique temp path). */
-function pidOf(marker: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    const argv = cmdline.split('\0');
-    if (argv.some((a) => a.endsWith('sd-drill.js')) && argv.includes(marker)) return Number(entry);
-  }
-  return undefined;
-}
-
 tuiSuite('the TUI ceremony signalled from outside', {needsProc: true}, () => {
   /** The drill on a copy of the demo, its report folder made (a test lists it). */
   function start(): {p: Pane; reports: string; config: string} {
@@ -359,7 +345,8 @@ tuiSuite('the TUI ceremony signalled from outside', {needsProc: true}, () => {
     presentAt(p, holder, `${holder} custodian`, 'holder', {passphrase: demoPassphrase(holder)});
 
   function signalApp(reports: string, signal: NodeJS.Signals): void {
-    const pid = pidOf(reports);
+    // The report folder, a unique temporary path, picks out this test's app.
+    const pid = sdDrillPids([reports])[0];
     expect(pid, 'the sd-drill process').toBeDefined();
     process.kill(pid as number, signal);
   }
@@ -378,7 +365,7 @@ tuiSuite('the TUI ceremony signalled from outside', {needsProc: true}, () => {
   function noLeaks(p: Pane, dirs: string[], extra: string[] = []): void {
     p.capture({history: true});
     const all = [...passphrases, ...extra.map((e) => secret('typed passphrase', e))];
-    expect(p.frames.flatMap((f) => leaks(f, all))).toEqual([]);
+    expect(p.frames.flatMap((f) => leaksOnScreen(f, all))).toEqual([]);
     expect(leaksInFiles(dirs, all)).toEqual([]);
   }
 
