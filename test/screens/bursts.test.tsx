@@ -67,12 +67,26 @@ describe('collect screen, custodian name and role', () => {
     expect(a.acknowledge).toHaveBeenCalledWith({name: 'Zoë Łópez', role: 'Audit'});
   });
 
-  it('a blank name in a burst is not taken', async () => {
+  it('a blank name or role in a burst is not taken: the same question stays, the next answer counts', async () => {
     const {a} = actions();
     const state = walk(...toCollect, ...aliceMatched(true));
     const {stdin, lastFrame} = render(<CollectScreen state={state} sticks={[]} actions={a} />);
     await press(stdin, '  \r');
-    expect(plain(lastFrame())).toMatch(/Your name:/);
+    let f = plain(lastFrame());
+    expect(f).toMatch(/Your name:/);
+    expect(f).not.toMatch(/Your role:/);
+    // The field still takes input: the real name goes through, and nothing of the blank.
+    await press(stdin, 'Alice Ng\r');
+    await waitForFrame(lastFrame, (x) => /Your role:/.test(x));
+    await press(stdin, '   \r');
+    f = plain(lastFrame());
+    expect(f).toMatch(/Your role:/);
+    expect(f).not.toMatch(/press y to acknowledge/);
+    await press(stdin, 'Audit\r');
+    await waitForFrame(lastFrame, (x) => /Alice Ng, Audit: press y to acknowledge/.test(x));
+    await press(stdin, 'y');
+    expect(a.acknowledge).toHaveBeenCalledTimes(1);
+    expect(a.acknowledge).toHaveBeenCalledWith({name: 'Alice Ng', role: 'Audit'});
   });
 });
 
