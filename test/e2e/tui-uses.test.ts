@@ -5,6 +5,7 @@
  */
 import {createPrivateKey} from 'node:crypto';
 import {cpSync, mkdirSync, readFileSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {expect, it} from 'vitest';
 import {decodeRestoreBlobIndependently} from '../domain/azure/independent-decoder.js';
@@ -57,7 +58,17 @@ const custodians = (report: ReportJson) =>
     .map((x) => [x.holderIndex, x.custodian, x.matchedBy]);
 
 tuiSuite('restore and the idle timeout in a real terminal', () => {
-  it('restore mode on an Azure domain writes a restore blob the independent decoder opens', async () => {
+  it('restore mode on an Azure domain, TMPDIR over 100 characters: writes a restore blob the independent decoder opens', async (ctx) => {
+    // A private temporary folder with a long name, as a careful CI or a user's $TMPDIR has it:
+    // the blob's path on screen is wider than the pane, and must still be shown whole.
+    const long = join(tmpdir(), `a-private-temporary-folder-${'with-a-long-name-'.repeat(5)}`);
+    mkdirSync(long);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = long;
+    ctx.onTestFinished(() => {
+      process.env.TMPDIR = saved;
+    });
+    expect(tmpdir().length).toBeGreaterThan(100);
     const expected = JSON.parse(readFileSync(join(azure, 'expected.json'), 'utf8')) as {
       blobs: Array<{tag: string; bytes: number; sha256: string}>;
       exchange: {x5t_256: string};
@@ -71,6 +82,8 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
         cpSync(join(azure, 'holders', f), join(media, `stick-${h}`, f));
     }
     const {p, reports, out} = startRestore(media);
+    // Wider than the 80-column pane: on screen it can only be shown wrapped.
+    expect(out.length).toBeGreaterThan(80);
 
     await p.waitFor('Press Enter when the holders are ready');
     expect(p.capture()).toShow(/Restore after a purge .* quorum 2 of 3/);
