@@ -1,7 +1,8 @@
 /**
  * Says every skip out loud: after the run, one line per reason a test was skipped for, with
  * how many tests and which files (the default reporter shows only a count). A skip with no
- * reason given is listed as such: every skip should go through skips.ts.
+ * reason given is listed as such (a test filtered out by -t or .only is one): every skip in the
+ * suite goes through skips.ts.
  */
 import {relative} from 'node:path';
 import type {Reporter, TestModule, Vitest} from 'vitest/node';
@@ -24,7 +25,9 @@ export default class SkipReporter implements Reporter {
         const result = test.result();
         if (result.state !== 'skipped') continue;
         count++;
-        const reason = result.note ?? `no reason given (${test.options.mode}: ${test.fullName})`;
+        const reason =
+          result.note ??
+          'no reason given: filtered out (-t, .only) or skipped without one (use skips.ts)';
         const files = byReason.get(reason) ?? new Map<string, number>();
         files.set(file, (files.get(file) ?? 0) + 1);
         byReason.set(reason, files);
