@@ -5,14 +5,13 @@
  * left behind by a failure, writers racing for one name never overwriting each other, and a
  * reader never seeing part of the file under its name.
  */
-import {spawn} from 'node:child_process';
 import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
-import {createInterface} from 'node:readline';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it, type TestContext} from 'vitest';
 import {writeFileAtomic} from '../../source/fs/atomic-write.js';
 import {mountStickImage, STICK_MIB, type StickFs} from '../helpers/mounts.js';
 import {appModule, bundleModule} from '../helpers/bundle.js';
+import {GATE_SOURCE, startHeld, type HeldChild} from '../helpers/held-child.js';
 import {tempDir} from '../helpers/temp.js';
 
 type Place = 'disk' | StickFs;
@@ -41,67 +40,23 @@ beforeAll(async () => {
     "import fs from 'node:fs';",
     "import {syncBuiltinESMExports} from 'node:module';",
     `import {writeFileAtomic} from ${appModule('source/fs/atomic-write.ts')};`,
+    ...GATE_SOURCE,
     'const [out, fill, size, gates] = process.argv.slice(2);',
-    "const waiting = new Set((gates ?? '').split(',').filter(Boolean));",
-    'const gate = (name) => {',
-    '  if (!waiting.delete(name)) return;',
-    '  fs.writeSync(1, `at ${name}\\n`);',
-    '  const byte = Buffer.alloc(1);',
-    '  for (;;) {',
-    '    try {',
-    // A byte on stdin (or its end) is the word to go on.
-    '      fs.readSync(0, byte, 0, 1, null);',
-    '      return;',
-    '    } catch (error) {',
-    "      if (error.code !== 'EAGAIN') throw error;",
-    '      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);',
-    '    }',
-    '  }',
-    '};',
+    "const holds = new Set((gates ?? '').split(',').filter(Boolean));",
+    'const at = (name) => holds.delete(name) && gate(name);',
     'const {linkSync, renameSync, openSync} = fs;',
-    "fs.linkSync = (from, to) => (to === out && gate('publish'), linkSync(from, to));",
-    "fs.openSync = (path, ...rest) => (path === out && gate('publish'), openSync(path, ...rest));",
-    "fs.renameSync = (from, to) => (to === out && gate('rename'), renameSync(from, to));",
+    "fs.linkSync = (from, to) => (to === out && at('publish'), linkSync(from, to));",
+    "fs.openSync = (path, ...rest) => (path === out && at('publish'), openSync(path, ...rest));",
+    "fs.renameSync = (from, to) => (to === out && at('rename'), renameSync(from, to));",
     'syncBuiltinESMExports();',
     'const r = writeFileAtomic(out, Buffer.alloc(Number(size), fill));',
     "fs.writeSync(1, `result ${r.ok ? 'written' : r.error.reason}\\n`);",
   ]);
 }, 60_000);
 
-interface Writer {
-  /** The next line the writer says: `at GATE`, or `result written` / `result REASON`. */
-  next(): Promise<string>;
-  /** Lets a writer held at a gate go on. */
-  go(): void;
-}
-
-function startWriter(out: string, fill: string, size: number, gates: string[] = []): Writer {
-  const child = spawn(process.execPath, [writerScript, out, fill, String(size), gates.join(',')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines: string[] = [];
-  const waiting: Array<(line: string) => void> = [];
-  let ended = false;
-  createInterface({input: child.stdout}).on('line', (line) => {
-    const w = waiting.shift();
-    if (w) w(line);
-    else lines.push(line);
-  });
-  child.on('close', (code) => {
-    ended = true;
-    for (const w of waiting.splice(0)) w(`(the writer exited with ${code} and said nothing more)`);
-  });
-  return {
-    next: () =>
-      new Promise((resolve) => {
-        const line = lines.shift();
-        if (line !== undefined) resolve(line);
-        else if (ended) resolve('(the writer has exited)');
-        else waiting.push(resolve);
-      }),
-    go: () => child.stdin.write('\n'),
-  };
-}
+/** A writer of `size` bytes of `fill` to `out`, held at the gates named. */
+const startWriter = (out: string, fill: string, size: number, gates: string[] = []): HeldChild =>
+  startHeld(writerScript, [out, fill, String(size), gates.join(',')]);
 
 /** What a reader finds under `file`: nothing, an empty file, the whole `size` bytes, or a part. */
 function look(file: string, size: number): string {
