@@ -1,95 +1,14 @@
 /**
  * Onboarding on the built bundle in tmux (`CI=false`): the newcomer makes their key on their
- * stick (name, stick, passphrase twice), practises the drill to the report, and sees their own
- * key open their own share. The practice holders' unencrypted keys live in a temporary
- * folder; each test runs the app with a TMPDIR of its own so it can see that folder appear,
- * with its three keys, and go on every way out: q at the report, Ctrl-C, SIGTERM, SIGINT,
- * the terminal closed (SIGHUP), and the idle timeout.
+ * stick, practises the drill to the report, and sees their own key open their own share; the
+ * practice folder goes at q and at the idle timeout. (Ctrl-C, signals and the terminal
+ * closing: tui-onboarding-exits.test.ts.)
  */
-import {mkdirSync, readdirSync, readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {expect, it} from 'vitest';
-import {tempDir} from '../helpers/temp.js';
-import {processGone, type Pane} from '../helpers/tmux.js';
-import {
-  exitCode,
-  present,
-  removeStick,
-  shownAnywhere,
-  startApp,
-  toReport,
-  tuiSuite,
-} from '../helpers/tui.js';
-
-const NEWCOMER = 'frank';
-const PASSPHRASE = 'Grüße-é onboarding';
-
-interface Onboarding {
-  p: Pane;
-  /** The app's TMPDIR: only its practice folder is ever made there. */
-  temp: string;
-  stick: string;
-  reports: string;
-}
-
-function start(extra: string[] = []): Onboarding {
-  const temp = tempDir('e2e-onboarding-tmp');
-  const media = tempDir('e2e-onboarding-media');
-  const stick = join(media, `${NEWCOMER}-stick`);
-  mkdirSync(stick);
-  const {p, reports} = startApp(
-    'onboarding',
-    ['drill', '--mode', 'onboarding', '--media', media, ...extra],
-    {env: {TMPDIR: temp}},
-  );
-  return {p, temp, stick, reports};
-}
-
-/** The practice folders in `temp`, each with the private keys under it. */
-function practiceFolders(temp: string): Array<{name: string; keys: string[]}> {
-  return readdirSync(temp).map((name) => ({
-    name,
-    keys: readdirSync(join(temp, name), {recursive: true, encoding: 'utf8'})
-      .filter((f) => f.endsWith('.key'))
-      .sort(),
-  }));
-}
-
-/** Name, stick and passphrase (twice), in bursts as a fast typist sends them; to inspect. */
-async function enrol(o: Onboarding): Promise<void> {
-  const {p} = o;
-  await p.waitFor('Your name (letters, digits');
-  await p.burst(NEWCOMER);
-  await p.waitFor('Which stick is yours?');
-  await p.keys('Enter');
-  await p.waitFor('Choose a passphrase:');
-  await p.burst(PASSPHRASE);
-  await p.waitFor('Type it again:');
-  await p.paste(`${PASSPHRASE}\n`);
-  // RSA-3072 for the newcomer and three practice keys: slow on a loaded machine.
-  await p.waitFor('your certificate is on your stick', 120_000);
-  await p.waitFor('Press Enter when the holders are ready');
-  // The practice folder now exists, private keys and all: the thing that must go.
-  const folders = practiceFolders(o.temp);
-  expect(folders.map((f) => f.name)).toEqual([expect.stringMatching(/^sd-drill-practice-/)]);
-  expect(folders[0]?.keys).toEqual(
-    ['practice-1', 'practice-2', 'practice-3'].map((h) => join('sticks', h, `${h}.key`)),
-  );
-}
-
-/** To collect, then the newcomer presents their own key with their own passphrase. */
-async function presentOwnShare(p: Pane): Promise<void> {
-  await p.keys('Enter');
-  await p.waitFor('Choose the disaster');
-  await p.keys('Enter');
-  await p.waitFor('Sticks present');
-  await present(p, `${NEWCOMER}-stick`, 'Frank Li', 'Newcomer', {
-    passphrase: PASSPHRASE,
-    burst: true,
-    remove: false,
-  });
-  await p.waitFor(`Remove the stick ${NEWCOMER}-stick now`);
-}
+import {exitCode, present, removeStick, shownAnywhere, toReport, tuiSuite} from '../helpers/tui.js';
+import {enrol, NEWCOMER, practiceFolders, presentOwnShare, start} from './onboarding-kit.js';
 
 tuiSuite('onboarding in a real terminal', {needsProc: true}, () => {
   it('makes the key, walks the practice drill to a passing report, and leaves no practice folder', async () => {
@@ -118,39 +37,6 @@ tuiSuite('onboarding in a real terminal', {needsProc: true}, () => {
     expect(readdirSync(o.temp)).toEqual([]);
     expect(shownAnywhere(p, ['Grüße'])).toEqual([]);
   }, 240_000);
-
-  it('Ctrl-C at the inspect screen: the drill is aborted and the practice folder goes', async () => {
-    const o = start();
-    await enrol(o);
-    await o.p.keys('C-c');
-    await o.p.waitFor('Verdict: ABORTED');
-    await o.p.waitFor('Report saved');
-    expect(practiceFolders(o.temp)).toEqual([]);
-    await o.p.keys('q');
-    expect(await exitCode(o.p)).toBe('1');
-  }, 180_000);
-
-  it.each(['SIGTERM', 'SIGINT'] as const)(
-    '%s from outside at the inspect screen: the practice folder goes',
-    async (signal) => {
-      const o = start();
-      await enrol(o);
-      o.p.signal(signal);
-      expect(await exitCode(o.p)).toBe('1');
-      expect(readdirSync(o.temp)).toEqual([]);
-    },
-    180_000,
-  );
-
-  it('the terminal closed (tmux kill-session, SIGHUP) at the inspect screen: the practice folder goes', async () => {
-    const o = start();
-    await enrol(o);
-    const pid = o.p.appPid();
-    expect(pid, 'the sd-drill process').toBeDefined();
-    o.p.kill();
-    await processGone(pid as number);
-    expect(readdirSync(o.temp)).toEqual([]);
-  }, 180_000);
 
   it('left idle with their share held: aborted, and the practice folder goes at once', async () => {
     const o = start(['--idle-minutes', '0.05']);
