@@ -16,7 +16,11 @@ import {LEDGER_ENV} from './temp.js';
  */
 export default function setup(): () => void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  execFileSync(process.execPath, ['scripts/build.mjs'], {cwd: root, stdio: 'inherit'});
+  // .ci/run's later Node legs reuse the first leg's build (its output does not depend on the
+  // Node that runs esbuild: build.test.ts), so legs running side by side never rebuild dist/
+  // under each other's feet.
+  if (process.env.SD_DRILL_TESTS_USE_BUILT !== '1')
+    execFileSync(process.execPath, ['scripts/build.mjs'], {cwd: root, stdio: 'inherit'});
   const store = mkdtempSync(join(tmpdir(), 'sd-drill-test-store-'));
   process.env.SD_DRILL_CONFIG_DIR = store;
   process.env[TMP_BASE_ENV] = tmpdir();
