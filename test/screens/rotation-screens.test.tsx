@@ -89,7 +89,7 @@ describe('start screen', () => {
   it('offers the rotation as the fourth use', async () => {
     const onChoose = vi.fn();
     const {lastFrame, stdin} = render(<StartScreen onChoose={onChoose} />);
-    expect(plain(lastFrame())).toMatch(/Rotation — the quorum changes/);
+    expect(plain(lastFrame())).toShow(/Rotation — the quorum changes/);
     await press(stdin, KEY.down, KEY.down, KEY.down, KEY.enter);
     expect(onChoose).toHaveBeenCalledWith('rotation');
   });
@@ -107,7 +107,7 @@ describe('load screen', () => {
       />,
     );
     await press(stdin, KEY.down, KEY.enter);
-    expect(plain(lastFrame())).toMatch(/Path to the security-domain file/);
+    expect(plain(lastFrame())).toShow(/Path to the security-domain file/);
     await type(stdin, '/tmp/sd.json');
     await press(stdin, KEY.enter);
     expect(onLoad).toHaveBeenCalledWith('/tmp/sd.json');
@@ -122,12 +122,12 @@ describe('enlist screen', () => {
       <EnlistScreen state={walk(...enlisting)} sticks={sticks} actions={actions} />,
     );
     let f = plain(none.lastFrame());
-    expect(f).toMatch(/New holders \(3 to 10\)/);
-    expect(f).toMatch(/none yet/);
-    expect(f).toMatch(/❯ read stick frank \(demo folder\)/);
-    expect(f).toMatch(/keep holder 1 \(alice\) from the old file/);
-    expect(f).not.toMatch(/done:/);
-    expect(f).not.toMatch(/d remove the last/);
+    expect(f).toShow(/New holders \(3 to 10\)/);
+    expect(f).toShow(/none yet/);
+    expect(f).toShow(/❯ read stick frank \(demo folder\)/);
+    expect(f).toShow(/keep holder 1 \(alice\) from the old file/);
+    expect(f).not.toShow(/done:/);
+    expect(f).not.toShow(/d remove the last/);
     await press(none.stdin, KEY.enter);
     expect(actions.read).toHaveBeenCalledWith(sticks[0]);
     await press(none.stdin, KEY.down, KEY.enter);
@@ -140,16 +140,16 @@ describe('enlist screen', () => {
     );
     const r = render(<EnlistScreen state={three} sticks={sticks} actions={actions} />);
     f = plain(r.lastFrame());
-    expect(f).toMatch(/1 alice +11111111…1111 +the old file \(holder 1\) — keeps holder 1/);
-    expect(f).toMatch(/3 frank +66666666…6666 +frank\.cer on stick frank/);
+    expect(f).toShow(/1 alice +11111111…1111 +the old file \(holder 1\) — keeps holder 1/);
+    expect(f).toShow(/3 frank +66666666…6666 +frank\.cer on stick frank/);
     // Holders already kept are not offered again.
-    expect(f).not.toMatch(/keep holder 1 /);
-    expect(f).toMatch(/keep holder 3 \(carol\)/);
-    expect(f).toMatch(/done: these 3 are the new holders/);
+    expect(f).not.toShow(/keep holder 1 /);
+    expect(f).toShow(/keep holder 3 \(carol\)/);
+    expect(f).toShow(/done: these 3 are the new holders/);
     await press(r.stdin, 'd');
     expect(actions.drop).toHaveBeenCalledWith(fp(6));
     await press(r.stdin, KEY.down, KEY.down, KEY.down, KEY.down);
-    expect(plain(r.lastFrame())).toMatch(/❯ done: these 3 are the new holders/);
+    expect(plain(r.lastFrame())).toShow(/❯ done: these 3 are the new holders/);
     await press(r.stdin, KEY.enter);
     expect(actions.done).toHaveBeenCalled();
   });
@@ -163,8 +163,8 @@ describe('enlist screen', () => {
         actions={{read: vi.fn(), keep: vi.fn(), drop: vi.fn(), done: vi.fn()}}
       />,
     );
-    expect(plain(lastFrame())).not.toMatch(/keep holder/);
-    expect(plain(lastFrame())).toMatch(/Insert a new holder’s stick…/);
+    expect(plain(lastFrame())).not.toShow(/keep holder/);
+    expect(plain(lastFrame())).toShow(/Insert a new holder’s stick…/);
   });
 });
 
@@ -181,9 +181,9 @@ describe('rewrap screen', () => {
       <RewrapScreen state={walk(...chosen)} sticks={[]} actions={actions} />,
     );
     const f = plain(lastFrame());
-    expect(f).toMatch(/How many of the 4 new holders must come to open the new file\?/);
-    expect(f).toMatch(/2 of 4 \(the domain document recommends 3 or more\)/);
-    expect(f).toMatch(/4 of 4/);
+    expect(f).toShow(/How many of the 4 new holders must come to open the new file\?/);
+    expect(f).toShow(/2 of 4 \(the domain document recommends 3 or more\)/);
+    expect(f).toShow(/4 of 4/);
     await press(stdin, KEY.down, KEY.enter);
     expect(actions.quorum).toHaveBeenCalledWith(3);
     await press(stdin, KEY.escape);
@@ -196,11 +196,11 @@ describe('rewrap screen', () => {
     const {lastFrame, stdin} = render(
       <RewrapScreen state={state} sticks={[folderStick('backup')]} actions={actions} />,
     );
-    expect(plain(lastFrame())).toMatch(/Quorum 3 of 4\. Where does the new file go\?/);
+    expect(plain(lastFrame())).toShow(/Quorum 3 of 4\. Where does the new file go\?/);
     await press(stdin, KEY.enter);
     expect(actions.write).toHaveBeenCalledWith('/demo/backup/security-domain-gen2.json');
     await press(stdin, KEY.down, KEY.enter);
-    expect(plain(lastFrame())).toMatch(/Path of the new file \(it must not exist yet\):/);
+    expect(plain(lastFrame())).toShow(/Path of the new file \(it must not exist yet\):/);
     await type(stdin, '/tmp/new.json');
     await press(stdin, KEY.enter);
     expect(actions.write).toHaveBeenLastCalledWith('/tmp/new.json');
@@ -210,7 +210,7 @@ describe('rewrap screen', () => {
     const actions = {quorum: vi.fn(), write: vi.fn(), back: vi.fn()};
     const state = walk(...chosen, {type: 'choose-quorum', required: 3}, {type: 'rewrap-started'});
     const {lastFrame, stdin} = render(<RewrapScreen state={state} sticks={[]} actions={actions} />);
-    expect(plain(lastFrame())).toMatch(/Writing the new file and checking it/);
+    expect(plain(lastFrame())).toShow(/Writing the new file and checking it/);
     await press(stdin, KEY.escape, KEY.enter);
     expect(actions.back).not.toHaveBeenCalled();
     expect(actions.write).not.toHaveBeenCalled();
@@ -224,12 +224,12 @@ describe('prove screen and the end', () => {
       <ProveScreen state={state} sticks={[folderStick('bob')]} actions={collectActions()} />,
     );
     const f = plain(lastFrame());
-    expect(f).toMatch(/Every new holder proves their key against/);
-    expect(f).toMatch(/1 of 3 — 2 more needed/);
-    expect(f).toMatch(/✓ +1 alice/);
-    expect(f).toMatch(/· +3 frank +66666666…6666 +waiting/);
-    expect(f).not.toMatch(/carol/);
-    expect(f).not.toMatch(/New HSM in recovery mode/);
+    expect(f).toShow(/Every new holder proves their key against/);
+    expect(f).toShow(/1 of 3 — 2 more needed/);
+    expect(f).toShow(/✓ +1 alice/);
+    expect(f).toShow(/· +3 frank +66666666…6666 +waiting/);
+    expect(f).not.toShow(/carol/);
+    expect(f).not.toShow(/New HSM in recovery mode/);
   });
 
   it('the report screen says what to destroy on a pass, and to destroy nothing on a fail', () => {
@@ -263,13 +263,13 @@ describe('prove screen and the end', () => {
     const pass = screen([
       {type: 'new-shares-checked', proven: [1, 2, 3], unproven: [], reportKey: identity.reportKey},
     ]);
-    expect(pass).toMatch(/Verdict: PASS/);
-    expect(pass).toMatch(
+    expect(pass).toShow(/Verdict: PASS/);
+    expect(pass).toShow(
       /New file: \/demo\/backup\/security-domain-gen2\.json — 2 of 3, generation 2/,
     );
-    expect(pass).toMatch(/new keys proven 3 of 3/);
-    expect(pass).toMatch(/Now destroy every copy of the old file and 1 departed key/);
-    expect(pass).not.toMatch(/CHART/);
+    expect(pass).toShow(/new keys proven 3 of 3/);
+    expect(pass).toShow(/Now destroy every copy of the old file and 1 departed key/);
+    expect(pass).not.toShow(/CHART/);
     const fail = screen([
       {
         type: 'new-shares-checked',
@@ -278,8 +278,8 @@ describe('prove screen and the end', () => {
         reportKey: identity.reportKey,
       },
     ]);
-    expect(fail).toMatch(/Verdict: FAIL/);
-    expect(fail).toMatch(/Destroy nothing: keep using the old file\./);
-    expect(fail).not.toMatch(/Now destroy/);
+    expect(fail).toShow(/Verdict: FAIL/);
+    expect(fail).toShow(/Destroy nothing: keep using the old file\./);
+    expect(fail).not.toShow(/Now destroy/);
   });
 });
