@@ -1,5 +1,6 @@
 import {availableParallelism} from 'node:os';
 import {defineConfig} from 'vitest/config';
+import SlowFirstSequencer from './test/helpers/sequencer.js';
 
 // The drills driven in tmux spend most of their time waiting for the app to redraw, not
 // computing, so the suite runs more test files at once than there are cores: at least 3,
@@ -21,6 +22,6 @@ export default defineConfig({
     reporters: ['default', './test/helpers/skip-reporter.ts'],
     // After-hooks in reverse order of registration: setup.ts's removal of a test's temporary
     // folders runs after the test file's own afterEach (which may unmount something in them).
-    sequence: {hooks: 'stack'},
+    sequence: {hooks: 'stack', sequencer: SlowFirstSequencer},
   },
 });
