@@ -15,6 +15,7 @@ import {join} from 'node:path';
 import type {TestContext} from 'vitest';
 import {needsInstalled, skipBecause} from './skips.js';
 import {beforeRemoval, tempDir} from './temp.js';
+import {sleepSync} from './time.js';
 
 function run(cmd: string, args: readonly string[]): {ok: boolean; out: string} {
   const r = spawnSync(cmd, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
@@ -124,7 +125,13 @@ export function mountStickImage(ctx: TestContext, fs: StickFs): MountedStick {
   if (!made.ok) throw new Error(`making the ${fs} image failed: ${made.out}`);
   let source = image;
   if (fs === 'exfat') {
-    const loop = run('losetup', ['-f', '--show', image]);
+    // Test files mounting at the same time can pick the same free device; the loser is told
+    // it is busy and takes the next one.
+    let loop = run('losetup', ['-f', '--show', image]);
+    for (let i = 0; i < 5 && !loop.ok && /busy/i.test(loop.out); i++) {
+      sleepSync(100 * (i + 1));
+      loop = run('losetup', ['-f', '--show', image]);
+    }
     if (!loop.ok)
       needsInstalled(
         ctx,
