@@ -6,7 +6,7 @@
  */
 import {execFileSync} from 'node:child_process';
 import {createPrivateKey, type KeyObject} from 'node:crypto';
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {selfSignedCertificatePem} from '../../source/domain/make-key.js';
 import {
@@ -82,6 +82,20 @@ export function testHolders(count: number = HOLDER_NAMES.length): Promise<TestHo
 /** The key as a holder presents it: with its certificate beside it, or alone. */
 export function presented(holder: TestHolder, withCertificate = true): PresentedKey {
   return withCertificate ? {key: holder.key, certificate: holder.certificate} : {key: holder.key};
+}
+
+/**
+ * Re-encrypts a key file sd-drill wrote (600,000 PBKDF2 iterations) with Node's own PKCS#8
+ * export (2,048 iterations), same key, same passphrase: for a test that made its keys with
+ * `init` only to have known secrets, then opens them over and over, and is not about how they
+ * were written (what sd-drill writes is tested at full strength where that is the question).
+ */
+export function reencryptForTests(file: string, passphrase: string): void {
+  const key = createPrivateKey({key: readFileSync(file), passphrase});
+  writeFileSync(
+    file,
+    key.export({type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase}),
+  );
 }
 
 /** Runs openssl quietly; throws (failing the test's setup) if it fails. */
