@@ -21,6 +21,7 @@ import {
   shareDamaged,
 } from './findings-domain.js';
 import {rotationFindings} from './rotation.js';
+import {quorumAtOneSite, rolesNotSeparate} from './findings-separation.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
 export interface FindingsContext {
@@ -349,6 +350,8 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...holdersCount(state),
     ...keySize(state),
     ...custodianHoldsQuorum(state, ctx),
+    ...quorumAtOneSite(state, ctx.registry),
+    ...rolesNotSeparate(state, ctx.registry),
     ...removableMedia(state),
     ...sameDevice(state),
     ...reviewOverdue(state, ctx),

@@ -28,6 +28,8 @@ export const FINDING_RULES = [
   'duplicate-wrapping-key',
   'share-damaged',
   'rotation-destroy-pending',
+  'quorum-at-one-site',
+  'roles-not-separate',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];
 
