@@ -42,7 +42,13 @@ function registerDrill(program: Command): void {
       collect,
       [],
     )
-    .option('--mode <mode>', 'rehearsal, restore, onboarding or rotation')
+    .option('--mode <mode>', 'rehearsal, restore, onboarding, rotation or compromise')
+    .option(
+      '--lost <holder>',
+      'compromise mode: a holder whose stick was reported lost (their number); repeatable',
+      collect,
+      [],
+    )
     .option(
       '--exchange-key <cert>',
       "restore mode: the new HSM's exchange certificate (PEM or JWK JSON)",

@@ -22,6 +22,7 @@ import {
 } from './findings-domain.js';
 import {rotationFindings} from './rotation.js';
 import {quorumAtOneSite, rolesNotSeparate} from './findings-separation.js';
+import {compromiseFindings} from './compromise.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
 export interface FindingsContext {
@@ -254,8 +255,10 @@ function reviewOverdue(state: CeremonyState, ctx: FindingsContext): Finding[] {
 }
 
 function holderAbsent(state: CeremonyState, ctx: FindingsContext): Finding[] {
+  // A compromise rehearsal's lost sticks are its premise (the report lists them), not absences.
+  const lost = state.compromise?.lost ?? [];
   return state.holders
-    .filter((h) => h.state === 'absent')
+    .filter((h) => h.state === 'absent' && !lost.includes(h.index))
     .map((h) => {
       const reg = registeredFor(ctx.registry, h.certFingerprint);
       const registered = reg
@@ -364,6 +367,7 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...duplicateWrappingKey(state),
     ...shareDamaged(state),
     ...rotationFindings(state),
+    ...compromiseFindings(state),
   ];
   return all
     .map((f, i) => ({f, i}))

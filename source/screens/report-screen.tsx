@@ -3,6 +3,7 @@ import type {CeremonyState} from '../ceremony/types.js';
 import {HelpLine} from '../components/help-line.js';
 import {color} from '../components/theme.js';
 import {RotationOutcome} from './rotation-outcome.js';
+import {CompromiseOutcome} from './compromise-outcome.js';
 import {plural} from '../store/history.js';
 
 const VERDICT = {pass: 'PASS', fail: 'FAIL', aborted: 'ABORTED'} as const;
@@ -55,7 +56,7 @@ export function ReportScreen({
           {r.restoreBlobFile ? ` · restore blob: ${r.restoreBlobFile}` : ''}
         </Text>
       ) : null}
-      {state.identity?.pinnedBy && verdict === 'pass' ? (
+      {state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise' ? (
         <Text wrap="truncate-end">
           Signed with report key {state.identity.reportKey.slice(0, 12)}… (
           {PINNED[state.identity.pinnedBy]})
@@ -73,7 +74,9 @@ export function ReportScreen({
         // Practice over: the newcomer's certificate joins the real domain only by a rotation.
         <Text>Next: join the real domain by a rotation: sd-drill drill --mode rotation</Text>
       ) : null}
-      {state.rotation ? (
+      {state.mode === 'compromise' ? (
+        <CompromiseOutcome state={state} />
+      ) : state.rotation ? (
         // A rotation's timeline is in the report files; the screen has room for what to do next.
         <RotationOutcome state={state} />
       ) : (

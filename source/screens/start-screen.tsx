@@ -17,6 +17,11 @@ const OPTIONS: Array<{label: string; value: Mode}> = [
     label: 'Rotation — the quorum changes: wrap the domain to new holders, prove every new key',
     value: 'rotation',
   },
+  {
+    label:
+      'Compromise rehearsal — the domain is lost: move every key to a new HSM, then purge the old',
+    value: 'compromise',
+  },
 ];
 
 /** Start: what is this drill for? */
