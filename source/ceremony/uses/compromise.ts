@@ -13,7 +13,7 @@
  */
 import {checkQuorumStillPossible, end, go, log, updateHolder} from '../machine.js';
 import {SHARED_STEPS, type StepReducer} from '../steps.js';
-import type {CeremonyState, CompromiseState, MigratedKey, TimedEvent} from '../types.js';
+import type {CeremonyState, CompromiseState, MigratedKey} from '../types.js';
 import {proveNewHolders, rotation} from './rotation.js';
 import type {Use} from './use.js';
 
