@@ -44,7 +44,8 @@ export function EnlistScreen({
   useInput((input) => {
     if (input === 'd' && last) actions.drop(last.certFingerprint);
   });
-  const chosen = new Set(list.map((h) => h.keeps));
+  // A compromise never keeps a key reported lost: it is not offered.
+  const chosen = new Set([...list.map((h) => h.keeps), ...(state.compromise?.lost ?? [])]);
   const keepable =
     state.domain?.format === 'native'
       ? state.holders.filter((h) => !chosen.has(h.index) && list.length < MAX_HOLDERS)

@@ -97,8 +97,9 @@ function CompromiseNote({state}: {state: CeremonyState}) {
     <Box marginTop={1} flexDirection="column">
       {lost.length > 0 ? (
         <Text wrap="wrap">
-          Reported lost: holder {lost.join(', ')} — they will not present, and their keys never
-          protect the new HSM.
+          Reported lost: {lost.length === 1 ? 'holder' : 'holders'}{' '}
+          {lost.length === 1 ? lost[0] : `${lost.slice(0, -1).join(', ')} and ${lost.at(-1)}`} —
+          they will not present, and their keys never protect the new HSM.
         </Text>
       ) : null}
       <Notice notice={state.notice} />

@@ -18,8 +18,7 @@ const OPTIONS: Array<{label: string; value: Mode}> = [
     value: 'rotation',
   },
   {
-    label:
-      'Compromise rehearsal — the domain is lost: move every key to a new HSM, then purge the old',
+    label: 'Compromise — the domain is lost: rehearse moving every key to a new HSM',
     value: 'compromise',
   },
 ];
