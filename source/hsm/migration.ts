@@ -14,6 +14,7 @@
  * stops between two keys when asked: a key is reported migrated only once it is.
  */
 import {generateKeyPair, generateKeyPairSync, randomBytes, randomUUID} from 'node:crypto';
+import {availableParallelism} from 'node:os';
 import {promisify} from 'node:util';
 import type {Canary, ManifestKey} from '../domain/native/schema.js';
 import {wipe} from '../secret.js';
@@ -153,8 +154,13 @@ export class NewInstance {
   }
 }
 
-/** RSA keys made ahead of their turn, a few at a time, so the work never waits long for one. */
-const RSA_AHEAD = 4;
+/**
+ * RSA keys made ahead of their turn on the thread pool, so the work rarely waits for one: as
+ * many at once as there are cores beside the one this thread (and the screen) runs on, at
+ * least one and at most four. More would only take the screen's core: an RSA-2048 key is a
+ * CPU-bound prime search of ~50–150 ms.
+ */
+const RSA_AHEAD = Math.min(4, Math.max(1, availableParallelism() - 1));
 
 export interface MigrateOptions {
   /** Called between slices with the keys finished in it and the key next in line. */
