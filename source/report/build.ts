@@ -238,9 +238,10 @@ export function recordFromReport(
   report: DrillReport,
   files: {markdown: string; json: string} | null,
 ): DrillRecord {
-  // A compromise rehearsal that reached its new HSM is that domain's first drill: the report
-  // is signed with its key, and its reviews count from here.
-  const d = report.compromise?.to ?? report.scope.domain;
+  // A passing compromise rehearsal is its new HSM's domain's first drill (the report is signed
+  // with its key; its reviews count from here); one that did not pass is the old domain's.
+  const to = report.verdict === 'pass' ? report.compromise?.to : undefined;
+  const d = to ?? report.scope.domain;
   return {
     id: report.id,
     domainId: d?.id ?? null,
