@@ -162,6 +162,13 @@ describe('drill --plan, mode compromise', () => {
       (JSON.parse(runCli(['custody', 'list', '--json'], {env}).stdout) as {custody: unknown[]})
         .custody,
     ).toEqual([]);
+    // The passing rehearsal is the new domain's first drill on record.
+    const history = JSON.parse(runCli(['history', '--json'], {env}).stdout) as {
+      drills: Array<{domainName: string; mode: string; verdict: string}>;
+    };
+    expect(history.drills).toEqual([
+      expect.objectContaining({domainName: 'demo-hsm-new', mode: 'compromise', verdict: 'pass'}),
+    ]);
     // The report verifies against the new file's header, not the old one's.
     const json = join(dir, 'reports', `drill-${(report as unknown as {id: string}).id}.json`);
     expect(runCli(['report', 'verify', json, '--sd', newFile], {env}).code).toBe(0);
@@ -212,6 +219,11 @@ describe('drill --plan, mode compromise', () => {
     expect(c.atRisk).toEqual([
       `${damaged.name} v${damaged.version}: not migrated (the old instance's copy does not match its manifest); its data is under the old key only`,
     ]);
+    // A rehearsal that did not pass stays in the old domain's history.
+    const history = JSON.parse(
+      runCli(['history', '--json'], {env: {SD_DRILL_CONFIG_DIR: join(dir, 'store')}}).stdout,
+    ) as {drills: Array<{domainName: string; verdict: string}>};
+    expect(history.drills.map((d) => [d.domainName, d.verdict])).toEqual([['other-hsm', 'fail']]);
     const finding = report.findings.find((f) => f.rule === 'keys-not-migrated');
     expect(finding?.evidence).toContain(damaged.name);
     const md = readFileSync(join(dir, 'reports', readdirJson(join(dir, 'reports'), '.md')), 'utf8');
