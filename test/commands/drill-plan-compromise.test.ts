@@ -8,7 +8,7 @@
  * refusals: a lost key kept, the old domain's exact keys, an Azure file.
  */
 import {spawn} from 'node:child_process';
-import {randomUUID} from 'node:crypto';
+import {generateKeyPairSync, randomUUID, sign} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -17,6 +17,7 @@ import {loadCertificate} from '../../source/domain/key-file.js';
 import {createNativeDomain} from '../../source/domain/native/writer.js';
 import {buildManifest, encodeContents, generateContents} from '../../source/hsm/inventory.js';
 import {writeHolderKey} from '../../source/domain/holder-key.js';
+import {signedBytes} from '../../source/report/proof.js';
 import {onlyReport} from '../helpers/files.js';
 import {bundle, fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
@@ -175,6 +176,21 @@ describe('drill --plan, mode compromise', () => {
     const againstOld = runCli(['report', 'verify', json, '--sd', DEMO_SD], {env});
     expect(againstOld.code).toBe(1);
     expect(againstOld.stderr).toMatch(/pins the key .*, not /);
+    // A forger cannot make a report pass for the new domain: an edit breaks the signature, and
+    // a report re-signed with a fresh key is pinned by neither the new file nor the store.
+    const raw = JSON.parse(readFileSync(json, 'utf8')) as Report & {verdictReason: string};
+    const edited = join(dir, 'edited.json');
+    writeFileSync(edited, JSON.stringify({...raw, verdictReason: 'all good'}));
+    const editedCheck = runCli(['report', 'verify', edited, '--sd', newFile], {env});
+    expect(editedCheck.code).toBe(1);
+    expect(editedCheck.stderr).toMatch(/does not match the content/);
+    const forged = join(dir, 'forged.json');
+    writeFileSync(forged, JSON.stringify(forge(raw)));
+    for (const extra of [['--sd', newFile], []]) {
+      const r = runCli(['report', 'verify', forged, ...extra], {env});
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/signature is valid but its key is not pinned/);
+    }
     // The new domain is a real one: all four new keys open it.
     const verified = runCli(
       [
@@ -346,6 +362,17 @@ async function domainOfDemoHolders(dir: string, keys: number, damage?: number) {
     }),
   );
   return {sd, damaged};
+}
+
+/** Re-signs a report with a fresh Ed25519 key, as a forger would. */
+function forge<T extends {proof: unknown}>(report: T): T {
+  const copy = structuredClone(report);
+  const {privateKey, publicKey} = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({format: 'der', type: 'spki'}).subarray(-32).toString('base64');
+  copy.proof = {signed: true, algorithm: 'Ed25519', publicKey: raw, signature: ''};
+  const signature = sign(null, signedBytes(copy), privateKey).toString('base64');
+  copy.proof = {...(copy.proof as object), signature};
+  return copy;
 }
 
 function writeLines(dir: string, lines: string[]): string {
