@@ -15,6 +15,8 @@ import {
   type LostHolder,
 } from '../domain/loss.js';
 import {openDomainFile} from '../domain/open.js';
+import {quorumAtOneSite, rolesNotSeparate} from '../report/findings-separation.js';
+import type {Finding} from '../report/model.js';
 import type {CustodyEntry} from '../store/schema.js';
 import {openStore, type Store} from '../store/store.js';
 import {reportStoreWarnings} from './history.js';
@@ -83,7 +85,7 @@ function record(
   return {entries};
 }
 
-function print(domain: LossFile, a: Assessment, recorded: number): void {
+function print(domain: LossFile, a: Assessment, recorded: number, also: Finding[]): void {
   out(
     `Assessment of ${domain.file} (${domain.format}${domain.name ? `, ${domain.name}` : ''}, quorum ${domain.required} of ${domain.total}${domain.sha256 ? `, sha256 ${domain.sha256.slice(0, 16)}…` : ''})`,
   );
@@ -103,6 +105,11 @@ function print(domain: LossFile, a: Assessment, recorded: number): void {
   out('');
   out('Next:');
   for (const [i, step] of a.next.entries()) out(`  ${i + 1}. ${step}`);
+  if (also.length > 0) {
+    out('');
+    out('Also, from the holder registry (whoever holds the new keys, keep them apart):');
+    for (const f of also) out(`  ${f.severity === 'error' ? '✗' : '!'} ${f.rule}: ${f.evidence}`);
+  }
   out('');
   out(
     recorded > 0
@@ -134,6 +141,8 @@ function assess(options: AssessOptions): number {
   }
   lost.sort((a, b) => a.index - b.index);
   const a = assessLoss(domain, lost, options.fileExposed === true);
+  // The same separation rules the inspect step shows: a loss is when a cluster of keys hurts.
+  const also = [...quorumAtOneSite(domain, registry), ...rolesNotSeparate(domain, registry)];
   const kept = record(store, domain, a);
   reportStoreWarnings(store);
   if (kept.error) warn(`the assessment was not recorded in the custody log: ${kept.error}`);
@@ -160,11 +169,12 @@ function assess(options: AssessOptions): number {
       why: a.why,
       next: a.next,
       rotate: a.rotateCommand ?? null,
+      separation: also,
       recorded: kept.entries,
     });
     return 0;
   }
-  print(domain, a, kept.entries.length);
+  print(domain, a, kept.entries.length, also);
   return 0;
 }
 

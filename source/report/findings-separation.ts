@@ -10,7 +10,6 @@
  * role a custodian types at the machine during a drill does not. Locations and roles are
  * compared ignoring case and runs of spaces ("Safe B,  Zurich" is "safe b, zurich").
  */
-import type {CeremonyState} from '../ceremony/types.js';
 import {normaliseFingerprint, type RegistryEntry} from '../store/schema.js';
 import type {Finding} from './model.js';
 
@@ -26,13 +25,18 @@ interface Group {
   holders: Array<{index: number; name?: string}>;
 }
 
+/** What these rules need of a domain: its quorum and its holders' certificates. */
+export interface SeparatedDomain {
+  required: number;
+  holders: ReadonlyArray<{index: number; name?: string; certFingerprint: string}>;
+}
+
 /** The domain's holders grouped by a registry field; only groups of `m` or more. */
 function quorumGroups(
-  state: CeremonyState,
+  d: SeparatedDomain | undefined,
   registry: readonly RegistryEntry[],
   field: (r: RegistryEntry) => string | null,
 ): {groups: Group[]; m: number} | undefined {
-  const d = state.domain;
   if (!d) return undefined;
   const byFingerprint = new Map(registry.map((r) => [r.fingerprint, r] as const));
   const groups = new Map<string, Group>();
@@ -60,10 +64,10 @@ const who = (hs: Group['holders']): string => {
 
 /** m or more of the domain's keys registered at one location. */
 export function quorumAtOneSite(
-  state: CeremonyState,
+  domain: SeparatedDomain | undefined,
   registry: readonly RegistryEntry[],
 ): Finding[] {
-  const found = quorumGroups(state, registry, (r) => r.location);
+  const found = quorumGroups(domain, registry, (r) => r.location);
   if (!found) return [];
   return found.groups.map((g) => ({
     rule: 'quorum-at-one-site' as const,
@@ -78,10 +82,10 @@ export function quorumAtOneSite(
  * (so m people of that one role can recover the domain without anyone from another).
  */
 export function rolesNotSeparate(
-  state: CeremonyState,
+  domain: SeparatedDomain | undefined,
   registry: readonly RegistryEntry[],
 ): Finding[] {
-  const found = quorumGroups(state, registry, (r) => r.role);
+  const found = quorumGroups(domain, registry, (r) => r.role);
   if (!found) return [];
   return found.groups.map((g) => ({
     rule: 'roles-not-separate' as const,

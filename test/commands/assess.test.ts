@@ -4,6 +4,7 @@
  * a quorum of sticks, and fewer than a quorum of holders left (crypto lockout) — each recorded
  * in the custody log; and the bad inputs, each one clear line and exit 2.
  */
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {fixturesDir} from '../helpers/paths.js';
@@ -93,6 +94,36 @@ describe('sd-drill assess', () => {
     expect(byPrint.verdict).toBe('rotate');
     // The registry's custodian is who the custody log names.
     expect(custody(env)[0]).toMatchObject({from: 'Bob Li', to: 'lost (reported)'});
+  });
+
+  it('shows the separation findings from the registry beside the verdict', () => {
+    const env = {SD_DRILL_CONFIG_DIR: tempDir('assess-separation')};
+    const sd = JSON.parse(readFileSync(DEMO, 'utf8')) as {
+      holders: Array<{certFingerprint: string}>;
+    };
+    for (const h of sd.holders.slice(2))
+      runCli(
+        [
+          'holders',
+          'register',
+          '--fingerprint',
+          h.certFingerprint,
+          '--custodian',
+          h.certFingerprint.slice(0, 6),
+        ].concat(['--role', 'SRE', '--location', 'HQ vault']),
+        {env},
+      );
+    const r = assess(['--sd', DEMO, '--lost', '1'], env);
+    expect(r.stdout).toMatch(
+      /✗ quorum-at-one-site: The holder registry puts 3 of this domain's keys at "HQ vault"/,
+    );
+    expect(r.stdout).toMatch(
+      /! roles-not-separate: The holder registry gives 3 of this domain's holders the one role "SRE"/,
+    );
+    const a = JSON.parse(assess(['--sd', DEMO, '--json'], env).stdout) as {
+      separation: Array<{rule: string}>;
+    };
+    expect(a.separation.map((f) => f.rule)).toEqual(['quorum-at-one-site', 'roles-not-separate']);
   });
 
   it('the file exposed, no stick lost: compromised, because a lost file counts as compromise', () => {
