@@ -1,8 +1,8 @@
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {ConfirmInput} from '@inkjs/ui';
 import {Box, Text, useApp, useInput} from 'ink';
 import {sharesHeld} from './ceremony/reduce.js';
-import type {CeremonyState, Mode} from './ceremony/types.js';
+import type {CeremonyState, Custodian, Mode} from './ceremony/types.js';
 import {HelpLine} from './components/help-line.js';
 import {StepHeader} from './components/step-header.js';
 import {color} from './components/theme.js';
@@ -26,6 +26,8 @@ import {StartScreen} from './screens/start-screen.js';
 export interface DrillServices {
   findings(state: CeremonyState): FindingLine[];
   registered(): Map<string, string>;
+  /** The holder registry: certificate fingerprint → custodian and role. */
+  registry?(): Map<string, Custodian>;
   chart(state: CeremonyState): string[];
   /** Writes the report (and history); resolves with an error message or undefined. */
   finish(session: DrillSession): Promise<string | undefined>;
@@ -71,6 +73,8 @@ export function App({
   const loadedOnce = useRef(false);
   const modeChosenOnce = useRef(false);
   const finished = useRef(false);
+  // Read once: the registry does not change while the ceremony runs.
+  const registry = useMemo(() => services.registry?.() ?? new Map<string, Custodian>(), [services]);
 
   const sticks = useSticks(
     {
@@ -249,7 +253,7 @@ export function App({
               : session.reconstructAndRestore()),
           back: () => session.dispatch({type: 'back'}),
           remote: {
-            call: (i, dir) => void session.callRemote(i, dir),
+            call: (i, dir, custodian) => void session.callRemote(i, dir, custodian),
             read: (file) => void session.readContribution(file),
           },
         };
@@ -257,7 +261,7 @@ export function App({
           state.step === 'prove' ? (
             <ProveScreen state={state} sticks={sticks} actions={actions} />
           ) : (
-            <CollectScreen state={state} sticks={sticks} actions={actions} />
+            <CollectScreen state={state} sticks={sticks} actions={actions} registry={registry} />
           );
         break;
       }

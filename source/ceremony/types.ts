@@ -76,6 +76,12 @@ export interface StickInfo {
 export interface Custodian {
   name: string;
   role: string;
+  /**
+   * How the custodian was known: typed at the machine (or given by a plan), the holder
+   * registry's custodian confirmed with one key, already identified earlier in this ceremony
+   * (a rotation's kept holder proving their new key), or a practice stand-in (onboarding).
+   */
+  from?: 'typed' | 'registry' | 'ceremony' | 'practice';
 }
 
 export type HolderState = 'waiting' | 'presenting' | 'accepted' | 'absent' | 'failed';
@@ -235,6 +241,8 @@ export type CeremonyEvent =
       code: string;
       requestFile: string;
       expiresAt: number;
+      /** Who the operator called (named on the ceremony's side; they are not at the machine). */
+      custodian?: Custodian;
     }
   | {type: 'remote-call-failed'; holderIndex: number; message: string}
   | {type: 'contribution-refused'; message: string; stickPath?: string}

@@ -95,8 +95,6 @@ async function interactive(options: DrillOptions): Promise<number> {
       'drill needs a terminal (it is interactive); for a scripted drill use --plan FILE',
     );
   }
-  if (options.mode && !MODES.includes(options.mode as Mode))
-    throw usageError('bad-mode', '--mode must be rehearsal, restore, onboarding or rotation');
   // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   // CI=false means "not CI" to Ink, but chalk drops colour whenever CI is set at all.
@@ -150,6 +148,12 @@ async function interactive(options: DrillOptions): Promise<number> {
 
 /** `sd-drill drill`, the default command (registered in ./index.ts). */
 export async function drillAction(options: DrillOptions): Promise<void> {
+  // The mode first: a bad one is the thing to fix, terminal or not.
+  if (options.mode && !MODES.includes(options.mode as Mode))
+    throw usageError(
+      'bad-mode',
+      `--mode ${JSON.stringify(options.mode)}: must be rehearsal, restore, onboarding or rotation`,
+    );
   if (options.restoreBlobOut && !options.exchangeKey) {
     throw usageError(
       'no-exchange-key',

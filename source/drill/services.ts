@@ -5,7 +5,7 @@
  */
 import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import type {CeremonyState} from '../ceremony/types.js';
+import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {timeline} from '../ceremony/timeline.js';
 import {detectDomainFile} from '../domain/open.js';
 import {buildReport, newDrillId, recordFromReport, type DrillReport} from '../report/build.js';
@@ -81,6 +81,13 @@ export class ReportService {
 
   registered(): Map<string, string> {
     return new Map(this.store.registry().map((r) => [r.fingerprint, `${r.custodian}, ${r.role}`]));
+  }
+
+  /** The registry as the ceremony asks it: certificate fingerprint → custodian and role. */
+  registry(): Map<string, Custodian> {
+    return new Map(
+      this.store.registry().map((r) => [r.fingerprint, {name: r.custodian, role: r.role}]),
+    );
   }
 
   chart(state: CeremonyState): string[] {

@@ -191,8 +191,8 @@ export class DrillSession implements ShareDesk {
   ): void => this.sticks.presentFile(stick, file, custodian, passphrase);
 
   // The remote-holder arrival's actions, as the TUI calls them.
-  callRemote = (holderIndex: number, dir: string): Promise<unknown> =>
-    this.remote.call(holderIndex, {dir}, DEFAULT_REQUEST_MS);
+  callRemote = (holderIndex: number, dir: string, custodian?: Custodian): Promise<unknown> =>
+    this.remote.call(holderIndex, {dir}, DEFAULT_REQUEST_MS, custodian);
   readContribution = (file: string): Promise<boolean> => this.remote.receiveFile(file);
 
   /**

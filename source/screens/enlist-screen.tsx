@@ -26,7 +26,7 @@ const short = (fp: string): string => `${fp.slice(0, 8)}…${fp.slice(-4)}`;
  *   New holders (3 to 10), in share order:
  *    1 alice   748c7d74…2165  the old file (holder 1) — keeps holder 1
  *    2 frank   a91f92a9…a029  frank.cer on stick frank
- *   ❯ read stick frank (demo folder)
+ *   ❯ read stick frank (folder)
  *     keep holder 2 (bob) from the old file
  *     done: these 2 are the new holders
  */
@@ -51,7 +51,7 @@ export function EnlistScreen({
       : [];
   const options = [
     ...sticks.map((s) => ({
-      label: `read stick ${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}`,
+      label: `read stick ${s.label}${s.source === 'folder' ? ' (folder)' : ''}`,
       value: `stick:${s.path}`,
     })),
     ...keepable.map((h) => ({

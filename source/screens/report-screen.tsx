@@ -33,8 +33,9 @@ export function ReportScreen({
   saveError?: string;
   onQuit: () => void;
 }) {
-  useInput((input, key) => {
-    if (input === 'q' || key.return) onQuit();
+  // q only: Enter, the key a tired holder presses next, must not close the last screen.
+  useInput((input) => {
+    if (input === 'q') onQuit();
   });
   const verdict = state.outcome?.verdict ?? 'aborted';
   const tone = verdict === 'pass' ? 'ok' : 'error';

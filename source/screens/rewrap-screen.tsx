@@ -44,6 +44,8 @@ export function RewrapScreen({
   actions: RewrapActions;
 }) {
   const [typing, setTyping] = useState(false);
+  // A fresh field for each path tried: a refusal names the path, and the next is typed anew.
+  const [tries, setTries] = useState(0);
   const r = state.rotation;
   const n = r?.newHolders.length ?? 0;
   useInput((_, key) => {
@@ -74,8 +76,13 @@ export function RewrapScreen({
       <Box flexDirection="column">
         <Text>Path of the new file (it must not exist yet):</Text>
         <TextField
+          key={tries}
           placeholder={`e.g. /media/backup/${newFileName(state)}`}
-          onSubmit={(v) => v.trim() && actions.write(v.trim())}
+          onSubmit={(v) => {
+            if (!v.trim()) return;
+            setTries((t) => t + 1);
+            actions.write(v.trim());
+          }}
         />
       </Box>
     );

@@ -124,7 +124,7 @@ describe('enlist screen', () => {
     let f = plain(none.lastFrame());
     expect(f).toMatch(/New holders \(3 to 10\)/);
     expect(f).toMatch(/none yet/);
-    expect(f).toMatch(/❯ read stick frank \(demo folder\)/);
+    expect(f).toMatch(/❯ read stick frank \(folder\)/);
     expect(f).toMatch(/keep holder 1 \(alice\) from the old file/);
     expect(f).not.toMatch(/done:/);
     expect(f).not.toMatch(/d remove the last/);

@@ -276,11 +276,11 @@ describe('collect screen', () => {
     const f = plain(
       render(<CollectScreen state={state} sticks={sticks} actions={actions()} />).lastFrame(),
     );
-    const list = f.split('\n').filter((l) => /\(demo folder\)/.test(l));
+    const list = f.split('\n').filter((l) => /\(folder\)/.test(l));
     expect(list.map((l) => l.trim())).toEqual([
-      '❯ bob (demo folder)',
-      'carol (demo folder)',
-      'alice (demo folder) — share taken',
+      '❯ bob (folder)',
+      'carol (folder)',
+      'alice (folder) — share taken',
     ]);
   });
 
