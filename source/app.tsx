@@ -2,7 +2,7 @@ import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {ConfirmInput} from '@inkjs/ui';
 import {Box, Text, useApp, useInput} from 'ink';
 import {sharesHeld} from './ceremony/reduce.js';
-import type {CeremonyState, Custodian, Mode} from './ceremony/types.js';
+import type {CeremonyState, Custodian, ExchangeTarget, Mode} from './ceremony/types.js';
 import {HelpLine} from './components/help-line.js';
 import {StepHeader} from './components/step-header.js';
 import {color} from './components/theme.js';
@@ -49,6 +49,8 @@ export interface AppOptions {
   mountRoots?: string[];
   /** Where restore mode writes the Azure restore blob (with --exchange-key), if anywhere. */
   restoreBlobOut?: string;
+  /** Restore mode: the new HSM's exchange certificate (--exchange-key), read. */
+  exchangeTarget?: ExchangeTarget;
 }
 
 export function App({
@@ -226,6 +228,7 @@ export function App({
           <DisasterScreen
             state={state}
             {...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {})}
+            {...(options.exchangeTarget ? {exchangeTarget: options.exchangeTarget} : {})}
             starting={starting}
             onScenario={(s) => {
               session.simulateDisaster(s);

@@ -140,12 +140,30 @@ export interface DomainKeyCheck {
   mismatch: string | null;
 }
 
+/**
+ * The operator's real new HSM (restore mode with --exchange-key), known only by its exchange
+ * certificate as `az keyvault security-domain init-recovery` wrote it.
+ */
+export interface ExchangeTarget {
+  /** The certificate file given. */
+  file: string;
+  /** Its x5t#S256 (base64url of its SHA-256): the restore blob's `WrappedKey.x5t_256`. */
+  x5t256: string;
+  /** SHA-256 of the certificate (DER), hex. */
+  sha256: string;
+}
+
 export interface RestoreSummary {
   keysExpected: number;
   keysRestored: number;
   canaries: {total: number; passed: number};
   blobs: Array<{tag: string; bytes: number; sha256: string}>;
   restoreBlobFile?: string;
+  /**
+   * The restore blob written for the operator's new HSM: where, its SHA-256, the exchange key
+   * it is wrapped to (its WrappedKey.x5t_256), and the command that uploads it.
+   */
+  restoreBlob?: {file: string; sha256: string; x5t256: string; upload: string};
   verified: boolean;
   mismatched: string[];
 }
@@ -163,7 +181,13 @@ export interface CeremonyState {
   domain?: DomainSummary;
   scenario?: Scenario;
   /** The simulated HSMs: the one that is lost and the new one in recovery mode. */
-  hsm: {old: 'active' | Scenario; recovery?: {id: string; exchangeFingerprint: string}};
+  hsm: {
+    old: 'active' | Scenario;
+    /** The simulated HSM in recovery mode the domain is restored (or, in restore mode, rehearsed) into. */
+    recovery?: {id: string; exchangeFingerprint: string};
+    /** Restore mode with --exchange-key: the operator's new HSM, which the restore blob is for. */
+    target?: ExchangeTarget;
+  };
   holders: HolderStatus[];
   presenting?: Presenting;
   /**
@@ -207,7 +231,7 @@ export type CeremonyEvent =
   | {type: 'domain-failed'; message: string}
   | {type: 'inspected'}
   | {type: 'choose-scenario'; scenario: Scenario}
-  | {type: 'recovery-ready'; hsmId: string; exchangeFingerprint: string}
+  | {type: 'recovery-ready'; hsmId: string; exchangeFingerprint: string; target?: ExchangeTarget}
   | {type: 'stick-inserted'; stick: StickInfo}
   | {type: 'stick-removed'; path: string}
   | {

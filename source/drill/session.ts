@@ -11,6 +11,7 @@ import type {
   CeremonyEvent,
   CeremonyState,
   Custodian,
+  ExchangeTarget,
   Mode,
   Scenario,
   StickInfo,
@@ -43,6 +44,8 @@ export interface SessionOptions {
   restoreBlobOut?: string;
   /** The new HSM's exchange certificate, as init-recovery wrote it (restore mode). */
   exchangeKeyFile?: string;
+  /** That certificate, read: how the screens and the report name the operator's new HSM. */
+  exchangeTarget?: ExchangeTarget;
   /** Exchange key size for the simulated Azure recovery HSM (the service uses 4096). */
   azureExchangeBits?: number;
   now?: () => number;
@@ -169,11 +172,19 @@ export class DrillSession implements ShareDesk {
     // Let the screen show the step before the key generation holds the thread.
     await new Promise((r) => setTimeout(r, 20));
     const hsm = await this.recovery.bringUp(this.domain, this.state.domain?.name ?? 'recovery-hsm');
+    const target = this.restoreTarget();
     this.dispatch({
       type: 'recovery-ready',
       hsmId: hsm.id,
       exchangeFingerprint: hsm.exchangeFingerprint,
+      ...(target ? {target} : {}),
     });
+  }
+
+  /** Restore mode, an Azure domain, --exchange-key: the operator's HSM the blob is written for. */
+  private restoreTarget(): ExchangeTarget | undefined {
+    if (this.state.mode !== 'restore' || this.domain?.format !== 'azure') return undefined;
+    return this.options.exchangeTarget;
   }
 
   // The stick arrival's actions, as the TUI and the plan runner call them.
@@ -320,7 +331,7 @@ export class DrillSession implements ShareDesk {
     });
     if (after.step !== 'restore') return;
     const summary = await this.recovery.restore(this.domain, r.value, {
-      ...(this.state.mode === 'restore' && this.options.exchangeKeyFile
+      ...(this.state.hsm.target && this.options.exchangeKeyFile
         ? {realExchangeKeyFile: this.options.exchangeKeyFile}
         : {}),
       ...(this.options.restoreBlobOut ? {restoreBlobOut: this.options.restoreBlobOut} : {}),

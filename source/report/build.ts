@@ -155,11 +155,12 @@ export function buildReport(input: BuildReportInput): DrillReport {
       newHsm: state.hsm.recovery
         ? {id: state.hsm.recovery.id, exchangeFingerprint: state.hsm.recovery.exchangeFingerprint}
         : null,
+      ...(state.hsm.target ? {exchangeCertificate: {...state.hsm.target}} : {}),
       newcomer: state.newcomer
         ? {holder: state.newcomer.holder, certFingerprint: state.newcomer.certFingerprint}
         : null,
     },
-    objectives: objectivesFor(state.mode ?? null, d?.required ?? null, d?.total ?? null),
+    objectives: objectivesFor(state.mode ?? null, d?.required ?? null, d?.total ?? null, d?.format),
     participants: state.holders.filter(participates).map((h) => participant(h, input.registry)),
     timeline: timeline(state, endedAt).map((s) => ({...s})),
     findings,
@@ -181,6 +182,7 @@ export function buildReport(input: BuildReportInput): DrillReport {
           canaries: {...state.restore.canaries},
           blobs: state.restore.blobs.map((b) => ({tag: b.tag, bytes: b.bytes, sha256: b.sha256})),
           restoreBlobFile: state.restore.restoreBlobFile ?? null,
+          ...(state.restore.restoreBlob ? {restoreBlob: {...state.restore.restoreBlob}} : {}),
           verified: state.restore.verified,
           mismatched: [...state.restore.mismatched],
         }

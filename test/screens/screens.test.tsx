@@ -168,14 +168,36 @@ describe('disaster screen', () => {
     expect(without.replace(/\s+/g, ' ')).toMatch(
       /writes no restore blob for your new HSM\. For the real restore, press Ctrl-C and start again with --exchange-key CERT --restore-blob-out FILE/,
     );
+    const target = {file: '/safe/exchange.pem', x5t256: 'HG_7Jd', sha256: '1c6f'.repeat(16)};
     const withOut = plain(
       render(
-        <DisasterScreen {...props} restoreBlobOut="/safe/restore-blob.json" onBack={vi.fn()} />,
+        <DisasterScreen
+          {...props}
+          restoreBlobOut="/safe/restore-blob.json"
+          exchangeTarget={target}
+          onBack={vi.fn()}
+        />,
+      ).lastFrame(),
+    ).replace(/\s+/g, ' ');
+    // The operator's HSM by its exchange certificate, and where its blob goes.
+    expect(withOut).toMatch(
+      /Your new HSM is in recovery mode; its exchange certificate \(from init-recovery\) is \/safe\/exchange\.pem: x5t#S256 HG_7Jd SHA-256 (1c6f){16}/,
+    );
+    expect(withOut).toMatch(/restore blob for it will be written to \/safe\/restore-blob\.json/);
+    // Bringing up the rehearsal HSM: never "a fresh exchange key" for the operator's HSM.
+    const starting = plain(
+      render(
+        <DisasterScreen
+          {...props}
+          starting
+          restoreBlobOut="/safe/restore-blob.json"
+          exchangeTarget={target}
+          onBack={vi.fn()}
+        />,
       ).lastFrame(),
     );
-    expect(withOut).toMatch(
-      /restore blob for your new HSM will be written to \/safe\/restore-blob\.json/,
-    );
+    expect(starting).toMatch(/simulated HSM to rehearse the restore into/);
+    expect(starting).not.toMatch(/fresh exchange key/);
   });
 
   it('shows the HSM going down and the new one coming up', () => {
