@@ -264,9 +264,7 @@ function printHuman(report: RestoreBlobReport): void {
   out(
     `Restore blob written to ${report.out} for exchange key x5t_256 ${report.exchangeKey.x5t256}`,
   );
-  out(
-    `Upload it with: ${uploadCommand(report.out)}`,
-  );
+  out(`Upload it with: ${uploadCommand(report.out)}`);
 }
 
 /** `sd-drill restore-blob` (registered in ./index.ts). */
