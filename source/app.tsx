@@ -288,7 +288,8 @@ export function App({
             state={state}
             sticks={sticks}
             actions={{
-              quorum: (m) => session.rotation.chooseQuorum(m),
+              quorum: (m, confirmed) => session.rotation.chooseQuorum(m, confirmed),
+              departedSticks: (s) => session.rotation.departedSticks(s),
               write: (f) => void session.rotation.write(f),
               back: () => session.dispatch({type: 'back'}),
             }}

@@ -341,6 +341,8 @@ export interface RotationState {
   change?: RotationChange;
   destroy?: RotationDestruction[];
   required?: number;
+  /** A quorum chosen below the safe default (confirmed): the report's finding `quorum-lowered`. */
+  lowered?: {from: number; to: number; current: number};
   writing?: boolean;
   /** The new file, written and checked, and its holders as they prove their keys. */
   to?: {domain: DomainSummary; holders: HolderStatus[]};
@@ -355,7 +357,8 @@ export type RotationEvent =
   | {type: 'new-holder-refused'; message: string}
   | {type: 'new-holder-dropped'; certFingerprint: string}
   | {type: 'new-holders-chosen'; change: RotationChange; destroy: RotationDestruction[]}
-  | {type: 'choose-quorum'; required: number}
+  /** `confirmed`: a quorum below the safe default, confirmed by the operator (or a reviewed plan). */
+  | {type: 'choose-quorum'; required: number; confirmed?: boolean}
   | {type: 'rewrap-started'}
   | {type: 'rewrap-failed'; message: string}
   | {type: 'rewrapped'; domain: DomainSummary}

@@ -222,6 +222,10 @@ export class DrillSession implements ShareDesk {
     return true;
   }
 
+  departedHolder(fingerprints: ReadonlyArray<string | null | undefined>): string | undefined {
+    return this.state.step === 'prove' ? this.rotation.departedHolder(fingerprints) : undefined;
+  }
+
   takenWith(spki: string): OpenedShare | undefined {
     return this.keysTaken.get(spki);
   }

@@ -65,7 +65,15 @@ function participant(h: HolderStatus, registry: readonly RegistryEntry[]): Parti
     bits: h.bits ?? null,
     custodian: h.custodian?.name ?? reg?.custodian ?? null,
     role: h.custodian?.role ?? reg?.role ?? null,
-    custodianSource: h.custodian ? 'drill' : reg ? 'registry' : null,
+    custodianSource: h.custodian
+      ? h.custodian.from === 'registry'
+        ? 'confirmed'
+        : h.custodian.from === 'practice'
+          ? 'practice'
+          : 'drill'
+      : reg
+        ? 'registry'
+        : null,
     keyFile: h.file ?? null,
     stick: h.stick
       ? {

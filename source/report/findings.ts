@@ -20,7 +20,8 @@ import {
   quorumSize,
   shareDamaged,
 } from './findings-domain.js';
-import {rotationFindings} from './rotation.js';
+import {quorumLowered, rotationFindings} from './rotation.js';
+import {custodianMismatch} from './findings-people.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
 export interface FindingsContext {
@@ -361,6 +362,8 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...duplicateWrappingKey(state),
     ...shareDamaged(state),
     ...rotationFindings(state),
+    ...quorumLowered(state),
+    ...custodianMismatch(state, ctx.registry),
   ];
   return all
     .map((f, i) => ({f, i}))

@@ -67,7 +67,9 @@ function removableCell(p: Participant): string {
 
 function custodianCell(p: Participant): string {
   if (!p.custodian) return '—';
-  return p.custodianSource === 'registry' ? `${text(p.custodian)} (registered)` : text(p.custodian);
+  if (p.custodianSource === 'registry') return `${text(p.custodian)} (registered)`;
+  if (p.custodianSource === 'confirmed') return `${text(p.custodian)} (confirmed as registered)`;
+  return text(p.custodian);
 }
 
 function findingLine(f: Finding): string {

@@ -28,6 +28,8 @@ export const FINDING_RULES = [
   'duplicate-wrapping-key',
   'share-damaged',
   'rotation-destroy-pending',
+  'quorum-lowered',
+  'custodian-mismatch',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];
 
@@ -57,8 +59,12 @@ export const ParticipantSchema = z.object({
   bits: nonNegInt.nullable(),
   custodian: z.string().nullable(),
   role: z.string().nullable(),
-  /** `drill`: acknowledged at the machine; `registry`: from the holder registry (not present). */
-  custodianSource: z.enum(['drill', 'registry']).nullable(),
+  /**
+   * `drill`: named at the machine; `confirmed`: the holder registry's custodian, confirmed at the
+   * machine with one key; `practice`: an onboarding practice stand-in (nobody keeps it);
+   * `registry`: from the holder registry (not present).
+   */
+  custodianSource: z.enum(['drill', 'confirmed', 'practice', 'registry']).nullable(),
   keyFile: z.string().nullable(),
   stick: StickSchema.nullable(),
   presentedAt: isoDate.nullable(),

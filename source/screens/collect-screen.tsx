@@ -280,7 +280,7 @@ export function CollectScreen({
 
   return (
     <Box flexDirection="column">
-      <QuorumMeter held={held} required={required} />
+      <QuorumMeter held={held} required={required} everyone={proving} />
       <HolderList holders={state.holders} />
       <Box marginTop={1} flexDirection="column">
         {body}

@@ -1,18 +1,50 @@
-import {useState} from 'react';
+import {useEffect, useState} from 'react';
 import {Spinner} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import {join} from 'node:path';
 import type {CeremonyState} from '../ceremony/types.js';
+import {RECOMMENDED_QUORUM, safeQuorum} from '../ceremony/uses/rotation.js';
 import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
 import {Notice} from '../components/notice.js';
 import {TextField} from '../components/text-field.js';
+import {color} from '../components/theme.js';
 import type {Stick} from '../media/stick.js';
 
 export interface RewrapActions {
-  quorum: (required: number) => void;
+  /** `confirmed`: a quorum below the safe default, confirmed on screen. */
+  quorum: (required: number, confirmed?: boolean) => void;
   write: (file: string) => void;
   back: () => void;
+  /** The sticks that carry a departed holder's key (path → whose): not offered for the file. */
+  departedSticks?: (sticks: readonly Stick[]) => Promise<Map<string, string>>;
+}
+
+/**
+ * The quorum choices, the safe one first (the current quorum, never below 3 where n allows),
+ * then higher ones, then the lower ones — each of which is confirmed before it is taken.
+ */
+export function quorumOptions(
+  current: number,
+  n: number,
+): Array<{label: string; value: string; lower: boolean}> {
+  const safe = safeQuorum(current, n);
+  const order = [
+    ...Array.from({length: n - safe + 1}, (_, i) => safe + i),
+    ...Array.from({length: safe - 2}, (_, i) => safe - 1 - i),
+  ];
+  return order.map((m) => {
+    const notes = [
+      m === current ? 'the current quorum' : '',
+      m < safe ? 'lower: asks first' : '',
+      m < RECOMMENDED_QUORUM ? `${RECOMMENDED_QUORUM} or more recommended` : '',
+    ].filter(Boolean);
+    return {
+      label: `${m} of ${n}${notes.length ? ` — ${notes.join('; ')}` : ''}`,
+      value: String(m),
+      lower: m < safe,
+    };
+  });
 }
 
 /** The "type a path" choice: no path is a colon alone. */
@@ -44,15 +76,39 @@ export function RewrapScreen({
   actions: RewrapActions;
 }) {
   const [typing, setTyping] = useState(false);
+  const [confirming, setConfirming] = useState<number>();
+  // Which sticks carry a departed holder's key: undefined while they are being looked at.
+  const [departed, setDeparted] = useState<Map<string, string>>();
+  const stickKey = sticks.map((s) => s.path).join('\n');
+  const lookAt = actions.departedSticks;
+  useEffect(() => {
+    let live = true;
+    void (lookAt ? lookAt(sticks) : Promise.resolve(new Map<string, string>())).then(
+      (m) => live && setDeparted(m),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the sticks' paths
+  }, [stickKey, lookAt]);
   // A fresh field for each path tried: a refusal names the path, and the next is typed anew.
   const [tries, setTries] = useState(0);
   const r = state.rotation;
   const n = r?.newHolders.length ?? 0;
-  useInput((_, key) => {
-    if (!key.escape || r?.writing) return;
+  useInput((input, key) => {
+    if (r?.writing) return;
+    if (confirming !== undefined) {
+      if (input.toLowerCase() === 'y') {
+        setConfirming(undefined);
+        actions.quorum(confirming, true);
+      } else if (input.toLowerCase() === 'n' || key.escape) setConfirming(undefined);
+      return;
+    }
+    if (!key.escape) return;
     if (typing) setTyping(false);
     else actions.back();
   });
+  const current = state.domain?.required ?? 0;
   const c = r?.change;
   const summary = c
     ? `${n} new holders: ${c.kept.length} kept, ${c.added.length} added, ${c.departed.length} departed.`
@@ -60,15 +116,34 @@ export function RewrapScreen({
   let body: React.ReactNode;
   if (r?.writing) {
     body = <Spinner label="Writing the new file and checking it against the domain…" />;
+  } else if (r?.required === undefined && confirming !== undefined) {
+    const safe = safeQuorum(current, n);
+    body = (
+      <Box flexDirection="column">
+        <Text color={color('warning')} wrap="wrap">
+          Lower the quorum to {confirming} of {n}? Today {current} of {state.domain?.total ?? '?'}{' '}
+          holders are needed
+          {safe > current ? `; the domain document recommends ${safe} or more` : ''}. With{' '}
+          {confirming}, fewer holders — or fewer lost or stolen keys — open the new file.
+        </Text>
+        <Text bold wrap="wrap">
+          Press y to lower it (the report records it as quorum-lowered), n to choose again.
+        </Text>
+      </Box>
+    );
   } else if (r?.required === undefined) {
-    const options = Array.from({length: n - 1}, (_, i) => i + 2).map((m) => ({
-      label: `${m} of ${n}${m < 3 ? ' (the domain document recommends 3 or more)' : ''}`,
-      value: String(m),
-    }));
+    const options = quorumOptions(current, n);
     body = (
       <Box flexDirection="column">
         <Text>How many of the {n} new holders must come to open the new file?</Text>
-        <Choice options={options} onChoose={(v) => actions.quorum(Number(v))} />
+        <Choice
+          options={options.map(({label, value}) => ({label, value}))}
+          onChoose={(v) => {
+            const m = Number(v);
+            if (options.find((o) => o.value === v)?.lower) setConfirming(m);
+            else actions.quorum(m);
+          }}
+        />
       </Box>
     );
   } else if (typing) {
@@ -86,10 +161,15 @@ export function RewrapScreen({
         />
       </Box>
     );
+  } else if (!departed) {
+    body = <Spinner label="Looking at the sticks present…" />;
   } else {
     const name = newFileName(state);
+    const gone = sticks.filter((s) => departed.has(s.path));
     const options = [
-      ...sticks.map((s) => ({label: `on stick ${s.label} as ${name}`, value: join(s.path, name)})),
+      ...sticks
+        .filter((s) => !departed.has(s.path))
+        .map((s) => ({label: `on stick ${s.label} as ${name}`, value: join(s.path, name)})),
       // Not '': Select reports no choice of an empty value.
       {label: 'Type a path…', value: TYPE},
     ];
@@ -103,6 +183,12 @@ export function RewrapScreen({
           options={options}
           onChoose={(v) => (v === TYPE ? setTyping(true) : actions.write(v))}
         />
+        {gone.map((s) => (
+          <Text key={s.path} color={color('muted')} wrap="wrap">
+            Not offered: stick {s.label}, which carries the key of departed {departed.get(s.path)}{' '}
+            (to be destroyed).
+          </Text>
+        ))}
       </Box>
     );
   }
@@ -115,9 +201,11 @@ export function RewrapScreen({
         bindings={
           r?.writing
             ? ['abort']
-            : typing
-              ? ['submit', 'back', 'abort']
-              : ['move', 'choose', 'back', 'abort']
+            : confirming !== undefined
+              ? ['yes', 'no', 'abort']
+              : typing
+                ? ['submit', 'back', 'abort']
+                : ['move', 'choose', 'back', 'abort']
         }
       />
     </Box>

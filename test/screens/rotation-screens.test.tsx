@@ -15,7 +15,7 @@ import {ProveScreen} from '../../source/screens/prove-screen.js';
 import {ReportScreen} from '../../source/screens/report-screen.js';
 import {RewrapScreen} from '../../source/screens/rewrap-screen.js';
 import {StartScreen} from '../../source/screens/start-screen.js';
-import {KEY, plain, press, type} from '../helpers/ink.js';
+import {KEY, plain, press, type, waitForFrame} from '../helpers/ink.js';
 import {collectActions, domain, folderStick, info, walk} from './fixtures.js';
 
 const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
@@ -80,7 +80,7 @@ const proving: CeremonyEvent[] = [
   ...enlisting,
   ...added(holder(1, 'alice', 1), holder(2, 'bob', 2), holder(6, 'frank')),
   {type: 'new-holders-chosen', change: {kept: [], added: [], departed: []}, destroy: []},
-  {type: 'choose-quorum', required: 2},
+  {type: 'choose-quorum', required: 2, confirmed: true},
   {type: 'rewrap-started'},
   {type: 'rewrapped', domain: newFile},
 ];
@@ -175,19 +175,67 @@ describe('rewrap screen', () => {
     {type: 'new-holders-chosen', change: {kept: [], added: [], departed: []}, destroy: []},
   ] as CeremonyEvent[];
 
-  it('chooses a quorum from 2 to n, noting the recommendation', async () => {
+  it('starts the quorum at the current one; a lower one asks first, and n goes back', async () => {
     const actions = {quorum: vi.fn(), write: vi.fn(), back: vi.fn()};
     const {lastFrame, stdin} = render(
       <RewrapScreen state={walk(...chosen)} sticks={[]} actions={actions} />,
     );
     const f = plain(lastFrame());
     expect(f).toMatch(/How many of the 4 new holders must come to open the new file\?/);
-    expect(f).toMatch(/2 of 4 \(the domain document recommends 3 or more\)/);
-    expect(f).toMatch(/4 of 4/);
-    await press(stdin, KEY.down, KEY.enter);
-    expect(actions.quorum).toHaveBeenCalledWith(3);
+    // The domain is 3 of 5: the pointer starts on 3, higher ones follow, lower ones last.
+    expect(
+      f
+        .split('\n')
+        .filter((l) => / of 4/.test(l))
+        .map((l) => l.trim()),
+    ).toEqual([
+      '❯ 3 of 4 — the current quorum',
+      '4 of 4',
+      '2 of 4 — lower: asks first; 3 or more recommended',
+    ]);
+    // A lower one asks first; n goes back to the list, nothing chosen.
+    await press(stdin, KEY.down, KEY.down, KEY.enter);
+    await waitForFrame(lastFrame, (x) => x.includes('Lower the quorum to 2 of 4?'));
+    expect(plain(lastFrame()).replace(/\s+/g, ' ')).toMatch(
+      /Today 3 of 5 holders are needed\. With 2, fewer holders — or fewer lost or stolen keys — open the new file\. Press y to lower it \(the report records it as quorum-lowered\), n to choose again\./,
+    );
+    expect(plain(lastFrame())).toMatch(/y yes · n no/);
+    await press(stdin, 'n');
+    await waitForFrame(lastFrame, (x) => x.includes('❯ 3 of 4'));
+    expect(actions.quorum).not.toHaveBeenCalled();
+    // One tired Enter takes the safe quorum.
+    await press(stdin, KEY.enter);
+    expect(actions.quorum).toHaveBeenLastCalledWith(3);
+    // y takes the lower one, confirmed.
+    await press(stdin, KEY.down, KEY.down, KEY.enter);
+    await waitForFrame(lastFrame, (x) => x.includes('Lower the quorum to 2 of 4?'));
+    await press(stdin, 'y');
+    expect(actions.quorum).toHaveBeenLastCalledWith(2, true);
     await press(stdin, KEY.escape);
     expect(actions.back).toHaveBeenCalled();
+  });
+
+  it('does not offer a departed holder’s stick as a place for the new file', async () => {
+    const actions = {
+      quorum: vi.fn(),
+      write: vi.fn(),
+      back: vi.fn(),
+      departedSticks: vi.fn(async () => new Map([['/demo/erin', 'erin (holder 5)']])),
+    };
+    const state = walk(...chosen, {type: 'choose-quorum', required: 3});
+    const {lastFrame} = render(
+      <RewrapScreen
+        state={state}
+        sticks={[folderStick('backup'), folderStick('erin')]}
+        actions={actions}
+      />,
+    );
+    const f = await waitForFrame(lastFrame, (x) => x.includes('Where does the new file go?'));
+    expect(f).toMatch(/on stick backup as security-domain-gen2\.json/);
+    expect(f).not.toMatch(/on stick erin/);
+    expect(f.replace(/\s+/g, ' ')).toMatch(
+      /Not offered: stick erin, which carries the key of departed erin \(holder 5\) \(to be destroyed\)\./,
+    );
   });
 
   it('writes to a stick under a name that says the generation, or to a typed path', async () => {
@@ -196,7 +244,7 @@ describe('rewrap screen', () => {
     const {lastFrame, stdin} = render(
       <RewrapScreen state={state} sticks={[folderStick('backup')]} actions={actions} />,
     );
-    expect(plain(lastFrame())).toMatch(/Quorum 3 of 4\. Where does the new file go\?/);
+    await waitForFrame(lastFrame, (x) => /Quorum 3 of 4\. Where does the new file go\?/.test(x));
     await press(stdin, KEY.enter);
     expect(actions.write).toHaveBeenCalledWith('/demo/backup/security-domain-gen2.json');
     await press(stdin, KEY.down, KEY.enter);

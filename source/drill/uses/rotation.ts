@@ -163,8 +163,58 @@ export class RotationWork {
     this.host.dispatch({type: 'new-holders-chosen', change, destroy});
   }
 
-  chooseQuorum(required: number): void {
-    this.host.dispatch({type: 'choose-quorum', required});
+  /** `confirmed`: a quorum below the safe default, confirmed (the report says so). */
+  /** Whose departed key this is, by certificate or public-key fingerprint ("erin (holder 5)"). */
+  departedHolder(fingerprints: ReadonlyArray<string | null | undefined>): string | undefined {
+    const departed = this.host.getState().rotation?.change?.departed ?? [];
+    const keys = this.oldHolders();
+    for (const {old} of departed) {
+      const spki = keys.find((k) => k.index === old.index)?.spkiFingerprint;
+      if (fingerprints.some((f) => f && (f === old.certFingerprint || f === spki)))
+        return old.name ? `${old.name} (holder ${old.index})` : `holder ${old.index}`;
+    }
+    return undefined;
+  }
+
+  /**
+   * The sticks that carry a departed holder's key or certificate (or that they presented today),
+   * by path, each with whose: never a place for the new file — it goes with them, to be destroyed.
+   */
+  async departedSticks(sticks: readonly Stick[]): Promise<Map<string, string>> {
+    const s = this.host.getState();
+    const departed = s.rotation?.change?.departed ?? [];
+    const found = new Map<string, string>();
+    if (departed.length === 0) return found;
+    const label = (o: {index: number; name?: string}) =>
+      o.name ? `${o.name} (holder ${o.index})` : `holder ${o.index}`;
+    const byFp = new Map<string, string>();
+    const keys = this.oldHolders();
+    for (const {old} of departed) {
+      byFp.set(old.certFingerprint, label(old));
+      const spki = keys.find((k) => k.index === old.index)?.spkiFingerprint;
+      if (spki) byFp.set(spki, label(old));
+      const presented = s.holders.find((h) => h.index === old.index)?.stick?.path;
+      if (presented) found.set(presented, label(old));
+    }
+    for (const stick of sticks) {
+      if (found.has(stick.path)) continue;
+      const scan = await scanStick(stick);
+      if (scan.status === 'gone') continue;
+      for (const m of [...scan.keys, ...scan.certificates]) {
+        const who =
+          (m.fingerprint ? byFp.get(m.fingerprint) : undefined) ??
+          (m.spkiFingerprint ? byFp.get(m.spkiFingerprint) : undefined);
+        if (who) {
+          found.set(stick.path, who);
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
+  chooseQuorum(required: number, confirmed = false): void {
+    this.host.dispatch({type: 'choose-quorum', required, confirmed});
   }
 
   /** Writes the new file (never over one), checks it, and collects for it from now on. */
