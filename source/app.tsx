@@ -262,7 +262,7 @@ export function App({
         };
         screen =
           state.step === 'prove' ? (
-            <ProveScreen state={state} sticks={sticks} actions={actions} />
+            <ProveScreen state={state} sticks={sticks} actions={actions} registry={registry} />
           ) : (
             <CollectScreen state={state} sticks={sticks} actions={actions} registry={registry} />
           );
@@ -289,7 +289,7 @@ export function App({
             sticks={sticks}
             actions={{
               quorum: (m, confirmed) => session.rotation.chooseQuorum(m, confirmed),
-              departedSticks: (s) => session.rotation.departedSticks(s),
+              places: (s) => session.rotation.placesForNewFile(s),
               write: (f) => void session.rotation.write(f),
               back: () => session.dispatch({type: 'back'}),
             }}

@@ -4,7 +4,7 @@ import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
 import {Notice} from '../components/notice.js';
 import {color} from '../components/theme.js';
-import type {Binding} from '../components/keys.js';
+import {KEYS, type Binding} from '../components/keys.js';
 import {MAX_HOLDERS, MIN_HOLDERS} from '../limits.js';
 import type {Stick} from '../media/stick.js';
 
@@ -41,28 +41,37 @@ export function EnlistScreen({
 }) {
   const list = state.rotation?.newHolders ?? [];
   const last = list[list.length - 1];
+  // `d`: done, one key away however long the list; `u` takes the last one back.
   useInput((input) => {
-    if (input === 'd' && last) actions.drop(last.certFingerprint);
+    if (input === KEYS.drop.keys && last) actions.drop(last.certFingerprint);
+    else if (input === KEYS.done.keys && list.length >= MIN_HOLDERS) actions.done();
   });
   const chosen = new Set(list.map((h) => h.keeps));
   const keepable =
     state.domain?.format === 'native'
       ? state.holders.filter((h) => !chosen.has(h.index) && list.length < MAX_HOLDERS)
       : [];
+  // Remaining holders first: most of a rotation's new holders are old ones kept.
   const options = [
-    ...sticks.map((s) => ({
-      label: `read stick ${s.label}${s.source === 'folder' ? ' (folder)' : ''}`,
-      value: `stick:${s.path}`,
-    })),
     ...keepable.map((h) => ({
       label: `keep holder ${h.index}${h.name ? ` (${h.name})` : ''} from the old file`,
       value: `keep:${h.index}`,
+    })),
+    ...sticks.map((s) => ({
+      label: `read stick ${s.label}${s.source === 'folder' ? ' (folder)' : ''}`,
+      value: `stick:${s.path}`,
     })),
     ...(list.length >= MIN_HOLDERS
       ? [{label: `done: these ${list.length} are the new holders`, value: 'done'}]
       : []),
   ];
-  const bindings: Binding[] = ['move', 'choose', ...(last ? (['drop'] as const) : []), 'abort'];
+  const bindings: Binding[] = [
+    'move',
+    'choose',
+    ...(list.length >= MIN_HOLDERS ? (['done'] as const) : []),
+    ...(last ? (['drop'] as const) : []),
+    'abort',
+  ];
   return (
     <Box flexDirection="column">
       <Text>
@@ -87,7 +96,7 @@ export function EnlistScreen({
           {options.length === 0
             ? 'Insert a new holder’s stick…'
             : list.length >= MIN_HOLDERS
-              ? 'Insert the next new holder’s stick, or when all are in choose “done” (last):'
+              ? 'Insert the next new holder’s stick, or when all are in press d (done):'
               : 'Insert a new holder’s stick to read their certificate, or choose:'}
         </Text>
         {options.length > 0 ? (

@@ -10,14 +10,18 @@ import {Notice} from '../components/notice.js';
 import {TextField} from '../components/text-field.js';
 import {color} from '../components/theme.js';
 import type {Stick} from '../media/stick.js';
+import type {StickPlace} from '../drill/uses/rotation.js';
 
 export interface RewrapActions {
   /** `confirmed`: a quorum below the safe default, confirmed on screen. */
   quorum: (required: number, confirmed?: boolean) => void;
   write: (file: string) => void;
   back: () => void;
-  /** The sticks that carry a departed holder's key (path → whose): not offered for the file. */
-  departedSticks?: (sticks: readonly Stick[]) => Promise<Map<string, string>>;
+  /**
+   * Each stick as a place for the new file (by path): a departed holder's is not offered, one
+   * that holds no key comes first.
+   */
+  places?: (sticks: readonly Stick[]) => Promise<Map<string, StickPlace>>;
 }
 
 /**
@@ -77,14 +81,14 @@ export function RewrapScreen({
 }) {
   const [typing, setTyping] = useState(false);
   const [confirming, setConfirming] = useState<number>();
-  // Which sticks carry a departed holder's key: undefined while they are being looked at.
-  const [departed, setDeparted] = useState<Map<string, string>>();
+  // What each stick is as a place for the file: undefined while they are being looked at.
+  const [places, setPlaces] = useState<Map<string, StickPlace>>();
   const stickKey = sticks.map((s) => s.path).join('\n');
-  const lookAt = actions.departedSticks;
+  const lookAt = actions.places;
   useEffect(() => {
     let live = true;
-    void (lookAt ? lookAt(sticks) : Promise.resolve(new Map<string, string>())).then(
-      (m) => live && setDeparted(m),
+    void (lookAt ? lookAt(sticks) : Promise.resolve(new Map<string, StickPlace>())).then(
+      (m) => live && setPlaces(m),
     );
     return () => {
       live = false;
@@ -161,15 +165,21 @@ export function RewrapScreen({
         />
       </Box>
     );
-  } else if (!departed) {
+  } else if (!places) {
     body = <Spinner label="Looking at the sticks present…" />;
   } else {
     const name = newFileName(state);
-    const gone = sticks.filter((s) => departed.has(s.path));
+    const gone = sticks.filter((s) => places.get(s.path)?.departed);
+    // Sticks that hold no private key (a backup stick) first; a departed holder's not at all.
+    const keyless = (s: Stick) => Number(places.get(s.path)?.holdsKey === true);
     const options = [
       ...sticks
-        .filter((s) => !departed.has(s.path))
-        .map((s) => ({label: `on stick ${s.label} as ${name}`, value: join(s.path, name)})),
+        .filter((s) => !places.get(s.path)?.departed)
+        .sort((a, b) => keyless(a) - keyless(b))
+        .map((s) => ({
+          label: `on stick ${s.label} as ${name}${places.get(s.path)?.holdsKey ? ' (a holder’s key stick)' : ''}`,
+          value: join(s.path, name),
+        })),
       // Not '': Select reports no choice of an empty value.
       {label: 'Type a path…', value: TYPE},
     ];
@@ -185,8 +195,8 @@ export function RewrapScreen({
         />
         {gone.map((s) => (
           <Text key={s.path} color={color('muted')} wrap="wrap">
-            Not offered: stick {s.label}, which carries the key of departed {departed.get(s.path)}{' '}
-            (to be destroyed).
+            Not offered: stick {s.label}, which carries the key of departed{' '}
+            {places.get(s.path)?.departed} (to be destroyed).
           </Text>
         ))}
       </Box>

@@ -7,6 +7,7 @@
 import {describe, expect, it} from 'vitest';
 import {initialState, sharesHeld} from '../../source/ceremony/reduce.js';
 import {safeQuorum} from '../../source/ceremony/uses/rotation.js';
+import {findingsFor} from '../../source/report/findings.js';
 import type {
   CeremonyEvent,
   CeremonyState,
@@ -184,8 +185,25 @@ describe('rotation: new holders and the new file', () => {
       event: 'new quorum chosen lower, confirmed',
       detail: '2 of 3 (the current quorum is 2 of 3; 3 of 3 was offered first)',
     });
+    // The report's finding, which names both quorums.
+    const findings = (x: CeremonyState) =>
+      findingsFor(x, {
+        now: clock,
+        history: [],
+        registry: [],
+        settings: {reviewDays: 90, rtoMinutes: 60},
+      })
+        .filter((f) => f.rule === 'quorum-lowered')
+        .map((f) => [f.severity, f.evidence]);
+    expect(findings(lowered)).toEqual([
+      [
+        'warning',
+        "The new file's quorum is 2 of 3, below the 3 the domain document recommends (the current quorum is 2 of 3); the operator confirmed it at the machine.",
+      ],
+    ]);
     const safe = run(s, {type: 'choose-quorum', required: 3});
     expect(safe.rotation?.lowered).toBeUndefined();
+    expect(findings(safe)).toEqual([]);
     // Back, then the safe quorum: nothing lowered is left over.
     expect(
       run(lowered, {type: 'back'}, {type: 'choose-quorum', required: 3}).rotation?.lowered,

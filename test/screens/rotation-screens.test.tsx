@@ -15,7 +15,7 @@ import {ProveScreen} from '../../source/screens/prove-screen.js';
 import {ReportScreen} from '../../source/screens/report-screen.js';
 import {RewrapScreen} from '../../source/screens/rewrap-screen.js';
 import {StartScreen} from '../../source/screens/start-screen.js';
-import {KEY, plain, press, type, waitForFrame} from '../helpers/ink.js';
+import {flush, KEY, plain, press, type, waitForFrame} from '../helpers/ink.js';
 import {collectActions, domain, folderStick, info, walk} from './fixtures.js';
 
 const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
@@ -124,14 +124,20 @@ describe('enlist screen', () => {
     let f = plain(none.lastFrame());
     expect(f).toMatch(/New holders \(3 to 10\)/);
     expect(f).toMatch(/none yet/);
-    expect(f).toMatch(/❯ read stick frank \(folder\)/);
-    expect(f).toMatch(/keep holder 1 \(alice\) from the old file/);
+    // The remaining holders first, then the sticks to read.
+    expect(f).toMatch(/❯ keep holder 1 \(alice\) from the old file/);
     expect(f).not.toMatch(/done:/);
-    expect(f).not.toMatch(/d remove the last/);
+    expect(f).not.toMatch(/u undo the last|d done/);
+    // Fewer than 3: d does nothing yet.
+    await press(none.stdin, 'd');
+    expect(actions.done).not.toHaveBeenCalled();
+    await press(none.stdin, KEY.enter);
+    expect(actions.keep).toHaveBeenCalledWith(1);
+    // Below the five old holders to keep: frank's stick to read.
+    await press(none.stdin, KEY.down, KEY.down, KEY.down, KEY.down, KEY.down);
+    expect(plain(none.lastFrame())).toMatch(/❯ read stick frank \(folder\)/);
     await press(none.stdin, KEY.enter);
     expect(actions.read).toHaveBeenCalledWith(sticks[0]);
-    await press(none.stdin, KEY.down, KEY.enter);
-    expect(actions.keep).toHaveBeenCalledWith(1);
     none.unmount();
 
     const three = walk(
@@ -146,12 +152,16 @@ describe('enlist screen', () => {
     expect(f).not.toMatch(/keep holder 1 /);
     expect(f).toMatch(/keep holder 3 \(carol\)/);
     expect(f).toMatch(/done: these 3 are the new holders/);
-    await press(r.stdin, 'd');
+    expect(f).toMatch(/d done · u undo the last/);
+    await press(r.stdin, 'u');
     expect(actions.drop).toHaveBeenCalledWith(fp(6));
+    // Done is one key away, wherever the pointer is.
+    await press(r.stdin, 'd');
+    expect(actions.done).toHaveBeenCalledTimes(1);
     await press(r.stdin, KEY.down, KEY.down, KEY.down, KEY.down);
     expect(plain(r.lastFrame())).toMatch(/❯ done: these 3 are the new holders/);
     await press(r.stdin, KEY.enter);
-    expect(actions.done).toHaveBeenCalled();
+    expect(actions.done).toHaveBeenCalledTimes(2);
   });
 
   it('offers no keeping for an Azure file: it carries no certificates', () => {
@@ -220,18 +230,27 @@ describe('rewrap screen', () => {
       quorum: vi.fn(),
       write: vi.fn(),
       back: vi.fn(),
-      departedSticks: vi.fn(async () => new Map([['/demo/erin', 'erin (holder 5)']])),
+      places: vi.fn(
+        async () =>
+          new Map([
+            ['/demo/alice', {holdsKey: true}],
+            ['/demo/backup', {holdsKey: false}],
+            ['/demo/erin', {departed: 'erin (holder 5)', holdsKey: true}],
+          ]),
+      ),
     };
     const state = walk(...chosen, {type: 'choose-quorum', required: 3});
     const {lastFrame} = render(
       <RewrapScreen
         state={state}
-        sticks={[folderStick('backup'), folderStick('erin')]}
+        sticks={[folderStick('alice'), folderStick('backup'), folderStick('erin')]}
         actions={actions}
       />,
     );
     const f = await waitForFrame(lastFrame, (x) => x.includes('Where does the new file go?'));
-    expect(f).toMatch(/on stick backup as security-domain-gen2\.json/);
+    // A stick with no key on it comes first; a holder's key stick is said to be one.
+    expect(f).toMatch(/❯ on stick backup as security-domain-gen2\.json\n/);
+    expect(f).toMatch(/ on stick alice as security-domain-gen2\.json \(a holder’s key stick\)/);
     expect(f).not.toMatch(/on stick erin/);
     expect(f.replace(/\s+/g, ' ')).toMatch(
       /Not offered: stick erin, which carries the key of departed erin \(holder 5\) \(to be destroyed\)\./,
@@ -245,6 +264,8 @@ describe('rewrap screen', () => {
       <RewrapScreen state={state} sticks={[folderStick('backup')]} actions={actions} />,
     );
     await waitForFrame(lastFrame, (x) => /Quorum 3 of 4\. Where does the new file go\?/.test(x));
+    // The list has just replaced "Looking at the sticks…": let it take keys.
+    await flush();
     await press(stdin, KEY.enter);
     expect(actions.write).toHaveBeenCalledWith('/demo/backup/security-domain-gen2.json');
     await press(stdin, KEY.down, KEY.enter);
@@ -273,7 +294,9 @@ describe('prove screen and the end', () => {
     );
     const f = plain(lastFrame());
     expect(f).toMatch(/Every new holder proves their key against/);
-    expect(f).toMatch(/1 of 3 — 2 more needed/);
+    // Every new holder must prove their key: no "quorum" is shown.
+    expect(f).toMatch(/Proven ■□□ 1 of 3 — every new holder proves their key: 2 still to come/);
+    expect(f).not.toMatch(/Quorum/);
     expect(f).toMatch(/✓ +1 alice/);
     expect(f).toMatch(/· +3 frank +66666666…6666 +waiting/);
     expect(f).not.toMatch(/carol/);

@@ -22,7 +22,7 @@ const COLLECTING: ReadonlySet<string> = new Set(['collect', 'prove']);
 
 /** A departed holder's key at a rotation's prove step: it has no share in the new file. */
 const departedMessage = (stick: string, who: string): string =>
-  `The key on stick ${stick} is departed ${who}'s: it has no share in the new file (it is to be destroyed once the rotation passes).`;
+  `The key on stick ${stick} is the key of ${who}, who departs in this rotation: it has no share in the new file, and is to be destroyed once the rotation passes.`;
 
 export const NOT_OURS =
   "is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).";
