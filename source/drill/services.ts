@@ -65,7 +65,14 @@ export class ReportService {
    */
   private pin(report: DrillReport): void {
     const d = report.scope.domain;
-    if (report.verdict !== 'pass' || !report.proof.signed || !d) return;
+    // Onboarding's practice domain is thrown away when the drill ends: nothing to pin.
+    if (
+      report.verdict !== 'pass' ||
+      !report.proof.signed ||
+      !d ||
+      report.scope.mode === 'onboarding'
+    )
+      return;
     const identity = identityOf({
       ...d,
       holders: d.holders.map((h) => ({certFingerprint: h.fingerprint})),

@@ -380,22 +380,39 @@ describe('enrol screen', () => {
     const {stdin, lastFrame} = render(
       <EnrolScreen sticks={sticks} busy={false} onEnrol={onEnrol} onBack={vi.fn()} />,
     );
+    // A name with a space is refused out loud, with one that would do.
+    await type(stdin, 'Frank Moss');
+    await press(stdin, KEY.enter);
+    expect(plain(lastFrame()).replace(/\s+/g, ' ')).toMatch(
+      /“Frank Moss” cannot be used: your name names your key file and certificate, so letters, digits, \. _ - only, no spaces — e\.g\. Frank-Moss\./,
+    );
+    await press(stdin, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace);
+    await press(stdin, '\u0015');
     await type(stdin, 'frank');
     await press(stdin, KEY.enter, KEY.enter);
-    await type(stdin, 'pw1');
+    expect(plain(lastFrame())).toMatch(/Choose a passphrase \(12\+ characters\):/);
+    expect(plain(lastFrame())).toMatch(/12 characters or more/);
+    // A short one is refused, saying why; nothing is asked twice.
+    await type(stdin, 'abc');
     await press(stdin, KEY.enter);
-    await type(stdin, 'pw2');
+    expect(plain(lastFrame()).replace(/\s+/g, ' ')).toMatch(
+      /That passphrase has 3 characters; a new key's passphrase needs 12 or more\. Choose another\./,
+    );
+    expect(plain(lastFrame())).not.toMatch(/Type it again/);
+    await type(stdin, 'correct horse 1');
+    await press(stdin, KEY.enter);
+    await type(stdin, 'correct horse 2');
     await press(stdin, KEY.enter);
     expect(plain(lastFrame())).toMatch(/differed/);
     expect(onEnrol).not.toHaveBeenCalled();
-    await type(stdin, 'pw1');
+    await type(stdin, 'correct horse 1');
     await press(stdin, KEY.enter);
-    await type(stdin, 'pw1');
+    await type(stdin, 'correct horse 1');
     await press(stdin, KEY.enter);
     expect(onEnrol).toHaveBeenCalledTimes(1);
     const req = onEnrol.mock.calls[0]?.[0] as {holder: string; passphrase: Buffer};
     expect(req.holder).toBe('frank');
-    expect(req.passphrase.toString()).toBe('pw1');
+    expect(req.passphrase.toString()).toBe('correct horse 1');
   });
 });
 
