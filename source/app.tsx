@@ -9,6 +9,7 @@ import {color} from './components/theme.js';
 import type {DrillSession} from './drill/session.js';
 import {useIdleTick, useSession} from './hooks/use-session.js';
 import {useSticks} from './hooks/use-sticks.js';
+import {useStickContents} from './hooks/use-stick-contents.js';
 import type {Stick} from './media/stick.js';
 import {CollectScreen, type CollectActions} from './screens/collect-screen.js';
 import {DisasterScreen} from './screens/disaster-screen.js';
@@ -89,6 +90,13 @@ export function App({
       else if (step === 'enlist') void session.rotation.readStick(stick);
     },
     (stick) => session.stickRemoved(stick.path),
+  );
+
+  // What is on each stick, looked at again as the ceremony moves (a share taken, a step).
+  const contents = useStickContents(
+    sticks,
+    session.stickContents,
+    `${state.step}:${state.awaitingRemoval ?? ''}:${state.rotation?.newHolders.length ?? 0}`,
   );
 
   const startRecovery = useCallback(() => {
@@ -262,9 +270,21 @@ export function App({
         };
         screen =
           state.step === 'prove' ? (
-            <ProveScreen state={state} sticks={sticks} actions={actions} registry={registry} />
+            <ProveScreen
+              state={state}
+              sticks={sticks}
+              actions={actions}
+              registry={registry}
+              contents={contents}
+            />
           ) : (
-            <CollectScreen state={state} sticks={sticks} actions={actions} registry={registry} />
+            <CollectScreen
+              state={state}
+              sticks={sticks}
+              actions={actions}
+              registry={registry}
+              contents={contents}
+            />
           );
         break;
       }
@@ -273,6 +293,7 @@ export function App({
           <EnlistScreen
             state={state}
             sticks={sticks}
+            contents={contents}
             actions={{
               read: (s) => void session.rotation.readStick(s),
               keep: (i) => session.rotation.keep(i),
@@ -287,9 +308,10 @@ export function App({
           <RewrapScreen
             state={state}
             sticks={sticks}
+            contents={contents}
             actions={{
               quorum: (m, confirmed) => session.rotation.chooseQuorum(m, confirmed),
-              places: (s) => session.rotation.placesForNewFile(s),
+              departedHolder: (fps) => session.rotation.departedHolder(fps),
               write: (f) => void session.rotation.write(f),
               back: () => session.dispatch({type: 'back'}),
             }}

@@ -32,6 +32,7 @@ import {StickArrival} from './arrivals/stick.js';
 import {ContributionArrival} from './arrivals/contribution.js';
 import {DEFAULT_REQUEST_MS} from '../remote/request.js';
 import {RecoveryTarget} from './recovery.js';
+import {stickContents, type StickContents} from './stick-contents.js';
 import {RotationWork, type RecordPin} from './uses/rotation.js';
 
 export {stickInfo} from './arrivals/desk.js';
@@ -186,6 +187,10 @@ export class DrillSession implements ShareDesk {
     if (this.state.mode !== 'restore' || this.domain?.format !== 'azure') return undefined;
     return this.options.exchangeTarget;
   }
+
+  /** What is on each stick present: for ordering and labelling the lists (./stick-contents.ts). */
+  stickContents = (sticks: readonly Stick[]): Promise<Map<string, StickContents>> =>
+    stickContents(sticks);
 
   // The stick arrival's actions, as the TUI and the plan runner call them.
   stickInserted = (stick: Stick): Promise<void> => this.sticks.stickInserted(stick);

@@ -12,6 +12,7 @@ import {SecretInput} from '../components/secret-input.js';
 import {color} from '../components/theme.js';
 import type {Binding} from '../components/keys.js';
 import type {Stick} from '../media/stick.js';
+import type {StickContents} from '../drill/stick-contents.js';
 import {ABSENT_BINDINGS, AbsentChoice} from './absent-choice.js';
 import {CUSTODIAN_BINDINGS, CustodianPrompt, type CustodianPhase} from './custodian-prompt.js';
 import {REMOTE_BINDINGS, RemoteHolder, type RemoteActions} from './remote-holder.js';
@@ -79,12 +80,15 @@ export function CollectScreen({
   sticks,
   actions,
   registry,
+  contents,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: CollectActions;
   /** The holder registry: certificate fingerprint → custodian (a holder's turn in seconds). */
   registry?: ReadonlyMap<string, Custodian>;
+  /** What is on each stick present: one with no key on it is listed after those with one. */
+  contents?: ReadonlyMap<string, StickContents> | undefined;
 }) {
   const [choosingAbsent, setChoosingAbsent] = useState(false);
   const [remoteOpen, setRemoteOpen] = useState(false);
@@ -242,14 +246,20 @@ export function CollectScreen({
           'abort',
         ];
     // Sticks whose share is already taken go last, marked, so the pointer starts on one that
-    // is still to come (demo folders stay listed after their "removal").
+    // is still to come (demo folders stay listed after their "removal"); a stick with no key
+    // (nor a remote holder's contribution) on it comes just before them, marked too.
     const taken = new Set(
       state.holders.filter((h) => h.state === 'accepted' && h.stick).map((h) => h.stick?.path),
     );
+    const keyless = (s: Stick) => {
+      const c = contents?.get(s.path);
+      return c !== undefined && c.keys === 0 && c.contributions === 0;
+    };
+    const rank = (s: Stick) => (taken.has(s.path) ? 2 : keyless(s) ? 1 : 0);
     const options = [...sticks]
-      .sort((a, b) => Number(taken.has(a.path)) - Number(taken.has(b.path)))
+      .sort((a, b) => rank(a) - rank(b))
       .map((s) => ({
-        label: `${s.label}${s.source === 'folder' ? ' (folder)' : ''}${taken.has(s.path) ? ' — share taken' : ''}`,
+        label: `${s.label}${s.source === 'folder' ? ' (folder)' : ''}${taken.has(s.path) ? ' — share taken' : keyless(s) ? ' — no key on it' : ''}`,
         value: s.path,
       }));
     body = (

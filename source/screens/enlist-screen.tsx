@@ -7,6 +7,7 @@ import {color} from '../components/theme.js';
 import {KEYS, type Binding} from '../components/keys.js';
 import {MAX_HOLDERS, MIN_HOLDERS} from '../limits.js';
 import type {Stick} from '../media/stick.js';
+import type {StickContents} from '../drill/stick-contents.js';
 
 export interface EnlistActions {
   /** Reads the certificates on a stick. */
@@ -34,10 +35,13 @@ export function EnlistScreen({
   state,
   sticks,
   actions,
+  contents,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: EnlistActions;
+  /** What is on each stick present: one whose certificates are all in already is not offered. */
+  contents?: ReadonlyMap<string, StickContents> | undefined;
 }) {
   const list = state.rotation?.newHolders ?? [];
   const last = list[list.length - 1];
@@ -51,14 +55,25 @@ export function EnlistScreen({
     state.domain?.format === 'native'
       ? state.holders.filter((h) => !chosen.has(h.index) && list.length < MAX_HOLDERS)
       : [];
+  // A stick whose certificates are all new holders already has nothing more to read; one with
+  // no certificate on it can give none (it is listed last, and says so).
+  const inList = new Set(list.flatMap((h) => [h.certFingerprint, h.spkiFingerprint]));
+  const certs = (s: Stick) => contents?.get(s.path)?.certificates;
+  const readIn = sticks.filter((s) => {
+    const c = contents?.get(s.path);
+    return c !== undefined && c.certificates > 0 && c.fingerprints.every((f) => inList.has(f));
+  });
+  const toRead = sticks
+    .filter((s) => !readIn.includes(s))
+    .sort((a, b) => Number(certs(a) === 0) - Number(certs(b) === 0));
   // Remaining holders first: most of a rotation's new holders are old ones kept.
   const options = [
     ...keepable.map((h) => ({
       label: `keep holder ${h.index}${h.name ? ` (${h.name})` : ''} from the old file`,
       value: `keep:${h.index}`,
     })),
-    ...sticks.map((s) => ({
-      label: `read stick ${s.label}${s.source === 'folder' ? ' (folder)' : ''}`,
+    ...toRead.map((s) => ({
+      label: `read stick ${s.label}${s.source === 'folder' ? ' (folder)' : ''}${certs(s) === 0 ? ' — no certificate on it' : ''}`,
       value: `stick:${s.path}`,
     })),
     ...(list.length >= MIN_HOLDERS
@@ -110,6 +125,12 @@ export function EnlistScreen({
               if (stick) actions.read(stick);
             }}
           />
+        ) : null}
+        {readIn.length > 0 ? (
+          <Text color={color('muted')} wrap="wrap">
+            Already in (their certificates are new holders):{' '}
+            {readIn.map((s) => `stick ${s.label}`).join(', ')}.
+          </Text>
         ) : null}
       </Box>
       <Notice notice={state.notice} />

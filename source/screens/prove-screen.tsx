@@ -3,6 +3,7 @@ import {Box, Text} from 'ink';
 import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {HelpLine} from '../components/help-line.js';
 import type {Stick} from '../media/stick.js';
+import type {StickContents} from '../drill/stick-contents.js';
 import {CollectScreen, type CollectActions} from './collect-screen.js';
 
 /**
@@ -18,12 +19,14 @@ export function ProveScreen({
   sticks,
   actions,
   registry,
+  contents,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: CollectActions;
   /** The holder registry (certificate fingerprint → custodian): a new key may be registered. */
   registry?: ReadonlyMap<string, Custodian>;
+  contents?: ReadonlyMap<string, StickContents> | undefined;
 }) {
   const to = state.rotation?.to;
   if (!to) return null;
@@ -48,6 +51,7 @@ export function ProveScreen({
         sticks={sticks}
         actions={actions}
         {...(registry ? {registry} : {})}
+        contents={contents}
       />
     </Box>
   );

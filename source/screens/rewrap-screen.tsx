@@ -1,4 +1,4 @@
-import {useEffect, useState} from 'react';
+import {useState} from 'react';
 import {Spinner} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import {join} from 'node:path';
@@ -10,18 +10,48 @@ import {Notice} from '../components/notice.js';
 import {TextField} from '../components/text-field.js';
 import {color} from '../components/theme.js';
 import type {Stick} from '../media/stick.js';
-import type {StickPlace} from '../drill/uses/rotation.js';
+import type {StickContents} from '../drill/stick-contents.js';
+
+/** A stick as a place for the new file. */
+interface StickPlace {
+  /** Whose departed key it carries ("erin (holder 5)"): never offered. */
+  departed?: string;
+  holdsKey: boolean;
+}
+
+/**
+ * Where the new file may go, stick by stick: never a stick that carries a departed holder's
+ * key or certificate, or that they presented today — it leaves with them, to be destroyed.
+ */
+function placesFor(
+  state: CeremonyState,
+  sticks: readonly Stick[],
+  contents: ReadonlyMap<string, StickContents>,
+  departedHolder: ((fps: readonly string[]) => string | undefined) | undefined,
+): Map<string, StickPlace> {
+  const presentedBy = new Map<string, string>();
+  for (const {old} of state.rotation?.change?.departed ?? []) {
+    const path = state.holders.find((h) => h.index === old.index)?.stick?.path;
+    if (path)
+      presentedBy.set(path, old.name ? `${old.name} (holder ${old.index})` : `holder ${old.index}`);
+  }
+  const places = new Map<string, StickPlace>();
+  for (const stick of sticks) {
+    const c = contents.get(stick.path);
+    const departed =
+      presentedBy.get(stick.path) ?? (c ? departedHolder?.(c.fingerprints) : undefined);
+    places.set(stick.path, {...(departed ? {departed} : {}), holdsKey: (c?.keys ?? 0) > 0});
+  }
+  return places;
+}
 
 export interface RewrapActions {
   /** `confirmed`: a quorum below the safe default, confirmed on screen. */
   quorum: (required: number, confirmed?: boolean) => void;
   write: (file: string) => void;
   back: () => void;
-  /**
-   * Each stick as a place for the new file (by path): a departed holder's is not offered, one
-   * that holds no key comes first.
-   */
-  places?: (sticks: readonly Stick[]) => Promise<Map<string, StickPlace>>;
+  /** Whose departed key this is, by fingerprint: their stick is not offered for the file. */
+  departedHolder?: (fingerprints: readonly string[]) => string | undefined;
 }
 
 /**
@@ -74,27 +104,18 @@ export function RewrapScreen({
   state,
   sticks,
   actions,
+  contents,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: RewrapActions;
+  /** What is on each stick present; undefined while it is being looked at. */
+  contents?: ReadonlyMap<string, StickContents> | undefined;
 }) {
   const [typing, setTyping] = useState(false);
   const [confirming, setConfirming] = useState<number>();
-  // What each stick is as a place for the file: undefined while they are being looked at.
-  const [places, setPlaces] = useState<Map<string, StickPlace>>();
-  const stickKey = sticks.map((s) => s.path).join('\n');
-  const lookAt = actions.places;
-  useEffect(() => {
-    let live = true;
-    void (lookAt ? lookAt(sticks) : Promise.resolve(new Map<string, StickPlace>())).then(
-      (m) => live && setPlaces(m),
-    );
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the sticks' paths
-  }, [stickKey, lookAt]);
+  // Each stick as a place for the file: a departed holder's (never), or whether it holds a key.
+  const places = contents ? placesFor(state, sticks, contents, actions.departedHolder) : undefined;
   // A fresh field for each path tried: a refusal names the path, and the next is typed anew.
   const [tries, setTries] = useState(0);
   const r = state.rotation;

@@ -12,7 +12,15 @@ import type {CeremonyEvent} from '../../source/ceremony/types.js';
 import {CollectScreen} from '../../source/screens/collect-screen.js';
 import {ReportScreen} from '../../source/screens/report-screen.js';
 import {KEY, plain, press, waitForFrame} from '../helpers/ink.js';
-import {aliceMatched, collectActions, domain, info, toCollect, walk} from './fixtures.js';
+import {
+  aliceMatched,
+  collectActions,
+  domain,
+  folderStick,
+  info,
+  toCollect,
+  walk,
+} from './fixtures.js';
 
 let unmount: (() => void) | undefined;
 afterEach(() => {
@@ -168,6 +176,30 @@ describe('marking a holder absent', () => {
     await waitForFrame(lastFrame, (x) => x.includes('Which holder is absent?'));
     await press(stdin, KEY.enter);
     expect(a.absent).toHaveBeenCalledWith(1);
+  });
+});
+
+describe('the stick list', () => {
+  it('lists a stick with no key on it after those with one, and says so', () => {
+    const c = (keys: number) => ({keys, certificates: keys, contributions: 0, fingerprints: []});
+    const contents = new Map([
+      ['/demo/alice', c(1)],
+      ['/demo/backup', c(0)],
+      ['/demo/bob', c(1)],
+    ]);
+    const {lastFrame} = render(
+      <CollectScreen
+        state={walk(...toCollect)}
+        sticks={[folderStick('alice'), folderStick('backup'), folderStick('bob')]}
+        actions={collectActions()}
+        contents={contents}
+      />,
+    );
+    const list = plain(lastFrame())
+      .split('\n')
+      .filter((l) => /\(folder\)/.test(l))
+      .map((l) => l.trim());
+    expect(list).toEqual(['❯ alice (folder)', 'bob (folder)', 'backup (folder) — no key on it']);
   });
 });
 

@@ -230,21 +230,21 @@ describe('rewrap screen', () => {
       quorum: vi.fn(),
       write: vi.fn(),
       back: vi.fn(),
-      places: vi.fn(
-        async () =>
-          new Map([
-            ['/demo/alice', {holdsKey: true}],
-            ['/demo/backup', {holdsKey: false}],
-            ['/demo/erin', {departed: 'erin (holder 5)', holdsKey: true}],
-          ]),
-      ),
+      departedHolder: (fps: readonly string[]) =>
+        fps.includes('e'.repeat(64)) ? 'erin (holder 5)' : undefined,
     };
+    const contents = new Map([
+      ['/demo/alice', {keys: 1, certificates: 1, contributions: 0, fingerprints: ['a'.repeat(64)]}],
+      ['/demo/backup', {keys: 0, certificates: 0, contributions: 0, fingerprints: []}],
+      ['/demo/erin', {keys: 1, certificates: 1, contributions: 0, fingerprints: ['e'.repeat(64)]}],
+    ]);
     const state = walk(...chosen, {type: 'choose-quorum', required: 3});
     const {lastFrame} = render(
       <RewrapScreen
         state={state}
         sticks={[folderStick('alice'), folderStick('backup'), folderStick('erin')]}
         actions={actions}
+        contents={contents}
       />,
     );
     const f = await waitForFrame(lastFrame, (x) => x.includes('Where does the new file go?'));
@@ -261,7 +261,12 @@ describe('rewrap screen', () => {
     const actions = {quorum: vi.fn(), write: vi.fn(), back: vi.fn()};
     const state = walk(...chosen, {type: 'choose-quorum', required: 3});
     const {lastFrame, stdin} = render(
-      <RewrapScreen state={state} sticks={[folderStick('backup')]} actions={actions} />,
+      <RewrapScreen
+        state={state}
+        sticks={[folderStick('backup')]}
+        actions={actions}
+        contents={new Map()}
+      />,
     );
     await waitForFrame(lastFrame, (x) => /Quorum 3 of 4\. Where does the new file go\?/.test(x));
     // The list has just replaced "Looking at the sticks…": let it take keys.

@@ -39,12 +39,6 @@ export interface RotationHost {
   takeShares(): OpenedShare[];
 }
 
-/** A stick as a place for the new file: a departed holder's (never), or whether it holds a key. */
-export interface StickPlace {
-  departed?: string;
-  holdsKey: boolean;
-}
-
 /** Links the new file to the domain's key in the store (the same domain, the same key). */
 export type RecordPin = (identity: DomainIdentity, reportKey: string) => void;
 
@@ -179,44 +173,6 @@ export class RotationWork {
         return old.name ? `${old.name} (holder ${old.index})` : `holder ${old.index}`;
     }
     return undefined;
-  }
-
-  /**
-   * Where the new file may go, stick by stick: a stick that carries a departed holder's key or
-   * certificate (or that they presented today) never — it leaves with them, to be destroyed;
-   * one that carries no private key at all (a backup stick) first.
-   */
-  async placesForNewFile(sticks: readonly Stick[]): Promise<Map<string, StickPlace>> {
-    const s = this.host.getState();
-    const departed = s.rotation?.change?.departed ?? [];
-    const label = (o: {index: number; name?: string}) =>
-      o.name ? `${o.name} (holder ${o.index})` : `holder ${o.index}`;
-    const byFp = new Map<string, string>();
-    const presentedBy = new Map<string, string>();
-    const keys = this.oldHolders();
-    for (const {old} of departed) {
-      byFp.set(old.certFingerprint, label(old));
-      const spki = keys.find((k) => k.index === old.index)?.spkiFingerprint;
-      if (spki) byFp.set(spki, label(old));
-      const presented = s.holders.find((h) => h.index === old.index)?.stick?.path;
-      if (presented) presentedBy.set(presented, label(old));
-    }
-    const places = new Map<string, StickPlace>();
-    for (const stick of sticks) {
-      const scan = await scanStick(stick);
-      if (scan.status === 'gone') continue;
-      let departedHolder = presentedBy.get(stick.path);
-      for (const m of [...scan.keys, ...scan.certificates]) {
-        departedHolder ??=
-          (m.fingerprint ? byFp.get(m.fingerprint) : undefined) ??
-          (m.spkiFingerprint ? byFp.get(m.spkiFingerprint) : undefined);
-      }
-      places.set(stick.path, {
-        ...(departedHolder ? {departed: departedHolder} : {}),
-        holdsKey: scan.keys.length > 0,
-      });
-    }
-    return places;
   }
 
   chooseQuorum(required: number, confirmed = false): void {
