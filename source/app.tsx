@@ -76,8 +76,14 @@ export function App({
   const loadedOnce = useRef(false);
   const modeChosenOnce = useRef(false);
   const finished = useRef(false);
-  // Read once: the registry does not change while the ceremony runs.
-  const registry = useMemo(() => services.registry?.() ?? new Map<string, Custodian>(), [services]);
+  // Read again as each holder presents (and at each step): a holder registered from another
+  // terminal while the ceremony runs is known when they come.
+  const presentingFile = state.presenting?.file;
+  const registry = useMemo(
+    () => services.registry?.() ?? new Map<string, Custodian>(),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- re-read per presentation and step
+    [services, presentingFile, state.step],
+  );
 
   const sticks = useSticks(
     {
