@@ -4,7 +4,8 @@
  * mode with `--exchange-key`, the real restore blob for the real new HSM, written beside).
  */
 import {createHash} from 'node:crypto';
-import type {RestoreSummary} from '../ceremony/types.js';
+import {resolve} from 'node:path';
+import type {ExchangeTarget, RestoreSummary} from '../ceremony/types.js';
 import {AzureDomain} from '../domain/azure/reader.js';
 import {buildRestoreBlob, parseRestoreBlob, uploadCommand} from '../domain/azure/restore-blob.js';
 import {loadExchangeKey} from '../domain/azure/exchange-key.js';
@@ -15,6 +16,19 @@ import {writeFileAtomic} from '../fs/atomic-write.js';
 import type {AzureRecoveryHsm} from '../hsm/azure-recovery.js';
 import {RecoveryHsm} from '../hsm/simulated-hsm.js';
 import {wipe} from '../secret.js';
+
+/** The operator's new HSM, read from its exchange certificate file (restore mode). */
+export function readExchangeTarget(
+  file: string,
+): {ok: true; value: ExchangeTarget} | {ok: false; message: string} {
+  const cert = loadExchangeKey(file);
+  if (!cert.ok)
+    return {ok: false, message: `the new HSM's exchange certificate: ${cert.error.message}`};
+  return {
+    ok: true,
+    value: {file: resolve(file), x5t256: cert.value.x5t256, sha256: cert.value.certFingerprint},
+  };
+}
 
 export type Restored = {ok: true; value: RestoreSummary} | {ok: false; message: string};
 

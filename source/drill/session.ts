@@ -31,7 +31,7 @@ import type {AcceptFrom, ShareArrival, ShareDesk} from './arrivals/desk.js';
 import {StickArrival} from './arrivals/stick.js';
 import {ContributionArrival} from './arrivals/contribution.js';
 import {DEFAULT_REQUEST_MS} from '../remote/request.js';
-import {RecoveryTarget} from './recovery.js';
+import {readExchangeTarget, RecoveryTarget} from './recovery.js';
 import {stickContents, type StickContents} from './stick-contents.js';
 import {RotationWork, type RecordPin} from './uses/rotation.js';
 
@@ -172,20 +172,28 @@ export class DrillSession implements ShareDesk {
   async bringUpRecoveryHsm(): Promise<void> {
     // Let the screen show the step before the key generation holds the thread.
     await new Promise((r) => setTimeout(r, 20));
-    const hsm = await this.recovery.bringUp(this.domain, this.state.domain?.name ?? 'recovery-hsm');
     const target = this.restoreTarget();
+    if (target && !target.ok) return this.abort(target.message);
+    const hsm = await this.recovery.bringUp(this.domain, this.state.domain?.name ?? 'recovery-hsm');
     this.dispatch({
       type: 'recovery-ready',
       hsmId: hsm.id,
       exchangeFingerprint: hsm.exchangeFingerprint,
-      ...(target ? {target} : {}),
+      ...(target ? {target: target.value} : {}),
     });
   }
 
-  /** Restore mode, an Azure domain, --exchange-key: the operator's HSM the blob is written for. */
-  private restoreTarget(): ExchangeTarget | undefined {
-    if (this.state.mode !== 'restore' || this.domain?.format !== 'azure') return undefined;
-    return this.options.exchangeTarget;
+  /**
+   * Restore mode, an Azure domain, --exchange-key: the operator's HSM the blob is written for,
+   * by its certificate (read here unless the command line read it already).
+   */
+  private restoreTarget():
+    {ok: true; value: ExchangeTarget} | {ok: false; message: string} | undefined {
+    const file = this.options.exchangeKeyFile;
+    if (this.state.mode !== 'restore' || this.domain?.format !== 'azure' || !file) return undefined;
+    return this.options.exchangeTarget
+      ? {ok: true, value: this.options.exchangeTarget}
+      : readExchangeTarget(file);
   }
 
   /** What is on each stick present: for ordering and labelling the lists (./stick-contents.ts). */
