@@ -10,6 +10,7 @@ import type {ReactElement} from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {CeremonyEvent} from '../../source/ceremony/types.js';
 import {CollectScreen} from '../../source/screens/collect-screen.js';
+import {LoadScreen} from '../../source/screens/load-screen.js';
 import {ReportScreen} from '../../source/screens/report-screen.js';
 import {KEY, plain, press, waitForFrame} from '../helpers/ink.js';
 import {
@@ -200,6 +201,23 @@ describe('the stick list', () => {
       .filter((l) => /\(folder\)/.test(l))
       .map((l) => l.trim());
     expect(list).toEqual(['❯ alice (folder)', 'bob (folder)', 'backup (folder) — no key on it']);
+  });
+});
+
+describe('a path typed and refused', () => {
+  it('leaves an empty field for the next (the refusal names the path); Ctrl-U clears a line', async () => {
+    const onLoad = vi.fn();
+    const state = walk({type: 'choose-mode', mode: 'rehearsal'});
+    const {stdin, lastFrame} = render(
+      <LoadScreen state={state} candidates={[]} onLoad={onLoad} onBack={vi.fn()} />,
+    );
+    await press(stdin, '/media/alice/typo.json\r');
+    expect(onLoad).toHaveBeenCalledWith('/media/alice/typo.json');
+    await waitForFrame(lastFrame, (x) => !x.includes('typo.json'));
+    await press(stdin, '/media/wrong');
+    await waitForFrame(lastFrame, (x) => x.includes('/media/wrong'));
+    await press(stdin, '\u0015', '/media/alice/sd.json\r');
+    expect(onLoad).toHaveBeenLastCalledWith('/media/alice/sd.json');
   });
 });
 
