@@ -128,8 +128,8 @@ export function EnlistScreen({
         ) : null}
         {readIn.length > 0 ? (
           <Text color={color('muted')} wrap="wrap">
-            Already in (their certificates are new holders):{' '}
-            {readIn.map((s) => `stick ${s.label}`).join(', ')}.
+            Already in (their certificates are new holders): stick
+            {readIn.length > 1 ? 's' : ''} {readIn.map((s) => s.label).join(', ')}.
           </Text>
         ) : null}
       </Box>
