@@ -5,7 +5,7 @@
  */
 import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import type {CeremonyState} from '../ceremony/types.js';
+import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {timeline} from '../ceremony/timeline.js';
 import {detectDomainFile} from '../domain/open.js';
 import {buildReport, newDrillId, recordFromReport, type DrillReport} from '../report/build.js';
@@ -64,8 +64,17 @@ export class ReportService {
    * domain must carry the same key.
    */
   private pin(report: DrillReport): void {
+    const to = report.compromise?.to;
+    if (to) return this.pinNewDomain(report, to);
     const d = report.scope.domain;
-    if (report.verdict !== 'pass' || !report.proof.signed || !d) return;
+    // Onboarding's practice domain is thrown away when the drill ends: nothing to pin.
+    if (
+      report.verdict !== 'pass' ||
+      !report.proof.signed ||
+      !d ||
+      report.scope.mode === 'onboarding'
+    )
+      return;
     const identity = identityOf({
       ...d,
       holders: d.holders.map((h) => ({certFingerprint: h.fingerprint})),
@@ -79,8 +88,42 @@ export class ReportService {
       );
   }
 
+  /** A passing compromise rehearsal's new domain: its header's key, pinned for it. */
+  private pinNewDomain(
+    report: DrillReport,
+    to: NonNullable<DrillReport['compromise']>['to'],
+  ): void {
+    if (report.verdict !== 'pass' || !report.proof.signed || !to) return;
+    const identity = identityOf({
+      format: 'native',
+      file: to.file,
+      name: to.name,
+      id: to.id,
+      sha256: to.sha256,
+      reportKey: to.reportKey,
+      holders: to.holders.map((h) => ({certFingerprint: h.fingerprint})),
+    });
+    const r = this.store.recordPin(
+      identity,
+      report.proof.publicKey,
+      `drill ${report.id}`,
+      'header',
+    );
+    if (!r.ok)
+      process.stderr.write(
+        `sd-drill: warning: the new domain's key was not pinned: ${r.error.message}\n`,
+      );
+  }
+
   registered(): Map<string, string> {
     return new Map(this.store.registry().map((r) => [r.fingerprint, `${r.custodian}, ${r.role}`]));
+  }
+
+  /** The registry as the ceremony asks it: certificate fingerprint → custodian and role. */
+  registry(): Map<string, Custodian> {
+    return new Map(
+      this.store.registry().map((r) => [r.fingerprint, {name: r.custodian, role: r.role}]),
+    );
   }
 
   chart(state: CeremonyState): string[] {
@@ -96,7 +139,9 @@ export class ReportService {
       if (state.report) return {paths: {...state.report}};
       const now = session.now();
       const settings = this.store.settings();
-      const secret = session.domainSecret;
+      // A compromise rehearsal's report is signed by the new HSM's domain, not the old one.
+      const secret =
+        state.mode === 'compromise' ? session.compromise.signingSecret : session.domainSecret;
       const report = buildReport({
         state,
         id: newDrillId(now),

@@ -52,7 +52,7 @@ export async function enrol(o: Onboarding): Promise<void> {
   await p.burst(NEWCOMER);
   await p.waitFor('Which stick is yours?');
   await p.keys('Enter');
-  await p.waitFor('Choose a passphrase:');
+  await p.waitFor('Choose a passphrase (12+ characters):');
   await p.burst(PASSPHRASE);
   await p.waitFor('Type it again:');
   await p.paste(`${PASSPHRASE}\n`);

@@ -103,7 +103,7 @@ tuiSuite('the TUI drill in a real terminal', () => {
     check();
     expect(fits).toEqual([]);
     const last = p.capture();
-    expect(last).toShow(/Keys restored: 27 of 27/);
+    expect(last).toShow(/Keys restored into the new \(simulated\) HSM: 27 of 27/);
     expect(last).toShow(/Timeline/);
     for (const step of ['Load domain', 'Inspect', 'Disaster', 'Collect shares', 'Restore'])
       expect(last).toShow(step);

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {expect, it} from 'vitest';
 import {decodeRestoreBlobIndependently} from '../domain/azure/independent-decoder.js';
-import {onlyReport} from '../helpers/files.js';
+import {onlyReport, sha256File} from '../helpers/files.js';
 import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {
@@ -29,12 +29,14 @@ const azure = join(fixturesDir, 'azure');
 const demo = join(fixturesDir, 'demo');
 
 interface ReportJson {
+  scope: {exchangeCertificate?: {x5t256: string; sha256: string} | null};
   verdict: string;
   verdictReason: string;
   participants: Array<{holderIndex: number; custodian: string | null; matchedBy: string | null}>;
   restore: {
     blobs: Array<{tag: string; bytes: number; sha256: string}>;
     restoreBlobFile: string | null;
+    restoreBlob?: {x5t256: string; sha256: string} | null;
     verified: boolean;
   } | null;
 }
@@ -88,7 +90,9 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     await p.waitFor('Press Enter when the holders are ready');
     expect(p.capture()).toShow(/Restore after a purge .* quorum 2 of 3/);
     await p.keys('Enter');
-    await p.waitFor(`The restore blob for your new HSM will be written to ${out}`);
+    // The operator's new HSM, named by the certificate init-recovery wrote: its x5t#S256.
+    await p.waitFor(`The restore blob for it will be written to ${out}`);
+    expect(p.capture()).toShow(`x5t#S256 ${expected.exchange.x5t_256}`);
     await p.keys('Enter');
     await p.waitFor('Sticks present');
 
@@ -100,8 +104,19 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     });
 
     await toReport(p);
-    expect(p.capture()).toShow(/Verdict: PASS/);
-    expect(p.capture()).toShow(`restore blob: ${out}`);
+    const shown = p.capture();
+    expect(shown).toShow(/Verdict: PASS/);
+    expect(shown).toShow(`Restore blob for your new HSM: ${out}`);
+    expect(shown).toShow(`for exchange certificate x5t#S256 ${expected.exchange.x5t_256}`);
+    expect(shown).toShow(
+      'Rehearsed into a simulated HSM (its own exchange key): 3 of 3 blobs verified.',
+    );
+    expect(shown).toShow(
+      `az keyvault security-domain upload --hsm-name <HSM-NAME> --sd-file ${out} --restore-blob`,
+    );
+    // Nothing claims the operator's HSM was restored, nor that a fresh exchange key was used.
+    expect(shown).not.toShow(/restored into the new HSM/);
+    expect(shownAnywhere(p, ['fresh exchange key'])).toEqual([]);
 
     // The blob: 0600, wrapped to the exchange key, and every plaintext as the fixture made it.
     expect(statSync(out).mode & 0o777).toBe(0o600);
@@ -114,6 +129,10 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     const report = onlyReport<ReportJson>(reports);
     expect(report.verdict).toBe('pass');
     expect(report.restore?.restoreBlobFile).toBe(out);
+    // The report ties itself to the blob: its exchange thumbprint is the blob's WrappedKey.x5t_256.
+    expect(report.scope.exchangeCertificate?.x5t256).toBe(opened.x5t256);
+    expect(report.restore?.restoreBlob?.x5t256).toBe(opened.x5t256);
+    expect(report.restore?.restoreBlob?.sha256).toBe(sha256File(out));
     expect(report.restore?.blobs).toEqual(expected.blobs);
     expect(custodians(report)).toEqual([
       [1, 'Ivo Petrov', 'certificate'],
