@@ -9,6 +9,7 @@ import * as z from 'zod';
 import {fail, inputError, ok, type Result} from '../errors.js';
 import {describeIssue, issueMessage} from '../domain/schema-issue.js';
 import {readSmallFileSync} from '../fs/read-file.js';
+import {parseStrictJsonBytes} from '../strict-json.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {wipe} from '../secret.js';
 import {DISASTERS} from '../hsm/disasters.js';
@@ -54,12 +55,13 @@ export const rel = (plan: Plan, p: string): string =>
 export function readPlan(file: string): Result<Plan> {
   const bytes = readSmallFileSync(file, 1024 * 1024, 'plan file');
   if (!bytes.ok) return bytes;
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.value.toString('utf8'));
-  } catch {
-    return fail(inputError('not-json', `${file}: the plan is not valid JSON`, file));
-  }
+  // Strict: a plan is reviewed before it runs, so it must mean what its reviewer read.
+  const read = parseStrictJsonBytes(bytes.value);
+  if (!read.ok)
+    return fail(
+      inputError('not-json', `${file}: the plan is not valid JSON: ${read.problem}`, file),
+    );
+  const json = read.value;
   const parsed = planSchema.safeParse(json, {error: issueMessage});
   if (!parsed.success)
     return fail(inputError('bad-plan', `${file}: bad plan: ${describeIssue(parsed.error)}`, file));

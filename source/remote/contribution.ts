@@ -32,6 +32,7 @@ import {constants, createPublicKey, sign, verify, X509Certificate} from 'node:cr
 import * as z from 'zod';
 import {canonicalJson} from '../canonical-json.js';
 import {fail, ok, type Result} from '../errors.js';
+import {parseStrictJsonBytes} from '../strict-json.js';
 import type {Holder, KeyMatch} from '../domain/format.js';
 import {sha256Hex, type LoadedCertificate, type LoadedKey} from '../domain/key-file.js';
 import {describeIssue, issueMessage} from '../domain/schema-issue.js';
@@ -124,12 +125,14 @@ export interface ParsedContribution {
 
 /** Parses a contribution; anything but the exact bytes `contribute` writes is `damaged`. */
 export function parseContribution(bytes: Buffer): Result<ParsedContribution, string> {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return fail('it is not JSON');
-  }
+  const read = parseStrictJsonBytes(bytes, 8);
+  if (!read.ok)
+    return fail(
+      read.problem.startsWith('is ')
+        ? `it ${read.problem}`
+        : `it is not sd-drill JSON: ${read.problem}`,
+    );
+  const json = read.value;
   const parsed = contributionSchema.safeParse(json, {error: issueMessage});
   if (!parsed.success) return fail(describeIssue(parsed.error));
   if (!bytes.equals(Buffer.from(contributionText(parsed.data), 'utf8')))

@@ -14,6 +14,7 @@ import {createHash, randomBytes} from 'node:crypto';
 import * as z from 'zod';
 import {canonicalJson} from '../canonical-json.js';
 import {fail, inputError, ok, type Result} from '../errors.js';
+import {parseStrictJsonBytes} from '../strict-json.js';
 import {describeIssue, issueMessage} from '../domain/schema-issue.js';
 import {HPKE_SUITE, REQUEST_FORMAT} from './names.js';
 import type {KemKey, Sealed} from './hpke.js';
@@ -68,12 +69,10 @@ export const requestFileText = (r: RemoteRequest): string => `${JSON.stringify(r
 
 /** Parses a request file; unknown fields, a wrong suite or a malformed key are refused. */
 export function parseRequest(file: string, bytes: Buffer): Result<RemoteRequest> {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return fail(inputError('not-json', `${file}: is not JSON — not an sd-drill request`, file));
-  }
+  const read = parseStrictJsonBytes(bytes, 8);
+  if (!read.ok)
+    return fail(inputError('not-json', `${file}: ${read.problem} — not an sd-drill request`, file));
+  const json = read.value;
   const parsed = requestSchema.safeParse(json, {error: issueMessage});
   if (!parsed.success)
     return fail(

@@ -250,6 +250,11 @@ export function renderMarkdown(report: DrillReport): string {
     '',
     `Drill ${code(report.id)} · ${text(report.scope.mode, 'no mode chosen')} · ${report.tool.name} ${text(report.tool.version)} · report schema ${report.schemaVersion} · generated ${isoMinute(report.generatedAt)}`,
     '',
+    // This file is not signed: a person must know where the record is before trusting a word.
+    report.proof.signed
+      ? `> This Markdown is a rendering, not the record: it is not signed, and anyone can edit it. The signed record is ${code(`drill-${report.id}.json`)}: check that file with \`sd-drill report verify\` and take the facts from it.`
+      : `> This Markdown is a rendering of ${code(`drill-${report.id}.json`)}. Neither file is signed (the drill did not pass), so neither proves anything on its own.`,
+    '',
     ...scope(report),
     '## Objectives',
     '',

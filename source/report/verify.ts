@@ -11,7 +11,7 @@
 import {readSmallFileSync} from '../fs/read-file.js';
 import {fail, inputError, ok, type Result} from '../errors.js';
 import {checkPin, identityOf, type DomainIdentity, type DomainPin} from '../store/pins.js';
-import {nestedDeeperThan} from '../json-depth.js';
+import {parseStrictJsonBytes} from '../strict-json.js';
 import type {DrillRecord} from '../store/schema.js';
 import {DrillReportSchema, type DrillReport} from './model.js';
 import {signedBytes, verifyBytes} from './proof.js';
@@ -25,20 +25,18 @@ export function readReportFile(file: string): Result<{report: DrillReport; raw: 
   // The one bounded reader: no FIFO or device opened, no file over the limit read.
   const bytes = readSmallFileSync(file, MAX_REPORT_BYTES, 'drill report');
   if (!bytes.ok) return bytes;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(bytes.value.toString('utf8'));
-  } catch {
-    return fail(inputError('malformed', `${file}: is not JSON, so not a drill report`, file));
-  }
-  if (nestedDeeperThan(raw, MAX_REPORT_DEPTH))
+  // Strict: a key given twice, a lone surrogate or a number that does not read back would let
+  // the signed value differ from what a person (or another parser) reads in the file.
+  const json = parseStrictJsonBytes(bytes.value, MAX_REPORT_DEPTH);
+  if (!json.ok)
     return fail(
       inputError(
         'malformed',
-        `${file}: nests more than ${MAX_REPORT_DEPTH} levels deep, so not a drill report`,
+        `${file}: ${json.problem}, so not a drill report sd-drill signs`,
         file,
       ),
     );
+  const raw = json.value;
   const parsed = DrillReportSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
