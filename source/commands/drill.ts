@@ -33,7 +33,7 @@ function onSignals(handler: (signal: NodeJS.Signals) => void): () => void {
 }
 
 async function planned(options: DrillOptions): Promise<number> {
-  const [{readPlan, runPlan}, {ReportService}, {DrillSession}] = await Promise.all([
+  const [{readPlan, runPlan, settleFirstPin}, {ReportService}, {DrillSession}] = await Promise.all([
     import('../drill/plan.js'),
     import('../drill/services.js'),
     import('../drill/session.js'),
@@ -46,7 +46,6 @@ async function planned(options: DrillOptions): Promise<number> {
   const session = new DrillSession({
     azureExchangeBits: 2048,
     pins: reports.pins,
-    recordPin: reports.recordRotationPin,
     ...idle(options),
   });
   const stop = onSignals((signal) => {
@@ -58,6 +57,7 @@ async function planned(options: DrillOptions): Promise<number> {
   });
   try {
     await runPlan(plan, session, (line) => out(line));
+    settleFirstPin(plan, session, reports.pins(), (line) => out(line));
     const state = session.getState();
     if (!state.domain) {
       const notice = state.notice?.text ?? 'the security domain could not be loaded';
@@ -125,7 +125,6 @@ async function interactive(options: DrillOptions): Promise<number> {
         session = new DrillSession({
           ...idle(options),
           pins: reports.pins,
-          recordPin: reports.recordRotationPin,
           ...(options.exchangeKey ? {exchangeKeyFile: options.exchangeKey} : {}),
           ...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {}),
         });

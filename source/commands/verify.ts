@@ -363,7 +363,7 @@ function identityInput(opened: OpenedDomain) {
  * The store's pins, read only, straight from their file (../store/pins-schema.ts): no store,
  * no pins, and nothing of the store loaded; zod's classic API is loaded only where there is one.
  */
-async function storePins(): Promise<DomainPin[]> {
+export async function storePins(): Promise<DomainPin[]> {
   if (!storeExists()) return [];
   const {readPins} = await import('../store/pins-schema.js');
   const read = readPins(pinsFile());

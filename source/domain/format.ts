@@ -34,6 +34,11 @@ export interface DomainDescription {
   holders: Holder[];
   /** The report key pinned in the file's authenticated header (native version 2). */
   reportKey?: string;
+  /**
+   * Azure: SHA-256 of the file's EncData, the domain itself (a rotation keeps it byte for
+   * byte; a new download from the HSM makes a new one): the domain's identity in the store.
+   */
+  encDataSha256?: string;
   /** Native version 2: 1 at init, one higher at every rotation. */
   generation?: number;
   /** Problems with the file found when it was read: two shares to one key, a damaged share. */

@@ -16,6 +16,8 @@ import {DISASTERS} from '../hsm/disasters.js';
 import type {CeremonyState} from '../ceremony/types.js';
 import type {DrillSession} from './session.js';
 import {participantSchema, type Participant} from './plan-participant.js';
+import {firstPinFacts, firstPinLines, needsFirstPin} from './first-pin.js';
+import type {DomainPin} from '../store/pins.js';
 
 export {participantSchema, type Participant} from './plan-participant.js';
 import {awaitContributions, callRemotes, remoteProblem, remoteSchema} from './plan-remote.js';
@@ -35,6 +37,11 @@ export const planSchema = z
     /** Rotation: the new holders, the new quorum and file, and who proves each new key. */
     rotation: rotationPlanShape(participantSchema).optional(),
     reportDir: z.string().min(1),
+    /**
+     * A pass on a domain this machine has no record of pins its key only when the plan says
+     * so: the reviewer of the plan decides, as the operator does on screen.
+     */
+    pinFirstUse: z.boolean().optional(),
   })
   .refine((p) => p.mode === 'rotation' || p.scenario !== undefined, {
     message: 'scenario is required (destroyed, purged or archived-and-deleted)',
@@ -143,6 +150,30 @@ export async function runPlan(
     return;
   }
   await session.reconstructAndRestore();
+}
+
+/**
+ * The drill passed on a domain this machine has no record of: the plan's `pinFirstUse` decides
+ * whether its key is pinned, and the operator is told what was (or was not) pinned.
+ */
+export function settleFirstPin(
+  plan: Plan,
+  session: DrillSession,
+  pins: readonly DomainPin[],
+  tell: (line: string) => void,
+): void {
+  const state = session.getState();
+  if (!needsFirstPin(state)) return;
+  const facts = firstPinFacts(state, pins);
+  const pin = plan.pinFirstUse === true;
+  session.decideFirstPin(pin);
+  if (!facts) return;
+  tell(
+    pin
+      ? `First use: no key was on record here for "${facts.label}"; its key is pinned, as the plan says ("pinFirstUse": true):`
+      : `First use: no key is on record here for "${facts.label}", and its key is NOT pinned (the plan does not say "pinFirstUse": true); its reports verify only with --expect-key:`,
+  );
+  for (const line of firstPinLines(facts)) tell(`  ${line}`);
 }
 
 /**

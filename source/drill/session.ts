@@ -31,7 +31,7 @@ import {StickArrival} from './arrivals/stick.js';
 import {ContributionArrival} from './arrivals/contribution.js';
 import {DEFAULT_REQUEST_MS} from '../remote/request.js';
 import {RecoveryTarget} from './recovery.js';
-import {RotationWork, type RecordPin} from './uses/rotation.js';
+import {RotationWork} from './uses/rotation.js';
 
 export {stickInfo} from './arrivals/desk.js';
 export {summarise} from './summary.js';
@@ -50,8 +50,6 @@ export interface SessionOptions {
   pins?: () => readonly DomainPin[];
   /** Tests only: key material for remote requests' key pairs (see ./arrivals/contribution.ts). */
   requestKeyMaterial?: () => Buffer;
-  /** Rotation: pins the domain's key for the new file in the store (the same domain). */
-  recordPin?: RecordPin;
   /** Called once the drill ends (report step reached); the shell writes the report. */
   onEnded?: (session: DrillSession) => void;
 }
@@ -85,7 +83,7 @@ export class DrillSession implements ShareDesk {
     );
     this.sticks = new StickArrival(this, (stick, files) => this.remote.fromStick(stick, files));
     this.arrivals = [this.sticks, this.remote];
-    this.rotation = new RotationWork(this, options.recordPin);
+    this.rotation = new RotationWork(this, options.pins);
   }
 
   getState = (): CeremonyState => this.state;
@@ -279,6 +277,14 @@ export class DrillSession implements ShareDesk {
     return {...event, message: printable(message)};
   }
 
+  /**
+   * After a pass on a domain this machine has no record of: pin its key (or not), before the
+   * report is written, so the report says which. ../report/first-pin.ts shows what is pinned.
+   */
+  decideFirstPin(pin: boolean): void {
+    this.dispatch({type: 'first-pin-decided', pin});
+  }
+
   markAbsent(holderIndex: number): void {
     this.dispatch({type: 'mark-absent', holderIndex});
   }
@@ -316,6 +322,7 @@ export class DrillSession implements ShareDesk {
         reportKey: r.value.reportKey,
         pinnedBy: pin?.ok ? pin.pinnedBy : null,
         mismatch: pin && !pin.ok ? pin.message : null,
+        recorded: pin?.ok === true && pin.records.length > 0,
       },
     });
     if (after.step !== 'restore') return;

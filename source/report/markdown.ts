@@ -210,12 +210,24 @@ function restoreSection(report: DrillReport): string[] {
   return lines;
 }
 
-const PIN_WORDS = {
-  header: "the key pinned in the domain file's authenticated header",
-  store: "the key on record for this domain on the drill's machine",
-  'first-use':
-    'first passing drill of this domain on the drill’s machine: the key is pinned from now on',
-} as const;
+/** How the report key stood on the drill's machine, and what the operator decided at first use. */
+function pinWords(id: NonNullable<DrillReport['identity']>): string {
+  const first = id.firstPin;
+  const when = first ? isoMinute(first.at) : '';
+  const header = "the key pinned in the domain file's authenticated header";
+  if (id.pinnedBy === 'header')
+    return !first
+      ? header
+      : first.pinned
+        ? `${header}; no key was on record for this domain on the drill's machine, and the operator pinned it there at first use on ${when}`
+        : `${header}; no key was on record for this domain on the drill's machine, and the operator chose not to pin it there`;
+  if (id.pinnedBy === 'store') return "the key on record for this domain on the drill's machine";
+  if (first?.pinned)
+    return `pinned at first use on ${when}: no key was on record for this domain on the drill's machine, and the operator, shown this key and the file's SHA-256, pinned it`;
+  if (first)
+    return "NOT pinned: no key was on record for this domain on the drill's machine, and the operator chose not to pin this one; this report verifies only against a key on record (`--expect-key`)";
+  return "first passing drill of this domain on the drill's machine";
+}
 
 function proofSection(report: DrillReport): string[] {
   const p = report.proof;
@@ -224,7 +236,7 @@ function proofSection(report: DrillReport): string[] {
   const pin = id
     ? id.mismatch
       ? [`- The reconstructed domain is NOT the domain on record: ${text(id.mismatch)}.`]
-      : [`- Report key ${code(id.reportKey)}: ${PIN_WORDS[id.pinnedBy ?? 'first-use']}.`]
+      : [`- Report key ${code(id.reportKey)}: ${pinWords(id)}.`]
     : [];
   if (!p.signed)
     return [...lines, `Unsigned: ${text(p.reason)}.`, '', ...pin, ...(pin.length ? [''] : [])];

@@ -7,6 +7,8 @@
  * Everything structural is checked when the file is opened, so later steps fail only for
  * reasons about keys and integrity.
  */
+import {createHash} from 'node:crypto';
+import {canonicalJson} from '../../canonical-json.js';
 import type {
   DomainDescription,
   DomainProblem,
@@ -53,6 +55,19 @@ export interface AzureDomainParts {
   blobs: AzureBlobEntry[];
   version: unknown;
   kdf: string;
+}
+
+/**
+ * SHA-256 of the canonical JSON of the file's EncData as read (its blobs' tags and compact
+ * JWEs in file order, and its KDF): whatever spacing or key order the file uses, the same
+ * domain gives the same digest, and a rotation (which copies the blobs) keeps it.
+ */
+export function encDataDigest(
+  blobs: ReadonlyArray<{tag: string; compact: string}>,
+  kdf: string,
+): string {
+  const data = blobs.map((b) => ({compact_jwe: b.compact, tag: b.tag}));
+  return createHash('sha256').update(canonicalJson({data, kdf})).digest('hex');
 }
 
 /** True when parsed JSON looks like an Azure SD file (the two sections azure-cli needs). */
@@ -104,6 +119,7 @@ export class AzureDomain implements SecurityDomainFormat {
     return {
       format: 'azure',
       file: this.file,
+      encDataSha256: encDataDigest(this.blobs, this.kdf),
       required: this.required,
       total: this.shares.length,
       holders: this.holderList.map((h) => ({...h})),

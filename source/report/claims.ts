@@ -1,0 +1,76 @@
+/**
+ * What a report says about its domain, set against what pins its key. A key proves only that
+ * whoever signed could reconstruct *that key's* domain; a report of one domain re-signed with
+ * another domain's key would otherwise pass as the first. So a report counts only when every
+ * identifier it claims — format, domain id, HSM name, the file's SHA-256 (and a rotation's new
+ * file), Azure's EncData, its holders' certificates — is one the pin knows for that key. What
+ * is then shown is the pin's own label, never the report's words.
+ */
+import {holderSetDigest, type DomainIdentity, type DomainPin} from '../store/pins.js';
+import type {DrillReport} from './model.js';
+
+const short = (hex: string): string => `${hex.slice(0, 16)}…`;
+
+/** The domain the report says it is of, as an identity (never trusted on its own). */
+export function claimedIdentity(report: DrillReport): DomainIdentity | undefined {
+  const d = report.scope.domain;
+  if (!d) return undefined;
+  return {
+    format: d.format,
+    label: d.name ?? d.id ?? d.file,
+    name: d.name,
+    fileSha256: d.sha256 ?? null,
+    holderSet: holderSetDigest(d.holders.map((h) => h.fingerprint)),
+    domainId: d.id,
+    encDataSha256: d.encDataSha256 ?? null,
+    headerKey: null,
+  };
+}
+
+/**
+ * The report's claims that `record` (the store's record of the signing key) does not know;
+ * none: every identifier agrees with that one record.
+ */
+export function claimsAgainstRecord(report: DrillReport, record: DomainPin): string[] {
+  const d = report.scope.domain;
+  if (!d) return ['it names no domain'];
+  const out: string[] = [];
+  if (d.format !== record.format)
+    out.push(`it calls its domain ${d.format}, and the record is of an ${record.format} domain`);
+  if (d.name !== null && !record.names.includes(d.name))
+    out.push(`it names the HSM "${d.name}", a name the record does not have`);
+  if (d.id !== null && !record.domainIds.includes(d.id))
+    out.push(`its domain id ${d.id} is not the record's`);
+  const sha = d.sha256 ?? null;
+  if (sha === null) out.push('it records no SHA-256 of its domain file');
+  else if (!record.fileSha256s.includes(sha))
+    out.push(`its domain file (sha256 ${short(sha)}) is not a file of the record's domain`);
+  const enc = d.encDataSha256 ?? null;
+  if (enc !== null && !record.encDataSha256s.includes(enc))
+    out.push(`its EncData (sha256 ${short(enc)}) is not the record's`);
+  if (!record.holderSets.includes(holderSetDigest(d.holders.map((h) => h.fingerprint))))
+    out.push("its holders' certificates are not a set the record's domain was wrapped to");
+  const to = report.rotation?.to?.sha256 ?? null;
+  if (to !== null && !record.fileSha256s.includes(to))
+    out.push(`the new file it says a rotation wrote (sha256 ${short(to)}) is not on record`);
+  const from = report.rotation?.from.sha256 ?? null;
+  if (from !== null && from !== sha)
+    out.push(`its rotation's old file (sha256 ${short(from)}) is not the file it drilled`);
+  return out;
+}
+
+/** The report's claims that the domain file given (`--sd`) contradicts. */
+export function claimsAgainstFile(report: DrillReport, file: DomainIdentity): string[] {
+  const d = report.scope.domain;
+  if (!d) return ['it names no domain'];
+  const out: string[] = [];
+  if (d.format !== file.format) out.push(`it calls its domain ${d.format}, not ${file.format}`);
+  if (d.name !== null && file.name !== null && d.name !== file.name)
+    out.push(`it names the HSM "${d.name}", and the file names "${file.name}"`);
+  if (d.id !== null && file.domainId !== null && d.id !== file.domainId)
+    out.push(`its domain id ${d.id} is not the file's (${file.domainId})`);
+  const enc = d.encDataSha256 ?? null;
+  if (enc !== null && file.encDataSha256 !== null && enc !== file.encDataSha256)
+    out.push(`its EncData (sha256 ${short(enc)}) is not the file's`);
+  return out;
+}
