@@ -1,9 +1,12 @@
 import {realpathSync} from 'node:fs';
 import {checkError, SdError, usageError} from '../errors.js';
 import {
+  duplicateShareProblem,
+  duplicatesOf,
   holderLabel,
   ReconstructError,
   type BadShare,
+  type DuplicateShare,
   type DomainProblem,
   type OpenedShare,
   type ReconstructedDomain,
@@ -177,6 +180,8 @@ export interface QuorumResult {
   /** Why the quorum did not open the domain on record, when it did not. */
   failure?: SdError;
   badShares: BadShare[];
+  /** Holders whose shares were one share: counted once, proving neither. */
+  duplicates: DuplicateShare[];
   pin?: PinCheck;
 }
 
@@ -193,6 +198,7 @@ export async function reconstructWithQuorum(
   let failure: SdError | undefined;
   let badShares: BadShare[] = [];
   const r = opened.domain.reconstruct(collected.shares);
+  const duplicates = duplicatesOf(r);
   if (r.ok) {
     reconstructed = r.value;
     badShares = r.value.badShares;
@@ -219,6 +225,7 @@ export async function reconstructWithQuorum(
     ...(reconstructed ? {reconstructed} : {}),
     ...(failure ? {failure} : {}),
     badShares,
+    duplicates,
     ...(pin ? {pin} : {}),
   };
 }
@@ -231,7 +238,7 @@ async function verify(options: VerifyOptions): Promise<number> {
   const desc = opened.value.domain.describe();
   const collected = await collectShares(opened.value, options.key, options.passphraseFile);
   const result = await reconstructWithQuorum(opened.value, collected, options.sd);
-  const {reconstructed, badShares, pin} = result;
+  const {reconstructed, badShares, duplicates, pin} = result;
   let failure = result.failure;
   try {
     const proofs = options.all
@@ -240,6 +247,7 @@ async function verify(options: VerifyOptions): Promise<number> {
           collected.matched.map((m) => ({holderIndex: m.holder, file: m.file})),
           badShares,
           reconstructed !== undefined && !failure,
+          duplicates,
         )
       : undefined;
     if (!failure && proofs?.some((p) => !p.proven))
@@ -249,7 +257,11 @@ async function verify(options: VerifyOptions): Promise<number> {
         options.sd,
       );
     const okResult = reconstructed !== undefined && !failure;
-    const problems = [...desc.problems, ...collected.problems];
+    const problems = [
+      ...desc.problems,
+      ...collected.problems,
+      ...duplicates.map(duplicateShareProblem),
+    ];
     if (options.json) {
       printJson({
         ok: okResult,
@@ -304,8 +316,10 @@ async function verify(options: VerifyOptions): Promise<number> {
     );
     for (const m of collected.matched) {
       const h = desc.holders.find((x) => x.index === m.holder);
+      const twin = duplicates.find((d) => d.holderIndex === m.holder || d.sameAs === m.holder);
+      const other = twin && (twin.holderIndex === m.holder ? twin.sameAs : twin.holderIndex);
       out(
-        `  ✓ ${m.file} → ${h ? holderLabel(h) : `holder ${m.holder}`} [${shortFingerprint(m.fingerprint)}]${matchNote(m)}`,
+        `  ${twin ? '✗' : '✓'} ${m.file} → ${h ? holderLabel(h) : `holder ${m.holder}`} [${shortFingerprint(m.fingerprint)}]${matchNote(m)}${twin ? ` — but its share is holder ${other}'s share (duplicate-share): it proves nothing` : ''}`,
       );
     }
     for (const r of collected.refused) out(`  ✗ ${r.reason}`);

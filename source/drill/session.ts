@@ -16,6 +16,8 @@ import type {
   StickInfo,
 } from '../ceremony/types.js';
 import {
+  duplicateShareProblem,
+  duplicatesOf,
   holderLabel,
   type OpenedShare,
   type ReconstructedDomain,
@@ -297,6 +299,9 @@ export class DrillSession implements ShareDesk {
     const shares = [...this.vault.values()];
     const r = this.domain.domain.reconstruct(shares);
     this.wipeShares();
+    // Two holders with one share: said before the verdict, so the report has it either way.
+    for (const d of duplicatesOf(r))
+      this.dispatch({type: 'domain-problem', problem: duplicateShareProblem(d)});
     if (!r.ok) {
       const bad =
         'badShares' in r.error

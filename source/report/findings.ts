@@ -19,6 +19,7 @@ import {
   holdersCount,
   quorumSize,
   shareDamaged,
+  duplicateShare,
 } from './findings-domain.js';
 import {rotationFindings} from './rotation.js';
 import type {Finding, FindingRule, Severity} from './model.js';
@@ -360,6 +361,7 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...domainKeyMismatch(state),
     ...duplicateWrappingKey(state),
     ...shareDamaged(state),
+    ...duplicateShare(state),
     ...rotationFindings(state),
   ];
   return all

@@ -28,6 +28,7 @@ export const FINDING_RULES = [
   'duplicate-wrapping-key',
   'share-damaged',
   'rotation-destroy-pending',
+  'duplicate-share',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];
 

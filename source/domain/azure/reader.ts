@@ -190,12 +190,14 @@ export class AzureDomain implements SecurityDomainFormat {
     if (!match || !entry) {
       const holders = this.shares.map((s) => s.x5t256).join(', ');
       const n = this.shares.length;
+      // The same answer as a native file gives (a check, not unreadable input): the other keys
+      // still count, and the quorum decides.
       return fail(
-        inputError(
+        checkError(
           'not-a-holder',
           certificate
-            ? `${key.file}: its certificate ${certificate.file} (x5t_256 ${Buffer.from(certificate.certFingerprint, 'hex').toString('base64url')}) is not a holder of ${this.file} and the key opens none of its ${n} shares; the holders' x5t_256 are ${holders}`
-            : `${key.file}: opens none of the ${n} shares of ${this.file} (no certificate beside it); the holders' x5t_256 are ${holders}`,
+            ? `${key.file}: this key is not one of this domain's ${n} wrapping keys (a stranger's key, a departed holder's, or a key from another domain): its certificate ${certificate.file} (x5t_256 ${Buffer.from(certificate.certFingerprint, 'hex').toString('base64url')}) is not a holder of ${this.file} and the key opens none of its shares; the holders' x5t_256 are ${holders}`
+            : `${key.file}: this key is not one of this domain's ${n} wrapping keys (a stranger's key, a departed holder's, or a key from another domain): it opens none of the shares of ${this.file} (no certificate beside it); the holders' x5t_256 are ${holders}`,
           key.file,
         ),
       );

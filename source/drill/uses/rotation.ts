@@ -13,7 +13,13 @@ import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
 import type {CeremonyEvent, CeremonyState} from '../../ceremony/types.js';
 import {printable} from '../../errors.js';
-import {ReconstructError, type OpenedShare, type ReconstructedDomain} from '../../domain/format.js';
+import {
+  duplicateShareProblem,
+  duplicatesOf,
+  ReconstructError,
+  type OpenedShare,
+  type ReconstructedDomain,
+} from '../../domain/format.js';
 import {
   destructions,
   holderChange,
@@ -236,11 +242,15 @@ export class RotationWork {
     const shares = this.host.takeShares();
     try {
       const r = target.domain.reconstruct(shares);
+      const duplicates = duplicatesOf(r);
+      for (const d of duplicates)
+        this.host.dispatch({type: 'domain-problem', problem: duplicateShareProblem(d)});
       const proofs = proveAll(
         target.domain.describe().holders,
         shares.map((s) => ({holderIndex: s.holder.index, file: s.file})),
         r.ok ? r.value.badShares : r.error instanceof ReconstructError ? r.error.badShares : [],
         r.ok,
+        duplicates,
       );
       const reportKey = r.ok ? r.value.reportKey : null;
       if (r.ok) r.value.wipe();
