@@ -3,8 +3,14 @@
  * private key and passphrase never leave it; their share leaves it only sealed (HPKE) to the
  * key of the one ceremony that made the request, bound to that request, and signed with their
  * wrapping key (../remote/contribution.ts says why both).
+ *
+ * A request is only as trustworthy as its code: anyone on the courier's path can write one
+ * (the domain file's digest and a holder's certificate are public) with their own key in it.
+ * So the holder is shown what is asked (the domain as their own file names it, the holder,
+ * the expiry) and nothing is sealed until they type the code the ceremony reads to them over
+ * another channel (or give it with --expect-code; without a terminal that is required).
  */
-import {checkError, unwrap} from '../errors.js';
+import {checkError, inputError, printable, SdError, unwrap, usageError} from '../errors.js';
 import {holderLabel} from '../domain/format.js';
 import {sha256Hex, shortFingerprint, sniff} from '../domain/key-file.js';
 import {openDomainFile} from '../domain/open.js';
@@ -17,7 +23,7 @@ import {MAX_REQUEST_BYTES, parseRequest, requestDigest, shortCode} from '../remo
 import {wipe} from '../secret.js';
 import {out, printJson, warn} from './io.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
-import {promptPassphrase} from './passphrases.js';
+import {promptLine, promptPassphrase} from './passphrases.js';
 
 export interface ContributeOptions {
   request: string;
@@ -29,7 +35,7 @@ export interface ContributeOptions {
   json?: boolean;
 }
 
-/** `7k3q m9px 2hda w4te` → `7K3Q-M9PX-2HDA-W4TE`, as read over the phone. */
+/** `7k3q m9px 2hda w4te 5rnb` → `7K3Q-M9PX-2HDA-W4TE-5RNB`, as read over the phone. */
 export function normaliseCode(code: string): string {
   const chars = code
     .toUpperCase()
@@ -55,27 +61,80 @@ async function passphraseFor(options: ContributeOptions): Promise<Buffer | undef
 
 export interface Contributed {
   code: string;
+  /** How the holder confirmed the code: typed at the prompt, or given with --expect-code. */
+  confirmed: 'typed' | 'expect-code';
   holder: string;
   sha256: string;
   expiresAt: string;
 }
 
-/** Checks, seals, signs and writes the contribution; throws an SdError when it cannot. */
+/** What the holder is shown before anything is sealed (never the request's code). */
+export interface RequestFacts {
+  domain: string;
+  file: string;
+  fileSha256: string;
+  holder: string;
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+}
+
+export interface ContributeIo {
+  /** Shown to the holder: the request's facts, one line each. */
+  show?: (facts: RequestFacts) => void;
+  /** Asks the holder to type the code; undefined: no terminal (then --expect-code is needed). */
+  askCode?: () => Promise<string>;
+  /** Told once the code matched. */
+  confirmed?: (code: string) => void;
+}
+
+const TRIES = 3;
+
+/**
+ * The holder types the code the ceremony reads to them (or gives it with --expect-code): the
+ * request is sealed to only if it matches. The request's own code is never shown first — a
+ * code copied off this screen would confirm nothing.
+ */
+async function confirmCode(
+  options: ContributeOptions,
+  code: string,
+  io: ContributeIo,
+): Promise<'typed' | 'expect-code'> {
+  const refuse = (given: string) =>
+    checkError(
+      'code-mismatch',
+      `${options.request}: its code is not ${given}, the code you were given: this is not the request the ceremony showed you — do not answer it; nothing was written; ask for the request again`,
+      options.request,
+    );
+  if (options.expectCode !== undefined) {
+    const given = normaliseCode(options.expectCode);
+    if (given !== code) throw refuse(given);
+    return 'expect-code';
+  }
+  if (!io.askCode)
+    throw usageError(
+      'no-code',
+      'contribute seals only to a request whose code you confirm: give --expect-code CODE (the code the ceremony reads to you) when there is no terminal to type it on',
+    );
+  for (let tries = 1; ; tries++) {
+    const given = normaliseCode(await io.askCode());
+    if (given === code) return 'typed';
+    if (tries >= TRIES) throw refuse(given || '(nothing)');
+    process.stderr.write(
+      `That is not this request's code (you typed ${given || 'nothing'}). Check it with the ceremony lead; ${TRIES - tries} ${TRIES - tries === 1 ? 'try' : 'tries'} left.\n`,
+    );
+  }
+}
+
+/** Checks, confirms the code, seals, signs and writes the contribution; throws an SdError. */
 export async function contribute(
   options: ContributeOptions,
-  onCode: (code: string) => void = () => {},
+  io: ContributeIo = {},
 ): Promise<Contributed> {
   const bytes = unwrap(readSmallFileSync(options.request, MAX_REQUEST_BYTES, 'request file'));
   const request = unwrap(parseRequest(options.request, bytes));
   const digest = requestDigest(request);
   const code = shortCode(digest);
-  onCode(code);
-  if (options.expectCode !== undefined && normaliseCode(options.expectCode) !== code)
-    throw checkError(
-      'code-mismatch',
-      `${options.request}: its code is ${code}, not ${normaliseCode(options.expectCode)}: this is not the request the ceremony showed you — do not answer it; ask for the request again`,
-      options.request,
-    );
   const opened = unwrap(openDomainFile(options.sd));
   if (opened.sha256 !== request.domain.sha256)
     throw checkError(
@@ -91,6 +150,19 @@ export async function contribute(
       options.request,
     );
   const expires = Date.parse(request.expiresAt);
+  const d = opened.domain.describe();
+  // The domain as this holder's own file names it, not as the request says.
+  io.show?.({
+    domain: d.name ?? d.id ?? d.file,
+    file: options.sd,
+    fileSha256: opened.sha256 ?? '',
+    holder: holderLabel(holder),
+    createdAt: request.createdAt,
+    expiresAt: request.expiresAt,
+    expired: Date.now() > expires,
+  });
+  const confirmed = await confirmCode(options, code, io);
+  io.confirmed?.(code);
   if (Date.now() > expires)
     warn(
       `the request expired at ${request.expiresAt} by this machine's clock: if that clock is right, the ceremony will refuse this contribution; ask for a new request`,
@@ -111,7 +183,7 @@ export async function contribute(
       );
     const payload = unwrap(payloadToSeal(opened, share, key));
     try {
-      contribution = await makeContribution({
+      contribution = await sealTo(options.request, {
         request,
         requestDigest: digest,
         payload,
@@ -132,22 +204,61 @@ export async function contribute(
   if (!written.ok) throw written.error;
   return {
     code,
+    confirmed,
     holder: holderLabel(holder),
     sha256: sha256Hex(Buffer.from(text, 'utf8')),
     expiresAt: request.expiresAt,
   };
 }
 
+/** Seals; a request whose public key is no usable X25519 key is bad input, said in one line. */
+async function sealTo(
+  file: string,
+  input: Parameters<typeof makeContribution>[0],
+): Promise<Contribution> {
+  try {
+    return await makeContribution(input);
+  } catch (error) {
+    if (error instanceof SdError && error.reason === 'bad-request-key')
+      throw inputError(error.reason, `${file}: ${error.message}`, file);
+    throw error;
+  }
+}
+
 export async function contributeAction(options: ContributeOptions): Promise<void> {
-  const done = await contribute(options, (code) => {
-    if (!options.json) out(`Request code: ${code}`);
+  const terminal = process.stdin.isTTY === true && process.stderr.isTTY === true;
+  const done = await contribute(options, {
+    show: (f) => {
+      const say = (line: string) => process.stderr.write(`${printable(line)}\n`);
+      say(`Request for ${f.holder} of ${f.domain}`);
+      say(`  domain file ${f.file}, sha256 ${f.fileSha256} (the ceremony's file: it matches)`);
+      say(
+        `  made ${f.createdAt}, expires ${f.expiresAt}${f.expired ? ' — EXPIRED by this machine’s clock' : ''}`,
+      );
+    },
+    ...(terminal && options.expectCode === undefined
+      ? {
+          askCode: async () =>
+            unwrap(await promptLine('Type the code the ceremony lead reads to you: ')),
+        }
+      : {}),
   });
   if (options.json) {
-    printJson({code: done.code, out: options.out, sha256: done.sha256});
+    printJson({
+      code: done.code,
+      confirmed: done.confirmed,
+      holder: done.holder,
+      out: options.out,
+      sha256: done.sha256,
+      expiresAt: done.expiresAt,
+    });
     return;
   }
+  out(
+    `Code ${done.code} confirmed (${done.confirmed === 'expect-code' ? 'it matches --expect-code' : 'as typed'}): this is the request the ceremony showed you.`,
+  );
   out(`Contribution of ${done.holder} written to ${options.out} (sha256 ${done.sha256}).`);
   out(
-    `Compare the code above with the one the ceremony shows before this file leaves your hands. It holds your share sealed to that ceremony's key; it opens there only, once, until ${done.expiresAt}.`,
+    `It holds your share sealed to the key of that ceremony only: only it can open the file, it counts there once, and it is refused after ${done.expiresAt} or once that ceremony has ended. Send it back by any route.`,
   );
 }

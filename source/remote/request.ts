@@ -6,9 +6,12 @@
  * a contribution cannot be opened after the ceremony, not even by its operator.
  *
  * The request's digest (SHA-256 of its canonical JSON) is the HPKE `info` a contribution is
- * sealed with, and its first 80 bits are the short code the operator reads over the phone
- * and `contribute` prints: the same code on both ends means the holder seals to the key this
- * ceremony holds, not to one an attacker swapped in on the way.
+ * sealed with, and its first 100 bits are the code the operator reads over the phone and the
+ * holder types into `contribute`, which seals nothing until it matches: the same code on both
+ * ends means the holder seals to the key this ceremony holds, not to one an attacker swapped
+ * in on the way. To pass a request of their own off as this one, an attacker must find one
+ * whose digest starts with the same 100 bits — a second preimage: 2^100 SHA-256 hashes on
+ * average, ~40,000 years at 10^18 a second, for a request that lives an hour.
  */
 import {createHash, randomBytes} from 'node:crypto';
 import * as z from 'zod';
@@ -56,11 +59,20 @@ export const requestDigest = (r: RemoteRequest): Buffer =>
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** 80 bits of the digest as 16 Crockford base32 characters: `7K3Q-M9PX-2HDA-W4TE`. */
+/** How many bits of the request's digest its code carries (README: the code's strength). */
+export const CODE_BITS = 100;
+
+/**
+ * 100 bits of the digest as 20 Crockford base32 characters in five groups of four, read over
+ * the phone and typed back: `7K3Q-M9PX-2HDA-W4TE-5RNB` (no I, L, O or U to mishear).
+ */
 export function shortCode(digest: Buffer): string {
   let bits = '';
-  for (const byte of digest.subarray(0, 10)) bits += byte.toString(2).padStart(8, '0');
-  const chars = (bits.match(/.{5}/g) ?? []).map((b) => CROCKFORD[parseInt(b, 2)]).join('');
+  for (const byte of digest.subarray(0, Math.ceil(CODE_BITS / 8)))
+    bits += byte.toString(2).padStart(8, '0');
+  const chars = (bits.slice(0, CODE_BITS).match(/.{5}/g) ?? [])
+    .map((b) => CROCKFORD[parseInt(b, 2)])
+    .join('');
   return (chars.match(/.{4}/g) ?? []).join('-');
 }
 

@@ -47,8 +47,8 @@ tuiSuite('a holder at another site, in the TUI', () => {
     await choose(p, '3 carol');
     await p.waitFor('Write the request for carol (holder 3) to');
     await choose(p, 'stick courier');
-    const called = await p.waitFor(/remote — waiting\s+code (\w{4}-\w{4}-\w{4}-\w{4})/);
-    const code = /code (\w{4}-\w{4}-\w{4}-\w{4})/.exec(called)?.[1];
+    const called = await p.waitFor(/remote — waiting\s+code (\w{4}-\w{4}-\w{4}-\w{4}-\w{4})/);
+    const code = /code (\w{4}-\w{4}-\w{4}-\w{4}-\w{4})/.exec(called)?.[1];
     expect(tooWide(p.capture({join: true}))).toEqual([]);
 
     // Carol's machine: the request came on the courier stick; she answers, the answer goes back.
@@ -71,7 +71,7 @@ tuiSuite('a holder at another site, in the TUI', () => {
       (code ?? '').toLowerCase().replace(/-/g, ' '),
     ]);
     expect(answered.code, answered.stderr).toBe(0);
-    expect(answered.stdout).toContain(`Request code: ${code}`);
+    expect(answered.stdout).toContain(`Code ${code} confirmed (it matches --expect-code)`);
     renameSync(join(carol, 'contribution.json'), join(courier, 'contribution-carol.json'));
 
     await insert(p, 'courier');
