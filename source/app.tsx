@@ -261,9 +261,9 @@ export function App({
         const actions: CollectActions = {
           insert: (s) => void session.stickInserted(s),
           remove: (p) => session.stickRemoved(p),
-          acknowledge: (c) => session.acknowledge(c),
-          passphrase: (b) => session.submitPassphrase(b),
-          identify: (b) => session.identify(b),
+          acknowledge: (c) => void session.acknowledge(c),
+          passphrase: (b) => void session.submitPassphrase(b),
+          identify: (b) => void session.identify(b),
           cancel: () => session.cancelPresenting(),
           absent: (i) => session.markAbsent(i),
           // A rotation's new holders: every share is checked against the new file.

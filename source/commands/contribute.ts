@@ -169,7 +169,7 @@ export async function contribute(
     );
 
   const passphrase = await passphraseFor(options);
-  const presented = presentKeyFile(opened.domain, options.key, passphrase);
+  const presented = await presentKeyFile(opened.domain, options.key, passphrase);
   wipe(passphrase);
   if (!presented.ok) throw presented.error;
   const {opened: share, key, certificate} = presented.value;

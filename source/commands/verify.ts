@@ -109,7 +109,7 @@ export async function collectShares(
         prompted = p.value;
         passphrase = prompted;
       }
-      const presented = presentKeyFile(
+      const presented = await presentKeyFile(
         domain,
         file,
         passphrase && passphrase.length > 0 ? passphrase : undefined,

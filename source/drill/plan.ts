@@ -139,7 +139,7 @@ export async function runPlan(
   for (const absent of plan.absent ?? []) session.markAbsent(absent);
   // Requests go out first, so holders at other sites work while the local ones present.
   const deadlines = await callRemotes(plan.remote ?? [], session, tell);
-  if (!presentAll(plan, plan.participants, session, tell, 'collect')) return;
+  if (!(await presentAll(plan, plan.participants, session, tell, 'collect'))) return;
   await awaitContributions(plan.remote ?? [], deadlines, session, tell);
   const s = session.getState();
   if (s.step !== 'collect') return;
@@ -180,13 +180,13 @@ export function settleFirstPin(
  * Each participant inserts a (folder) stick, presents the named key, and removes the stick,
  * while the ceremony is in `step`; false when a passphrase file could not be read (aborted).
  */
-export function presentAll(
+export async function presentAll(
   plan: Plan,
   participants: readonly Participant[],
   session: DrillSession,
   tell: (line: string) => void,
   step: 'collect' | 'prove',
-): boolean {
+): Promise<boolean> {
   for (const p of participants) {
     if (session.getState().step !== step) break;
     const keyFile = rel(plan, p.key);
@@ -208,7 +208,7 @@ export function presentAll(
       passphrase = line.value;
     }
     const before = new Set(accepted(session, step));
-    session.presentFile(stick, keyFile, {name: p.custodian, role: p.role}, passphrase);
+    await session.presentFile(stick, keyFile, {name: p.custodian, role: p.role}, passphrase);
     const now = session.getState();
     const taken = holdersIn(now, step).find((h) => h.state === 'accepted' && !before.has(h.index));
     const whose = step === 'prove' ? 'new holder' : 'holder';

@@ -179,16 +179,17 @@ export class DrillSession implements ShareDesk {
   // The stick arrival's actions, as the TUI and the plan runner call them.
   stickInserted = (stick: Stick): Promise<void> => this.sticks.stickInserted(stick);
   stickRemoved = (path: string): void => this.sticks.stickRemoved(path);
-  identify = (passphrase: Buffer): void => this.sticks.identify(passphrase);
-  acknowledge = (custodian: Custodian): void => this.sticks.acknowledge(custodian);
-  submitPassphrase = (passphrase: Buffer): void => this.sticks.submitPassphrase(passphrase);
+  identify = (passphrase: Buffer): Promise<void> => this.sticks.identify(passphrase);
+  acknowledge = (custodian: Custodian): Promise<void> => this.sticks.acknowledge(custodian);
+  submitPassphrase = (passphrase: Buffer): Promise<void> =>
+    this.sticks.submitPassphrase(passphrase);
   cancelPresenting = (): void => this.sticks.cancelPresenting();
   presentFile = (
     stick: StickInfo,
     file: string,
     custodian: Custodian,
     passphrase: Buffer | undefined,
-  ): void => this.sticks.presentFile(stick, file, custodian, passphrase);
+  ): Promise<void> => this.sticks.presentFile(stick, file, custodian, passphrase);
 
   // The remote-holder arrival's actions, as the TUI calls them.
   callRemote = (holderIndex: number, dir: string): Promise<unknown> =>

@@ -6,7 +6,6 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'n
 import {basename, join, relative} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import type {OpenedShare} from '../../source/domain/format.js';
-import {loadPrivateKey} from '../../source/domain/key-file.js';
 import {openDomainFile} from '../../source/domain/open.js';
 import {findCertificateBeside} from '../../source/domain/present-key.js';
 import {fixturesDir} from '../helpers/paths.js';
@@ -20,6 +19,7 @@ import {
 import {filesUnder} from '../helpers/files.js';
 import {leaks, secret, verbatim, type Secret} from '../helpers/leaks.js';
 import {tempDir} from '../helpers/temp.js';
+import {parsePrivateKey} from '../../source/domain/key-file.js';
 
 const demo = join(fixturesDir, 'demo');
 const demoSd = join(demo, 'security-domain.json');
@@ -125,7 +125,7 @@ function demoSecrets(): string[] {
   if (!opened.ok) throw opened.error;
   const shares: OpenedShare[] = [];
   for (const h of HOLDERS) {
-    const key = loadPrivateKey(keyOf(h), Buffer.from(passOf(h)));
+    const key = parsePrivateKey(keyOf(h), readFileSync(keyOf(h)), Buffer.from(passOf(h)));
     if (!key.ok) throw key.error;
     const {certificate} = findCertificateBeside(keyOf(h));
     const share = opened.value.domain.openShare({

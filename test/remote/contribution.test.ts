@@ -40,9 +40,9 @@ async function call(session: DrillSession, holder: number, dir: string, ttl = 30
 const holder = (session: DrillSession, i: number) =>
   session.getState().holders.find((h) => h.index === i);
 
-function present(session: DrillSession, name: string): void {
+async function present(session: DrillSession, name: string): Promise<void> {
   const key = demoKey(name);
-  session.presentFile(
+  await session.presentFile(
     {path: join(key, '..'), label: name, source: 'folder', removable: null, device: null},
     key,
     {name, role: 'Key custodian'},
@@ -89,8 +89,8 @@ describe('a remote holder on the demo domain', () => {
     // Answered: its key is gone.
     expect(pending.open).toBe(false);
 
-    present(session, 'alice');
-    present(session, 'bob');
+    await present(session, 'alice');
+    await present(session, 'bob');
     await session.reconstructAndRestore();
     const s = session.getState();
     expect(s.outcome?.verdict).toBe('pass');

@@ -88,7 +88,7 @@ export async function forge(
   const opened = openDomainFile(sd);
   if (!r.ok || !opened.ok) throw new Error('forge: bad request or domain');
   const pass = passphrase ? Buffer.from(passphrase) : undefined;
-  const presented = presentKeyFile(opened.value.domain, key, pass);
+  const presented = await presentKeyFile(opened.value.domain, key, pass);
   if (!presented.ok) throw presented.error;
   const {opened: share, key: loaded, certificate} = presented.value;
   const payload = payloadToSeal(opened.value, share, loaded);
