@@ -106,16 +106,11 @@ async function confirmCode(
       `${options.request}: its code is not ${given}, the code you were given: this is not the request the ceremony showed you — do not answer it; nothing was written; ask for the request again`,
       options.request,
     );
-  if (options.expectCode !== undefined) {
-    const given = normaliseCode(options.expectCode);
+  if (options.expectCode !== undefined || !io.askCode) {
+    const given = normaliseCode(options.expectCode ?? '');
     if (given !== code) throw refuse(given);
     return 'expect-code';
   }
-  if (!io.askCode)
-    throw usageError(
-      'no-code',
-      'contribute seals only to a request whose code you confirm: give --expect-code CODE (the code the ceremony reads to you) when there is no terminal to type it on',
-    );
   for (let tries = 1; ; tries++) {
     const given = normaliseCode(await io.askCode());
     if (given === code) return 'typed';
@@ -131,6 +126,11 @@ export async function contribute(
   options: ContributeOptions,
   io: ContributeIo = {},
 ): Promise<Contributed> {
+  if (options.expectCode === undefined && !io.askCode)
+    throw usageError(
+      'no-code',
+      'contribute seals only to a request whose code you confirm: give --expect-code CODE (the code the ceremony reads to you) when there is no terminal to type it on',
+    );
   const bytes = unwrap(readSmallFileSync(options.request, MAX_REQUEST_BYTES, 'request file'));
   const request = unwrap(parseRequest(options.request, bytes));
   const digest = requestDigest(request);
@@ -229,7 +229,9 @@ export async function contributeAction(options: ContributeOptions): Promise<void
   const terminal = process.stdin.isTTY === true && process.stderr.isTTY === true;
   const done = await contribute(options, {
     show: (f) => {
-      const say = (line: string) => process.stderr.write(`${printable(line)}\n`);
+      // What is asked, before anything is sealed (on stderr with --json: stdout is the JSON).
+      const say = (line: string) =>
+        (options.json ? process.stderr : process.stdout).write(`${printable(line)}\n`);
       say(`Request for ${f.holder} of ${f.domain}`);
       say(`  domain file ${f.file}, sha256 ${f.fileSha256} (the ceremony's file: it matches)`);
       say(

@@ -97,6 +97,12 @@ async function interactive(options: DrillOptions): Promise<number> {
   }
   if (options.mode && !MODES.includes(options.mode as Mode))
     throw usageError('bad-mode', '--mode must be rehearsal, restore, onboarding or rotation');
+  // A store others can write is refused before the first frame, not after a quorum has typed.
+  const [{storeDirectory}, {assertStoreTrusted}] = await Promise.all([
+    import('../store/location.js'),
+    import('../store/permissions.js'),
+  ]);
+  assertStoreTrusted(storeDirectory());
   // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   // CI=false means "not CI" to Ink, but chalk drops colour whenever CI is set at all.

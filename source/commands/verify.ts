@@ -18,7 +18,8 @@ import {readSmallFileSync} from '../fs/read-file.js';
 import {wipe} from '../secret.js';
 import {checkPin, identityOf, type DomainPin, type PinCheck} from '../store/pins.js';
 import {proveAll, unprovenText} from '../domain/prove-all.js';
-import {pinsFile, storeExists} from '../store/location.js';
+import {pinsFile, storeDirectory, storeExists} from '../store/location.js';
+import {assertStoreTrusted} from '../store/permissions.js';
 import {out, printJson} from './io.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {promptPassphrase} from './passphrases.js';
@@ -379,6 +380,7 @@ function identityInput(opened: OpenedDomain) {
  */
 export async function storePins(): Promise<DomainPin[]> {
   if (!storeExists()) return [];
+  assertStoreTrusted(storeDirectory());
   const {readPins} = await import('../store/pins-schema.js');
   const read = readPins(pinsFile());
   if (read.problem) process.stderr.write(`sd-drill: warning: ${read.problem}\n`);
