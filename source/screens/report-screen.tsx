@@ -64,7 +64,7 @@ export function ReportScreen({
         </Text>
       ) : null}
       {state.identity?.pinnedBy && verdict === 'pass' ? (
-        <Text wrap="truncate-end">
+        <Text wrap="wrap">
           Signed with report key {state.identity.reportKey.slice(0, 12)}… (
           {pinWords(state.identity)})
         </Text>

@@ -180,7 +180,7 @@ export function withPin(
   ];
 }
 
-/** "pinned at first use on 2026-05-01 (drill d-…)": how and when a record came to be. */
+/** "pinned at first use on 2026-05-01 by drill d-…": how and when a record came to be. */
 export function pinHistory(p: DomainPin): string {
   const day = p.pinnedAt.slice(0, 10);
   const how =
@@ -189,7 +189,7 @@ export function pinHistory(p: DomainPin): string {
       : p.source === 'header'
         ? "recorded from its file's header at its first drill here"
         : 'recorded by a rotation';
-  return `${how} on ${day} (${p.pinnedBy})`;
+  return `${how} on ${day} by ${p.pinnedBy}`;
 }
 
 /**

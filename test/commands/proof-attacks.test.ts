@@ -112,7 +112,7 @@ describe('1. a report re-signed with a pinned domain’s key cannot pass as anot
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/drill \S+ of "demo-hsm", verdict PASS/);
     expect(r.stdout).toMatch(
-      /recorded from its file's header at its first drill here on \d{4}-\d\d-\d\d \(drill /,
+      /recorded from its file's header at its first drill here on \d{4}-\d\d-\d\d by drill /,
     );
   });
 

@@ -13,6 +13,7 @@ import {fixturesDir} from '../helpers/paths.js';
 import {runCliAsync} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 import {
+  answerFirstPin,
   choose,
   exitCode,
   insert,
@@ -91,6 +92,7 @@ tuiSuite('a holder at another site, in the TUI', () => {
     await present(p, 'bob', 'Bob Brown', 'Key custodian');
     await p.waitFor('Quorum reached: press r');
     await p.keys('r');
+    await answerFirstPin(p);
     await p.waitFor('Verdict: PASS');
     await p.waitFor('Report saved');
     await p.keys('q');

@@ -78,7 +78,7 @@ describe('report verify: a valid signature counts only under a pinned key', () =
     expect(c).toMatchObject({valid: true, pinned: true, pinnedBy: ['store']});
     expect(c.label).toBe(`"${pinned[0]?.label}"`);
     expect(continuitySentence(c)).toBe(
-      `pinned by this machine's record of the domain, "${pinned[0]?.label}" (pinned at first use on ${passing.endedAt.slice(0, 10)} (drill pass-1))`,
+      `pinned by this machine's record of the domain, "${pinned[0]?.label}" (pinned at first use on ${passing.endedAt.slice(0, 10)} by drill pass-1)`,
     );
   });
 
