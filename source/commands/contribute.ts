@@ -61,6 +61,8 @@ async function passphraseFor(options: ContributeOptions): Promise<Buffer | undef
 
 export interface Contributed {
   code: string;
+  /** The domain as the holder's own file names it, and that file's SHA-256. */
+  domain: {label: string; file: string; sha256: string};
   /** How the holder confirmed the code: typed at the prompt, or given with --expect-code. */
   confirmed: 'typed' | 'expect-code';
   holder: string;
@@ -205,6 +207,7 @@ export async function contribute(
   return {
     code,
     confirmed,
+    domain: {label: d.name ?? d.id ?? d.file, file: options.sd, sha256: opened.sha256 ?? ''},
     holder: holderLabel(holder),
     sha256: sha256Hex(Buffer.from(text, 'utf8')),
     expiresAt: request.expiresAt,
@@ -227,8 +230,11 @@ async function sealTo(
 
 export async function contributeAction(options: ContributeOptions): Promise<void> {
   const terminal = process.stdin.isTTY === true && process.stderr.isTTY === true;
+  const asking = terminal && options.expectCode === undefined;
   const done = await contribute(options, {
+    // With --json and --expect-code, a script is running it: the JSON says what was sealed.
     show: (f) => {
+      if (options.json && !asking) return;
       // What is asked, before anything is sealed (on stderr with --json: stdout is the JSON).
       const say = (line: string) =>
         (options.json ? process.stderr : process.stdout).write(`${printable(line)}\n`);
@@ -238,7 +244,7 @@ export async function contributeAction(options: ContributeOptions): Promise<void
         `  made ${f.createdAt}, expires ${f.expiresAt}${f.expired ? ' — EXPIRED by this machine’s clock' : ''}`,
       );
     },
-    ...(terminal && options.expectCode === undefined
+    ...(asking
       ? {
           askCode: async () =>
             unwrap(await promptLine('Type the code the ceremony lead reads to you: ')),
@@ -249,6 +255,7 @@ export async function contributeAction(options: ContributeOptions): Promise<void
     printJson({
       code: done.code,
       confirmed: done.confirmed,
+      domain: done.domain,
       holder: done.holder,
       out: options.out,
       sha256: done.sha256,

@@ -107,7 +107,7 @@ function reportOf(p: RemotePlan): {file: string; report: Record<string, unknown>
 
 describe('drill --plan with a holder at another site', () => {
   it('two local holders and one remote pass, and the report verifies', async () => {
-    const p = writeRemotePlan('remote-plan-pass');
+    const p = writeRemotePlan('remote-plan-pass', 120, {pinFirstUse: true});
     const env = {SD_DRILL_CONFIG_DIR: p.config};
     const [drill, carol] = await Promise.all([
       runCliAsync(['drill', '--plan', p.plan], {env}),

@@ -56,7 +56,7 @@ describe.each(STICKS)('onto %s', (_name, fs) => {
   it('a drill writes its report pair to a report folder there, and report verify accepts it', (ctx) => {
     const stick = mountStickImage(ctx, fs).dir;
     const reportDir = join(stick, 'reports');
-    const plan = demoPlan(tempDir('fat-demo'), reportDir);
+    const plan = demoPlan(tempDir('fat-demo'), reportDir, {pinFirstUse: true});
     const env = {SD_DRILL_CONFIG_DIR: tempDir('fat-store')};
     const r = runCli(['drill', '--plan', plan], {env});
     expect(r.code, r.stderr).toBe(0);
