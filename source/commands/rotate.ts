@@ -31,7 +31,8 @@ import {MAX_HOLDERS, MIN_HOLDERS} from '../limits.js';
 import {wipe} from '../secret.js';
 import {identityOf, rotationPinCheck} from '../store/pins.js';
 import {out, printJson, refuseExistingOut} from './io.js';
-import {collectShares, reconstructWithQuorum, storePins} from './verify.js';
+import {storePins} from './store-pins.js';
+import {collectShares, reconstructWithQuorum} from './verify.js';
 
 export interface RotateOptions {
   sd: string;

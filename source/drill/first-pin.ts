@@ -8,7 +8,7 @@
  * keys: this is where someone comparing the key with the one on record can stop it.
  */
 import type {CeremonyState} from '../ceremony/types.js';
-import {identityOf, lookalikes, pinHistory, type DomainPin} from '../store/pins.js';
+import {identityOf, lookalikeNotes, type DomainPin} from '../store/pins.js';
 
 export {needsFirstPin} from '../ceremony/steps.js';
 
@@ -39,10 +39,7 @@ export function firstPinFacts(
     fileSha256: d.sha256 ?? null,
     reportKey: id.reportKey,
     header: id.pinnedBy === 'header',
-    lookalikes: lookalikes(pins, identity, id.reportKey).map(
-      ({pin, by}) =>
-        `${by === 'holders' ? "its holders' certificates also wrap" : 'its HSM name is also that of'} "${pin.label}", a different domain with another key (${pin.reportKey.slice(0, 12)}…, ${pinHistory(pin)}): if you meant that domain, this file is not it`,
-    ),
+    lookalikes: lookalikeNotes(pins, identity, id.reportKey),
   };
 }
 

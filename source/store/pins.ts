@@ -96,6 +96,18 @@ export function lookalikes(
   return out;
 }
 
+/** The lookalikes of a domain with no record here, one sentence each (said before pinning). */
+export function lookalikeNotes(
+  pins: readonly DomainPin[],
+  id: DomainIdentity,
+  key: string,
+): string[] {
+  return lookalikes(pins, id, key).map(
+    ({pin, by}) =>
+      `${by === 'holders' ? "its holders' certificates also wrap" : 'its HSM name is also that of'} "${pin.label}", a different domain pinned here under another key (${pin.reportKey.slice(0, 12)}…, ${pinHistory(pin)}): if you meant that domain, this file is not it`,
+  );
+}
+
 /** How a derived report key stands against the pins. */
 export type PinCheck =
   | {ok: true; pinnedBy: 'header' | 'store' | 'first-use'; records: DomainPin[]}

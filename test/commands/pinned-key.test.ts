@@ -150,7 +150,7 @@ describe('a substitute domain made with the real holders’ certificates', () =>
     expect(r.code, r.stderr).toBe(0);
     // … and before anyone could pin it, what it looks like is said.
     expect(r.stdout).toMatch(
-      /note: its holders' certificates also wrap "demo-hsm", a different domain with another key .*: if you meant that domain, this file is not it/,
+      /note: its holders' certificates also wrap "demo-hsm", a different domain pinned here under another key .*: if you meant that domain, this file is not it/,
     );
     expect(r.stdout).toMatch(/its key is NOT pinned/);
     const {file, report} = reportIn(join(root, 'sub', 'reports'));
