@@ -239,7 +239,7 @@ export async function contributeAction(options: ContributeOptions): Promise<void
       const say = (line: string) =>
         (options.json ? process.stderr : process.stdout).write(`${printable(line)}\n`);
       say(`Request for ${f.holder} of ${f.domain}`);
-      say(`  domain file ${f.file}, sha256 ${f.fileSha256} (the ceremony's file: it matches)`);
+      say(`  your domain file ${f.file}, sha256 ${f.fileSha256}: the file the request names`);
       say(
         `  made ${f.createdAt}, expires ${f.expiresAt}${f.expired ? ' — EXPIRED by this machine’s clock' : ''}`,
       );

@@ -171,7 +171,7 @@ export function settleFirstPin(
   tell(
     pin
       ? `First use: no key was on record here for "${facts.label}"; its key is pinned, as the plan says ("pinFirstUse": true):`
-      : `First use: no key is on record here for "${facts.label}", and its key is NOT pinned (the plan does not say "pinFirstUse": true); its reports verify only with --expect-key:`,
+      : `First use: no key is on record here for "${facts.label}", and its key is NOT pinned (the plan does not say "pinFirstUse": true); its reports verify only with ${facts.header ? '--sd (its file) or ' : ''}--expect-key:`,
   );
   for (const line of firstPinLines(facts)) tell(`  ${line}`);
 }
