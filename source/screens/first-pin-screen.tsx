@@ -34,7 +34,7 @@ export function FirstPinScreen({
       <Text wrap="wrap">
         No key is on record here for this domain. Pinned, later drills of it must reconstruct this
         same key, and `report verify` accepts its reports; not pinned, its reports verify only with
-        the key on record (--expect-key).
+        {facts.header ? ' its file (--sd) or' : ''} the key on record (--expect-key).
       </Text>
       <Box marginTop={1} flexDirection="column">
         <Text wrap="wrap">
