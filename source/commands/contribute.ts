@@ -165,10 +165,6 @@ export async function contribute(
   });
   const confirmed = await confirmCode(options, code, io);
   io.confirmed?.(code);
-  if (Date.now() > expires)
-    warn(
-      `the request expired at ${request.expiresAt} by this machine's clock: if that clock is right, the ceremony will refuse this contribution; ask for a new request`,
-    );
 
   const passphrase = await passphraseFor(options);
   const presented = await presentKeyFile(opened.domain, options.key, passphrase);
@@ -182,6 +178,11 @@ export async function contribute(
         'not-requested-holder',
         `${options.key}: is the key of ${holderLabel(share.holder)}, but the request is for ${holderLabel(holder)}; use that holder's key, or ask the ceremony for a request to ${holderLabel(share.holder)}`,
         options.key,
+      );
+    // Said once the contribution is really about to be made (a refusal above stands alone).
+    if (Date.now() > expires)
+      warn(
+        `the request expired at ${request.expiresAt} by this machine's clock: if that clock is right, the ceremony will refuse this contribution; ask for a new request`,
       );
     const payload = unwrap(payloadToSeal(opened, share, key));
     try {

@@ -215,9 +215,14 @@ function pinWords(id: NonNullable<DrillReport['identity']>): string {
   const first = id.firstPin;
   const when = first ? isoMinute(first.at) : '';
   const header = "the key pinned in the domain file's authenticated header";
+  // No record here and no answer: the drill ended (a signal) before anyone was asked.
+  const unanswered =
+    id.recorded === false && !first
+      ? "; no key was on record for this domain on the drill's machine, and none was pinned (the drill ended before anyone was asked)"
+      : '';
   if (id.pinnedBy === 'header')
     return !first
-      ? header
+      ? `${header}${unanswered}`
       : first.pinned
         ? `${header}; no key was on record for this domain on the drill's machine, and the operator pinned it there at first use on ${when}`
         : `${header}; no key was on record for this domain on the drill's machine, and the operator chose not to pin it there`;
@@ -226,7 +231,9 @@ function pinWords(id: NonNullable<DrillReport['identity']>): string {
     return `pinned at first use on ${when}: no key was on record for this domain on the drill's machine, and the operator, shown this key and the file's SHA-256, pinned it`;
   if (first)
     return "NOT pinned: no key was on record for this domain on the drill's machine, and the operator chose not to pin this one; this report verifies only against a key on record (`--expect-key`)";
-  return "first passing drill of this domain on the drill's machine";
+  return unanswered
+    ? `NOT pinned${unanswered}`
+    : "first passing drill of this domain on the drill's machine";
 }
 
 function proofSection(report: DrillReport): string[] {
