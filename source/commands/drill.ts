@@ -1,8 +1,9 @@
-import {resolve} from 'node:path';
-import {usageError, unwrap} from '../errors.js';
+import {lstatSync, statSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
+import {inputError, usageError, unwrap} from '../errors.js';
 import type {ReportService} from '../drill/services.js';
 import type {DrillSession} from '../drill/session.js';
-import type {Mode} from '../ceremony/types.js';
+import type {ExchangeTarget, Mode} from '../ceremony/types.js';
 import {out} from './io.js';
 
 export interface DrillOptions {
@@ -15,9 +16,10 @@ export interface DrillOptions {
   plan?: string;
   reportDir?: string;
   idleMinutes?: string;
+  lost?: string[];
 }
 
-const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding', 'rotation'];
+const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding', 'rotation', 'compromise'];
 
 function exitCodeFor(session: DrillSession): number {
   return session.getState().outcome?.verdict === 'pass' ? 0 : 1;
@@ -32,6 +34,32 @@ function onSignals(handler: (signal: NodeJS.Signals) => void): () => void {
   };
 }
 
+/**
+ * Restore mode with --exchange-key: the certificate is read and the blob's place checked
+ * before anyone presents a key — not found wrong after the quorum has come.
+ */
+async function exchangeTarget(options: DrillOptions): Promise<ExchangeTarget | undefined> {
+  if (!options.exchangeKey) return undefined;
+  const out = resolve(options.restoreBlobOut ?? '');
+  let exists = true;
+  try {
+    lstatSync(out);
+  } catch {
+    exists = false;
+  }
+  if (exists)
+    throw inputError(
+      'out-exists',
+      `${out}: already exists; a restore blob is never written over a file — choose another --restore-blob-out`,
+      out,
+    );
+  if (!statSync(dirname(out), {throwIfNoEntry: false})?.isDirectory())
+    throw inputError('out-dir', `${dirname(out)}: no such folder for --restore-blob-out`, out);
+  const {loadExchangeKey} = await import('../domain/azure/exchange-key.js');
+  const cert = unwrap(loadExchangeKey(options.exchangeKey));
+  return {file: resolve(options.exchangeKey), x5t256: cert.x5t256, sha256: cert.certFingerprint};
+}
+
 async function planned(options: DrillOptions): Promise<number> {
   const [{readPlan, runPlan, settleFirstPin}, {ReportService}, {DrillSession}] = await Promise.all([
     import('../drill/plan.js'),
@@ -39,6 +67,12 @@ async function planned(options: DrillOptions): Promise<number> {
     import('../drill/session.js'),
   ]);
   const plan = unwrap(readPlan(options.plan as string));
+  if (options.exchangeKey && plan.mode !== 'restore')
+    throw usageError(
+      'not-restore',
+      '--exchange-key is for a restore: the plan\'s mode must be "restore"',
+    );
+  const target = await exchangeTarget(options);
   const reports = new ReportService(
     options.reportDir ? resolve(options.reportDir) : plan.reportDir,
   );
@@ -47,6 +81,7 @@ async function planned(options: DrillOptions): Promise<number> {
     azureExchangeBits: 2048,
     pins: reports.pins,
     ...idle(options),
+    ...restoreOptions(options, target),
   });
   const stop = onSignals((signal) => {
     session.abort(`interrupted by ${signal}`);
@@ -76,6 +111,18 @@ async function planned(options: DrillOptions): Promise<number> {
   }
 }
 
+function restoreOptions(
+  options: DrillOptions,
+  target: ExchangeTarget | undefined,
+): {exchangeKeyFile?: string; exchangeTarget?: ExchangeTarget; restoreBlobOut?: string} {
+  if (!target || !options.exchangeKey || !options.restoreBlobOut) return {};
+  return {
+    exchangeKeyFile: options.exchangeKey,
+    exchangeTarget: target,
+    restoreBlobOut: resolve(options.restoreBlobOut),
+  };
+}
+
 function printReportPaths(paths: {markdown: string; json: string} | undefined): void {
   if (paths) out(`Report: ${paths.markdown}\n        ${paths.json}`);
 }
@@ -88,21 +135,40 @@ function idle(options: DrillOptions): {idleLimitMs?: number} {
   return {idleLimitMs: m * 60_000};
 }
 
+/** `--lost N` (repeatable): holders whose sticks were reported lost, compromise mode only. */
+function lostHolders(options: DrillOptions): number[] {
+  const given = options.lost ?? [];
+  if (given.length === 0) return [];
+  if (options.mode !== 'compromise' || options.plan)
+    throw usageError(
+      'not-compromise',
+      '--lost is for --mode compromise (in a plan: "compromise": {"lost": [numbers]})',
+    );
+  return given.map((v) => {
+    if (!/^\d{1,2}$/.test(v.trim()) || Number(v) < 1)
+      throw usageError(
+        'bad-holder',
+        `--lost ${JSON.stringify(v)}: give the lost stick's holder number (sd-drill assess names them)`,
+      );
+    return Number(v);
+  });
+}
+
 async function interactive(options: DrillOptions): Promise<number> {
+  const lost = lostHolders(options);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw usageError(
       'no-terminal',
       'drill needs a terminal (it is interactive); for a scripted drill use --plan FILE',
     );
   }
-  if (options.mode && !MODES.includes(options.mode as Mode))
-    throw usageError('bad-mode', '--mode must be rehearsal, restore, onboarding or rotation');
   // A store others can write is refused before the first frame, not after a quorum has typed.
   const [{storeDirectory}, {assertStoreTrusted}] = await Promise.all([
     import('../store/location.js'),
     import('../store/permissions.js'),
   ]);
   assertStoreTrusted(storeDirectory());
+  const target = await exchangeTarget(options);
   // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   // CI=false means "not CI" to Ink, but chalk drops colour whenever CI is set at all.
@@ -131,8 +197,7 @@ async function interactive(options: DrillOptions): Promise<number> {
         session = new DrillSession({
           ...idle(options),
           pins: reports.pins,
-          ...(options.exchangeKey ? {exchangeKeyFile: options.exchangeKey} : {}),
-          ...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {}),
+          ...restoreOptions(options, target),
         });
         return {session, reports, domainCandidates: services.domainCandidates};
       },
@@ -141,8 +206,10 @@ async function interactive(options: DrillOptions): Promise<number> {
         ...(options.sd ? {sdFile: options.sd} : {}),
         mediaDirs: options.media,
         ...(options.mountRoot.length > 0 ? {mountRoots: options.mountRoot} : {}),
+        ...(lost.length > 0 ? {lost} : {}),
         // drillAction has made sure --exchange-key came with it.
         ...(options.restoreBlobOut ? {restoreBlobOut: resolve(options.restoreBlobOut)} : {}),
+        ...(target ? {exchangeTarget: target} : {}),
       },
     );
     // Left before the session was ready: nothing happened, nothing to report.
@@ -155,6 +222,12 @@ async function interactive(options: DrillOptions): Promise<number> {
 
 /** `sd-drill drill`, the default command (registered in ./index.ts). */
 export async function drillAction(options: DrillOptions): Promise<void> {
+  // The mode first: a bad one is the thing to fix, terminal or not.
+  if (options.mode && !MODES.includes(options.mode as Mode))
+    throw usageError(
+      'bad-mode',
+      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.join(', ')}`,
+    );
   if (options.restoreBlobOut && !options.exchangeKey) {
     throw usageError(
       'no-exchange-key',
@@ -164,11 +237,12 @@ export async function drillAction(options: DrillOptions): Promise<void> {
   if (options.exchangeKey && options.mode && options.mode !== 'restore') {
     throw usageError('not-restore', '--exchange-key is for --mode restore');
   }
-  if (options.exchangeKey && !options.restoreBlobOut && !options.plan) {
+  if (options.exchangeKey && !options.restoreBlobOut) {
     throw usageError(
       'no-out',
       '--exchange-key needs --restore-blob-out FILE (where the restore blob goes)',
     );
   }
+  lostHolders(options);
   process.exitCode = options.plan ? await planned(options) : await interactive(options);
 }

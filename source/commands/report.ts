@@ -62,6 +62,10 @@ function verify(file: string, options: ReportVerifyOptions): number {
   const check = result.value;
   const report = check.report;
   const domain = report?.scope.domain;
+  // A compromise rehearsal's report is signed by the new HSM's domain: said beside its label.
+  const compromise = report?.compromise?.to
+    ? ' (a compromise rehearsal, signed by the new domain it made)'
+    : '';
   const counts = check.valid && check.pinned;
   if (options.json) {
     const record = check.record;
@@ -101,7 +105,7 @@ function verify(file: string, options: ReportVerifyOptions): number {
   }
   if (!counts) throw checkError('report-invalid', `${file}: ${check.reason ?? 'not valid'}`, file);
   out(
-    `${file}: signature valid and its key pinned — drill ${report?.id ?? '?'} of ${check.label ?? 'the pinned domain'}, verdict ${(report?.verdict ?? '?').toUpperCase()}`,
+    `${file}: signature valid and its key pinned — drill ${report?.id ?? '?'} of ${check.label ?? 'the pinned domain'}${compromise}, verdict ${(report?.verdict ?? '?').toUpperCase()}`,
   );
   out(`  Ed25519 public key ${check.publicKey}: ${continuitySentence(check)}`);
   return 0;

@@ -5,7 +5,7 @@
  */
 import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import type {CeremonyState} from '../ceremony/types.js';
+import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {timeline} from '../ceremony/timeline.js';
 import {detectDomainFile} from '../domain/open.js';
 import {buildReport, newDrillId, recordFromReport, type DrillReport} from '../report/build.js';
@@ -56,6 +56,9 @@ export class ReportService {
    * rotation's new file is linked only once every new holder has proven their key (`next`).
    */
   private pin(report: DrillReport, next: DomainIdentity | undefined): void {
+    // A compromise rehearsal's report is signed by the new domain this ceremony made.
+    const to = report.compromise?.to;
+    if (to) return this.pinNewDomain(report, to);
     const d = report.scope.domain;
     const id = report.identity;
     if (report.verdict !== 'pass' || !report.proof.signed || !d || !id || id.mismatch) return;
@@ -82,8 +85,45 @@ export class ReportService {
       );
   }
 
+  /**
+   * A passing compromise rehearsal's new domain: its header's key, pinned for it. No question is
+   * asked: this ceremony made the domain in front of its operator, from fresh randomness.
+   */
+  private pinNewDomain(
+    report: DrillReport,
+    to: NonNullable<DrillReport['compromise']>['to'],
+  ): void {
+    if (report.verdict !== 'pass' || !report.proof.signed || !to) return;
+    const identity = identityOf({
+      format: 'native',
+      file: to.file,
+      name: to.name,
+      id: to.id,
+      sha256: to.sha256,
+      reportKey: to.reportKey,
+      holders: to.holders.map((h) => ({certFingerprint: h.fingerprint})),
+    });
+    const r = this.store.recordPin(
+      identity,
+      report.proof.publicKey,
+      `drill ${report.id}`,
+      'header',
+    );
+    if (!r.ok)
+      process.stderr.write(
+        `sd-drill: warning: the new domain's key was not pinned: ${r.error.message}\n`,
+      );
+  }
+
   registered(): Map<string, string> {
     return new Map(this.store.registry().map((r) => [r.fingerprint, `${r.custodian}, ${r.role}`]));
+  }
+
+  /** The registry as the ceremony asks it: certificate fingerprint → custodian and role. */
+  registry(): Map<string, Custodian> {
+    return new Map(
+      this.store.registry().map((r) => [r.fingerprint, {name: r.custodian, role: r.role}]),
+    );
   }
 
   chart(state: CeremonyState): string[] {
@@ -99,7 +139,9 @@ export class ReportService {
       if (state.report) return {paths: {...state.report}};
       const now = session.now();
       const settings = this.store.settings();
-      const secret = session.domainSecret;
+      // A compromise rehearsal's report is signed by the new HSM's domain, not the old one.
+      const secret =
+        state.mode === 'compromise' ? session.compromise.signingSecret : session.domainSecret;
       const report = buildReport({
         state,
         id: newDrillId(now),

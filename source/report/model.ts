@@ -5,6 +5,7 @@
  * It never carries a passphrase, private key, share or domain secret.
  */
 import * as z from 'zod';
+import {CompromiseReportSchema} from './compromise-schema.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -28,6 +29,11 @@ export const FINDING_RULES = [
   'duplicate-wrapping-key',
   'share-damaged',
   'rotation-destroy-pending',
+  'quorum-at-one-site',
+  'roles-not-separate',
+  'keys-not-migrated',
+  'quorum-lowered',
+  'custodian-mismatch',
   'duplicate-share',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];
@@ -58,8 +64,12 @@ export const ParticipantSchema = z.object({
   bits: nonNegInt.nullable(),
   custodian: z.string().nullable(),
   role: z.string().nullable(),
-  /** `drill`: acknowledged at the machine; `registry`: from the holder registry (not present). */
-  custodianSource: z.enum(['drill', 'registry']).nullable(),
+  /**
+   * `drill`: named at the machine; `confirmed`: the holder registry's custodian, confirmed at the
+   * machine with one key; `practice`: an onboarding practice stand-in (nobody keeps it);
+   * `registry`: from the holder registry (not present).
+   */
+  custodianSource: z.enum(['drill', 'confirmed', 'practice', 'registry']).nullable(),
   keyFile: z.string().nullable(),
   stick: StickSchema.nullable(),
   presentedAt: isoDate.nullable(),
@@ -90,6 +100,15 @@ export const RestoreResultsSchema = z.object({
   canaries: z.object({total: nonNegInt, passed: nonNegInt}),
   blobs: z.array(z.object({tag: z.string(), bytes: nonNegInt, sha256: z.string()})),
   restoreBlobFile: z.string().nullable(),
+  /**
+   * Restore mode with --exchange-key: the blob written for the operator's new HSM, its SHA-256,
+   * the exchange certificate it is wrapped to (WrappedKey.x5t_256) and the upload command.
+   * When present, the counts above are the simulated HSM's rehearsal of that upload.
+   */
+  restoreBlob: z
+    .object({file: z.string(), sha256: z.string(), x5t256: z.string(), upload: z.string()})
+    .nullable()
+    .optional(),
   verified: z.boolean(),
   mismatched: z.array(z.string()),
 });
@@ -202,9 +221,18 @@ export const DrillReportSchema = z.object({
         ),
       })
       .nullable(),
-    mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation']).nullable(),
+    mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation', 'compromise']).nullable(),
     scenario: z.enum(['destroyed', 'purged', 'archived-and-deleted']).nullable(),
     newHsm: z.object({id: z.string(), exchangeFingerprint: z.string()}).nullable(),
+    /**
+     * Restore mode with --exchange-key: the operator's new HSM, known by its exchange
+     * certificate (x5t#S256 = the restore blob's WrappedKey.x5t_256; SHA-256 in hex). `newHsm`
+     * is then the simulated HSM the upload was rehearsed into.
+     */
+    exchangeCertificate: z
+      .object({file: z.string(), x5t256: z.string(), sha256: z.string()})
+      .nullable()
+      .optional(),
     /** Onboarding: the newcomer whose own key must open their own share. */
     newcomer: z.object({holder: z.string(), certFingerprint: z.string()}).nullable(),
   }),
@@ -242,6 +270,8 @@ export const DrillReportSchema = z.object({
     .optional(),
   /** Rotation only; absent from reports of other uses and from older reports. */
   rotation: RotationReportSchema.nullable().optional(),
+  /** Compromise rehearsal only: the move to a new HSM (./compromise-schema.ts). */
+  compromise: CompromiseReportSchema.nullable().optional(),
   proof: ProofSchema,
 });
 export type DrillReport = z.infer<typeof DrillReportSchema>;
@@ -249,16 +279,20 @@ export type ReportTimelineStep = z.infer<typeof TimelineStepSchema>;
 
 /** What each kind of drill sets out to show, for the report's objectives. */
 export function objectivesFor(
-  mode: 'rehearsal' | 'restore' | 'onboarding' | 'rotation' | null,
+  mode: 'rehearsal' | 'restore' | 'onboarding' | 'rotation' | 'compromise' | null,
   required: number | null,
   total: number | null,
+  /** Restore mode: an Azure domain's restore is a blob for the operator's HSM, not a restored HSM. */
+  format?: 'native' | 'azure',
 ): string[] {
   const q = required !== null && total !== null ? `${required} of ${total}` : 'a quorum of';
   switch (mode) {
     case 'restore':
       return [
         `reconstruct the security domain from ${q} holders`,
-        'restore every key into the freshly provisioned HSM and verify it before it returns to service',
+        format === 'azure'
+          ? 'write the restore blob for the new HSM, wrapped to its exchange certificate, and rehearse its upload into a simulated HSM, every data blob verified'
+          : "restore every key into sd-drill's simulated HSM and verify it before it returns to service",
         'keep the wrapping private keys on the offline machine throughout',
         'record custodians and hand-offs',
       ];
@@ -268,6 +302,13 @@ export function objectivesFor(
         "write the same domain to a new file wrapped to the new holders' certificates",
         'show that every new holder’s key opens their share of the new file',
         'list what must now be destroyed: every copy of the old file and the departed holders’ keys',
+      ];
+    case 'compromise':
+      return [
+        `bring the old instance up with ${q} of its holders (simulated: a real old HSM is still running)`,
+        "provision a new HSM with a new security domain wrapped to its holders' certificates, and show that every holder's key opens their share",
+        "migrate every key: re-protect each key's data under a new key in the new HSM and check it there",
+        'purge the old instance only once every key is migrated, and time each phase against the recovery time objective',
       ];
     case 'onboarding':
       return [

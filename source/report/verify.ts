@@ -143,10 +143,12 @@ function pinReasons(report: DrillReport, key: string, sources: PinSources): Pinn
       out.problems.push(
         `it does not record the SHA-256 of its domain file, so it cannot be checked against ${file}; pin it with --expect-key`,
       );
-    // A rotation's report is of both files: the old one opened and the new one proven.
+    // A rotation's report is of both files: the old one opened and the new one proven; so is
+    // a compromise rehearsal's (the old domain and the new HSM's).
     else if (
       recorded !== identity.fileSha256 &&
-      report.rotation?.to?.sha256 !== identity.fileSha256
+      report.rotation?.to?.sha256 !== identity.fileSha256 &&
+      report.compromise?.to?.sha256 !== identity.fileSha256
     )
       out.problems.push(
         `it is a drill of another domain file (sha256 ${recorded.slice(0, 16)}…), not ${file} (sha256 ${(identity.fileSha256 ?? '').slice(0, 16)}…)`,
