@@ -226,7 +226,7 @@ export async function drillAction(options: DrillOptions): Promise<void> {
   if (options.mode && !MODES.includes(options.mode as Mode))
     throw usageError(
       'bad-mode',
-      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.join(', ')}`,
+      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.slice(0, -1).join(', ')} or ${MODES.at(-1)}`,
     );
   if (options.restoreBlobOut && !options.exchangeKey) {
     throw usageError(
