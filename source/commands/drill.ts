@@ -61,7 +61,7 @@ async function exchangeTarget(options: DrillOptions): Promise<ExchangeTarget | u
 }
 
 async function planned(options: DrillOptions): Promise<number> {
-  const [{readPlan, runPlan}, {ReportService}, {DrillSession}] = await Promise.all([
+  const [{readPlan, runPlan, settleFirstPin}, {ReportService}, {DrillSession}] = await Promise.all([
     import('../drill/plan.js'),
     import('../drill/services.js'),
     import('../drill/session.js'),
@@ -80,7 +80,6 @@ async function planned(options: DrillOptions): Promise<number> {
   const session = new DrillSession({
     azureExchangeBits: 2048,
     pins: reports.pins,
-    recordPin: reports.recordRotationPin,
     ...idle(options),
     ...restoreOptions(options, target),
   });
@@ -93,6 +92,7 @@ async function planned(options: DrillOptions): Promise<number> {
   });
   try {
     await runPlan(plan, session, (line) => out(line));
+    settleFirstPin(plan, session, reports.pins(), (line) => out(line));
     const state = session.getState();
     if (!state.domain) {
       const notice = state.notice?.text ?? 'the security domain could not be loaded';
@@ -162,6 +162,12 @@ async function interactive(options: DrillOptions): Promise<number> {
       'drill needs a terminal (it is interactive); for a scripted drill use --plan FILE',
     );
   }
+  // A store others can write is refused before the first frame, not after a quorum has typed.
+  const [{storeDirectory}, {assertStoreTrusted}] = await Promise.all([
+    import('../store/location.js'),
+    import('../store/permissions.js'),
+  ]);
+  assertStoreTrusted(storeDirectory());
   const target = await exchangeTarget(options);
   // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
@@ -191,7 +197,6 @@ async function interactive(options: DrillOptions): Promise<number> {
         session = new DrillSession({
           ...idle(options),
           pins: reports.pins,
-          recordPin: reports.recordRotationPin,
           ...restoreOptions(options, target),
         });
         return {session, reports, domainCandidates: services.domainCandidates};
@@ -221,7 +226,7 @@ export async function drillAction(options: DrillOptions): Promise<void> {
   if (options.mode && !MODES.includes(options.mode as Mode))
     throw usageError(
       'bad-mode',
-      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.join(', ')}`,
+      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.slice(0, -1).join(', ')} or ${MODES.at(-1)}`,
     );
   if (options.restoreBlobOut && !options.exchangeKey) {
     throw usageError(
