@@ -137,7 +137,7 @@ export async function toCollect(p: Pane, check?: () => void): Promise<void> {
  */
 export async function answerFirstPin(p: Pane, answer: 'y' | 'n' = 'y'): Promise<void> {
   const screen = await p.waitFor(/pin its key\?|Report saved/);
-  if (/pin its key\?/.test(screen.replace(/\s+/g, ' '))) await p.keys(answer);
+  if (shows(screen, /pin its key\?/)) await p.keys(answer);
 }
 
 /** The quorum reached, r to restore, the first-pin question answered, and the report saved. */
