@@ -9,7 +9,7 @@ import {App, type DrillServices} from '../source/app.js';
 import {Boot} from '../source/tui.js';
 import {DrillSession} from '../source/drill/session.js';
 import {KEY, plain, press, type, waitForFrame} from './helpers/ink.js';
-import {fixturesDir} from './helpers/paths.js';
+import {demoSticks, fixturesDir} from './helpers/paths.js';
 import {tempDir} from './helpers/temp.js';
 
 const demo = join(fixturesDir, 'demo');
@@ -45,7 +45,7 @@ describe('App', () => {
         services={services}
         options={{
           sdFile: join(demo, 'security-domain.json'),
-          mediaDirs: [join(demo, 'sticks')],
+          mediaDirs: [demoSticks],
           // No real mounts: the sticks are the demo folders only.
           mountRoots: [tempDir('app-mounts')],
           mode: 'rehearsal',
@@ -57,12 +57,12 @@ describe('App', () => {
       session.wipeSecrets();
     };
     const {lastFrame, stdin, frames} = app;
-    const until = (re: RegExp, tries = 200) => waitForFrame(lastFrame, (f) => re.test(f), tries);
+    const until = (re: RegExp, tries = 200) => waitForFrame(lastFrame, re, tries);
 
     // --mode and --sd skip the start and load steps.
     let f = await until(/Press Enter when the holders are ready/);
-    expect(f).toMatch(/demo-hsm · sd-drill simulated HSM · quorum 3 of 5/);
-    expect(f).toMatch(/Policy findings before anyone arrives: none/);
+    expect(f).toShow(/demo-hsm · sd-drill simulated HSM · quorum 3 of 5/);
+    expect(f).toShow(/Policy findings before anyone arrives: none/);
     expect(session.getState().step).toBe('inspect');
     await press(stdin, KEY.enter);
 
@@ -70,8 +70,8 @@ describe('App', () => {
     await press(stdin, KEY.enter);
     // The old HSM goes down, then a new one comes up with a fresh exchange key.
     f = await until(/Sticks present/, 1200);
-    expect(f).toMatch(/Quorum □□□ 0 of 3/);
-    expect(f).toMatch(/New HSM in recovery mode: [0-9a-f]/);
+    expect(f).toShow(/Quorum □□□ 0 of 3/);
+    expect(f).toShow(/New HSM in recovery mode: [0-9a-f]/);
     await until(/❯ alice \(folder\)/);
 
     await press(stdin, KEY.enter);
@@ -85,15 +85,15 @@ describe('App', () => {
     await press(stdin, 'y');
     await until(/type the passphrase of your key \(alice\.key\)\. Try 1 of 3/);
     await type(stdin, PASSPHRASE);
-    expect(plain(lastFrame())).toContain(`Passphrase: ${'•'.repeat(PASSPHRASE.length)}`);
+    expect(plain(lastFrame())).toShow(`Passphrase: ${'•'.repeat(PASSPHRASE.length)}`);
     await press(stdin, KEY.enter);
 
     f = await until(/Remove the stick alice now/, 400);
-    expect(f).toMatch(/Quorum ■□□ 1 of 3/);
-    expect(f).toMatch(/alice .* share accepted\s+Alice Ng, Security Architect/);
+    expect(f).toShow(/Quorum ■□□ 1 of 3/);
+    expect(f).toShow(/alice .* share accepted\s+Alice Ng, Security Architect/);
     await press(stdin, 'x');
     f = await until(/Stick removed/);
-    expect(f).toMatch(/Next holder: insert your stick/);
+    expect(f).toShow(/Next holder: insert your stick/);
 
     const state = session.getState();
     expect(state.step).toBe('collect');
@@ -117,14 +117,14 @@ describe('Boot (the first frame before the session loads)', () => {
     });
     const {lastFrame, stdin, unmount} = render(<Boot load={load} options={{mediaDirs: []}} />);
     cleanup = unmount;
-    expect(plain(lastFrame())).toMatch(/What is this session for\?/);
+    expect(plain(lastFrame())).toShow(/What is this session for\?/);
     expect(load).toHaveBeenCalledTimes(1);
     await press(stdin, KEY.down, KEY.enter);
-    expect(plain(lastFrame())).toMatch(/Preparing the drill…/);
+    expect(plain(lastFrame())).toShow(/Preparing the drill…/);
     expect(session.getState().step).toBe('start');
     release();
-    const f = await waitForFrame(lastFrame, (x) => /Load domain/.test(x));
-    expect(f).toMatch(/Restore after a purge/);
+    const f = await waitForFrame(lastFrame, /Load domain/);
+    expect(f).toShow(/Restore after a purge/);
     expect(session.getState().mode).toBe('restore');
   });
 
@@ -134,7 +134,7 @@ describe('Boot (the first frame before the session loads)', () => {
     const {lastFrame, stdin, unmount} = render(<Boot load={load} options={{mediaDirs: []}} />);
     cleanup = unmount;
     await press(stdin, KEY.down, KEY.down);
-    expect(plain(lastFrame())).toMatch(/❯ Onboarding/);
+    expect(plain(lastFrame())).toShow(/❯ Onboarding/);
     await press(stdin, KEY.enter);
     await waitForFrame(lastFrame, () => session.getState().step !== 'start');
     expect(session.getState().mode).toBe('onboarding');

@@ -19,7 +19,7 @@ import {buildManifest, encodeContents, generateContents} from '../../source/hsm/
 import {writeHolderKey} from '../../source/domain/holder-key.js';
 import {signedBytes} from '../../source/report/proof.js';
 import {onlyReport} from '../helpers/files.js';
-import {bundle, fixturesDir} from '../helpers/paths.js';
+import {bundle, demoSticks, fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
 import {keepForFile, tempDir} from '../helpers/temp.js';
 
@@ -57,7 +57,7 @@ interface Report {
 }
 
 let work = '';
-const key = (n: string) => join(demo, 'sticks', n, `${n}.key`);
+const key = (n: string) => join(demoSticks, n, `${n}.key`);
 const who = (custodian: string, file: string, pass?: string) => ({
   custodian,
   role: 'Key custodian',
@@ -364,7 +364,7 @@ async function domainOfDemoHolders(dir: string, keys: number, damage?: number) {
       required: 3,
       holders: NAMES.map((n) => ({
         name: n,
-        certificate: unwrap(loadCertificate(join(demo, 'sticks', n, `${n}.cer`))),
+        certificate: unwrap(loadCertificate(join(demoSticks, n, `${n}.cer`))),
       })),
       payload: encodeContents(contents),
       manifest,

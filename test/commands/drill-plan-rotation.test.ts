@@ -5,14 +5,15 @@
  * a native rotation where one new holder does not come fails and retires nothing; and the
  * refusals a reviewer of a plan relies on.
  */
-import {createPrivateKey, generateKeyPairSync} from 'node:crypto';
+import {createPrivateKey} from 'node:crypto';
 import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {selfSignedCertificatePem} from '../../source/domain/make-key.js';
 import {decodeSecurityDomainIndependently} from '../domain/azure/independent-decoder.js';
 import {onlyReport} from '../helpers/files.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
+import {premadeKey} from '../helpers/keys.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 
@@ -39,9 +40,12 @@ interface Report {
   };
 }
 
+/** The new holders' key pairs: pre-made ones (helpers/keys.ts), one per name. */
+const NEW_HOLDERS = ['grace', 'heidi'];
+
 /** A new holder: an unencrypted key with its certificate beside it, on a folder "stick". */
 function newHolder(dir: string, name: string): {key: string; cer: string} {
-  const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
+  const privateKey = premadeKey(NEW_HOLDERS.indexOf(name));
   mkdirSync(join(dir, name), {recursive: true});
   const key = join(dir, name, `${name}.key`);
   const cer = join(dir, name, `${name}.cer`);
@@ -132,7 +136,7 @@ describe('drill --plan, mode rotation', () => {
       writeFileSync(join(dir, `${n}.pass`), `${n}-practice-only\n`);
       return `${n}.pass`;
     };
-    const key = (n: string) => join(demo, 'sticks', n, `${n}.key`);
+    const key = (n: string) => join(demoSticks, n, `${n}.key`);
     const file = plan(dir, {
       domain: join(demo, 'security-domain.json'),
       mode: 'rotation',

@@ -8,7 +8,7 @@ import {beforeAll, describe, expect, it} from 'vitest';
 import type {OpenedShare} from '../../source/domain/format.js';
 import {openDomainFile} from '../../source/domain/open.js';
 import {findCertificateBeside} from '../../source/domain/present-key.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {
   cleanErrorProblems,
   lines,
@@ -25,7 +25,7 @@ const demo = join(fixturesDir, 'demo');
 const demoSd = join(demo, 'security-domain.json');
 const HOLDERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
 type Holder = (typeof HOLDERS)[number];
-const keyOf = (h: Holder): string => join(demo, 'sticks', h, `${h}.key`);
+const keyOf = (h: Holder): string => join(demoSticks, h, `${h}.key`);
 const passOf = (h: Holder): string => `${h}-practice-only`;
 const WRONG = 'certainly-not-carols-passphrase';
 

@@ -12,7 +12,7 @@ import {join, relative} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import type {DrillReport} from '../../source/report/model.js';
 import {signedBytes} from '../../source/report/proof.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 
@@ -32,7 +32,7 @@ function planFor(sd: string, name: string, extra: object = {}): string {
     return {
       custodian: `${h} custodian`,
       role: 'Key custodian',
-      key: join(demo, 'sticks', h, `${h}.key`),
+      key: join(demoSticks, h, `${h}.key`),
       passphraseFile: pass,
     };
   });
@@ -131,7 +131,7 @@ describe('a substitute domain made with the real holders’ certificates', () =>
   it('is another domain, not "demo-hsm": said before it could be pinned, never pinned silently, and its report never passes as the real one', () => {
     const certs = ['alice', 'bob', 'carol', 'dave', 'erin'].flatMap((h) => [
       '--cert',
-      join(demo, 'sticks', h, `${h}.cer`),
+      join(demoSticks, h, `${h}.cer`),
     ]);
     const made = runCli([
       'init',
@@ -174,7 +174,7 @@ describe('reading pins creates no store', () => {
     const env = {SD_DRILL_CONFIG_DIR: '', HOME: home, XDG_CONFIG_HOME: join(home, '.config')};
     const pass = join(root, 'alice-bob-carol.pass');
     writeFileSync(pass, HOLDERS.map((h) => `${h}-practice-only`).join('\n') + '\n');
-    const keys = HOLDERS.flatMap((h) => ['--key', join(demo, 'sticks', h, `${h}.key`)]);
+    const keys = HOLDERS.flatMap((h) => ['--key', join(demoSticks, h, `${h}.key`)]);
     expect(runCli(['verify', '--sd', demoSd, ...keys, '--passphrase-file', pass], {env}).code).toBe(
       0,
     );

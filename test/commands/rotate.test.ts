@@ -9,17 +9,18 @@ import {createHash, createPrivateKey, generateKeyPairSync} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {generateRsaKeyPair, selfSignedCertificatePem} from '../../source/domain/make-key.js';
+import {selfSignedCertificatePem} from '../../source/domain/make-key.js';
 import {selfSignedCertificate} from '../../source/domain/self-signed.js';
 import {
   decodeRestoreBlobIndependently,
   decodeSecurityDomainIndependently,
 } from '../domain/azure/independent-decoder.js';
-import {demoDir, demoKey, demoPassphrase, demoSd, fixturesDir} from '../helpers/paths.js';
+import {demoCer, demoKey, demoPassphrase, demoSd, fixturesDir} from '../helpers/paths.js';
+import {premadeKey} from '../helpers/keys.js';
+import {sha256File} from '../helpers/files.js';
 import {cleanErrorProblems, keyArgs, runCli, type CliResult} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 
-const demoCer = (n: string) => join(demoDir, 'sticks', n, `${n}.cer`);
 const azure = join(fixturesDir, 'azure');
 const azureSd = join(azure, 'security-domain.json');
 const AZURE = JSON.parse(readFileSync(join(azure, 'expected.json'), 'utf8')) as {
@@ -36,8 +37,8 @@ let weakCer = '';
 
 beforeAll(async () => {
   shared = tempDir('rotate');
-  for (const name of NEW) {
-    const {privateKey} = await generateRsaKeyPair(2048);
+  for (const [i, name] of NEW.entries()) {
+    const privateKey = premadeKey(i);
     mkdirSync(join(shared, name));
     writeFileSync(newKey(name), privateKey.export({type: 'pkcs8', format: 'pem'}));
     writeFileSync(newCer(name), selfSignedCertificatePem(privateKey, name));
@@ -74,7 +75,7 @@ const demoHolders = (work: string, ...holders: string[]): string[] => [
 const verifyAll = (work: string, sd: string, ...args: string[]): CliResult =>
   cli(work, 'verify', '--all', '--json', '--sd', sd, ...args);
 
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const sha = sha256File;
 const json = <T>(r: CliResult): T => JSON.parse(r.stdout) as T;
 
 interface VerifyJson {

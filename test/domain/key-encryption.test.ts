@@ -10,6 +10,7 @@ import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {fixturesDir} from '../helpers/paths.js';
 import {runCli} from '../helpers/run-cli.js';
+import {needsInstalled} from '../helpers/skips.js';
 import {tempDir} from '../helpers/temp.js';
 
 const dir = tempDir('keyenc');
@@ -17,7 +18,10 @@ const PASSES = ['Grüße-é', 'パスフレーズ-2', 'ñandú ünïcödé'];
 const passFile = join(dir, 'pass.txt');
 const key = (i: number) => join(dir, 'domain', 'sticks', `h${i}`, `h${i}.key`);
 
-/** A python3 with `cryptography`, or undefined (the test says so and skips). */
+/**
+ * A python3 with `cryptography`, or undefined: the test then skips, saying so (under CI, which
+ * installs python3-cryptography, it fails instead).
+ */
 const python = ['/usr/bin/python3', 'python3'].find(
   (p) => spawnSync(p, ['-c', 'import cryptography'], {stdio: 'ignore'}).status === 0,
 );
@@ -72,19 +76,18 @@ describe('the key files sd-drill writes', () => {
     expect(wrong.status).not.toBe(0);
   });
 
-  it.skipIf(!python)(
-    'open in python cryptography (what azure-cli uses) — skipped: no python3 with cryptography',
-    () => {
-      const script =
-        'import sys\nfrom cryptography.hazmat.primitives.serialization import load_pem_private_key\n' +
-        'k = load_pem_private_key(open(sys.argv[1], "rb").read(), sys.argv[2].encode("utf-8"))\n' +
-        'print(k.key_size)\n';
-      const out = execFileSync(python as string, ['-c', script, key(2), PASSES[1] as string], {
-        encoding: 'utf8',
-      });
-      expect(out.trim()).toBe('2048');
-    },
-  );
+  it('open in python cryptography (what azure-cli uses)', (ctx) => {
+    if (!python)
+      needsInstalled(ctx, 'no python3 with cryptography', 'apt-get install python3-cryptography');
+    const script =
+      'import sys\nfrom cryptography.hazmat.primitives.serialization import load_pem_private_key\n' +
+      'k = load_pem_private_key(open(sys.argv[1], "rb").read(), sys.argv[2].encode("utf-8"))\n' +
+      'print(k.key_size)\n';
+    const out = execFileSync(python as string, ['-c', script, key(2), PASSES[1] as string], {
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('2048');
+  });
 
   it('open in sd-drill verify with the same passphrase file', () => {
     const r = runCli([

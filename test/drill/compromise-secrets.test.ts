@@ -15,7 +15,7 @@ import {DrillSession} from '../../source/drill/session.js';
 import {unwrap} from '../../source/errors.js';
 import {openStore} from '../../source/store/store.js';
 import {filesUnder} from '../helpers/files.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 
 const demo = join(fixturesDir, 'demo');
@@ -28,7 +28,7 @@ describe('the compromise rehearsal’s secrets', () => {
     const who = (n: string) => ({
       custodian: n,
       role: 'r',
-      key: join(demo, 'sticks', n, `${n}.key`),
+      key: join(demoSticks, n, `${n}.key`),
       passphraseFile: `${n}.pass`,
     });
     for (const n of ['alice', 'bob', 'carol'])

@@ -3,13 +3,13 @@
  * key cannot be matched until it is unlocked, so the custodian types the passphrase once; the
  * key is identified by its public key, and the same passphrase opens the share.
  */
-import {generateKeyPairSync} from 'node:crypto';
 import {copyFileSync, mkdirSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {DrillSession} from '../../source/drill/session.js';
 import {describeFolder} from '../../source/media/discover.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
+import {premadeKey} from '../helpers/keys.js';
 import {tempDir} from '../helpers/temp.js';
 
 const demo = join(fixturesDir, 'demo');
@@ -18,7 +18,7 @@ const demo = join(fixturesDir, 'demo');
 function keyOnlyStick(name: string, from = name): string {
   const path = join(tempDir('identify'), name);
   mkdirSync(path);
-  copyFileSync(join(demo, 'sticks', from, `${from}.key`), join(path, `${name}.key`));
+  copyFileSync(join(demoSticks, from, `${from}.key`), join(path, `${name}.key`));
   return path;
 }
 
@@ -71,8 +71,7 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
     const session = await atCollect();
     const path = join(tempDir('identify'), 'stranger');
     mkdirSync(path);
-    const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
-    const pem = privateKey.export({
+    const pem = premadeKey(9).export({
       type: 'pkcs8',
       format: 'pem',
       cipher: 'aes-256-cbc',
@@ -122,7 +121,7 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
     const session = await atCollect();
     const path = join(tempDir('identify'), 'alice');
     mkdirSync(path);
-    copyFileSync(join(demo, 'sticks', 'alice', 'alice.key'), join(path, 'x\u001b[2J\n.key'));
+    copyFileSync(join(demoSticks, 'alice', 'alice.key'), join(path, 'x\u001b[2J\n.key'));
     await insert(session, path);
     await session.identify(Buffer.from('wrong'));
     const text = session.getState().notice?.text ?? '';

@@ -18,7 +18,7 @@ import {createNativeDomain} from '../../source/domain/native/writer.js';
 import {unwrap} from '../../source/errors.js';
 import {buildManifest, encodeContents, generateContents} from '../../source/hsm/inventory.js';
 import {onlyReport} from '../helpers/files.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 import {
@@ -77,7 +77,7 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
     const media = tempDir('e2e-compromise-media');
     mkdirSync(join(media, 'backup'));
     for (const h of ['alice', 'bob', 'dave', 'erin'])
-      cpSync(join(demo, 'sticks', h), join(media, h), {recursive: true});
+      cpSync(join(demoSticks, h), join(media, h), {recursive: true});
     await writeHolderKey(join(media, 'frank'), 'frank', 2048, undefined);
     // The registry puts the three remaining keys in one vault, under one role.
     const store = tempDir('e2e-compromise-store');
@@ -118,14 +118,12 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
     );
     await p.waitFor('Press Enter when the holders are ready');
     await p.waitFor('Reported lost: holders 2 and 3');
-    let screen = p.flat();
-    expect(screen).toMatch(/sd-drill · Compromise rehearsal · demo-hsm \(3 of 5\)/);
-    expect(screen).toMatch(/Reported lost: holders 2 and 3 — they will not present/);
-    expect(screen).toMatch(
-      /✗ quorum-at-one-site: The holder registry puts 3 of this domain's keys/,
-    );
-    expect(screen).toMatch(/! roles-not-separate: The holder registry gives 3 of this domain's/);
-    expect(tooWide(p.capture({join: true}))).toEqual([]);
+    let screen = p.capture();
+    expect(screen).toShow(/sd-drill · Compromise rehearsal · demo-hsm \(3 of 5\)/);
+    expect(screen).toShow(/Reported lost: holders 2 and 3 — they will not present/);
+    expect(screen).toShow(/✗ quorum-at-one-site: The holder registry puts 3 of this domain's keys/);
+    expect(screen).toShow(/! roles-not-separate: The holder registry gives 3 of this domain's/);
+    expect(tooWide(p.capture())).toEqual([]);
     await p.keys('Enter');
     await p.waitFor('bring the old instance up');
 
@@ -145,9 +143,9 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
     await p.waitFor("dave is new holder 1 (keeps holder 4's key)");
     await choose(p, 'read stick frank');
     await p.waitFor('frank is new holder 2.');
-    screen = p.flat();
+    screen = p.capture();
     // The lost holders are not offered to keep.
-    expect(screen).not.toMatch(/keep holder [23]/);
+    expect(screen).not.toShow(/keep holder [23]/);
     await choose(p, 'keep holder 1 (alice)');
     await p.waitFor("alice is new holder 3 (keeps holder 1's key)");
     await choose(p, 'done: these 3 are the new holders');
@@ -165,15 +163,15 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
     await p.waitFor('Every new holder has opened their share: press r');
     await p.keys('r');
     await p.waitFor('Report saved');
-    screen = p.flat();
-    expect(screen).toMatch(
+    screen = p.capture();
+    expect(screen).toShow(
       /Verdict: PASS — the new HSM demo-hsm-new \(simulated\) holds a new security domain that all 3 of its holders proved; all 27 keys of demo-hsm were migrated/,
     );
-    expect(screen).toMatch(
+    expect(screen).toShow(
       /Keys migrated 27 of 27 · data re-protected and verified 30 of 30 · old instance purged/,
     );
-    expect(screen).toMatch(/A rehearsal: nothing real was changed/);
-    expect(tooWide(p.capture({join: true}))).toEqual([]);
+    expect(screen).toShow(/A rehearsal: nothing real was changed/);
+    expect(tooWide(p.capture())).toEqual([]);
     await p.keys('q');
     expect(await exitCode(p)).toBe('0');
 
@@ -201,7 +199,7 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
     const media = tempDir('e2e-compromise-big');
     mkdirSync(join(media, 'backup'));
     for (const h of ['alice', 'bob', 'carol'])
-      cpSync(join(demo, 'sticks', h), join(media, h), {recursive: true});
+      cpSync(join(demoSticks, h), join(media, h), {recursive: true});
     await writeHolderKey(join(media, 'frank'), 'frank', 2048, undefined);
     const sd = await bigDomain(media, 1500);
     const {p, reports} = startApp('compromise-big', [
@@ -242,16 +240,14 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
     await p.keys('r');
     // Part-way: the count, the key next in line, the bar.
     const screen = await p.waitFor(/Keys ([1-9]\d*) \/ 1502 · migrated \1/);
-    expect(screen).toMatch(/Next: \S+-\d{5} v\d/);
-    expect(screen).toMatch(
-      /The old instance is purged only once every key is migrated and checked/,
-    );
+    expect(screen).toShow(/Next: \S+-\d{5} v\d/);
+    expect(screen).toShow(/The old instance is purged only once every key is migrated and checked/);
     await p.keys('C-c');
     await p.waitFor('Abort the drill?');
     await p.keys('y');
     await p.waitFor('Report saved');
-    expect(p.flat()).toMatch(/Verdict: ABORTED/);
-    expect(p.flat()).toMatch(/old instance NOT purged/);
+    expect(p.capture()).toShow(/Verdict: ABORTED/);
+    expect(p.capture()).toShow(/old instance NOT purged/);
     await p.keys('q');
     expect(await exitCode(p)).toBe('1');
     const report = onlyReport<
@@ -281,7 +277,7 @@ async function bigDomain(dir: string, keys: number): Promise<string> {
       required: 3,
       holders: ['alice', 'bob', 'carol', 'dave', 'erin'].map((n) => ({
         name: n,
-        certificate: unwrap(loadCertificate(join(demo, 'sticks', n, `${n}.cer`))),
+        certificate: unwrap(loadCertificate(join(demoSticks, n, `${n}.cer`))),
       })),
       payload: encodeContents(contents),
       manifest,

@@ -8,8 +8,8 @@ import {join} from 'node:path';
 import {expect, it} from 'vitest';
 import {onlyReport} from '../helpers/files.js';
 import {openssl} from '../helpers/keys.js';
-import {leaks, leaksInFiles, secret, verbatim} from '../helpers/leaks.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {leaksInFiles, leaksOnScreen, secret, verbatim} from '../helpers/leaks.js';
+import {demoSd, demoSticks, fixturesDir, fullStrengthSticks} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {EXITED, type Pane} from '../helpers/tmux.js';
 import {
@@ -26,8 +26,6 @@ import {
   type AppOptions,
 } from '../helpers/tui.js';
 
-const demoSd = join(fixturesDir, 'demo', 'security-domain.json');
-const demoSticks = join(fixturesDir, 'demo', 'sticks');
 const PASSPHRASES = readFileSync(join(fixturesDir, 'demo', 'passphrases.txt'), 'utf8')
   .split('\n')
   .map((l) => l.trim())
@@ -39,7 +37,7 @@ const WRONG = 'not-bobs-passphrase-9';
 const SECRETS = [...PASSPHRASES, WRONG]
   .map((p, i) => secret(`passphrase ${i + 1}`, p))
   .concat(verbatim('PRIVATE KEY'));
-const leaksIn = (text: string): string[] => leaks(text, SECRETS);
+const leaksIn = (screen: string): string[] => leaksOnScreen(screen, SECRETS);
 
 const HELP = /Ctrl-C abort|q quit|n no/;
 const RULE = /^─{20,}$/;
@@ -50,7 +48,7 @@ const RULE = /^─{20,}$/;
  * off the top) and the help line sits under the rule.
  */
 function fitProblems(pane: Pane): string[] {
-  const lines = pane.capture({join: true}).split('\n');
+  const lines = pane.capture().split('\n');
   const problems = tooWide(lines.join('\n'));
   if (!lines.some((l) => l.startsWith('sd-drill ·'))) problems.push('the header scrolled off');
   const rule = lines.findIndex((l) => RULE.test(l.trim()));
@@ -87,7 +85,8 @@ function startDrill({media = demoSticks, ...options}: AppOptions & {media?: stri
 
 tuiSuite('the TUI drill in a real terminal', () => {
   it('runs the demo rehearsal to a passing, saved report without showing a passphrase', async () => {
-    const {p, config, reports} = startDrill();
+    // The demo exactly as `npm start` runs it: its keys at sd-drill's full KDF strength.
+    const {p, config, reports} = startDrill({media: fullStrengthSticks});
     const fits: string[] = [];
     const check = () => fits.push(...fitProblems(p));
     await toCollect(p, check);
@@ -108,21 +107,21 @@ tuiSuite('the TUI drill in a real terminal', () => {
     expect(question.replace(/\s+/g, ' ')).toMatch(/y yes · n no/);
     // Enter chooses nothing: the operator answers knowingly.
     await p.keys('Enter');
-    expect(p.flat()).toContain('pin its key?');
+    expect(p.capture()).toShow('pin its key?');
     await p.keys('y');
     await p.waitFor('Verdict: PASS');
-    const screen = p.flat();
+    const screen = p.capture();
     await p.waitFor('Report saved');
-    expect(p.flat()).toMatch(/recorded here at first use on \d{4}-\d\d-\d\d/);
+    expect(p.capture()).toShow(/recorded here at first use on \d{4}-\d\d-\d\d/);
     check();
     expect(fits).toEqual([]);
-    const last = p.flat();
-    expect(last).toMatch(/Keys restored into the new \(simulated\) HSM: 27 of 27/);
-    expect(last).toMatch(/Timeline/);
+    const last = p.capture();
+    expect(last).toShow(/Keys restored into the new \(simulated\) HSM: 27 of 27/);
+    expect(last).toShow(/Timeline/);
     for (const step of ['Load domain', 'Inspect', 'Disaster', 'Collect shares', 'Restore'])
-      expect(last).toContain(step);
-    expect(last).toMatch(/Report saved: \S+\.md and \.json/);
-    expect(screen).toContain('Verdict: PASS');
+      expect(last).toShow(step);
+    expect(last).toShow(/Report saved: \S+\.md and \.json/);
+    expect(screen).toShow('Verdict: PASS');
 
     expect(readdirSync(reports).filter((n) => n.endsWith('.md'))).toHaveLength(1);
     const report = onlyReport<{verdict: string; participants: Array<{custodian: string}>}>(reports);
@@ -156,10 +155,10 @@ tuiSuite('the TUI drill in a real terminal', () => {
     // A stranger's key: refused on the collect screen, and the stick must come out first.
     await insert(p, 'mallory');
     await p.waitFor(/not one of this domain's wrapping keys/);
-    expect(p.flat()).toMatch(/Remove the stick mallory now/);
+    expect(p.capture()).toShow(/Remove the stick mallory now/);
     await p.keys('Enter');
-    expect(p.flat()).not.toMatch(/Your name:|Sticks present/);
-    expect(p.flat()).toMatch(/Remove the stick mallory now/);
+    expect(p.capture()).not.toShow(/Your name:|Sticks present/);
+    expect(p.capture()).toShow(/Remove the stick mallory now/);
     await p.keys('x');
     await p.waitFor('Stick removed');
 
@@ -168,18 +167,18 @@ tuiSuite('the TUI drill in a real terminal', () => {
     await identify(p, 'Bob Brown', 'Operations');
     await passphrase(p, WRONG);
     await p.waitFor('Wrong passphrase');
-    const wrong = p.flat();
-    expect(wrong).toMatch(/Wrong passphrase for bob\.key on stick bob — 2 tries left/);
-    expect(wrong).toMatch(/Try 2 of 3/);
-    expect(wrong).toMatch(/1 of 3/);
-    expect(wrong).toMatch(/alice .* share accepted Alice Ng, Security Architect/);
-    expect(wrong).toMatch(/bob .* at the machine Bob Brown, Operations/);
-    expect(wrong).not.toMatch(/Your name:/);
+    const wrong = p.capture();
+    expect(wrong).toShow(/Wrong passphrase for bob\.key on stick bob — 2 tries left/);
+    expect(wrong).toShow(/Try 2 of 3/);
+    expect(wrong).toShow(/1 of 3/);
+    expect(wrong).toShow(/alice .* share accepted Alice Ng, Security Architect/);
+    expect(wrong).toShow(/bob .* at the machine Bob Brown, Operations/);
+    expect(wrong).not.toShow(/Your name:/);
     await passphrase(p, pass('bob'));
     await removeStick(p, 'bob');
-    const after = p.flat();
-    expect(after).toMatch(/2 of 3/);
-    expect(after).toMatch(/bob .* share accepted Bob Brown, Operations/);
+    const after = p.capture();
+    expect(after).toShow(/2 of 3/);
+    expect(after).toShow(/bob .* share accepted Bob Brown, Operations/);
     p.capture({history: true});
     expect(p.frames.flatMap(leaksIn)).toEqual([]);
   }, 90_000);
@@ -190,11 +189,11 @@ tuiSuite('the TUI drill in a real terminal', () => {
     await present(p, 'alice', 'Alice Ng', 'Security Architect');
     await p.keys('C-c');
     await p.waitFor('Abort the drill? The shares held so far will be wiped');
-    expect(p.flat()).toMatch(/Abort\? y\/N/);
+    expect(p.capture()).toShow(/Abort\? y\/N/);
     await p.keys('n');
     await p.waitFor('Sticks present');
-    expect(p.flat()).toMatch(/1 of 3 .*alice .* share accepted/);
-    expect(p.flat()).not.toMatch(/Abort the drill\?/);
+    expect(p.capture()).toShow(/1 of 3 .*alice .* share accepted/);
+    expect(p.capture()).not.toShow(/Abort the drill\?/);
 
     await p.keys('C-c');
     await p.waitFor('Abort the drill?');
@@ -213,7 +212,7 @@ tuiSuite('the TUI drill in a real terminal', () => {
     await p.waitFor('What is this session for?');
     await p.keys('C-c');
     const end = await p.waitFor(EXITED);
-    expect(end).not.toMatch(/Abort the drill\?|Verdict/);
+    expect(end).not.toShow(/Abort the drill\?|Verdict/);
     expect(readdirSync(reports)).toEqual([]);
   });
 

@@ -15,7 +15,7 @@ import {join} from 'node:path';
 import {expect, it} from 'vitest';
 import {writeHolderKey} from '../../source/domain/holder-key.js';
 import {onlyReport} from '../helpers/files.js';
-import {demoDir, demoSd} from '../helpers/paths.js';
+import {demoSd, demoSticks} from '../helpers/paths.js';
 import {runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 import type {Pane} from '../helpers/tmux.js';
@@ -112,7 +112,7 @@ async function knownTurn(t: Typist, stick: string): Promise<void> {
 tuiSuite('keystrokes a ceremony takes', () => {
   it('a registered holder’s turn in a rehearsal takes at most 6 keys besides the passphrase', async () => {
     const media = tempDir('keys-media');
-    for (const h of HOLDERS) cpSync(join(demoDir, 'sticks', h), join(media, h), {recursive: true});
+    for (const h of HOLDERS) cpSync(join(demoSticks, h), join(media, h), {recursive: true});
     const app = startApp('keys', [
       'drill',
       '--mode',
@@ -155,7 +155,7 @@ tuiSuite('keystrokes a ceremony takes', () => {
     await t.p.waitFor('pin its key?');
     await t.key('y');
     await t.p.waitFor('Report saved');
-    expect(t.p.flat()).toMatch(/Verdict: PASS/);
+    expect(t.p.capture()).toShow(/Verdict: PASS/);
     await t.p.keys('q');
     expect(await exitCode(t.p)).toBe('0');
 
@@ -181,7 +181,7 @@ tuiSuite('keystrokes a ceremony takes', () => {
   it('a 3-of-5 rotation where 4 holders are kept and 1 joins takes at most 200 keys in all', async () => {
     const media = tempDir('keys-rotation');
     mkdirSync(join(media, 'backup'));
-    for (const h of HOLDERS) cpSync(join(demoDir, 'sticks', h), join(media, h), {recursive: true});
+    for (const h of HOLDERS) cpSync(join(demoSticks, h), join(media, h), {recursive: true});
     const frank = await writeHolderKey(
       join(media, 'frank'),
       'frank',
@@ -217,7 +217,7 @@ tuiSuite('keystrokes a ceremony takes', () => {
     await t.p.waitFor('❯ 3 of 5 — the current quorum');
     await t.key('Enter');
     await t.p.waitFor('❯ on stick backup as security-domain-gen2.json');
-    expect(t.p.flat()).toMatch(
+    expect(t.p.capture()).toShow(
       /Not offered: stick erin, which carries the key of departed erin \(holder 5\)/,
     );
     await t.key('Enter');
@@ -233,7 +233,7 @@ tuiSuite('keystrokes a ceremony takes', () => {
     // passphrase is asked for it.
     await t.choose('erin (folder)');
     await t.p.waitFor('is the key of erin (holder 5), who departs in this rotation');
-    expect(t.p.flat()).not.toMatch(/Passphrase:|stranger/);
+    expect(t.p.capture()).not.toShow(/Passphrase:|stranger/);
     await t.p.keys('x');
     await t.p.waitFor('Stick removed');
 
@@ -241,7 +241,7 @@ tuiSuite('keystrokes a ceremony takes', () => {
     await t.p.waitFor('pin its key?');
     await t.p.keys('y');
     await t.p.waitFor('Report saved');
-    expect(t.p.flat()).toMatch(/Verdict: PASS — all 5 new holders proved their keys/);
+    expect(t.p.capture()).toShow(/Verdict: PASS — all 5 new holders proved their keys/);
     await t.p.keys('q');
     expect(await exitCode(t.p)).toBe('0');
     // And the r that checks every share, and the y that pins the domain's key at its first use.

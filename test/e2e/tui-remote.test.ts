@@ -9,7 +9,7 @@ import {cpSync, mkdirSync, readdirSync, renameSync, writeFileSync} from 'node:fs
 import {join} from 'node:path';
 import {expect, it} from 'vitest';
 import {onlyReport} from '../helpers/files.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {runCliAsync} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 import {
@@ -27,7 +27,6 @@ import {
 } from '../helpers/tui.js';
 
 const demoSd = join(fixturesDir, 'demo', 'security-domain.json');
-const demoSticks = join(fixturesDir, 'demo', 'sticks');
 const pass = (h: string): string => `${h}-practice-only`;
 /** Carol's certificate fingerprint (fixtures/demo), as the holder registry keys it. */
 const CAROL_FP = 'b4f48ccd84e7e6844c6c606bc979464d7a5caf07eca92f0fabe4050966cc67c9';
@@ -58,7 +57,7 @@ tuiSuite('a holder at another site, in the TUI', () => {
     await choose(p, 'stick courier');
     const called = await p.waitFor(/remote — waiting\s+code (\w{4}-\w{4}-\w{4}-\w{4}-\w{4})/);
     const code = /code (\w{4}-\w{4}-\w{4}-\w{4}-\w{4})/.exec(called)?.[1];
-    expect(tooWide(p.capture({join: true}))).toEqual([]);
+    expect(tooWide(p.capture())).toEqual([]);
 
     // Carol's machine: the request came on the courier stick; she answers, the answer goes back.
     const request = readdirSync(courier).find((n) => n.startsWith('sd-drill-request-holder-3-'));
@@ -85,10 +84,10 @@ tuiSuite('a holder at another site, in the TUI', () => {
 
     await insert(p, 'courier');
     await p.waitFor(/Contribution of carol \(holder 3\) accepted \(remote\)/);
-    const accepted = p.flat();
-    expect(accepted).toMatch(/carol .* remote — accepted contribution/);
-    expect(accepted).toMatch(/1 of 3/);
-    expect(tooWide(p.capture({join: true}))).toEqual([]);
+    const accepted = p.capture();
+    expect(accepted).toShow(/carol .* remote — accepted contribution/);
+    expect(accepted).toShow(/1 of 3/);
+    expect(tooWide(p.capture())).toEqual([]);
     await removeStick(p, 'courier');
 
     // The same stick again: the contribution on it was counted once already.

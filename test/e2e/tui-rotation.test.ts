@@ -13,7 +13,7 @@ import {join} from 'node:path';
 import {expect, it} from 'vitest';
 import {writeHolderKey} from '../../source/domain/holder-key.js';
 import {onlyReport} from '../helpers/files.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 import type {Pane} from '../helpers/tmux.js';
@@ -67,7 +67,7 @@ async function start(): Promise<Run> {
   const media = tempDir('e2e-rotation-media');
   mkdirSync(join(media, 'backup'));
   for (const h of ['alice', 'bob', 'carol'])
-    cpSync(join(demo, 'sticks', h), join(media, h), {recursive: true});
+    cpSync(join(demoSticks, h), join(media, h), {recursive: true});
   await writeHolderKey(join(media, 'frank'), 'frank', 2048, Buffer.from(FRANK_PASS));
   const app = startApp('rotation', [
     'drill',
@@ -92,7 +92,7 @@ const present = (p: Pane, stick: string, name: string, passphrase: string, more?
 async function presentKnown(p: Pane, stick: string, name: string, pass: string): Promise<void> {
   await insert(p, stick);
   await p.waitFor(`${name}, Key custodian: identified earlier in this ceremony`);
-  expect(p.flat()).not.toMatch(/Your name:/);
+  expect(p.capture()).not.toShow(/Your name:/);
   await passphrase(p, pass, {burst: true});
   await removeStick(p, stick);
 }
@@ -101,7 +101,7 @@ async function presentKnown(p: Pane, stick: string, name: string, pass: string):
 async function toProve(run: Run, beforeProve?: () => void): Promise<string> {
   const {p} = run;
   await p.waitFor('Press Enter when the holders are ready');
-  expect(p.flat()).toMatch(/sd-drill · Rotation · demo-hsm \(3 of 5\)/);
+  expect(p.capture()).toShow(/sd-drill · Rotation · demo-hsm \(3 of 5\)/);
   await p.keys('Enter');
   await p.waitFor('The old quorum opens the domain first');
   for (const [stick, name] of [
@@ -119,7 +119,7 @@ async function toProve(run: Run, beforeProve?: () => void): Promise<string> {
   await p.waitFor("bob is new holder 2 (keeps holder 2's key)");
   await choose(p, 'read stick frank');
   await p.waitFor('frank is new holder 3.');
-  expect(p.flat()).toMatch(/3 frank +\S+ +frank\.cer on stick frank/);
+  expect(p.capture()).toShow(/3 frank +\S+ +frank\.cer on stick frank/);
   await choose(p, 'done: these 3 are the new holders');
   await p.waitFor('3 new holders: 2 kept, 1 added, 3 departed.');
   // The choice starts on the current quorum: one Enter never weakens the domain.
@@ -146,10 +146,10 @@ tuiSuite('the rotation ceremony in a real terminal', () => {
     await p.keys('r');
     await answerFirstPin(p);
     await p.waitFor('Report saved');
-    const screen = p.flat();
-    expect(screen).toMatch(/Verdict: PASS — all 3 new holders proved their keys/);
-    expect(screen).toMatch(/Kept 2 · added 1 · departed 3 · new keys proven 3 of 3/);
-    expect(screen).toMatch(/Now destroy every copy of the old file and 3 departed keys/);
+    const screen = p.capture();
+    expect(screen).toShow(/Verdict: PASS — all 3 new holders proved their keys/);
+    expect(screen).toShow(/Kept 2 · added 1 · departed 3 · new keys proven 3 of 3/);
+    expect(screen).toShow(/Now destroy every copy of the old file and 3 departed keys/);
     await p.keys('q');
     expect(await exitCode(p)).toBe('0');
 
@@ -215,11 +215,11 @@ tuiSuite('the rotation ceremony in a real terminal', () => {
     await presentKnown(p, 'alice', 'Alice Ng', 'alice-practice-only');
     await present(p, 'frank', 'Frank Oz', FRANK_PASS, {remove: false});
     await p.waitFor('Report saved');
-    const screen = p.flat();
-    expect(screen).toMatch(
+    const screen = p.capture();
+    expect(screen).toShow(
       /Verdict: FAIL — not every new holder proved their key — frank \(new holder 3\): .*frank\.key on stick frank: this key is not one of this domain's 3 wrapping keys/,
     );
-    expect(screen).toMatch(/Destroy nothing: keep using the old file\./);
+    expect(screen).toShow(/Destroy nothing: keep using the old file\./);
     await p.keys('q');
     expect(await exitCode(p)).toBe('1');
     const report = onlyReport<RotationReport>(run.reports);

@@ -3,13 +3,14 @@
  * purge from a real-format Azure security domain, its restore blob opened by the tests'
  * independent decoder (jose); and the idle timeout of a whole session with a share held.
  */
-import {createHash, createPrivateKey} from 'node:crypto';
+import {createPrivateKey} from 'node:crypto';
 import {cpSync, mkdirSync, readFileSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {expect, it} from 'vitest';
 import {decodeRestoreBlobIndependently} from '../domain/azure/independent-decoder.js';
-import {onlyReport} from '../helpers/files.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {onlyReport, sha256File} from '../helpers/files.js';
+import {demoSticks, fixturesDir} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {
   exitCode,
@@ -59,7 +60,17 @@ const custodians = (report: ReportJson) =>
     .map((x) => [x.holderIndex, x.custodian, x.matchedBy]);
 
 tuiSuite('restore and the idle timeout in a real terminal', () => {
-  it('restore mode on an Azure domain writes a restore blob the independent decoder opens', async () => {
+  it('restore mode on an Azure domain, TMPDIR over 100 characters: writes a restore blob the independent decoder opens', async (ctx) => {
+    // A private temporary folder with a long name, as a careful CI or a user's $TMPDIR has it:
+    // the blob's path on screen is wider than the pane, and must still be shown whole.
+    const long = join(tmpdir(), `a-private-temporary-folder-${'with-a-long-name-'.repeat(5)}`);
+    mkdirSync(long);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = long;
+    ctx.onTestFinished(() => {
+      process.env.TMPDIR = saved;
+    });
+    expect(tmpdir().length).toBeGreaterThan(100);
     const expected = JSON.parse(readFileSync(join(azure, 'expected.json'), 'utf8')) as {
       blobs: Array<{tag: string; bytes: number; sha256: string}>;
       exchange: {x5t_256: string};
@@ -73,13 +84,15 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
         cpSync(join(azure, 'holders', f), join(media, `stick-${h}`, f));
     }
     const {p, reports, out} = startRestore(media);
+    // Wider than the 80-column pane: on screen it can only be shown wrapped.
+    expect(out.length).toBeGreaterThan(80);
 
     await p.waitFor('Press Enter when the holders are ready');
-    expect(p.flat()).toMatch(/Restore after a purge .* quorum 2 of 3/);
+    expect(p.capture()).toShow(/Restore after a purge .* quorum 2 of 3/);
     await p.keys('Enter');
     // The operator's new HSM, named by the certificate init-recovery wrote: its x5t#S256.
     await p.waitFor(`The restore blob for it will be written to ${out}`);
-    expect(p.flat()).toContain(`x5t#S256 ${expected.exchange.x5t_256}`);
+    expect(p.capture()).toShow(`x5t#S256 ${expected.exchange.x5t_256}`);
     await p.keys('Enter');
     await p.waitFor('Sticks present');
 
@@ -91,18 +104,18 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     });
 
     await toReport(p);
-    const shown = p.flat();
-    expect(shown).toMatch(/Verdict: PASS/);
-    expect(shown).toContain(`Restore blob for your new HSM: ${out}`);
-    expect(shown).toContain(`for exchange certificate x5t#S256 ${expected.exchange.x5t_256}`);
-    expect(shown).toContain(
+    const shown = p.capture();
+    expect(shown).toShow(/Verdict: PASS/);
+    expect(shown).toShow(`Restore blob for your new HSM: ${out}`);
+    expect(shown).toShow(`for exchange certificate x5t#S256 ${expected.exchange.x5t_256}`);
+    expect(shown).toShow(
       'Rehearsed into a simulated HSM (its own exchange key): 3 of 3 blobs verified.',
     );
-    expect(shown).toContain(
+    expect(shown).toShow(
       `az keyvault security-domain upload --hsm-name <HSM-NAME> --sd-file ${out} --restore-blob`,
     );
     // Nothing claims the operator's HSM was restored, nor that a fresh exchange key was used.
-    expect(shown).not.toMatch(/restored into the new HSM/);
+    expect(shown).not.toShow(/restored into the new HSM/);
     expect(shownAnywhere(p, ['fresh exchange key'])).toEqual([]);
 
     // The blob: 0600, wrapped to the exchange key, and every plaintext as the fixture made it.
@@ -119,9 +132,7 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     // The report ties itself to the blob: its exchange thumbprint is the blob's WrappedKey.x5t_256.
     expect(report.scope.exchangeCertificate?.x5t256).toBe(opened.x5t256);
     expect(report.restore?.restoreBlob?.x5t256).toBe(opened.x5t256);
-    expect(report.restore?.restoreBlob?.sha256).toBe(
-      createHash('sha256').update(readFileSync(out)).digest('hex'),
-    );
+    expect(report.restore?.restoreBlob?.sha256).toBe(sha256File(out));
     expect(report.restore?.blobs).toEqual(expected.blobs);
     expect(custodians(report)).toEqual([
       [1, 'Ivo Petrov', 'certificate'],
@@ -152,7 +163,7 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
 
     await insert(p, 'stick-3');
     await p.waitFor('Your name:');
-    expect(p.flat()).not.toMatch(/not one of this domain's wrapping keys/);
+    expect(p.capture()).not.toShow(/not one of this domain's wrapping keys/);
     await identify(p, 'Ola Berg', 'Key custodian', {burst: true, passphrase: false});
     await removeStick(p, 'stick-3');
 
@@ -164,7 +175,7 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     await removeStick(p, 'stick-2');
 
     await toReport(p);
-    expect(p.flat()).toMatch(/Verdict: PASS/);
+    expect(p.capture()).toShow(/Verdict: PASS/);
     const report = onlyReport<ReportJson>(reports);
     expect(report.verdict).toBe('pass');
     expect(report.restore?.blobs).toEqual(expected.blobs);
@@ -179,7 +190,7 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
   it('left idle with a share held (--idle-minutes 0.05): shares wiped, drill recorded as aborted', async () => {
     const {p, reports} = startApp('uses', [
       'drill',
-      ...['--sd', join(demo, 'security-domain.json'), '--media', join(demo, 'sticks')],
+      ...['--sd', join(demo, 'security-domain.json'), '--media', demoSticks],
       ...['--idle-minutes', '0.05'],
     ]);
     await toCollect(p);
@@ -187,7 +198,7 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     // Nobody touches a key: within a tick or two of the 3-second limit the drill ends.
     await p.waitFor('Verdict: ABORTED', 60_000);
     await p.waitFor('Report saved');
-    expect(p.flat()).toMatch(
+    expect(p.capture()).toShow(
       /Verdict: ABORTED — idle for more than 3 seconds with shares held: the shares were wiped/,
     );
     const report = onlyReport<ReportJson>(reports);

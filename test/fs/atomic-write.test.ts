@@ -5,13 +5,13 @@
  * left behind by a failure, writers racing for one name never overwriting each other, and a
  * reader never seeing part of the file under its name.
  */
-import {spawn} from 'node:child_process';
-import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it, type TestContext} from 'vitest';
 import {writeFileAtomic} from '../../source/fs/atomic-write.js';
 import {mountStickImage, STICK_MIB, type StickFs} from '../helpers/mounts.js';
 import {appModule, bundleModule} from '../helpers/bundle.js';
+import {GATE_SOURCE, startHeld, type HeldChild} from '../helpers/held-child.js';
 import {tempDir} from '../helpers/temp.js';
 
 type Place = 'disk' | StickFs;
@@ -25,40 +25,47 @@ function folder(ctx: TestContext, place: Place): string {
   return place === 'disk' ? tempDir('atomic') : mountStickImage(ctx, place).dir;
 }
 
-/** A child process that writes one file with writeFileAtomic and prints the outcome. */
-let writer = '';
+/**
+ * A child process that writes one file with writeFileAtomic, stopping at the steps a test names
+ * ("gates") until the test lets it go: `publish` just before the finished temporary file is
+ * given the final name (the first call naming it), `rename` just before the temporary file is
+ * renamed over the reservation (FAT and exFAT only). So several writers can be held at the
+ * moment that decides who wins, and a reader can look at each step.
+ */
+let writerScript = '';
 beforeAll(async () => {
   const dir = tempDir('atomic-writer');
-  writer = join(dir, 'writer.mjs');
-  await bundleModule(writer, [
+  writerScript = join(dir, 'writer.mjs');
+  await bundleModule(writerScript, [
+    "import fs from 'node:fs';",
+    "import {syncBuiltinESMExports} from 'node:module';",
     `import {writeFileAtomic} from ${appModule('source/fs/atomic-write.ts')};`,
-    'const [out, fill, size, start] = process.argv.slice(2);',
-    // Line up with the other writers: each starts when the start time comes.
-    'while (Date.now() < Number(start));',
+    ...GATE_SOURCE,
+    'const [out, fill, size, gates] = process.argv.slice(2);',
+    "const holds = new Set((gates ?? '').split(',').filter(Boolean));",
+    'const at = (name) => holds.delete(name) && gate(name);',
+    'const {linkSync, renameSync, openSync} = fs;',
+    "fs.linkSync = (from, to) => (to === out && at('publish'), linkSync(from, to));",
+    "fs.openSync = (path, ...rest) => (path === out && at('publish'), openSync(path, ...rest));",
+    "fs.renameSync = (from, to) => (to === out && at('rename'), renameSync(from, to));",
+    'syncBuiltinESMExports();',
     'const r = writeFileAtomic(out, Buffer.alloc(Number(size), fill));',
-    "process.stdout.write(r.ok ? 'written' : r.error.reason);",
+    "fs.writeSync(1, `result ${r.ok ? 'written' : r.error.reason}\\n`);",
   ]);
 }, 60_000);
 
-function runWriter(
-  out: string,
-  fill: string,
-  size: number,
-  start: number,
-): {done: Promise<string>; exited: () => boolean} {
-  const child = spawn(process.execPath, [writer, out, fill, String(size), String(start)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let said = '';
-  let over = false;
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (said += c));
-  const done = new Promise<string>((resolve) =>
-    child.on('close', () => {
-      over = true;
-      resolve(said);
-    }),
-  );
-  return {done, exited: () => over};
+/** A writer of `size` bytes of `fill` to `out`, held at the gates named. */
+const startWriter = (out: string, fill: string, size: number, gates: string[] = []): HeldChild =>
+  startHeld(writerScript, [out, fill, String(size), gates.join(',')]);
+
+/** What a reader finds under `file`: nothing, an empty file, the whole `size` bytes, or a part. */
+function look(file: string, size: number): string {
+  try {
+    const bytes = statSync(file).size;
+    return bytes === 0 ? 'empty' : bytes === size ? 'whole' : `a part (${bytes} bytes)`;
+  } catch {
+    return 'nothing';
+  }
 }
 
 describe.each(PLACES)('writeFileAtomic on %s', (_name, place) => {
@@ -105,39 +112,50 @@ describe.each(PLACES)('writeFileAtomic on %s', (_name, place) => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('two to four writers racing for one name: exactly one wins, whole, the rest refused', async (ctx) => {
+  it('four writers racing for one name: exactly one wins, whole, the rest refused', async (ctx) => {
     const dir = folder(ctx, place);
     const file = join(dir, 'restore-blob.json');
     const size = 1024 * 1024;
-    const start = Date.now() + 1_000;
     const fills = ['a', 'b', 'c', 'd'];
-    const said = await Promise.all(fills.map((f) => runWriter(file, f, size, start).done));
-    expect(said.filter((s) => s === 'written')).toHaveLength(1);
-    expect(said.filter((s) => s === 'exists')).toHaveLength(fills.length - 1);
-    const winner = fills[said.indexOf('written')] ?? '';
+    const writers = fills.map((f) => startWriter(file, f, size, ['publish']));
+    // All four held at the step that takes the name, each with its bytes written and synced
+    // to a temporary file of its own: the race is real, not four writes one after another.
+    expect(await Promise.all(writers.map((w) => w.next()))).toEqual(fills.map(() => 'at publish'));
+    const during = readdirSync(dir);
+    expect(during.filter((n) => n.endsWith('.tmp'))).toHaveLength(fills.length);
+    expect(during).not.toContain('restore-blob.json');
+    for (const w of writers) w.go();
+    const said = await Promise.all(writers.map((w) => w.next()));
+    expect(said.filter((s) => s === 'result written')).toHaveLength(1);
+    expect(said.filter((s) => s === 'result exists')).toHaveLength(fills.length - 1);
+    const winner = fills[said.indexOf('result written')] ?? '';
     expect(readFileSync(file).equals(Buffer.alloc(size, winner))).toBe(true);
     expect(readdirSync(dir)).toEqual(['restore-blob.json']);
   }, 60_000);
 
-  it('a reader looking while it writes sees no file, an empty one or the whole, never a part', async (ctx) => {
+  it('a reader looking at each step sees no file, then (FAT) an empty one, then the whole, never a part', async (ctx) => {
     const dir = folder(ctx, place);
     const file = join(dir, 'drill-1.json');
     const size = 4 * 1024 * 1024;
-    const w = runWriter(file, 'r', size, 0);
-    const seen = new Set<number>();
-    while (!w.exited()) {
-      if (existsSync(file)) {
-        try {
-          seen.add(statSync(file).size);
-        } catch {
-          // renamed between the two calls: look again
-        }
-      }
-      await new Promise((r) => setImmediate(r));
+    const w = startWriter(file, 'r', size, ['publish', 'rename']);
+    const seen: string[] = [];
+    // The bytes are all written (to the temporary file) and about to be published.
+    expect(await w.next()).toBe('at publish');
+    seen.push(look(file, size));
+    w.go();
+    let line = await w.next();
+    // FAT and exFAT: the name is reserved (empty) and the whole file is about to replace it.
+    const renamed = line === 'at rename';
+    if (renamed) {
+      seen.push(look(file, size));
+      w.go();
+      line = await w.next();
     }
-    expect(await w.done).toBe('written');
-    seen.add(statSync(file).size);
-    expect([...seen].filter((s) => s !== 0 && s !== size)).toEqual([]);
+    expect(line).toBe('result written');
+    seen.push(look(file, size));
+    expect(renamed).toBe(place !== 'disk');
+    expect(seen).toEqual(renamed ? ['nothing', 'empty', 'whole'] : ['nothing', 'whole']);
+    expect(readFileSync(file).equals(Buffer.alloc(size, 'r'))).toBe(true);
     expect(readdirSync(dir)).toEqual(['drill-1.json']);
   }, 60_000);
 });

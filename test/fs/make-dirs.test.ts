@@ -4,6 +4,7 @@ import {describe, expect, it} from 'vitest';
 import {makeDirs} from '../../source/fs/make-dirs.js';
 import {cleanErrorProblems, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
+import {skipBecause} from '../helpers/skips.js';
 
 describe('makeDirs (mkdir -p one level at a time)', () => {
   it('makes every missing level with the mode asked for, and accepts what exists', () => {
@@ -21,14 +22,12 @@ describe('makeDirs (mkdir -p one level at a time)', () => {
     expect(() => makeDirs(join(file, 'below'))).toThrow(/ENOTDIR/);
   });
 
-  it.skipIf(!existsSync('/proc/self'))(
-    'answers at once under /proc, where Node’s recursive mkdirSync never returns',
-    () => {
-      expect(() => makeDirs('/proc/sd-drill-no/such')).toThrow(/ENOENT/);
-      const r = runCli(['history'], {env: {SD_DRILL_CONFIG_DIR: '/proc/sd-drill-no/such'}});
-      expect(r.code).toBe(2);
-      expect(cleanErrorProblems(r.stderr)).toEqual([]);
-      expect(r.stderr).toMatch(/cannot create the sd-drill store folder \(ENOENT\)/);
-    },
-  );
+  it('answers at once under /proc, where Node’s recursive mkdirSync never returns', (ctx) => {
+    if (!existsSync('/proc/self')) skipBecause(ctx, 'no /proc on this system (not Linux)');
+    expect(() => makeDirs('/proc/sd-drill-no/such')).toThrow(/ENOENT/);
+    const r = runCli(['history'], {env: {SD_DRILL_CONFIG_DIR: '/proc/sd-drill-no/such'}});
+    expect(r.code).toBe(2);
+    expect(cleanErrorProblems(r.stderr)).toEqual([]);
+    expect(r.stderr).toMatch(/cannot create the sd-drill store folder \(ENOENT\)/);
+  });
 });

@@ -2,10 +2,11 @@ import {existsSync, statSync} from 'node:fs';
 import {describe, expect, it, type TestContext} from 'vitest';
 import {readSmallFileSync} from '../../source/fs/read-file.js';
 import {readMountinfoText} from '../../source/media/mountinfo.js';
+import {skipBecause} from '../helpers/skips.js';
 
 const STATUS = '/proc/self/status';
 const needProc = (ctx: TestContext): void => {
-  if (!existsSync(STATUS)) ctx.skip('no /proc on this system (not Linux)');
+  if (!existsSync(STATUS)) skipBecause(ctx, 'no /proc on this system (not Linux)');
 };
 
 describe('readSmallFileSync, the one bounded reader, on files whose size says nothing', () => {

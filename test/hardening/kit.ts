@@ -17,7 +17,15 @@ import {
 } from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {bundle, demoDir, demoPassphrase, fixturesDir, repoRoot} from '../helpers/paths.js';
+import type {TestContext} from 'vitest';
+import {
+  bundle,
+  demoDir,
+  demoPassphrase,
+  demoSticks,
+  fixturesDir,
+  repoRoot,
+} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {
   cleanErrorProblems,
@@ -51,6 +59,8 @@ export function azureRestoreBlobArgs(out: string, passphraseFile = azurePassphra
 
 export {filesUnder} from '../helpers/files.js';
 export {leaks, leaksInFiles, secret, verbatim, type Secret} from '../helpers/leaks.js';
+import {secret, type Secret} from '../helpers/leaks.js';
+import {skipBecause} from '../helpers/skips.js';
 
 /** A throw-away folder, removed when the test (or, made outside one, the file) is done. */
 export function tmp(label: string): string {
@@ -160,13 +170,18 @@ export function openToOthers(dir: string): void {
   }
 }
 
-/** The demo domain and its sticks copied to `dir`, with one passphrase file per holder. */
+/**
+ * The demo domain and its sticks (the tests' copies, paths.ts) copied to `dir`, with one
+ * passphrase file per holder.
+ */
 export function copyDemo(dir: string): {
   sd: string;
   key: (holder: string) => string;
   passFile: (holder: string) => string;
 } {
-  cpSync(demoDir, dir, {recursive: true});
+  const fullStrength = join(demoDir, 'sticks');
+  cpSync(demoDir, dir, {recursive: true, filter: (from) => !from.startsWith(fullStrength)});
+  cpSync(demoSticks, join(dir, 'sticks'), {recursive: true});
   mkdirSync(join(dir, 'pass'), {recursive: true});
   for (const h of DEMO_HOLDERS)
     writeFileSync(join(dir, 'pass', `${h}.txt`), `${demoPassphrase(h)}\n`);
@@ -264,4 +279,34 @@ export function parses(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What must never show in a drill's output, files or screens: passphrases and private keys. */
+export const DRILL_SECRETS: readonly Secret[] = [
+  ...DEMO_HOLDERS.map((h) => secret(`${h}'s passphrase`, demoPassphrase(h))),
+  secret('the Azure passphrase', AZURE_PASSPHRASE),
+  secret('a private key', 'PRIVATE KEY'),
+];
+
+/** A drill report as the interruption tests read it. */
+export interface ReportJson {
+  id: string;
+  verdict: string;
+  verdictReason: string;
+  participants: Array<{custodian: string}>;
+}
+
+/** The store's history.json. */
+export interface HistoryJson {
+  drills: Array<{id: string; verdict: string}>;
+}
+
+/** A folder `nobody` can reach, for runAsUnprivileged; skips the test where there is none. */
+export function othersDir(ctx: TestContext, label: string): string {
+  if (othersTempBase === undefined)
+    skipBecause(
+      ctx,
+      'neither the temp dir nor /tmp lets other users through, so nobody cannot run',
+    );
+  return tmpForOthers(label);
 }

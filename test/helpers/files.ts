@@ -1,4 +1,5 @@
 /** Looking at what a run left on disk. */
+import {createHash} from 'node:crypto';
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {expect} from 'vitest';
@@ -28,3 +29,7 @@ export function onlyReport<T>(dir: string): T {
   expect(json).toHaveLength(1);
   return JSON.parse(readFileSync(join(dir, json[0] as string), 'utf8')) as T;
 }
+
+/** The SHA-256 of a file's bytes, hex, as sha256sum prints it. */
+export const sha256File = (file: string): string =>
+  createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -18,3 +18,13 @@ describe('waitForFrame', () => {
     ).rejects.toThrow(/never matched[\s\S]*Your name: ▌/);
   });
 });
+
+describe('waitForFrame with a text or pattern', () => {
+  it('matches it across the line the frame was wrapped at', async () => {
+    const frame = () => 'Report saved: /tmp/sd-drill-reports-Ab\ncDeF/drill-1.md and .json';
+    expect(await waitForFrame(frame, '/tmp/sd-drill-reports-AbcDeF/drill-1.md')).toContain(
+      'Report',
+    );
+    expect(await waitForFrame(frame, /saved: \S+drill-1\.md/)).toContain('Report');
+  });
+});

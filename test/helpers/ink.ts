@@ -3,6 +3,8 @@
  * turns) — an Enter sent too soon submits the old value, and text sent in one chunk is read
  * as a paste. Frames are compared without colour codes.
  */
+import {shows} from './screen-text.js';
+
 export const KEY = {
   enter: '\r',
   escape: '\u001B',
@@ -42,14 +44,16 @@ export function plain(frame: string | undefined): string {
 }
 
 /**
- * Waits until the last frame satisfies `predicate` (the UI may be doing async work). Throws,
- * with the last frame, when it never does: a test must not pass on a timeout.
+ * Waits until the last frame shows `expected` (a text or pattern, read however the frame wraps:
+ * screen-text.ts) or satisfies a predicate (the UI may be doing async work). Throws, with the
+ * last frame, when it never does: a test must not pass on a timeout.
  */
 export async function waitForFrame(
   lastFrame: () => string | undefined,
-  predicate: (f: string) => boolean,
+  expected: string | RegExp | ((f: string) => boolean),
   tries = 200,
 ): Promise<string> {
+  const predicate = typeof expected === 'function' ? expected : (f: string) => shows(f, expected);
   for (let i = 0; i < tries; i++) {
     const f = plain(lastFrame());
     if (predicate(f)) return f;
@@ -58,6 +62,6 @@ export async function waitForFrame(
   const f = plain(lastFrame());
   if (predicate(f)) return f;
   throw new Error(
-    `waitForFrame: the frame never matched ${String(predicate)} after ${tries} tries; the last frame was:\n${f}`,
+    `waitForFrame: the frame never matched ${String(expected)} after ${tries} tries; the last frame was:\n${f}`,
   );
 }

@@ -1,9 +1,14 @@
 /**
- * Holders' key pairs for tests, made once per test file: RSA key generation is what makes a
- * battery slow, so every test in a file draws on the same few keys.
+ * Holders' key pairs for tests. RSA key generation is what makes a battery slow (a second or
+ * more per key on a loaded machine), so tests that need some holders' keys, but not ones
+ * sd-drill made, draw on ten pre-made RSA-2048 pairs (fixtures/test-keys, made by `npm run
+ * fixtures`). Tests of what sd-drill writes (init, keygen, onboarding) still make their own.
  */
 import {execFileSync} from 'node:child_process';
-import {generateRsaKeyPair, selfSignedCertificatePem} from '../../source/domain/make-key.js';
+import {createPrivateKey, type KeyObject} from 'node:crypto';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {selfSignedCertificatePem} from '../../source/domain/make-key.js';
 import {
   parseCertificate,
   parsePrivateKey,
@@ -11,6 +16,18 @@ import {
   type LoadedKey,
 } from '../../source/domain/key-file.js';
 import type {PresentedKey} from '../../source/domain/format.js';
+import {fixturesDir} from './paths.js';
+
+/** How many pre-made key pairs there are. */
+export const PREMADE_KEYS = 10;
+
+/** The `i`-th (0-based) pre-made RSA-2048 private key (fixtures/test-keys). */
+export function premadeKey(i: number): KeyObject {
+  if (!Number.isInteger(i) || i < 0 || i >= PREMADE_KEYS)
+    throw new Error(`there are ${PREMADE_KEYS} pre-made test keys; no key ${i}`);
+  const file = join(fixturesDir, 'test-keys', `rsa-2048-${String(i + 1).padStart(2, '0')}.pem`);
+  return createPrivateKey(readFileSync(file));
+}
 
 /** Names that never contain one another, so a message naming one cannot match another. */
 export const HOLDER_NAMES = [
@@ -36,10 +53,9 @@ export interface TestHolder {
   certificate: LoadedCertificate;
 }
 
-const cache = new Map<string, Promise<TestHolder>>();
+const cache = new Map<string, TestHolder>();
 
-async function makeHolder(name: string, bits: number): Promise<TestHolder> {
-  const {privateKey} = await generateRsaKeyPair(bits);
+function makeHolder(name: string, privateKey: KeyObject): TestHolder {
   const certificatePem = selfSignedCertificatePem(privateKey, name);
   const keyPem = privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
   const keyFile = `/sticks/${name}/${name}.key`;
@@ -49,16 +65,16 @@ async function makeHolder(name: string, bits: number): Promise<TestHolder> {
   return {name, keyFile, keyPem, certificatePem, key: key.value, certificate: certificate.value};
 }
 
-/** The first `count` holders (at most 10), RSA-2048; each is generated once per test file. */
+/** The first `count` holders (at most 10), RSA-2048: the pre-made keys, in order. */
 export function testHolders(count: number = HOLDER_NAMES.length): Promise<TestHolder[]> {
-  return Promise.all(
-    HOLDER_NAMES.slice(0, count).map((name) => {
-      let p = cache.get(name);
-      if (!p) {
-        p = makeHolder(name, 2048);
-        cache.set(name, p);
+  return Promise.resolve(
+    HOLDER_NAMES.slice(0, count).map((name, i) => {
+      let holder = cache.get(name);
+      if (!holder) {
+        holder = makeHolder(name, premadeKey(i));
+        cache.set(name, holder);
       }
-      return p;
+      return holder;
     }),
   );
 }
@@ -66,6 +82,20 @@ export function testHolders(count: number = HOLDER_NAMES.length): Promise<TestHo
 /** The key as a holder presents it: with its certificate beside it, or alone. */
 export function presented(holder: TestHolder, withCertificate = true): PresentedKey {
   return withCertificate ? {key: holder.key, certificate: holder.certificate} : {key: holder.key};
+}
+
+/**
+ * Re-encrypts a key file sd-drill wrote (600,000 PBKDF2 iterations) with Node's own PKCS#8
+ * export (2,048 iterations), same key, same passphrase: for a test that made its keys with
+ * `init` only to have known secrets, then opens them over and over, and is not about how they
+ * were written (what sd-drill writes is tested at full strength where that is the question).
+ */
+export function reencryptForTests(file: string, passphrase: string): void {
+  const key = createPrivateKey({key: readFileSync(file), passphrase});
+  writeFileSync(
+    file,
+    key.export({type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase}),
+  );
 }
 
 /** Runs openssl quietly; throws (failing the test's setup) if it fails. */

@@ -4,6 +4,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {filesUnder} from './files.js';
+import {shows} from './screen-text.js';
 
 /** A secret and the shapes it could leak in. */
 export interface Secret {
@@ -38,6 +39,16 @@ export function leaks(text: string, secrets: readonly Secret[]): string[] {
   const found: string[] = [];
   for (const s of secrets) {
     const form = s.forms.find((f) => f.length >= 6 && text.includes(f));
+    if (form !== undefined) found.push(`${s.name} (as ${form.slice(0, 16)}…)`);
+  }
+  return found;
+}
+
+/** The names of the secrets a screen shows, however it is wrapped (screen-text.ts). */
+export function leaksOnScreen(screen: string, secrets: readonly Secret[]): string[] {
+  const found: string[] = [];
+  for (const s of secrets) {
+    const form = s.forms.find((f) => f.length >= 6 && shows(screen, f));
     if (form !== undefined) found.push(`${s.name} (as ${form.slice(0, 16)}…)`);
   }
   return found;

@@ -4,14 +4,18 @@
  * its image removed when the test ends, pass or fail (tempDir's removal, beforeRemoval).
  *
  * A test skips, saying why, only where this machine cannot: not Linux, the tools missing
- * (dosfstools + fusefat, exfatprogs + exfat-fuse), no /dev/fuse, or the mount refused (a
- * container without the privilege). Being root or not is not the question; mounting is.
+ * (dosfstools + fusefat, exfatprogs + exfat-fuse, fusermount, losetup), no /dev/fuse, or the
+ * mount refused (a container without the privilege). Being root or not is not the question;
+ * mounting is. Under CI, which installs the tools and must test real sticks, all but the first
+ * fail instead (skips.ts). A tmpfs mount (root only) still just skips.
  */
 import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, realpathSync, truncateSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {TestContext} from 'vitest';
+import {needsInstalled, skipBecause} from './skips.js';
 import {beforeRemoval, tempDir} from './temp.js';
+import {sleepSync} from './time.js';
 
 function run(cmd: string, args: readonly string[]): {ok: boolean; out: string} {
   const r = spawnSync(cmd, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
@@ -50,7 +54,7 @@ export function mountTmpfs(
   point: string,
   options: {source?: string; sizeMiB?: number} = {},
 ): void {
-  if (process.platform !== 'linux') ctx.skip('tmpfs mounts are a Linux test');
+  if (process.platform !== 'linux') skipBecause(ctx, 'tmpfs mounts are a Linux test');
   const source = options.source ?? 'sd-drill-test';
   const size = `size=${options.sizeMiB ?? 4}m`;
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', size, source, point], {
@@ -60,7 +64,7 @@ export function mountTmpfs(
   if (r.status !== 0) {
     const why = `${r.stderr ?? ''}${r.error?.message ?? ''}`.trim();
     if (/permission denied|not permitted|must be superuser|EPERM|only root|ENOENT/i.test(why))
-      ctx.skip(`mounting a tmpfs is not permitted here: ${why}`);
+      skipBecause(ctx, `mounting a tmpfs is not permitted here: ${why}`);
     throw new Error(`mount tmpfs at ${point}: ${why}`);
   }
   beforeRemoval(() => unmount(point));
@@ -99,13 +103,16 @@ export const STICK_MIB: Record<StickFs, number> = {fat32: 34, exfat: 16};
  * (`losetup -f --show`), detached again when the test ends.
  */
 export function mountStickImage(ctx: TestContext, fs: StickFs): MountedStick {
-  if (process.platform !== 'linux') ctx.skip(`${fs} FUSE mounts are a Linux test`);
+  if (process.platform !== 'linux') skipBecause(ctx, `${fs} FUSE mounts are a Linux test`);
   const missing = TOOLS[fs].filter((t) => !onPath(t));
   if (missing.length > 0)
-    ctx.skip(
-      `${missing.join(', ')} not installed (apt-get install fusefat exfat-fuse dosfstools exfatprogs)`,
+    needsInstalled(
+      ctx,
+      `${missing.join(', ')} not installed`,
+      'apt-get install fusefat exfat-fuse dosfstools exfatprogs fuse mount',
     );
-  if (!existsSync('/dev/fuse')) ctx.skip('no /dev/fuse: FUSE is not available here');
+  if (!existsSync('/dev/fuse'))
+    needsInstalled(ctx, 'no /dev/fuse: FUSE is not available here', 'a machine with FUSE');
   const root = tempDir(`${fs}-stick`);
   const image = join(root, `${fs}.img`);
   const dir = join(root, 'mnt');
@@ -118,8 +125,19 @@ export function mountStickImage(ctx: TestContext, fs: StickFs): MountedStick {
   if (!made.ok) throw new Error(`making the ${fs} image failed: ${made.out}`);
   let source = image;
   if (fs === 'exfat') {
-    const loop = run('losetup', ['-f', '--show', image]);
-    if (!loop.ok) ctx.skip(`no loop device may be attached here (losetup: ${loop.out})`);
+    // Test files mounting at the same time can pick the same free device; the loser is told
+    // it is busy and takes the next one.
+    let loop = run('losetup', ['-f', '--show', image]);
+    for (let i = 0; i < 5 && !loop.ok && /busy/i.test(loop.out); i++) {
+      sleepSync(100 * (i + 1));
+      loop = run('losetup', ['-f', '--show', image]);
+    }
+    if (!loop.ok)
+      needsInstalled(
+        ctx,
+        `no loop device may be attached here (losetup: ${loop.out})`,
+        'a machine that lets root attach loop devices',
+      );
     source = loop.out.trim();
     beforeRemoval(() => {
       if (!run('losetup', ['-d', source]).ok) throw new Error(`${source}: could not be detached`);
@@ -132,7 +150,12 @@ export function mountStickImage(ctx: TestContext, fs: StickFs): MountedStick {
   // Registered now: a half-made mount is undone too.
   beforeRemoval(() => unmount(dir));
   if (!mounted.ok || !isMounted(dir)) {
-    if (REFUSED.test(mounted.out)) ctx.skip(`mounting ${fs} was refused here: ${mounted.out}`);
+    if (REFUSED.test(mounted.out))
+      needsInstalled(
+        ctx,
+        `mounting ${fs} was refused here: ${mounted.out}`,
+        'a machine that allows FUSE mounts',
+      );
     throw new Error(`mounting the ${fs} image failed: ${mounted.out}`);
   }
   return {dir: realpathSync(dir), fs};

@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {tmp as hardeningTmp} from '../hardening/kit.js';
 import {mediaDir} from '../media/sticks.js';
 import {mountStickImage} from './mounts.js';
+import {skipBecause} from './skips.js';
 import {tempDir} from './temp.js';
 
 const entries = (dir: string): string[] =>
@@ -50,7 +51,8 @@ describe('temporary folders from the suite’s helpers', () => {
   });
 
   it('…is unmounted and removed with its image when the test ends', (ctx) => {
-    if (mountedAt === '') ctx.skip('the FAT32 image could not be mounted here (see above)');
+    if (mountedAt === '')
+      skipBecause(ctx, 'the FAT32 image could not be mounted here (the test before says why)');
     expect(existsSync(mountedAt)).toBe(false);
     expect(entries(root)).toEqual([]);
   });

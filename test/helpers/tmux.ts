@@ -7,8 +7,11 @@
  * (a suite, starting it, presenting a holder, choosing from a list) are in tui.ts.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {readdirSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {bundle, repoRoot} from './paths.js';
+import {sdDrillPids} from './processes.js';
+import {shows} from './screen-text.js';
+import {sleep, sleepSync} from './time.js';
 
 export const hasTmux: boolean = spawnSync('tmux', ['-V'], {stdio: 'ignore'}).status === 0;
 
@@ -26,13 +29,11 @@ export function shq(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** What the shell prints once the app has exited (the pane then stays open for capture). */
 export const EXITED = /EXITED:(\d+)/;
 
 export interface PaneOptions {
-  /** Environment of the app, on top of PATH and HOME; nothing else is inherited. */
+  /** Environment of the app, on top of PATH, HOME and TMPDIR; nothing else is inherited. */
   env: Record<string, string>;
   width?: number;
   height?: number;
@@ -51,6 +52,8 @@ export class Pane {
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/tmp',
+      // The test file's own temporary folder (isolate.ts): what the app writes there is seen.
+      TMPDIR: tmpdir(),
       ...options.env,
     };
     const assignments = Object.entries(env).map(([k, v]) => shq(`${k}=${v}`));
@@ -83,48 +86,50 @@ export class Pane {
         break;
       } catch (error) {
         if (attempt >= 5) throw error;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200 * attempt);
+        sleepSync(200 * attempt);
       }
     }
     return new Pane(name);
   }
 
-  /** The screen as text: `history` includes the scrollback, `escapes` keeps SGR codes. */
-  capture(options: {history?: boolean; escapes?: boolean; join?: boolean} = {}): string {
+  /**
+   * The screen as text, the lines tmux wrapped joined (`-J`): `history` includes the
+   * scrollback, `escapes` keeps SGR codes. Match it with `toShow` (screen-text.ts), which also
+   * reads through the app's own wrapping.
+   */
+  capture(options: {history?: boolean; escapes?: boolean} = {}): string {
     const frame = tmux([
       'capture-pane',
       '-p',
+      '-J',
       '-t',
       this.name,
       ...(options.history ? ['-S', '-'] : []),
       ...(options.escapes ? ['-e'] : []),
-      ...(options.join ? ['-J'] : []),
     ]);
     this.frames.push(frame);
     return frame;
   }
 
-  /** The visible screen with whitespace runs collapsed, so text wrapped by the app matches. */
+  /** The visible screen as one line (whitespace runs collapsed), for a regex to pick from. */
   flat(): string {
     return this.capture().replace(/\s+/g, ' ');
   }
 
-  /** Polls until the visible screen matches; fails with the last screen shown. */
+  /**
+   * Polls until the visible screen shows `pattern` (however it is wrapped: screen-text.ts), or
+   * satisfies a predicate; fails with the last screen shown.
+   */
   async waitFor(
     pattern: RegExp | string | ((screen: string) => boolean),
     timeoutMs = 30_000,
   ): Promise<string> {
-    const test = (s: string) =>
-      typeof pattern === 'string'
-        ? s.includes(pattern)
-        : typeof pattern === 'function'
-          ? pattern(s)
-          : pattern.test(s);
+    const test = (s: string) => (typeof pattern === 'function' ? pattern(s) : shows(s, pattern));
     const until = Date.now() + timeoutMs;
     let screen = '';
     while (Date.now() < until) {
       screen = this.capture();
-      if (test(screen) || test(screen.replace(/\s+/g, ' '))) {
+      if (test(screen)) {
         // Ink subscribes the new screen's key handlers just after it draws it.
         await sleep(60);
         return screen;
@@ -167,22 +172,9 @@ export class Pane {
 
   /** The app's process, while it runs: the pane's shell's child (Linux: read from /proc). */
   appPid(): number | undefined {
-    const shell = tmux(['display-message', '-p', '-t', this.name, '#{pane_pid}']).trim();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        // "pid (comm) state ppid …": the command name may hold spaces, so split after it.
-        const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
-        if (ppid !== shell) continue;
-        // Once the app has exited the shell's child is `sleep`, not the app.
-        const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-        if (argv.some((a) => a.endsWith('sd-drill.js'))) return Number(entry);
-      } catch {
-        // gone meanwhile
-      }
-    }
-    return undefined;
+    const shell = Number(tmux(['display-message', '-p', '-t', this.name, '#{pane_pid}']).trim());
+    // Once the app has exited the shell's child is `sleep`, not the app.
+    return sdDrillPids([], shell)[0];
   }
 
   /** Sends a signal to the app itself (not the pane's shell). */

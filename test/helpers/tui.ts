@@ -6,8 +6,10 @@
  */
 import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, afterEach, describe} from 'vitest';
+import {afterAll, afterEach, beforeEach, describe} from 'vitest';
 import {endProcessesWithEnv} from './processes.js';
+import {shows} from './screen-text.js';
+import {needsInstalled, skipBecause} from './skips.js';
 import {beforeRemoval, tempDir} from './temp.js';
 import {EXITED, hasTmux, killServer, Pane} from './tmux.js';
 
@@ -16,11 +18,11 @@ const open: Pane[] = [];
 let seq = 0;
 
 /**
- * `describe` for tests that run the app in tmux: titled `WHAT (tmux, built bundle)`, or skipped
- * with `WHAT — SKIPPED: …` saying why (`needsProc`: the tests read /proc, Linux only). After
- * each test its panes are closed and the app waited for, before its folders are removed: a
- * drill closed mid-way writes its "aborted" report as it goes. The file's tmux server is
- * stopped at the end.
+ * `describe` for tests that run the app in tmux, titled `WHAT (tmux, built bundle)`. Each test
+ * skips, saying why, where tmux is missing (under CI, where .ci/run installs it, it fails
+ * instead) or, with `needsProc`, where there is no /proc (not Linux). After each test its
+ * panes are closed and the app waited for, before its folders are removed: a drill closed
+ * mid-way writes its "aborted" report as it goes. The file's tmux server is stopped at the end.
  */
 export function tuiSuite(what: string, body: () => void): void;
 export function tuiSuite(what: string, options: {needsProc: boolean}, body: () => void): void;
@@ -29,21 +31,19 @@ export function tuiSuite(
   ...rest: [() => void] | [{needsProc: boolean}, () => void]
 ): void {
   const [{needsProc}, body] = rest.length === 1 ? [{needsProc: false}, rest[0]] : rest;
-  const runs = hasTmux && (!needsProc || process.platform === 'linux');
-  const why = needsProc
-    ? 'needs tmux and /proc (Linux)'
-    : 'tmux is not installed (.ci/run installs it)';
-  (runs ? describe : describe.skip)(
-    runs ? `${what} (tmux, built bundle)` : `${what} — SKIPPED: ${why}`,
-    () => {
-      // Before the test's folders are removed (onTestFinished runs after afterEach).
-      afterEach(async () => {
-        for (const p of open.splice(0)) await p.close();
-      });
-      afterAll(() => killServer());
-      body();
-    },
-  );
+  describe(`${what} (tmux, built bundle)`, () => {
+    beforeEach((ctx) => {
+      if (!hasTmux) needsInstalled(ctx, 'tmux is not installed', 'apt-get install tmux');
+      if (needsProc && process.platform !== 'linux')
+        skipBecause(ctx, 'reads /proc to find the app: a Linux test');
+    });
+    // Before the test's folders are removed (onTestFinished runs after afterEach).
+    afterEach(async () => {
+      for (const p of open.splice(0)) await p.close();
+    });
+    afterAll(() => killServer());
+    body();
+  });
 }
 
 export interface App {
@@ -92,14 +92,17 @@ export async function exitCode(p: Pane): Promise<string | undefined> {
   return EXITED.exec(await p.waitFor(EXITED))?.[1];
 }
 
-/** Which of `texts` any frame seen so far showed, the scrollback captured first. */
+/**
+ * Which of `texts` any frame seen so far showed (however wrapped), the scrollback captured
+ * first.
+ */
 export function shownAnywhere(p: Pane, texts: readonly string[]): string[] {
   p.capture({history: true});
-  return p.frames.flatMap((f) => texts.filter((t) => f.includes(t)));
+  return p.frames.flatMap((f) => texts.filter((t) => shows(f, t)));
 }
 
 /**
- * The lines of `screen` (captured with `join`, so a line tmux wrapped is whole) wider than the
+ * The lines of `screen` (a capture: the lines tmux wrapped are joined, so each is whole) wider than the
  * 80-column terminal, each with its width.
  */
 export function tooWide(screen: string): string[] {
@@ -134,7 +137,7 @@ export async function toCollect(p: Pane, check?: () => void): Promise<void> {
  */
 export async function answerFirstPin(p: Pane, answer: 'y' | 'n' = 'y'): Promise<void> {
   const screen = await p.waitFor(/pin its key\?|Report saved/);
-  if (/pin its key\?/.test(screen.replace(/\s+/g, ' '))) await p.keys(answer);
+  if (shows(screen, /pin its key\?/)) await p.keys(answer);
 }
 
 /** The quorum reached, r to restore, the first-pin question answered, and the report saved. */

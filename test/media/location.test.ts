@@ -1,12 +1,14 @@
+import {spawnSync} from 'node:child_process';
 import {mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
-import {describeLocation, isOnFixedDisk} from '../../source/media/location.js';
+import {afterEach, describe, expect, it, type TestContext} from 'vitest';
+import {describeLocation, isOnFixedDisk, type LocationKind} from '../../source/media/location.js';
 import {parseDiskutilInfo} from '../../source/media/diskutil.js';
 import {parseLsblk} from '../../source/media/lsblk.js';
 import type {MediaProbes} from '../../source/media/discover.js';
 import {fixturesDir} from '../helpers/paths.js';
+import {skipBecause} from '../helpers/skips.js';
 import {mediaDir} from './sticks.js';
 
 const fixture = (...parts: string[]): string =>
@@ -89,11 +91,43 @@ describe('isOnFixedDisk for --media folders and on this machine', () => {
     expect(where.mountPoint?.endsWith('/alice')).toBe(true);
     expect((await describeLocation(join(dir, 'loose.key'), opts)).kind).not.toBe('folder-stick');
   });
+});
 
-  it.skipIf(process.platform !== 'linux')('answers for a real path without throwing', async () => {
-    const where = await describeLocation(join(tmpdir(), 'nothing-here', 'x.key'));
-    expect(where.mountPoint).not.toBeNull();
-    expect(['removable', 'fixed', 'not-a-disk', 'unknown']).toContain(where.kind);
-    console.log(`${tmpdir()} is on ${where.mountPoint}: ${where.kind} (${where.evidence})`);
+/** What util-linux says holds `path`: its mount (findmnt) and, for a block device, lsblk's RM. */
+function whatHolds(path: string): {target: string; kind: LocationKind} | undefined {
+  const mount = spawnSync('findmnt', ['-n', '-o', 'SOURCE,TARGET', '-T', path], {
+    encoding: 'utf8',
+  });
+  const first = mount.status === 0 ? mount.stdout.split('\n')[0]?.trim() : undefined;
+  if (!first) return undefined;
+  const [source = '', target = ''] = first.split(/\s+/);
+  if (!source.startsWith('/dev/')) return {target, kind: 'not-a-disk'};
+  // -s walks from the device down to its disk (a partition, LUKS or LVM on top of it).
+  const rm = spawnSync('lsblk', ['-n', '-o', 'RM', '-s', source], {encoding: 'utf8'});
+  const disk = rm.status === 0 ? rm.stdout.trim().split('\n').pop()?.trim() : undefined;
+  if (disk !== '0' && disk !== '1') return undefined;
+  return {target, kind: disk === '1' ? 'removable' : 'fixed'};
+}
+
+describe('describeLocation on this machine, against what findmnt and lsblk say', () => {
+  const check = async (ctx: TestContext, dir: string): Promise<void> => {
+    if (process.platform !== 'linux') skipBecause(ctx, "reads a Linux machine's mount table");
+    const expected = whatHolds(dir);
+    if (!expected) skipBecause(ctx, `findmnt and lsblk (util-linux) cannot say what holds ${dir}`);
+    const where = await describeLocation(join(dir, 'not-made-yet', 'x.key'));
+    expect({mountPoint: where.mountPoint, kind: where.kind}, where.evidence).toEqual({
+      mountPoint: expected.target,
+      kind: expected.kind,
+    });
+  };
+
+  it('the temp dir: its mount, and whether it is a disk, removable or fixed', (ctx) =>
+    check(ctx, tmpdir()));
+
+  it('/dev/shm, a tmpfs: not a disk', async (ctx) => {
+    const fs = spawnSync('findmnt', ['-n', '-o', 'FSTYPE', '-T', '/dev/shm'], {encoding: 'utf8'});
+    if (fs.stdout?.split('\n')[0]?.trim() !== 'tmpfs')
+      skipBecause(ctx, '/dev/shm is not a tmpfs here');
+    await check(ctx, '/dev/shm');
   });
 });

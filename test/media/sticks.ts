@@ -1,14 +1,9 @@
 /** Key material and stick folders for the media tests, made with node:crypto and openssl. */
 import {execFileSync} from 'node:child_process';
-import {
-  createHash,
-  createPublicKey,
-  generateKeyPairSync,
-  X509Certificate,
-  type KeyObject,
-} from 'node:crypto';
+import {createHash, createPublicKey, X509Certificate, type KeyObject} from 'node:crypto';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {premadeKey} from '../helpers/keys.js';
 import {removeTree, tempDir} from '../helpers/temp.js';
 
 export interface TestKey {
@@ -19,10 +14,10 @@ export interface TestKey {
 
 const cache: TestKey[] = [];
 
-/** The n-th RSA-2048 key of this test file (generated once, on first use). */
+/** The n-th RSA-2048 key (a pre-made one, helpers/keys.ts). */
 export function testKey(n: number): TestKey {
   while (cache.length <= n) {
-    const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
+    const privateKey = premadeKey(cache.length);
     cache.push({privateKey, pem: privateKey.export({type: 'pkcs8', format: 'pem'}).toString()});
   }
   const key = cache[n];

@@ -4,6 +4,7 @@ import {afterAll, describe, expect, it} from 'vitest';
 import {sysBlockFacts} from '../../source/media/sysfs.js';
 import {mountContaining, parseMountinfo, readMountinfoText} from '../../source/media/mountinfo.js';
 import {tempDir} from '../helpers/temp.js';
+import {skipBecause} from '../helpers/skips.js';
 
 /** A miniature /sys laid out as the kernel does for a USB stick, a LUKS volume and an NVMe disk. */
 const sys = tempDir('sys');
@@ -65,7 +66,7 @@ describe('sysBlockFacts', () => {
   it('reads the real /sys for the disk under / (where / is on a block device)', (ctx) => {
     const root = mountContaining(parseMountinfo(readMountinfoText() ?? ''), '/');
     if (!root || root.major === 0) {
-      ctx.skip('/ is not on a block device here');
+      skipBecause(ctx, '/ is not on a block device here');
       return;
     }
     const facts = sysBlockFacts(root.majorMinor);

@@ -3,7 +3,7 @@
  * key), `contribute` seals their share to it on "their" machine, and the contribution counts
  * like a presented key — or is refused, each forgery with its own line.
  */
-import {generateKeyPairSync, randomBytes} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {describeFolder} from '../../source/media/discover.js';
 import {scanStick} from '../../source/media/scan.js';
@@ -12,6 +12,7 @@ import {describe, expect, it} from 'vitest';
 import {contribute} from '../../source/commands/contribute.js';
 import {SdError} from '../../source/errors.js';
 import type {DrillSession} from '../../source/drill/session.js';
+import {premadeKey} from '../helpers/keys.js';
 import {tempDir} from '../helpers/temp.js';
 import {
   answer,
@@ -134,8 +135,7 @@ describe('a remote holder on the demo domain', () => {
     );
 
     // A stranger's key opens no share: they seal what they like, signed with their own key.
-    const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
-    const pem = Buffer.from(privateKey.export({type: 'pkcs8', format: 'pem'}));
+    const pem = Buffer.from(premadeKey(9).export({type: 'pkcs8', format: 'pem'}));
     const stranger = join(dir, 'stranger.json');
     await forgeWith(file, pem, randomBytes(70), stranger);
     await expectLine(

@@ -16,11 +16,9 @@ import {contributionText, makeContribution} from '../../source/remote/contributi
 import {parseRequest, requestDigest, shortCode} from '../../source/remote/request.js';
 import {readFileSync} from 'node:fs';
 import {wipe} from '../../source/secret.js';
-import {fixturesDir} from '../helpers/paths.js';
+import {demoKey, demoSd, fixturesDir} from '../helpers/paths.js';
 
-export const demo = join(fixturesDir, 'demo');
-export const demoSd = join(demo, 'security-domain.json');
-export const demoKey = (h: string): string => join(demo, 'sticks', h, `${h}.key`);
+export {demoKey, demoSd};
 export const demoPass = (h: string): string => `${h}-practice-only`;
 export const azureDir = join(fixturesDir, 'azure');
 export const azureSd = join(azureDir, 'security-domain.json');

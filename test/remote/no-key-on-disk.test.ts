@@ -1,14 +1,16 @@
 /**
  * The ceremony's ephemeral private key lives in its memory only. A whole plan with a remote
  * holder runs in process with request keys derived from key material the test chose (the
- * session's one test-only hook), so the test knows the private key and looks for it — raw,
- * hex, base64, base64url — in every file the drill, the holder and the store wrote, and in
- * everything the session shows (its state, and what util.inspect can reach).
+ * session's one test-only hook), so the test knows the private key — and checks it is the one
+ * the request was made with, by its public half in the request file — and looks for it (raw,
+ * hex, base64, base64url) in every file the drill, the holder and the store wrote, in the
+ * session's state, and in everything reachable from the session object. The key itself is
+ * held in a #private field, which nothing outside can reach (util.inspect does not show those
+ * either): the walk is shown to find the key wherever it is reachable.
  */
 import {randomBytes} from 'node:crypto';
-import {mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {inspect} from 'node:util';
 import {afterEach, describe, expect, it} from 'vitest';
 import {Aes256Gcm, CipherSuite, HkdfSha256} from '@hpke/core';
 import {DhkemX25519HkdfSha256} from '@hpke/dhkem-x25519';
@@ -18,33 +20,75 @@ import {DrillSession} from '../../source/drill/session.js';
 import {newKemKeyPair, openSealed, seal} from '../../source/remote/hpke.js';
 import {wipeKemPrivateKey} from '../../source/remote/request.js';
 import {openStore} from '../../source/store/store.js';
+import {filesUnder} from '../helpers/files.js';
 import {tempDir} from '../helpers/temp.js';
 import {answer, demoKey, demoPass, demoSd} from './kit.js';
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-/** The X25519 private key @hpke derives from `ikm` (RFC 9180 DeriveKeyPair), computed apart. */
-async function privateKeyFrom(ikm: Buffer): Promise<Buffer> {
+/** The X25519 key pair @hpke derives from `ikm` (RFC 9180 DeriveKeyPair), computed apart. */
+async function keyPairFrom(ikm: Buffer) {
   const suite = new CipherSuite({
     kem: new DhkemX25519HkdfSha256(),
     kdf: new HkdfSha256(),
     aead: new Aes256Gcm(),
   });
   const pair = await suite.kem.deriveKeyPair(new Uint8Array(ikm));
-  return Buffer.from(await suite.kem.serializePrivateKey(pair.privateKey));
+  return {
+    pair,
+    privateKey: Buffer.from(await suite.kem.serializePrivateKey(pair.privateKey)),
+    publicKey: Buffer.from(await suite.kem.serializePublicKey(pair.publicKey)),
+  };
 }
 
-const forms = (b: Buffer): Array<string | Buffer> => [
-  b,
+/**
+ * Where `secret` is found in everything reachable from `root`: every own property (enumerable
+ * or not, symbols too), array and typed-array element, Map and Set entry, and prototype, as a
+ * path of property names. Byte arrays are searched for the secret's bytes, strings for its
+ * text forms. A #private field is reachable from nowhere outside its class.
+ */
+function findReachable(root: unknown, secret: Buffer, texts: readonly string[]): string[] {
+  const found: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      if (texts.some((t) => value.includes(t))) found.push(path);
+      return;
+    }
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return;
+    if (seen.has(value)) return;
+    seen.add(value);
+    if (ArrayBuffer.isView(value)) {
+      const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      if (bytes.includes(secret)) found.push(path);
+      return;
+    }
+    if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) {
+      if (Buffer.from(value).includes(secret)) found.push(path);
+      return;
+    }
+    if (value instanceof Map)
+      for (const [k, v] of value) {
+        walk(k, `${path}<key>`);
+        walk(v, `${path}.get(…)`);
+      }
+    if (value instanceof Set) for (const v of value) walk(v, `${path}<entry>`);
+    for (const key of Reflect.ownKeys(value)) {
+      const d = Object.getOwnPropertyDescriptor(value, key);
+      // Getters are not called: reading must not change what is looked at.
+      if (d && 'value' in d) walk(d.value, `${path}.${String(key)}`);
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== Function.prototype) walk(proto, `${path}<proto>`);
+  };
+  walk(root, 'session');
+  return found;
+}
+
+const textForms = (b: Buffer): string[] => [
   b.toString('hex'),
   b.toString('base64').replace(/=+$/, ''),
   b.toString('base64url'),
 ];
+const forms = (b: Buffer): Array<string | Buffer> => [b, ...textForms(b)];
 
 const savedTmp = process.env.TMPDIR;
 afterEach(() => {
@@ -53,14 +97,14 @@ afterEach(() => {
 });
 
 describe("the ceremony's request key", () => {
-  it('never reaches a file, the store, a report, the state or anything inspect can show', async () => {
+  it('never reaches a file, the store, a report, the state, or anything reachable from the session', async () => {
     const dir = tempDir('remote-no-key');
     // Anything written to the temporary folder during the drill lands here, to be scanned.
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
     process.env.TMPDIR = tmp;
     const ikm = randomBytes(32);
-    const secret = await privateKeyFrom(ikm);
+    const {privateKey: secret, publicKey} = await keyPairFrom(ikm);
     mkdirSync(join(dir, 'exchange'));
     const participants = ['alice', 'bob'].map((h) => {
       writeFileSync(join(dir, `${h}.pass`), `${demoPass(h)}\n`);
@@ -87,17 +131,19 @@ describe("the ceremony's request key", () => {
       requestKeyMaterial: () => Buffer.from(ikm),
     });
     const told: string[] = [];
-    const shown: string[] = [];
+    const states: string[] = [];
+    let reachable: string[] = [];
     await Promise.all([
       runPlan(plan.value, session, (l) => told.push(l)),
       (async () => {
         while (!readdirSync(join(dir, 'exchange')).includes('request-3.json'))
           await new Promise((r) => setTimeout(r, 20));
-        // While the request is open and its key live: what the session shows of itself.
-        shown.push(
-          JSON.stringify(session.getState()),
-          inspect(session, {depth: Infinity, showHidden: true}),
-        );
+        // The secret is the request's key: the request carries its public half.
+        const sent = JSON.parse(readFileSync(request, 'utf8')) as {publicKey: string};
+        expect(Buffer.from(sent.publicKey, 'base64url').equals(publicKey)).toBe(true);
+        // While the request is open and its key live: the session's state, and all of it.
+        states.push(JSON.stringify(session.getState()));
+        reachable = findReachable(session, secret, textForms(secret));
         const machine = join(dir, 'carol-machine');
         mkdirSync(machine);
         const out = await answer(
@@ -113,7 +159,7 @@ describe("the ceremony's request key", () => {
     ]);
     expect(told).toContain('holder 3 (carol), remote: contribution accepted');
     expect(session.getState().outcome?.verdict).toBe('pass');
-    shown.push(JSON.stringify(session.getState()));
+    states.push(JSON.stringify(session.getState()));
     const written = reports.finish(session);
     expect(written.error).toBeUndefined();
     session.wipeSecrets();
@@ -126,12 +172,23 @@ describe("the ceremony's request key", () => {
       for (const form of [...forms(secret), ...forms(ikm)])
         expect(bytes.includes(form), `${f} holds the request's private key`).toBe(false);
     }
-    // inspect prints a Uint8Array's bytes as "161, 136, …" over lines: compare without spaces.
-    const text = shown.join('\n');
-    const squeezed = text.replace(/\s+/g, '');
-    expect(squeezed.includes([...secret].join(','))).toBe(false);
-    for (const form of forms(secret).filter((f): f is string => typeof f === 'string'))
-      expect(text.includes(form)).toBe(false);
+    for (const form of textForms(secret)) expect(states.join('\n')).not.toContain(form);
+    expect(reachable, 'the request key reachable from the session').toEqual([]);
+  });
+
+  it('the walk over the session finds the key wherever it is reachable (the check can fail)', async () => {
+    const {pair, privateKey: secret} = await keyPairFrom(randomBytes(32));
+    const texts = textForms(secret);
+    const hidden = {deep: new Map([['request', [{key: pair.privateKey}]]])};
+    expect(findReachable(hidden, secret, texts)).toEqual(['session.deep.get(…).0.key.key']);
+    expect(findReachable({note: `key ${secret.toString('base64url')}`}, secret, texts)).toEqual([
+      'session.note',
+    ]);
+    class Holder {
+      readonly #key = pair.privateKey;
+      has = (): boolean => this.#key !== undefined;
+    }
+    expect(findReachable(new Holder(), secret, texts)).toEqual([]);
   });
 
   it('once wiped, opens nothing', async () => {

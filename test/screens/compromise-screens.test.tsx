@@ -107,7 +107,7 @@ describe('compromise screens', () => {
   it('the start screen offers the compromise rehearsal as its fifth use', async () => {
     const onChoose = vi.fn();
     const {lastFrame, stdin} = render(<StartScreen onChoose={onChoose} />);
-    expect(plain(lastFrame())).toMatch(
+    expect(plain(lastFrame())).toShow(
       /Compromise — the domain is lost: rehearse moving every key to a new HSM/,
     );
     await press(stdin, KEY.down, KEY.down, KEY.down, KEY.down, KEY.enter);
@@ -121,7 +121,7 @@ describe('compromise screens', () => {
       {type: 'domain-loaded', domain},
       {type: 'lost-reported', holders: [3, 2]},
     );
-    expect(plain(render(<InspectScreen state={lost} {...props} />).lastFrame())).toMatch(
+    expect(plain(render(<InspectScreen state={lost} {...props} />).lastFrame())).toShow(
       /Reported lost: holders 2 and 3 — they will not present, and their keys never\s+protect the new HSM\./,
     );
     const wrong = walk(
@@ -129,7 +129,7 @@ describe('compromise screens', () => {
       {type: 'domain-loaded', domain},
       {type: 'lost-reported', holders: [9]},
     );
-    expect(plain(render(<InspectScreen state={wrong} {...props} />).lastFrame())).toMatch(
+    expect(plain(render(<InspectScreen state={wrong} {...props} />).lastFrame())).toShow(
       /Reported lost: holder 9 — this domain has holders 1 to 5/,
     );
   });
@@ -141,12 +141,12 @@ describe('compromise screens', () => {
       next: 'db-column-00004 v1',
     });
     const f = plain(render(<MigrateScreen state={s} />).lastFrame());
-    expect(f).toMatch(/New HSM demo-hsm-new \(simulated\): a new security domain, quorum 2 of 3/);
-    expect(f).toMatch(/Keys 3 \/ 5002 · migrated 2 · failed 1/);
-    expect(f).toMatch(/Next: db-column-00004 v1/);
-    expect(f).toMatch(/✗ db-column-00002 v1: the old instance's copy does not match its manifest/);
-    expect(f).toMatch(/The old instance is purged only once every key is migrated and checked/);
-    expect(f).toMatch(/Ctrl-C abort/);
+    expect(f).toShow(/New HSM demo-hsm-new \(simulated\): a new security domain, quorum 2 of 3/);
+    expect(f).toShow(/Keys 3 \/ 5002 · migrated 2 · failed 1/);
+    expect(f).toShow(/Next: db-column-00004 v1/);
+    expect(f).toShow(/✗ db-column-00002 v1: the old instance's copy does not match its manifest/);
+    expect(f).toShow(/The old instance is purged only once every key is migrated and checked/);
+    expect(f).toShow(/Ctrl-C abort/);
   });
 
   it('the end: the new HSM and its key on a pass; NOT purged on a fail', () => {
@@ -163,14 +163,14 @@ describe('compromise screens', () => {
         <ReportScreen state={pass} chart={[]} findings={findings} onQuit={vi.fn()} />,
       ).lastFrame(),
     );
-    expect(f).toMatch(/Verdict: PASS — the new HSM demo-hsm-new \(simulated\)/);
-    expect(f).toMatch(/the report is signed with its key BBBBBBBBBBBB…/);
-    expect(f).toMatch(
+    expect(f).toShow(/Verdict: PASS — the new HSM demo-hsm-new \(simulated\)/);
+    expect(f).toShow(/the report is signed with its key BBBBBBBBBBBB…/);
+    expect(f).toShow(
       /Keys migrated 2 of 2 · data re-protected and verified 2 of 2 · old instance purged/,
     );
     // Not the old domain's key, and not the rotation's "destroy now".
-    expect(f).not.toMatch(/AAAAAAAAAAAA/);
-    expect(f).not.toMatch(/Now destroy/);
+    expect(f).not.toShow(/AAAAAAAAAAAA/);
+    expect(f).not.toShow(/Now destroy/);
     const fail = walk(
       ...migrating.slice(0, -1),
       {type: 'migration-started', total: 2},
@@ -182,8 +182,8 @@ describe('compromise screens', () => {
         <ReportScreen state={fail} chart={[]} findings={findings} onQuit={vi.fn()} />,
       ).lastFrame(),
     );
-    expect(g).toMatch(/Verdict: FAIL — 1 of 2 keys were not migrated/);
-    expect(g).toMatch(/old instance NOT purged/);
-    expect(g).toMatch(/The old instance was not purged: keys not migrated would lose their data/);
+    expect(g).toShow(/Verdict: FAIL — 1 of 2 keys were not migrated/);
+    expect(g).toShow(/old instance NOT purged/);
+    expect(g).toShow(/The old instance was not purged: keys not migrated would lose their data/);
   });
 });

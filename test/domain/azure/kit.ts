@@ -18,6 +18,7 @@ import {writeAzureDomain} from '../../../source/domain/azure/writer.js';
 import {openAzureDomain, type AzureDomain} from '../../../source/domain/azure/reader.js';
 import type {OpenedShare} from '../../../source/domain/format.js';
 import {b64uEncode} from '../../../source/domain/azure/compact-jwe.js';
+import {premadeKey, PREMADE_KEYS} from '../../helpers/keys.js';
 
 export interface TestHolder {
   name: string;
@@ -37,7 +38,10 @@ const pemOf = (label: string, der: Buffer) =>
     ?.join('\n')}\n-----END ${label}-----\n`;
 
 export function makeHolder(name: string, bits = 2048): TestHolder {
-  const {privateKey} = generateKeyPairSync('rsa', {modulusLength: bits});
+  return holderFrom(name, generateKeyPairSync('rsa', {modulusLength: bits}).privateKey);
+}
+
+function holderFrom(name: string, privateKey: KeyObject): TestHolder {
   const keyPem = privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
   const certDer = selfSignedCertificate(privateKey, {commonName: name});
   const certPem = pemOf('CERTIFICATE', certDer);
@@ -57,11 +61,19 @@ export function makeHolder(name: string, bits = 2048): TestHolder {
   };
 }
 
-/** Holders are slow to make: each test file makes them once and reuses them. */
+/**
+ * Holders are slow to make: each test file makes them once and reuses them, the first ten
+ * from the pre-made RSA-2048 keys (helpers/keys.ts).
+ */
 export function holderPool(): (n: number) => TestHolder[] {
   const pool: TestHolder[] = [];
   return (n) => {
-    while (pool.length < n) pool.push(makeHolder(`holder${pool.length + 1}`));
+    while (pool.length < n) {
+      const name = `holder${pool.length + 1}`;
+      pool.push(
+        pool.length < PREMADE_KEYS ? holderFrom(name, premadeKey(pool.length)) : makeHolder(name),
+      );
+    }
     return pool.slice(0, n);
   };
 }
