@@ -16,7 +16,8 @@ import {wipe} from '../secret.js';
 import {checkPin, identityOf, type DomainPin, type PinCheck} from '../store/pins.js';
 import {proveAll, unprovenText} from '../domain/prove-all.js';
 import {pinsFile, storeExists} from '../store/location.js';
-import {out, printJson} from './io.js';
+import {out, printJson, warn} from './io.js';
+import {recordReconstruction} from '../proof/record.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {promptPassphrase} from './passphrases.js';
 
@@ -248,6 +249,17 @@ async function verify(options: VerifyOptions): Promise<number> {
         `${options.sd}: ${proofs.filter((p) => p.proven).length} of ${desc.total} holders proved their key; every holder must: ${unprovenText(proofs)}`,
         options.sd,
       );
+    // The shares this authenticated reconstruction proved are recorded: a holder can then
+    // check alone that their key still opens the same share (`sd-drill check`).
+    const recorded =
+      reconstructed && pin?.ok
+        ? await recordReconstruction(opened.value, collected.shares, reconstructed, {
+            at: new Date().toISOString(),
+            by: options.all ? 'verify-all' : 'verify',
+            ref: null,
+          })
+        : undefined;
+    if (recorded?.warning) warn(recorded.warning);
     const okResult = reconstructed !== undefined && !failure;
     const problems = [...desc.problems, ...collected.problems];
     if (options.json) {
@@ -291,6 +303,7 @@ async function verify(options: VerifyOptions): Promise<number> {
               },
             }
           : {}),
+        ...(recorded ? {commitmentsRecorded: recorded.proven} : {}),
         ...(failure ? {error: failure.message} : {}),
       });
       if (failure) {
@@ -331,8 +344,10 @@ async function verify(options: VerifyOptions): Promise<number> {
       out(
         `  report key ${reconstructed.reportKey} (${PIN_WORDS[pin?.ok ? pin.pinnedBy : 'first-use']})`,
       );
+      if (recorded) out(recordedLine(recorded.proven));
       return 0;
     }
+    if (recorded) out(recordedLine(recorded.proven));
     if (failure) throw failure;
     return 1;
   } finally {
@@ -346,6 +361,12 @@ const PIN_WORDS = {
   store: 'the key on record for this domain',
   'first-use': 'no key on record for this domain yet: a passing drill pins it',
 } as const;
+
+function recordedLine(proven: readonly number[]): string {
+  return proven.length === 0
+    ? 'No share was proven, so no commitment was recorded.'
+    : `Recorded the commitments of the shares of holders ${proven.join(', ')}: each of them can now check alone that their key opens the same share (sd-drill check).`;
+}
 
 function matchNote(m: MatchedKey): string {
   if (m.by === 'certificate') return '';

@@ -15,6 +15,7 @@ import {writeReport} from '../report/write.js';
 import {openStore, type Store} from '../store/store.js';
 import {identityOf, type DomainIdentity, type DomainPin} from '../store/pins.js';
 import {recordRetirements} from './uses/rotation-records.js';
+import {proofRecords} from '../proof/record.js';
 import type {Stick} from '../media/stick.js';
 import type {DrillSession} from './session.js';
 
@@ -79,6 +80,25 @@ export class ReportService {
       );
   }
 
+  /** A signed report's commitments and its proven holders go into the store's proofs. */
+  private recordProofs(report: DrillReport): void {
+    if (!report.proof.signed) return;
+    for (const set of report.commitments ?? []) {
+      const {commitments, holders} = proofRecords(set, {
+        label: report.scope.domain?.name ?? report.scope.domain?.file ?? set.domain,
+        reportKey: report.proof.publicKey,
+        at: report.endedAt,
+        by: report.scope.mode === 'rotation' ? 'rotation' : 'drill',
+        ref: report.id,
+      });
+      const r = this.store.recordProofs(commitments, holders);
+      if (!r.ok)
+        process.stderr.write(
+          `sd-drill: warning: the drill's proofs were not recorded: ${r.error.message}\n`,
+        );
+    }
+  }
+
   registered(): Map<string, string> {
     return new Map(this.store.registry().map((r) => [r.fingerprint, `${r.custodian}, ${r.role}`]));
   }
@@ -106,6 +126,7 @@ export class ReportService {
         registry: this.store.registry(),
         settings: {reviewDays: settings.reviewDays, rtoMinutes: settings.rtoMinutes},
         ...(secret ? {domainSecret: secret} : {}),
+        commitments: session.commitmentSets,
       });
       session.wipeSecrets();
       const written = writeReport(this.reportDir, report);
@@ -116,6 +137,7 @@ export class ReportService {
           `sd-drill: warning: the drill was not added to history: ${recorded.error.message}\n`,
         );
       this.pin(report);
+      this.recordProofs(report);
       recordRetirements(this.store, report);
       session.dispatch({
         type: 'report-saved',

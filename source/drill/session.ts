@@ -22,6 +22,7 @@ import {
   type SecurityDomainFormat,
 } from '../domain/format.js';
 import {openDomainFile, type OpenedDomain} from '../domain/open.js';
+import {commitmentSet, provenShares, type CommitmentSet} from '../domain/commitment.js';
 import type {Stick} from '../media/stick.js';
 import {printable} from '../errors.js';
 import {wipe} from '../secret.js';
@@ -64,6 +65,8 @@ export class DrillSession implements ShareDesk {
   private readonly keysTaken = new Map<string, OpenedShare>();
   private domain: OpenedDomain | undefined;
   private reconstructed: ReconstructedDomain | undefined;
+  /** The share commitments this drill's reconstructions made (public: hashes of shares). */
+  private readonly proven: CommitmentSet[] = [];
   private readonly recovery: RecoveryTarget;
   private ended = false;
   readonly now: () => number;
@@ -130,6 +133,16 @@ export class DrillSession implements ShareDesk {
   /** The reconstructed domain (a rotation writes it anew); wiped by `wipeSecrets()`. */
   get reconstruction(): ReconstructedDomain | undefined {
     return this.reconstructed;
+  }
+
+  /** The share commitments of the shares proven so far (the report carries them on a pass). */
+  get commitmentSets(): readonly CommitmentSet[] {
+    return this.proven;
+  }
+
+  /** A reconstruction proved shares: their commitments go into the report (../domain/commitment.ts). */
+  recordProven(set: CommitmentSet): void {
+    this.proven.push(set);
   }
 
   /** Hands over the shares held (a rotation checks the new file with them); the caller wipes. */
@@ -290,6 +303,10 @@ export class DrillSession implements ShareDesk {
     await new Promise((r) => setTimeout(r, 20));
     const shares = [...this.vault.values()];
     const r = this.domain.domain.reconstruct(shares);
+    if (r.ok)
+      this.recordProven(
+        commitmentSet(this.domain, provenShares(this.domain.format, shares, r.value)),
+      );
     this.wipeShares();
     if (!r.ok) {
       const bad =

@@ -18,6 +18,7 @@ import {
 } from './model.js';
 import {deriveReportKey, MIN_SECRET_BYTES, signBytes, signedBytes} from './proof.js';
 import {rotationSection} from './rotation.js';
+import type {CommitmentSet} from '../domain/commitment.js';
 
 export interface BuildReportInput {
   state: CeremonyState;
@@ -30,6 +31,8 @@ export interface BuildReportInput {
   settings: {reviewDays: number; rtoMinutes: number};
   /** The reconstructed domain secret, to sign a passing drill's report. Not wiped here. */
   domainSecret?: Buffer;
+  /** The share commitments the drill's reconstructions made; kept in a signed report only. */
+  commitments?: readonly CommitmentSet[];
 }
 
 /** A drill id that sorts by time and is safe in a file name: `20250301-101500-3f9a1c`. */
@@ -198,6 +201,12 @@ export function buildReport(input: BuildReportInput): DrillReport {
     report.proof = {signed: false, reason: unsignedReason(input)};
     return report;
   }
+  // Commitments travel only under the signature: an unsigned report vouches for no share.
+  if (input.commitments && input.commitments.length > 0)
+    report.commitments = input.commitments.map((c) => ({
+      ...c,
+      shares: c.shares.map((x) => ({...x})),
+    }));
   const key = deriveReportKey(secret);
   const unsigned: Proof = {
     signed: true,

@@ -24,6 +24,7 @@ import {
 import {loadCertificate, parseCertificate, type LoadedCertificate} from '../../domain/key-file.js';
 import type {OpenedDomain} from '../../domain/open.js';
 import {proveAll} from '../../domain/prove-all.js';
+import {commitmentSet, provenShares, type CommitmentSet} from '../../domain/commitment.js';
 import {writeRewrapped} from '../../domain/rewrap.js';
 import {scanStick} from '../../media/scan.js';
 import type {Stick} from '../../media/stick.js';
@@ -37,6 +38,8 @@ export interface RotationHost {
   readonly openedDomain: OpenedDomain | undefined;
   readonly reconstruction: ReconstructedDomain | undefined;
   takeShares(): OpenedShare[];
+  /** The new file's shares this proof proved: their commitments go into the report. */
+  recordProven(set: CommitmentSet): void;
 }
 
 /** Links the new file to the domain's key in the store (the same domain, the same key). */
@@ -215,7 +218,10 @@ export class RotationWork {
         r.ok,
       );
       const reportKey = r.ok ? r.value.reportKey : null;
-      if (r.ok) r.value.wipe();
+      if (r.ok) {
+        this.host.recordProven(commitmentSet(target, provenShares(target.format, shares, r.value)));
+        r.value.wipe();
+      }
       this.host.dispatch({
         type: 'new-shares-checked',
         proven: proofs.filter((p) => p.proven).map((p) => p.index),
