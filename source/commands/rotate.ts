@@ -30,6 +30,7 @@ import {identityOf} from '../store/pins.js';
 import {openStore} from '../store/store.js';
 import {out, printJson, refuseExistingOut, warn} from './io.js';
 import {collectShares, reconstructWithQuorum} from './verify.js';
+import {recordReconstruction} from '../proof/record.js';
 
 export interface RotateOptions {
   sd: string;
@@ -121,7 +122,13 @@ async function rotate(options: RotateOptions): Promise<number> {
       throw (
         quorum.failure ?? checkError('quorum-not-met', 'the old quorum did not open the domain')
       );
-    // Shares are no longer needed once the domain is reconstructed.
+    // The old quorum proved its shares (and keys): recorded, then no longer needed.
+    const recorded = await recordReconstruction(opened, collected.shares, rec, {
+      at: new Date().toISOString(),
+      by: 'rotate',
+      ref: null,
+    });
+    if (recorded.warning) warn(recorded.warning);
     for (const s of collected.shares) wipe(s.secret);
     const old = oldHolderKeys(
       opened.domain.describe().holders,

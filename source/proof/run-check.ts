@@ -1,0 +1,127 @@
+/**
+ * A solo check from start to end, as `sd-drill check` and the TUI's "Check my key" run it:
+ * read what is on record (this machine's store, a report given), check (./check.ts), and on
+ * a pass record the holder's proof and, when asked, write their signed attestation. Nothing
+ * secret leaves memory: the share is wiped inside the check, the key only signs.
+ */
+import {fail, ok, type Result} from '../errors.js';
+import {writeFileAtomic} from '../fs/atomic-write.js';
+import {sha256Hex} from '../domain/key-file.js';
+import type {OpenedDomain} from '../domain/open.js';
+import {readReportFile} from '../report/verify.js';
+import {storeExists} from '../store/location.js';
+import type {Store} from '../store/store.js';
+import {attestationText, makeAttestation} from './attestation.js';
+import {soloCheck, type CheckResult} from './check.js';
+import {recordHolderProofs} from './record.js';
+
+export interface RunCheckInput {
+  opened: OpenedDomain;
+  keyFile: string;
+  /** Owned and wiped by the caller. */
+  passphrase?: Buffer;
+  reportFile?: string;
+  expectKey?: string;
+  /** Where to write the attestation (a new file). */
+  out?: string;
+  /** The store to read and record in; opened here when absent (read only if none exists). */
+  store?: Store;
+  now?: () => number;
+  toolVersion: string;
+}
+
+export interface RunCheckOutput {
+  result: CheckResult;
+  attestation?: {file: string; sha256: string};
+  /** The holder's proof was recorded in the store (where it is). */
+  recorded?: string;
+  warnings: string[];
+}
+
+async function storeFor(input: RunCheckInput, create: boolean): Promise<Store | undefined> {
+  if (input.store) return input.store;
+  if (!create && !storeExists()) return undefined;
+  return (await import('../store/store.js')).openStore();
+}
+
+export async function runCheck(input: RunCheckInput): Promise<Result<RunCheckOutput>> {
+  const now = input.now ?? Date.now;
+  let report;
+  if (input.reportFile) {
+    const read = readReportFile(input.reportFile);
+    if (!read.ok) return read;
+    report = {file: input.reportFile, ...read.value};
+  }
+  const warnings: string[] = [];
+  const reading = await storeFor(input, false);
+  const proofs = reading?.proofs();
+  const checked = soloCheck({
+    opened: input.opened,
+    keyFile: input.keyFile,
+    ...(input.passphrase ? {passphrase: input.passphrase} : {}),
+    ...(report ? {report} : {}),
+    ...(input.expectKey !== undefined ? {expectKey: input.expectKey} : {}),
+    pins: reading?.pins() ?? [],
+    history: reading?.drills() ?? [],
+    commitments: proofs?.commitments ?? [],
+  });
+  if (reading) warnings.push(...reading.warnings.splice(0));
+  if (!checked.ok) return checked;
+  const {result, signer} = checked.value;
+  const output: RunCheckOutput = {result, warnings};
+  if (!result.ok || !result.holder || !result.commitment) return ok(output);
+  const at = new Date(now()).toISOString();
+  const store = await storeFor(input, true);
+  if (store) {
+    const problem = recordHolderProofs(store, [
+      {
+        domain: result.domain.identity,
+        label: result.domain.label.slice(0, 300),
+        holder: result.holder.index,
+        fingerprint: result.holder.certFingerprint,
+        at,
+        by: 'check',
+        ref: null,
+      },
+    ]);
+    if (problem) warnings.push(problem);
+    else output.recorded = store.dir;
+    warnings.push(...store.warnings.splice(0));
+  }
+  const named = signer?.certificate?.certFingerprint === result.holder.certFingerprint;
+  if (input.out && signer && input.opened.format === 'azure' && !named) {
+    warnings.push(
+      `no attestation written: an Azure file names ${result.holder ? `holder ${result.holder.index}` : 'a holder'} only by their certificate, and the one beside ${input.keyFile} is ${signer.certificate ? 'not the one the file lists' : 'missing'}; put the holder's .cer beside the key and check again`,
+    );
+  } else if (input.out && signer) {
+    const best = result.matched[0];
+    const attestation = makeAttestation(
+      {
+        domain: {
+          identity: result.domain.identity,
+          generation: result.generation,
+          label: result.domain.label.slice(0, 300),
+          sha256: input.opened.sha256 ?? null,
+        },
+        holder: {index: result.holder.index, certFingerprint: result.holder.certFingerprint},
+        commitment: result.commitment,
+        checkedAgainst: {
+          source: best?.source ?? 'store',
+          by: best?.by ?? 'check',
+          at: best?.at ?? null,
+          ref: best?.ref ?? null,
+        },
+        at,
+        tool: {name: 'sd-drill', version: input.toolVersion},
+      },
+      signer.key,
+      // Azure files name a holder only by certificate: the lead binds the key through it.
+      signer.certificate,
+    );
+    const text = attestationText(attestation);
+    const written = writeFileAtomic(input.out, text, {mode: 0o644});
+    if (!written.ok) return fail(written.error);
+    output.attestation = {file: input.out, sha256: sha256Hex(Buffer.from(text, 'utf8'))};
+  }
+  return ok(output);
+}
