@@ -12,6 +12,7 @@ import {openDomainFile} from '../domain/open.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {readSmallFileSync} from '../fs/read-file.js';
 import {runCheck} from '../proof/run-check.js';
+import {provenanceWords} from '../proof/sources.js';
 import {wipe} from '../secret.js';
 import {out, printJson, refuseExistingOut, warn} from './io.js';
 import {promptPassphrase} from './passphrases.js';
@@ -42,6 +43,12 @@ async function passphraseFor(options: CheckOptions, key: string): Promise<Buffer
   if (!encrypted) return undefined;
   return unwrap(await promptPassphrase(`Passphrase for ${key}: `));
 }
+
+const WHERE = {
+  store: "this machine's store",
+  report: 'the report',
+  header: "the file's header",
+} as const;
 
 const ANCHOR_WORDS = {
   'expect-key': 'the key you gave (--expect-key)',
@@ -123,7 +130,7 @@ async function check(options: CheckOptions): Promise<number> {
         `  ${holderLabel(h)} · certificate ${shortFingerprint(h.certFingerprint)} · ${result.domain.identity.slice(0, 20)}… generation ${result.generation}`,
       );
     for (const m of result.matched.slice(1))
-      out(`  also on record: ${m.source} (${m.by}${m.at ? `, ${m.at.slice(0, 10)}` : ''})`);
+      out(`  also agrees: ${WHERE[m.source]} — ${provenanceWords(m)}`);
     if (result.anchors.length > 0)
       out(
         `  counted under the report key pinned by ${[...new Set(result.anchors)].map((a) => ANCHOR_WORDS[a]).join(' and ')}`,
