@@ -16,6 +16,7 @@ import {openStore, type Store} from '../store/store.js';
 import {identityOf, type DomainIdentity, type DomainPin} from '../store/pins.js';
 import {recordRetirements} from './uses/rotation-records.js';
 import {proofRecords} from '../proof/record.js';
+import {proofDomainOf, type HolderProofRecord} from '../store/proofs.js';
 import type {Stick} from '../media/stick.js';
 import type {DrillSession} from './session.js';
 
@@ -44,7 +45,15 @@ export class ReportService {
       history: this.store.drills(),
       registry: this.store.registry(),
       settings: {reviewDays: settings.reviewDays, rtoMinutes: settings.rtoMinutes},
+      ...this.proofContext(state),
     });
+  }
+
+  /** Each holder's last proof, and how the proofs name this domain (holder-unproven). */
+  private proofContext(state: CeremonyState): {proofs: HolderProofRecord[]; proofDomain?: string} {
+    const proofs = this.store.proofs();
+    const domain = state.domain ? proofDomainOf(state.domain, proofs.commitments) : undefined;
+    return {proofs: proofs.holders, ...(domain ? {proofDomain: domain} : {})};
   }
 
   /** The pins a session checks its reconstruction against. */
@@ -125,6 +134,7 @@ export class ReportService {
         history: this.store.drills(),
         registry: this.store.registry(),
         settings: {reviewDays: settings.reviewDays, rtoMinutes: settings.rtoMinutes},
+        ...this.proofContext(state),
         ...(secret ? {domainSecret: secret} : {}),
         commitments: session.commitmentSets,
       });

@@ -19,6 +19,7 @@ import {
 import {deriveReportKey, MIN_SECRET_BYTES, signBytes, signedBytes} from './proof.js';
 import {rotationSection} from './rotation.js';
 import type {CommitmentSet} from '../domain/commitment.js';
+import type {HolderProofRecord} from '../store/proofs.js';
 
 export interface BuildReportInput {
   state: CeremonyState;
@@ -33,6 +34,9 @@ export interface BuildReportInput {
   domainSecret?: Buffer;
   /** The share commitments the drill's reconstructions made; kept in a signed report only. */
   commitments?: readonly CommitmentSet[];
+  /** Each holder's last proof (the store's), and how it names this domain: holder-unproven. */
+  proofs?: readonly HolderProofRecord[];
+  proofDomain?: string;
 }
 
 /** A drill id that sorts by time and is safe in a file name: `20250301-101500-3f9a1c`. */
@@ -125,6 +129,8 @@ export function buildReport(input: BuildReportInput): DrillReport {
     registry: input.registry,
     settings: input.settings,
     drillId: input.id,
+    ...(input.proofs ? {proofs: input.proofs} : {}),
+    ...(input.proofDomain ? {proofDomain: input.proofDomain} : {}),
   });
   const report: DrillReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -21,6 +21,8 @@ import {
   shareDamaged,
 } from './findings-domain.js';
 import {rotationFindings} from './rotation.js';
+import {holderUnproven} from './findings-proof.js';
+import type {HolderProofRecord} from '../store/proofs.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
 export interface FindingsContext {
@@ -30,6 +32,9 @@ export interface FindingsContext {
   settings: {reviewDays: number; rtoMinutes: number};
   /** The drill in hand: left out of the history it is compared with. */
   drillId?: string;
+  /** Each holder's last proof of their key (the store's proofs), and the domain they name. */
+  proofs?: readonly HolderProofRecord[];
+  proofDomain?: string;
 }
 
 export const MIN_RSA_BITS = 2048;
@@ -352,6 +357,7 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...removableMedia(state),
     ...sameDevice(state),
     ...reviewOverdue(state, ctx),
+    ...holderUnproven(state, ctx),
     ...holderAbsent(state, ctx),
     ...passphraseFailures(state, ctx),
     ...shareCorrupt(state, ctx),

@@ -79,3 +79,52 @@ const KIND_WORDS: Record<HolderProofRecord['by'], string> = {
 export function proofWords(p: Pick<HolderProofRecord, 'at' | 'by' | 'ref'>): string {
   return `${p.at.slice(0, 10)} by ${KIND_WORDS[p.by]}${p.ref ? ` (${p.ref})` : ''}`;
 }
+
+/**
+ * How the proofs name a loaded domain: native by its id; Azure by its EncData's digest, here
+ * found through a proof of the same file (or given, where the domain's description has it).
+ */
+export function proofDomainOf(
+  d: {format: 'native' | 'azure'; id?: string; sha256?: string; encDataSha256?: string},
+  commitments: readonly CommitmentRecord[],
+): string | undefined {
+  if (d.format === 'native') return d.id ? `native:${d.id}` : undefined;
+  if (d.encDataSha256) return `azure:${d.encDataSha256}`;
+  return commitments.find((r) => r.fileSha256 !== null && r.fileSha256 === d.sha256)?.domain;
+}
+
+export interface HolderStanding {
+  holder: number;
+  fingerprint: string;
+  last?: HolderProofRecord;
+  /** Not proven within the review interval (or never). */
+  overdue: boolean;
+}
+
+/**
+ * Per domain proven on this machine: each holder (the slots of its latest proof, and any
+ * holder with a proof of their own) with their last proof and whether it is overdue.
+ */
+export function holderStandings(
+  file: ProofsFile,
+  now: number,
+  reviewDays: number,
+): Array<{domain: string; label: string; holders: HolderStanding[]}> {
+  const domains = [...new Set([...file.commitments, ...file.holders].map((r) => r.domain))];
+  return domains.map((domain) => {
+    const latest = setsOf(file.commitments, domain).pop();
+    const slots = new Map<string, number>();
+    for (const s of latest?.shares ?? []) slots.set(s.fingerprint, s.holder);
+    for (const p of file.holders.filter((h) => h.domain === domain))
+      if (!slots.has(p.fingerprint)) slots.set(p.fingerprint, p.holder);
+    const holders = [...slots.entries()]
+      .map(([fingerprint, holder]) => {
+        const last = lastProofOf(file.holders, fingerprint, domain);
+        const overdue = !last || now - Date.parse(last.at) > reviewDays * 24 * 60 * 60 * 1000;
+        return {holder, fingerprint, ...(last ? {last} : {}), overdue};
+      })
+      .sort((a, b) => a.holder - b.holder);
+    const label = latest?.label ?? file.holders.find((h) => h.domain === domain)?.label ?? domain;
+    return {domain, label, holders};
+  });
+}
