@@ -17,6 +17,9 @@ export interface DrillOptions {
   idleMinutes?: string;
 }
 
+declare const SD_DRILL_VERSION: string;
+const toolVersion = typeof SD_DRILL_VERSION === 'string' ? SD_DRILL_VERSION : '0.0.0-dev';
+
 const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding', 'rotation'];
 
 function exitCodeFor(session: DrillSession): number {
@@ -95,8 +98,11 @@ async function interactive(options: DrillOptions): Promise<number> {
       'drill needs a terminal (it is interactive); for a scripted drill use --plan FILE',
     );
   }
-  if (options.mode && !MODES.includes(options.mode as Mode))
-    throw usageError('bad-mode', '--mode must be rehearsal, restore, onboarding or rotation');
+  if (options.mode && options.mode !== 'check' && !MODES.includes(options.mode as Mode))
+    throw usageError(
+      'bad-mode',
+      '--mode must be rehearsal, restore, onboarding, rotation or check (one holder checks their key)',
+    );
   // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   // CI=false means "not CI" to Ink, but chalk drops colour whenever CI is set at all.
@@ -115,11 +121,12 @@ async function interactive(options: DrillOptions): Promise<number> {
     process.exit(1);
   });
   try {
-    await runTui(
+    const tui = await runTui(
       async () => {
-        const [services, {DrillSession}] = await Promise.all([
+        const [services, {DrillSession}, {SoloCheckSession}] = await Promise.all([
           import('../drill/services.js'),
           import('../drill/session.js'),
+          import('../drill/solo-check.js'),
         ]);
         reports = new services.ReportService(resolve(options.reportDir ?? 'drill-reports'));
         session = new DrillSession({
@@ -129,10 +136,19 @@ async function interactive(options: DrillOptions): Promise<number> {
           ...(options.exchangeKey ? {exchangeKeyFile: options.exchangeKey} : {}),
           ...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {}),
         });
-        return {session, reports, domainCandidates: services.domainCandidates};
+        return {
+          session,
+          reports,
+          domainCandidates: services.domainCandidates,
+          soloCheck: () => new SoloCheckSession({toolVersion}),
+        };
       },
       {
-        ...(options.mode ? {mode: options.mode as Mode} : {}),
+        ...(options.mode === 'check'
+          ? {use: 'check' as const}
+          : options.mode
+            ? {mode: options.mode as Mode}
+            : {}),
         ...(options.sd ? {sdFile: options.sd} : {}),
         mediaDirs: options.media,
         ...(options.mountRoot.length > 0 ? {mountRoots: options.mountRoot} : {}),
@@ -141,6 +157,8 @@ async function interactive(options: DrillOptions): Promise<number> {
       },
     );
     // Left before the session was ready: nothing happened, nothing to report.
+    // A solo check ("Check my key") exits with its verdict: 0 the share is the one proven.
+    if (tui.checked !== undefined) return tui.checked ? 0 : 1;
     return session ? exitCodeFor(session) : 1;
   } finally {
     stop();

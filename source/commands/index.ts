@@ -42,7 +42,10 @@ function registerDrill(program: Command): void {
       collect,
       [],
     )
-    .option('--mode <mode>', 'rehearsal, restore, onboarding or rotation')
+    .option(
+      '--mode <mode>',
+      'rehearsal, restore, onboarding, rotation, or check (one holder checks their key alone)',
+    )
     .option(
       '--exchange-key <cert>',
       "restore mode: the new HSM's exchange certificate (PEM or JWK JSON)",

@@ -12,7 +12,7 @@ import {readReportFile} from '../report/verify.js';
 import {storeExists} from '../store/location.js';
 import type {Store} from '../store/store.js';
 import {attestationText, makeAttestation} from './attestation.js';
-import {soloCheck, type CheckResult} from './check.js';
+import {soloCheck, type CheckResult, type Signer} from './check.js';
 import {recordHolderProofs} from './record.js';
 
 export interface RunCheckInput {
@@ -32,6 +32,8 @@ export interface RunCheckInput {
 
 export interface RunCheckOutput {
   result: CheckResult;
+  /** On a pass: the unlocked key, to sign an attestation later (the TUI asks first). */
+  signer?: Signer;
   attestation?: {file: string; sha256: string};
   /** The holder's proof was recorded in the store (where it is). */
   recorded?: string;
@@ -88,40 +90,63 @@ export async function runCheck(input: RunCheckInput): Promise<Result<RunCheckOut
     else output.recorded = store.dir;
     warnings.push(...store.warnings.splice(0));
   }
-  const named = signer?.certificate?.certFingerprint === result.holder.certFingerprint;
-  if (input.out && signer && input.opened.format === 'azure' && !named) {
-    warnings.push(
-      `no attestation written: an Azure file names ${result.holder ? `holder ${result.holder.index}` : 'a holder'} only by their certificate, and the one beside ${input.keyFile} is ${signer.certificate ? 'not the one the file lists' : 'missing'}; put the holder's .cer beside the key and check again`,
-    );
-  } else if (input.out && signer) {
-    const best = result.matched[0];
-    const attestation = makeAttestation(
-      {
-        domain: {
-          identity: result.domain.identity,
-          generation: result.generation,
-          label: result.domain.label.slice(0, 300),
-          sha256: input.opened.sha256 ?? null,
-        },
-        holder: {index: result.holder.index, certFingerprint: result.holder.certFingerprint},
-        commitment: result.commitment,
-        checkedAgainst: {
-          source: best?.source ?? 'store',
-          by: best?.by ?? 'check',
-          at: best?.at ?? null,
-          ref: best?.ref ?? null,
-        },
-        at,
-        tool: {name: 'sd-drill', version: input.toolVersion},
-      },
-      signer.key,
-      // Azure files name a holder only by certificate: the lead binds the key through it.
-      signer.certificate,
-    );
-    const text = attestationText(attestation);
-    const written = writeFileAtomic(input.out, text, {mode: 0o644});
-    if (!written.ok) return fail(written.error);
-    output.attestation = {file: input.out, sha256: sha256Hex(Buffer.from(text, 'utf8'))};
+  if (input.out && signer) {
+    const written = writeAttestation(input.opened, result, signer, input.out, {
+      at,
+      toolVersion: input.toolVersion,
+    });
+    if (!written.ok) return written;
+    if ('written' in written.value) output.attestation = written.value.written;
+    else warnings.push(written.value.why);
   }
-  return ok(output);
+  return ok({...output, ...(signer ? {signer} : {})});
+}
+
+/**
+ * Writes the holder's attestation of a passed check (./attestation.ts) to `out`, a new file.
+ * An Azure holder's key is named by the domain only through their certificate: without the
+ * one the file lists beside the key, the lead could not tell whose key signed, so nothing is
+ * written and `why` says so.
+ */
+export function writeAttestation(
+  opened: OpenedDomain,
+  result: CheckResult,
+  signer: Signer,
+  out: string,
+  meta: {at: string; toolVersion: string},
+): Result<{written: {file: string; sha256: string}} | {why: string}> {
+  if (!result.ok || !result.holder || !result.commitment)
+    return ok({why: 'no attestation written: the check did not pass'});
+  const named = signer.certificate?.certFingerprint === result.holder.certFingerprint;
+  if (opened.format === 'azure' && !named)
+    return ok({
+      why: `no attestation written: an Azure file names holder ${result.holder.index} only by their certificate, and the one beside ${signer.key.file} is ${signer.certificate ? 'not the one the file lists' : 'missing'}; put the holder's .cer beside the key and check again`,
+    });
+  const best = result.matched[0];
+  const attestation = makeAttestation(
+    {
+      domain: {
+        identity: result.domain.identity,
+        generation: result.generation,
+        label: result.domain.label.slice(0, 300),
+        sha256: opened.sha256 ?? null,
+      },
+      holder: {index: result.holder.index, certFingerprint: result.holder.certFingerprint},
+      commitment: result.commitment,
+      checkedAgainst: {
+        source: best?.source ?? 'store',
+        by: best?.by ?? 'check',
+        at: best?.at ?? null,
+        ref: best?.ref ?? null,
+      },
+      at: meta.at,
+      tool: {name: 'sd-drill', version: meta.toolVersion},
+    },
+    signer.key,
+    signer.certificate,
+  );
+  const text = attestationText(attestation);
+  const written = writeFileAtomic(out, text, {mode: 0o644});
+  if (!written.ok) return fail(written.error);
+  return ok({written: {file: out, sha256: sha256Hex(Buffer.from(text, 'utf8'))}});
 }
