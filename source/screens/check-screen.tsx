@@ -67,8 +67,8 @@ function Result({state}: {state: SoloState}) {
         </Text>
       ))}
       {r.ok ? (
-        <Text color={color('muted')}>
-          Nothing secret was written: the share was opened in memory, hashed and wiped.
+        <Text color={color('muted')} wrap="wrap">
+          {`${state.recorded ? 'Recorded on this machine as your last proof. ' : ''}Nothing secret was written: the share was opened in memory, hashed and wiped.`}
         </Text>
       ) : null}
     </Box>
