@@ -337,4 +337,37 @@ describe('what a check writes', () => {
     writeFileSync(join(w, 'planted'), share.toString('hex'));
     expect(leaksInFiles([w], [secret('share', share)])).toHaveLength(1);
   });
+
+  it('history and the holder registry show each holder’s last proof, and who is overdue', () => {
+    const w = work();
+    expect(cli(w, 'verify', '--sd', sd(), ...keyArgs(key(1), key(2))).code).toBe(0);
+    expect(cli(w, 'check', '--sd', sd(), '--key', key(2)).code).toBe(0);
+    const fp = doc().holders[1]?.certFingerprint ?? '';
+    expect(
+      cli(w, 'holders', 'register', '--fingerprint', fp, '--custodian', 'Bo Chen', '--role', 'SRE')
+        .code,
+    ).toBe(0);
+    const h = cli(w, 'history', '--json');
+    const j = JSON.parse(h.stdout) as {
+      holders: Array<{
+        holders: Array<{
+          holder: number;
+          custodian: string | null;
+          lastProof: {by: string} | null;
+          overdue: boolean;
+        }>;
+      }>;
+    };
+    expect(
+      j.holders[0]?.holders.map((x) => [x.holder, x.custodian, x.lastProof?.by ?? null, x.overdue]),
+    ).toEqual([
+      [1, null, 'verify', false],
+      [2, 'Bo Chen', 'check', false],
+      [3, null, null, true],
+    ]);
+    expect(cli(w, 'history').stdout).toMatch(/! holder 3 \S+: no proof on record/);
+    expect(cli(w, 'holders', 'list').stdout).toMatch(
+      /Bo Chen, SRE .*\n\s+last proved their key: \d{4}-\d\d-\d\d by a solo check, drill-hsm/,
+    );
+  });
 });
