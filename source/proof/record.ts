@@ -51,17 +51,25 @@ export function proofRecords(
   };
 }
 
-/** Records the proof; returns a warning to show when the store could not take it. */
+/**
+ * Records the proof; returns a warning to show when the store could not take it. Without an
+ * open store the proofs file is written directly (../store/proofs-file.ts): a command that
+ * only records a proof does not load the whole store.
+ */
 export async function recordProof(
   set: CommitmentSet,
   meta: ProofMeta,
   store?: Store,
 ): Promise<string | undefined> {
+  const {commitments, holders} = proofRecords(set, meta);
   try {
-    const s = store ?? (await import('../store/store.js')).openStore();
-    const {commitments, holders} = proofRecords(set, meta);
-    const r = s.recordProofs(commitments, holders);
-    const warnings = s.warnings.splice(0);
+    if (!store) {
+      const {appendProofs} = await import('../store/proofs-file.js');
+      const warnings = appendProofs(commitments, holders);
+      return warnings.length > 0 ? warnings.join('; ') : undefined;
+    }
+    const r = store.recordProofs(commitments, holders);
+    const warnings = store.warnings.splice(0);
     if (!r.ok) return `the proof was not recorded in the store: ${r.error.message}`;
     return warnings.length > 0 ? warnings.join('; ') : undefined;
   } catch (error) {
