@@ -4,16 +4,16 @@
  * a pass record the holder's proof and, when asked, write their signed attestation. Nothing
  * secret leaves memory: the share is wiped inside the check, the key only signs.
  */
-import {fail, ok, type Result} from '../errors.js';
+import {fail, ok, SdError, type Result} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {sha256Hex} from '../domain/key-file.js';
 import type {OpenedDomain} from '../domain/open.js';
 import {readReportFile} from '../report/verify.js';
-import {storeExists} from '../store/location.js';
-import type {Store} from '../store/store.js';
+import {pinsFile, storeDirectory, storeExists} from '../store/location.js';
+import type {DomainPin} from '../store/pins.js';
+import type {CommitmentRecord} from '../store/proofs.js';
 import {attestationText, makeAttestation} from './attestation.js';
 import {soloCheck, type CheckResult, type Signer} from './check.js';
-import {recordHolderProofs} from './record.js';
 
 export interface RunCheckInput {
   opened: OpenedDomain;
@@ -24,8 +24,6 @@ export interface RunCheckInput {
   expectKey?: string;
   /** Where to write the attestation (a new file). */
   out?: string;
-  /** The store to read and record in; opened here when absent (read only if none exists). */
-  store?: Store;
   now?: () => number;
   toolVersion: string;
 }
@@ -40,10 +38,31 @@ export interface RunCheckOutput {
   warnings: string[];
 }
 
-async function storeFor(input: RunCheckInput, create: boolean): Promise<Store | undefined> {
-  if (input.store) return input.store;
-  if (!create && !storeExists()) return undefined;
-  return (await import('../store/store.js')).openStore();
+/**
+ * What this machine has on record, read straight from the store's files (no store, nothing on
+ * record): the pinned keys and the proofs. A check needs no more of the store.
+ */
+async function onRecord(): Promise<{
+  pins: DomainPin[];
+  commitments: CommitmentRecord[];
+  warnings: string[];
+}> {
+  if (!storeExists()) return {pins: [], commitments: [], warnings: []};
+  const [{readPins}, {readProofsFile, proofsFile}] = await Promise.all([
+    import('../store/pins-schema.js'),
+    import('../store/proofs-file.js'),
+  ]);
+  const pins = readPins(pinsFile());
+  const proofs = readProofsFile(proofsFile(storeDirectory()));
+  const warnings = [
+    ...(pins.problem ? [pins.problem] : []),
+    ...(proofs.damaged
+      ? [
+          `${proofsFile(storeDirectory())}: not read (${proofs.damaged}); no proof is on record from it`,
+        ]
+      : []),
+  ];
+  return {pins: pins.pins, commitments: proofs.proofs.commitments, warnings};
 }
 
 export async function runCheck(input: RunCheckInput): Promise<Result<RunCheckOutput>> {
@@ -54,41 +73,42 @@ export async function runCheck(input: RunCheckInput): Promise<Result<RunCheckOut
     if (!read.ok) return read;
     report = {file: input.reportFile, ...read.value};
   }
-  const warnings: string[] = [];
-  const reading = await storeFor(input, false);
-  const proofs = reading?.proofs();
+  const record = await onRecord();
+  const warnings = [...record.warnings];
   const checked = soloCheck({
     opened: input.opened,
     keyFile: input.keyFile,
     ...(input.passphrase ? {passphrase: input.passphrase} : {}),
     ...(report ? {report} : {}),
     ...(input.expectKey !== undefined ? {expectKey: input.expectKey} : {}),
-    pins: reading?.pins() ?? [],
-    history: reading?.drills() ?? [],
-    commitments: proofs?.commitments ?? [],
+    pins: record.pins,
+    history: [],
+    commitments: record.commitments,
   });
-  if (reading) warnings.push(...reading.warnings.splice(0));
   if (!checked.ok) return checked;
   const {result, signer} = checked.value;
   const output: RunCheckOutput = {result, warnings};
   if (!result.ok || !result.holder || !result.commitment) return ok(output);
   const at = new Date(now()).toISOString();
-  const store = await storeFor(input, true);
-  if (store) {
-    const problem = recordHolderProofs(store, [
-      {
-        domain: result.domain.identity,
-        label: result.domain.label.slice(0, 300),
-        holder: result.holder.index,
-        fingerprint: result.holder.certFingerprint,
-        at,
-        by: 'check',
-        ref: null,
-      },
-    ]);
-    if (problem) warnings.push(problem);
-    else output.recorded = store.dir;
-    warnings.push(...store.warnings.splice(0));
+  try {
+    const {appendProofs} = await import('../store/proofs-file.js');
+    warnings.push(
+      ...appendProofs(null, [
+        {
+          domain: result.domain.identity,
+          label: result.domain.label.slice(0, 300),
+          holder: result.holder.index,
+          fingerprint: result.holder.certFingerprint,
+          at,
+          by: 'check',
+          ref: null,
+        },
+      ]),
+    );
+    output.recorded = storeDirectory();
+  } catch (error) {
+    if (!(error instanceof SdError)) throw error;
+    warnings.push(`the check was not recorded as your last proof: ${error.message}`);
   }
   if (input.out && signer) {
     const written = writeAttestation(input.opened, result, signer, input.out, {

@@ -18,6 +18,11 @@ export interface ProofContext {
   settings: {reviewDays: number};
 }
 
+function listOf(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 const label = (h: {index: number; name?: string}): string =>
   h.name ? `holder ${h.index} (${h.name})` : `holder ${h.index}`;
 
@@ -38,6 +43,7 @@ export function holderUnproven(state: CeremonyState, ctx: ProofContext): Finding
   const days = ctx.settings.reviewDays;
   const at = state.startedAt;
   const here = provenHere(state);
+  const never: string[] = [];
   const stale: string[] = [];
   for (const h of d.holders) {
     if (here.has(h.index)) continue;
@@ -45,7 +51,7 @@ export function holderUnproven(state: CeremonyState, ctx: ProofContext): Finding
       ? lastProofOf(ctx.proofs, h.certFingerprint, ctx.proofDomain)
       : undefined;
     if (!last) {
-      stale.push(`${label(h)} has no proof of their key on record`);
+      never.push(label(h));
       continue;
     }
     const age = Math.floor((at - Date.parse(last.at)) / DAY_MS);
@@ -54,12 +60,16 @@ export function holderUnproven(state: CeremonyState, ctx: ProofContext): Finding
         `${label(h)} last proved their key ${proofWords(last)}, ${plural(age, 'day')} ago`,
       );
   }
-  if (stale.length === 0) return [];
+  if (never.length === 0 && stale.length === 0) return [];
+  const parts = [
+    ...(never.length > 0 ? [`no proof on record of the key of ${listOf(never)}`] : []),
+    ...stale,
+  ];
   return [
     {
       rule: 'holder-unproven',
       severity: 'warning',
-      evidence: `Not proven within the review interval of ${plural(days, 'day')}: ${stale.join('; ')}.`,
+      evidence: `Not proven within the review interval of ${plural(days, 'day')}: ${parts.join('; ')}.`,
       remedy: `Have each of them check alone before the drill — \`sd-drill check --sd <the domain file> --key <their key>\` (or "Check my key" on the start screen) — or prove their key in this drill; a key that no longer opens its share leaves the quorum a holder short.`,
     },
   ];

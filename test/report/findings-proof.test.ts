@@ -60,7 +60,7 @@ describe('holder-unproven', () => {
     expect(f?.evidence).toMatch(
       /holder 4 \(dave\) last proved their key .* by verify --all, 91 days ago/,
     );
-    expect(f?.evidence).toMatch(/holder 5 \(erin\) has no proof of their key on record/);
+    expect(f?.evidence).toMatch(/no proof on record of the key of holder 5 \(erin\)/);
     expect(f?.evidence).not.toMatch(/holder 1|holder 3/);
     expect(f?.remedy).toMatch(/sd-drill check --sd/);
   });
@@ -68,14 +68,14 @@ describe('holder-unproven', () => {
   it('a proof of the same key for another domain does not count for this one', () => {
     const proofs = [1, 2, 3, 4, 5].map((h) => proof(h, 1, 'check', 'native:another'));
     expect(unproven(inspectState(), proofs)[0]?.evidence).toMatch(
-      /holder 1 \(alice\) has no proof/,
+      /no proof on record of the key of holder 1 \(alice\), holder 2 \(bob\), .* and holder 5 \(erin\)/,
     );
   });
 
   it('holders whose shares this drill proved are proven now; the others still named', () => {
     const [f] = unproven(drillState(), []);
     expect(f?.evidence).not.toMatch(/holder 1 |holder 2 |holder 3 /);
-    expect(f?.evidence).toMatch(/holder 4 \(dave\) has no proof/);
+    expect(f?.evidence).toMatch(/no proof on record of the key of holder 4 \(dave\) and holder 5/);
   });
 
   it('follows the review interval setting', () => {
