@@ -94,7 +94,13 @@ export class ReportService {
     if (!report.proof.signed) return;
     for (const set of report.commitments ?? []) {
       const {commitments, holders} = proofRecords(set, {
-        label: report.scope.domain?.name ?? report.scope.domain?.file ?? set.domain,
+        // A rotation's report is of two files: the new one is named by its own path.
+        label:
+          report.scope.domain?.name ??
+          (set.fileSha256 !== null && set.fileSha256 === report.rotation?.to?.sha256
+            ? report.rotation.to.file
+            : report.scope.domain?.file) ??
+          set.domain,
         reportKey: report.proof.publicKey,
         at: report.endedAt,
         by: report.scope.mode === 'rotation' ? 'rotation' : 'drill',

@@ -56,20 +56,15 @@ export function holderUnproven(state: CeremonyState, ctx: ProofContext): Finding
     }
     const age = Math.floor((at - Date.parse(last.at)) / DAY_MS);
     if (age > days)
-      stale.push(
-        `${label(h)} last proved their key ${proofWords(last)}, ${plural(age, 'day')} ago`,
-      );
+      stale.push(`${label(h)} (last proved ${proofWords(last)}, ${plural(age, 'day')} ago)`);
   }
   if (never.length === 0 && stale.length === 0) return [];
-  const parts = [
-    ...(never.length > 0 ? [`no proof on record of the key of ${listOf(never)}`] : []),
-    ...stale,
-  ];
+  const parts = [...(never.length > 0 ? [`${listOf(never)} (no proof on record)`] : []), ...stale];
   return [
     {
       rule: 'holder-unproven',
       severity: 'warning',
-      evidence: `Not proven within the review interval of ${plural(days, 'day')}: ${parts.join('; ')}.`,
+      evidence: `Keys not proven within ${plural(days, 'day')} (the review interval): ${parts.join('; ')}.`,
       remedy: `Have each of them check alone before the drill — \`sd-drill check --sd <the domain file> --key <their key>\` (or "Check my key" on the start screen) — or prove their key in this drill; a key that no longer opens its share leaves the quorum a holder short.`,
     },
   ];
