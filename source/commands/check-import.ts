@@ -11,19 +11,18 @@ import {holderLabel} from '../domain/format.js';
 import {domainIdentity, generationOf, sealedDigests} from '../domain/commitment.js';
 import {openDomainFile} from '../domain/open.js';
 import {readSmallFileSync} from '../fs/read-file.js';
-import {unwrap} from '../errors.js';
+import {SdError, unwrap} from '../errors.js';
 import {
   attestationSignedBy,
   MAX_ATTESTATION_BYTES,
   parseAttestation,
   type Attestation,
 } from '../proof/attestation.js';
-import {recordHolderProofs} from '../proof/record.js';
 import {judge, provenanceWords, type SourcedSet} from '../proof/sources.js';
-import {openStore} from '../store/store.js';
+import {storeDirectory} from '../store/location.js';
+import {appendProofs, proofsFile, readProofsFile} from '../store/proofs-file.js';
 import type {HolderProofRecord} from '../store/proofs.js';
-import {reportStoreWarnings} from './history.js';
-import {out, printJson} from './io.js';
+import {out, printJson, warn} from './io.js';
 
 interface Outcome {
   file: string;
@@ -42,8 +41,12 @@ export function importAttestations(sd: string, files: readonly string[], json: b
   const desc = opened.domain.describe();
   const identity = domainIdentity(opened);
   const generation = generationOf(opened);
-  const store = openStore();
-  const records = store.proofs().commitments;
+  const onRecord = readProofsFile(proofsFile(storeDirectory()));
+  if (onRecord.damaged)
+    warn(
+      `${proofsFile(storeDirectory())}: not read (${onRecord.damaged}); no commitment is on record from it`,
+    );
+  const records = onRecord.proofs.commitments;
   const header = opened.format === 'native' ? opened.domain.doc.commitments?.shares : undefined;
   const sets: SourcedSet[] = records
     .filter((r) => r.domain === identity)
@@ -134,12 +137,20 @@ export function importAttestations(sd: string, files: readonly string[], json: b
   };
 
   for (const file of files) outcomes.push(one(file));
-  const problem = proven.length > 0 ? recordHolderProofs(store, proven) : undefined;
-  reportStoreWarnings(store);
+  let problem: string | undefined;
+  if (proven.length > 0) {
+    try {
+      for (const w of appendProofs(null, proven)) warn(w);
+    } catch (error) {
+      if (!(error instanceof SdError)) throw error;
+      problem = error.message;
+    }
+  }
+  const refused = outcomes.filter((o) => !o.ok).length;
   if (json)
     printJson({
-      ok: outcomes.every((o) => o.ok),
-      recorded: problem ? null : proven.length,
+      ok: refused === 0,
+      recorded: problem ? 0 : proven.length,
       attestations: outcomes.map(({file, ok, holder, line}) => ({file, ok, holder, line})),
       ...(problem ? {error: problem} : {}),
     });
@@ -148,8 +159,14 @@ export function importAttestations(sd: string, files: readonly string[], json: b
     out(
       problem
         ? `Not recorded: ${problem}`
-        : `Recorded ${proven.length} holder proof${proven.length === 1 ? '' : 's'} in ${store.dir}.`,
+        : proven.length > 0
+          ? `Recorded ${proven.length} holder proof${proven.length === 1 ? '' : 's'} in ${storeDirectory()}.`
+          : 'Nothing recorded.',
     );
   }
+  if (refused > 0)
+    process.stderr.write(
+      `sd-drill: ${refused} of ${outcomes.length} attestation${outcomes.length === 1 ? '' : 's'} refused (each is named above)\n`,
+    );
   return Math.max(problem ? 2 : 0, ...outcomes.map((o) => o.code));
 }

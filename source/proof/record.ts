@@ -78,15 +78,6 @@ export async function recordProof(
   }
 }
 
-/** Records that holders proved their key without a commitment set (an imported attestation). */
-export function recordHolderProofs(
-  store: Store,
-  holders: readonly HolderProofRecord[],
-): string | undefined {
-  const r = store.recordProofs(null, holders);
-  return r.ok ? undefined : `the proof was not recorded in the store: ${r.error.message}`;
-}
-
 /**
  * After an authenticated reconstruction of `opened` (its key checked against the pins): the
  * commitment set of the shares it proved, recorded. Returns the holders proven and a warning.
