@@ -87,7 +87,7 @@ type Opened =
   | {kind: 'failed'; reason: CheckFailure; message: string};
 
 /** Loads the key, finds its holder, opens their share and takes its commitment. */
-function openOwnShare(input: CheckInput): Result<Opened> {
+async function openOwnShare(input: CheckInput): Promise<Result<Opened>> {
   const {opened, keyFile} = input;
   const file = opened.domain.describe().file;
   const key = loadPrivateKey(keyFile, input.passphrase);
@@ -181,7 +181,9 @@ function headerSet(opened: OpenedDomain, identity: string): CommitmentSet | unde
  * Checks the holder's key and share against every place on record. On a pass, `signer` holds
  * the unlocked key (for an attestation); it is never written or shown.
  */
-export function soloCheck(input: CheckInput): Result<{result: CheckResult; signer?: Signer}> {
+export async function soloCheck(
+  input: CheckInput,
+): Promise<Result<{result: CheckResult; signer?: Signer}>> {
   const {opened} = input;
   const desc = opened.domain.describe();
   const identity = domainIdentity(opened);
@@ -244,7 +246,7 @@ export function soloCheck(input: CheckInput): Result<{result: CheckResult; signe
     );
   sources.push({sets: storeSets(input.commitments, identity), where: "this machine's store"});
 
-  const own = openOwnShare(input);
+  const own = await openOwnShare(input);
   if (!own.ok) return own;
   if (own.value.kind === 'failed') return failed(own.value.reason, own.value.message);
   const {holder, commitment, signer} = own.value;

@@ -75,7 +75,7 @@ export async function runCheck(input: RunCheckInput): Promise<Result<RunCheckOut
   }
   const record = await onRecord();
   const warnings = [...record.warnings];
-  const checked = soloCheck({
+  const checked = await soloCheck({
     opened: input.opened,
     keyFile: input.keyFile,
     ...(input.passphrase ? {passphrase: input.passphrase} : {}),
