@@ -270,7 +270,7 @@ export async function soloCheck(
     const latest = newer.sort((a, b) => b.generation - a.generation)[0] as CommitmentRecord;
     return failed(
       'superseded',
-      `${desc.file} is generation ${generation} of this domain, but generation ${latest.generation} was proven on ${latest.provenAt.slice(0, 10)}: this is the file from before a rotation, which was to be destroyed — check the current file`,
+      `your key and passphrase open ${theirShare} of ${desc.file}, but that file is generation ${generation} of this domain and generation ${latest.generation} was proven on ${latest.provenAt.slice(0, 10)}: it is the file from before a rotation, which was to be destroyed — check the current file`,
       found,
     );
   }
@@ -283,7 +283,7 @@ export async function soloCheck(
         : `neither this machine's store${input.report ? `, ${input.report.file}` : ''} nor the file${opened.format === 'native' ? "'s header" : ''} has one${opened.format === 'native' && !header ? ` (a version ${opened.domain.doc.version} file, made before commitments)` : ''}`;
     return failed(
       'no-commitment',
-      `no commitment on record for ${who} of ${desc.file}: ${why}. A passing drill of this file, or \`sd-drill verify --all --sd ${desc.file}\` with every holder's key (or \`verify\` with a quorum that includes ${who}), records one`,
+      `your key and passphrase open ${theirShare} of ${desc.file}, but no commitment on record says it is the one proven: ${why}. A passing drill of this file, or \`sd-drill verify --all --sd ${desc.file}\` with every holder's key (or \`verify\` with a quorum that includes ${who}), records one`,
       found,
     );
   }

@@ -69,7 +69,7 @@ describe('the Azure 2020 vectors: verify --all records, then each holder checks 
   it('with nothing on record the check says so, and names what records one', () => {
     expectFailure(
       cli(work(), 'check', '--sd', sd, '--key', key(1)),
-      /no commitment on record for holder \d of .*sdfile\.json: neither this machine's store nor the file has one.*verify --all --sd/,
+      /open holder \d's share of .*sdfile\.json, but no commitment on record says it is the one proven: neither this machine's store nor the file has one.*verify --all --sd/,
     );
   });
 

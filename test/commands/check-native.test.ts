@@ -255,7 +255,7 @@ describe('older files and generations', () => {
     const args = ['check', '--sd', demoSd, '--key', demoKey('carol'), '--passphrase-file', pass];
     expectFailure(
       cli(w, ...args),
-      /no commitment on record for holder 3 \(carol\).*a version 2 file, made before commitments.*verify --all --sd/,
+      /open holder 3's share \(carol\) of .*, but no commitment on record says it is the one proven: .*a version 2 file, made before commitments.*verify --all --sd/,
     );
     const all = join(w, 'all.pass');
     writeFileSync(all, ['alice', 'bob', 'carol'].map(demoPassphrase).join('\n') + '\n');
@@ -304,7 +304,7 @@ describe('older files and generations', () => {
     expectPass(cli(w, 'check', '--sd', next, '--key', key(2)), /proven by verify --all/);
     expectFailure(
       cli(w, 'check', '--sd', sd(), '--key', key(2)),
-      /is generation 1 of this domain, but generation 2 was proven on .* the file from before a rotation/,
+      /open holder 2's share \(holder-2\) of .*, but that file is generation 1 of this domain and generation 2 was proven on .* the file from before a rotation/,
     );
   });
 });

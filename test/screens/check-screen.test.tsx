@@ -77,7 +77,7 @@ describe('the Check my key screen', () => {
     f = await waitForFrame(app.lastFrame, (x) => x.includes('FAIL'), 400);
     // A fresh machine: the key and passphrase work, but nothing on record to compare with.
     expect(f.replace(/\s+/g, ' ')).toMatch(
-      /✗ FAIL — no commitment on record for holder \d of .*sdfile\.json/,
+      /✗ FAIL — your key and passphrase open holder \d's share of .*sdfile\.json, but no commitment on record says it is the one proven/,
     );
     expect(f).not.toMatch(/attestation/i);
     await press(app.stdin, 'q');
