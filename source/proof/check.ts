@@ -283,7 +283,7 @@ export async function soloCheck(
         : `neither this machine's store${input.report ? `, ${input.report.file}` : ''} nor the file${opened.format === 'native' ? "'s header" : ''} has one${opened.format === 'native' && !header ? ` (a version ${opened.domain.doc.version} file, made before commitments)` : ''}`;
     return failed(
       'no-commitment',
-      `your key and passphrase open ${theirShare} of ${desc.file}, but no commitment on record says it is the one proven: ${why}. A passing drill of this file, or \`sd-drill verify --all --sd ${desc.file}\` with every holder's key (or \`verify\` with a quorum that includes ${who}), records one`,
+      `your key and passphrase open ${theirShare} of ${desc.file}, but no commitment on record says it is the one proven: ${why}. A passing drill of this file, or \`sd-drill verify --all --sd ${desc.file}\` with every holder's key (or \`verify\` with a quorum that includes ${who}), records one${input.report ? '' : '; or check against the last drill’s signed report: --report drill-<id>.json (with --expect-key, its key on record, where this machine has none)'}`,
       found,
     );
   }
