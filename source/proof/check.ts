@@ -295,7 +295,9 @@ export async function soloCheck(
     notes.push(
       `a later proof (${later.at?.slice(0, 10) ?? 'undated'}${later.ref ? `, report ${later.ref}` : ''}) proved a different share for ${who}: if the domain was rotated since, this is the old file, which was to be destroyed`,
     );
-  if (base.anchors.length > 0 && base.anchors.every((a) => a === 'file'))
+  // Only the file vouches for its own key, and this machine's own record did not match.
+  const unconfirmed = base.anchors.length > 0 && base.anchors.every((a) => a === 'file');
+  if (unconfirmed && !matched.some((m) => m.source === 'store'))
     notes.push(
       `the report key ${opened.format === 'native' ? (opened.domain.doc.domain.reportKey ?? '') : ''} comes from the file itself and nothing on this machine confirms it: compare it with proof.publicKey in your last drill report (or give --expect-key)`,
     );
