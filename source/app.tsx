@@ -1,14 +1,15 @@
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {ConfirmInput} from '@inkjs/ui';
 import {Box, Text, useApp, useInput} from 'ink';
 import {sharesHeld} from './ceremony/reduce.js';
-import type {CeremonyState, Mode} from './ceremony/types.js';
+import type {CeremonyState, Custodian, ExchangeTarget, Mode} from './ceremony/types.js';
 import {HelpLine} from './components/help-line.js';
 import {StepHeader} from './components/step-header.js';
 import {color} from './components/theme.js';
 import type {DrillSession} from './drill/session.js';
 import {useIdleTick, useSession} from './hooks/use-session.js';
 import {useSticks} from './hooks/use-sticks.js';
+import {useStickContents} from './hooks/use-stick-contents.js';
 import type {Stick} from './media/stick.js';
 import {CollectScreen, type CollectActions} from './screens/collect-screen.js';
 import {DisasterScreen} from './screens/disaster-screen.js';
@@ -16,6 +17,7 @@ import {EnlistScreen} from './screens/enlist-screen.js';
 import {EnrolScreen, type EnrolRequest} from './screens/enrol-screen.js';
 import {InspectScreen, type FindingLine} from './screens/inspect-screen.js';
 import {LoadScreen} from './screens/load-screen.js';
+import {MigrateScreen} from './screens/migrate-screen.js';
 import {ProveScreen} from './screens/prove-screen.js';
 import {ReportScreen} from './screens/report-screen.js';
 import {RestoreScreen} from './screens/restore-screen.js';
@@ -26,6 +28,8 @@ import {StartScreen} from './screens/start-screen.js';
 export interface DrillServices {
   findings(state: CeremonyState): FindingLine[];
   registered(): Map<string, string>;
+  /** The holder registry: certificate fingerprint → custodian and role. */
+  registry?(): Map<string, Custodian>;
   chart(state: CeremonyState): string[];
   /** Writes the report (and history); resolves with an error message or undefined. */
   finish(session: DrillSession): Promise<string | undefined>;
@@ -47,6 +51,10 @@ export interface AppOptions {
   mountRoots?: string[];
   /** Where restore mode writes the Azure restore blob (with --exchange-key), if anywhere. */
   restoreBlobOut?: string;
+  /** Compromise mode: holders whose sticks were reported lost (`--lost`). */
+  lost?: number[];
+  /** Restore mode: the new HSM's exchange certificate (--exchange-key), read. */
+  exchangeTarget?: ExchangeTarget;
 }
 
 export function App({
@@ -72,8 +80,17 @@ export function App({
   const [saveError, setSaveError] = useState<string>();
   const [practiceSd, setPracticeSd] = useState<string>();
   const loadedOnce = useRef(false);
+  const lostOnce = useRef(false);
   const modeChosenOnce = useRef(false);
   const finished = useRef(false);
+  // Read again as each holder presents (and at each step): a holder registered from another
+  // terminal while the ceremony runs is known when they come.
+  const presentingFile = state.presenting?.file;
+  const registry = useMemo(
+    () => services.registry?.() ?? new Map<string, Custodian>(),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- re-read per presentation and step
+    [services, presentingFile, state.step],
+  );
 
   const sticks = useSticks(
     {
@@ -86,6 +103,13 @@ export function App({
       else if (step === 'enlist') void session.rotation.readStick(stick);
     },
     (stick) => session.stickRemoved(stick.path),
+  );
+
+  // What is on each stick, looked at again as the ceremony moves (a share taken, a step).
+  const contents = useStickContents(
+    sticks,
+    session.stickContents,
+    `${state.step}:${state.awaitingRemoval ?? ''}:${state.rotation?.newHolders.length ?? 0}`,
   );
 
   const startRecovery = useCallback(() => {
@@ -133,6 +157,10 @@ export function App({
     if (state.step === 'load' && sd && !loadedOnce.current) {
       loadedOnce.current = true;
       session.loadDomain(sd);
+    }
+    if (state.step === 'inspect' && options.lost && !lostOnce.current) {
+      lostOnce.current = true;
+      session.compromise.reportLost(options.lost);
     }
     if (state.step === 'report' && !finished.current) {
       finished.current = true;
@@ -229,6 +257,7 @@ export function App({
           <DisasterScreen
             state={state}
             {...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {})}
+            {...(options.exchangeTarget ? {exchangeTarget: options.exchangeTarget} : {})}
             starting={starting}
             onScenario={(s) => {
               session.simulateDisaster(s);
@@ -251,20 +280,34 @@ export function App({
           absent: (i) => session.markAbsent(i),
           // A rotation's new holders: every share is checked against the new file.
           reconstruct: () =>
-            void (state.step === 'prove'
-              ? session.rotation.check()
-              : session.reconstructAndRestore()),
+            void (state.step !== 'prove'
+              ? session.reconstructAndRestore()
+              : state.mode === 'compromise'
+                ? session.compromise.check()
+                : session.rotation.check()),
           back: () => session.dispatch({type: 'back'}),
           remote: {
-            call: (i, dir) => void session.callRemote(i, dir),
+            call: (i, dir, custodian) => void session.callRemote(i, dir, custodian),
             read: (file) => void session.readContribution(file),
           },
         };
         screen =
           state.step === 'prove' ? (
-            <ProveScreen state={state} sticks={sticks} actions={actions} />
+            <ProveScreen
+              state={state}
+              sticks={sticks}
+              actions={actions}
+              registry={registry}
+              contents={contents}
+            />
           ) : (
-            <CollectScreen state={state} sticks={sticks} actions={actions} />
+            <CollectScreen
+              state={state}
+              sticks={sticks}
+              actions={actions}
+              registry={registry}
+              contents={contents}
+            />
           );
         break;
       }
@@ -273,6 +316,7 @@ export function App({
           <EnlistScreen
             state={state}
             sticks={sticks}
+            contents={contents}
             actions={{
               read: (s) => void session.rotation.readStick(s),
               keep: (i) => session.rotation.keep(i),
@@ -287,13 +331,21 @@ export function App({
           <RewrapScreen
             state={state}
             sticks={sticks}
+            contents={contents}
             actions={{
-              quorum: (m) => session.rotation.chooseQuorum(m),
-              write: (f) => void session.rotation.write(f),
+              quorum: (m, confirmed) => session.rotation.chooseQuorum(m, confirmed),
+              departedHolder: (fps) => session.rotation.departedHolder(fps),
+              write: (f) =>
+                void (state.mode === 'compromise'
+                  ? session.compromise.provision(f)
+                  : session.rotation.write(f)),
               back: () => session.dispatch({type: 'back'}),
             }}
           />
         );
+        break;
+      case 'migrate':
+        screen = <MigrateScreen state={state} />;
         break;
       case 'reconstruct':
       case 'restore':

@@ -105,6 +105,7 @@ export async function runTui(
   const servicesFor = ({reports, domainCandidates}: TuiParts): DrillServices => ({
     findings: (state) => reports.findings(state),
     registered: () => reports.registered(),
+    registry: () => reports.registry(),
     chart: (state) => reports.chart(state),
     finish: async (s) => {
       const {error} = reports.finish(s);

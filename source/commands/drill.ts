@@ -1,8 +1,9 @@
-import {resolve} from 'node:path';
-import {usageError, unwrap} from '../errors.js';
+import {lstatSync, statSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
+import {inputError, usageError, unwrap} from '../errors.js';
 import type {ReportService} from '../drill/services.js';
 import type {DrillSession} from '../drill/session.js';
-import type {Mode} from '../ceremony/types.js';
+import type {ExchangeTarget, Mode} from '../ceremony/types.js';
 import {out} from './io.js';
 
 export interface DrillOptions {
@@ -15,12 +16,13 @@ export interface DrillOptions {
   plan?: string;
   reportDir?: string;
   idleMinutes?: string;
+  lost?: string[];
 }
 
 declare const SD_DRILL_VERSION: string;
 const toolVersion = typeof SD_DRILL_VERSION === 'string' ? SD_DRILL_VERSION : '0.0.0-dev';
 
-const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding', 'rotation'];
+const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding', 'rotation', 'compromise'];
 
 function exitCodeFor(session: DrillSession): number {
   return session.getState().outcome?.verdict === 'pass' ? 0 : 1;
@@ -35,6 +37,32 @@ function onSignals(handler: (signal: NodeJS.Signals) => void): () => void {
   };
 }
 
+/**
+ * Restore mode with --exchange-key: the certificate is read and the blob's place checked
+ * before anyone presents a key — not found wrong after the quorum has come.
+ */
+async function exchangeTarget(options: DrillOptions): Promise<ExchangeTarget | undefined> {
+  if (!options.exchangeKey) return undefined;
+  const out = resolve(options.restoreBlobOut ?? '');
+  let exists = true;
+  try {
+    lstatSync(out);
+  } catch {
+    exists = false;
+  }
+  if (exists)
+    throw inputError(
+      'out-exists',
+      `${out}: already exists; a restore blob is never written over a file — choose another --restore-blob-out`,
+      out,
+    );
+  if (!statSync(dirname(out), {throwIfNoEntry: false})?.isDirectory())
+    throw inputError('out-dir', `${dirname(out)}: no such folder for --restore-blob-out`, out);
+  const {loadExchangeKey} = await import('../domain/azure/exchange-key.js');
+  const cert = unwrap(loadExchangeKey(options.exchangeKey));
+  return {file: resolve(options.exchangeKey), x5t256: cert.x5t256, sha256: cert.certFingerprint};
+}
+
 async function planned(options: DrillOptions): Promise<number> {
   const [{readPlan, runPlan}, {ReportService}, {DrillSession}] = await Promise.all([
     import('../drill/plan.js'),
@@ -42,6 +70,12 @@ async function planned(options: DrillOptions): Promise<number> {
     import('../drill/session.js'),
   ]);
   const plan = unwrap(readPlan(options.plan as string));
+  if (options.exchangeKey && plan.mode !== 'restore')
+    throw usageError(
+      'not-restore',
+      '--exchange-key is for a restore: the plan\'s mode must be "restore"',
+    );
+  const target = await exchangeTarget(options);
   const reports = new ReportService(
     options.reportDir ? resolve(options.reportDir) : plan.reportDir,
   );
@@ -51,6 +85,7 @@ async function planned(options: DrillOptions): Promise<number> {
     pins: reports.pins,
     recordPin: reports.recordRotationPin,
     ...idle(options),
+    ...restoreOptions(options, target),
   });
   const stop = onSignals((signal) => {
     session.abort(`interrupted by ${signal}`);
@@ -79,6 +114,18 @@ async function planned(options: DrillOptions): Promise<number> {
   }
 }
 
+function restoreOptions(
+  options: DrillOptions,
+  target: ExchangeTarget | undefined,
+): {exchangeKeyFile?: string; exchangeTarget?: ExchangeTarget; restoreBlobOut?: string} {
+  if (!target || !options.exchangeKey || !options.restoreBlobOut) return {};
+  return {
+    exchangeKeyFile: options.exchangeKey,
+    exchangeTarget: target,
+    restoreBlobOut: resolve(options.restoreBlobOut),
+  };
+}
+
 function printReportPaths(paths: {markdown: string; json: string} | undefined): void {
   if (paths) out(`Report: ${paths.markdown}\n        ${paths.json}`);
 }
@@ -91,18 +138,34 @@ function idle(options: DrillOptions): {idleLimitMs?: number} {
   return {idleLimitMs: m * 60_000};
 }
 
+/** `--lost N` (repeatable): holders whose sticks were reported lost, compromise mode only. */
+function lostHolders(options: DrillOptions): number[] {
+  const given = options.lost ?? [];
+  if (given.length === 0) return [];
+  if (options.mode !== 'compromise' || options.plan)
+    throw usageError(
+      'not-compromise',
+      '--lost is for --mode compromise (in a plan: "compromise": {"lost": [numbers]})',
+    );
+  return given.map((v) => {
+    if (!/^\d{1,2}$/.test(v.trim()) || Number(v) < 1)
+      throw usageError(
+        'bad-holder',
+        `--lost ${JSON.stringify(v)}: give the lost stick's holder number (sd-drill assess names them)`,
+      );
+    return Number(v);
+  });
+}
+
 async function interactive(options: DrillOptions): Promise<number> {
+  const lost = lostHolders(options);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw usageError(
       'no-terminal',
       'drill needs a terminal (it is interactive); for a scripted drill use --plan FILE',
     );
   }
-  if (options.mode && options.mode !== 'check' && !MODES.includes(options.mode as Mode))
-    throw usageError(
-      'bad-mode',
-      '--mode must be rehearsal, restore, onboarding, rotation or check (one holder checks their key)',
-    );
+  const target = await exchangeTarget(options);
   // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   // CI=false means "not CI" to Ink, but chalk drops colour whenever CI is set at all.
@@ -133,8 +196,7 @@ async function interactive(options: DrillOptions): Promise<number> {
           ...idle(options),
           pins: reports.pins,
           recordPin: reports.recordRotationPin,
-          ...(options.exchangeKey ? {exchangeKeyFile: options.exchangeKey} : {}),
-          ...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {}),
+          ...restoreOptions(options, target),
         });
         return {
           session,
@@ -152,8 +214,10 @@ async function interactive(options: DrillOptions): Promise<number> {
         ...(options.sd ? {sdFile: options.sd} : {}),
         mediaDirs: options.media,
         ...(options.mountRoot.length > 0 ? {mountRoots: options.mountRoot} : {}),
+        ...(lost.length > 0 ? {lost} : {}),
         // drillAction has made sure --exchange-key came with it.
         ...(options.restoreBlobOut ? {restoreBlobOut: resolve(options.restoreBlobOut)} : {}),
+        ...(target ? {exchangeTarget: target} : {}),
       },
     );
     // Left before the session was ready: nothing happened, nothing to report.
@@ -168,6 +232,13 @@ async function interactive(options: DrillOptions): Promise<number> {
 
 /** `sd-drill drill`, the default command (registered in ./index.ts). */
 export async function drillAction(options: DrillOptions): Promise<void> {
+  // The mode first: a bad one is the thing to fix, terminal or not.
+  // `check` is not a ceremony: one holder checks their key (the TUI's fifth use).
+  if (options.mode && options.mode !== 'check' && !MODES.includes(options.mode as Mode))
+    throw usageError(
+      'bad-mode',
+      `--mode ${JSON.stringify(options.mode)}: must be ${[...MODES, 'check'].join(', ')}`,
+    );
   if (options.restoreBlobOut && !options.exchangeKey) {
     throw usageError(
       'no-exchange-key',
@@ -177,11 +248,12 @@ export async function drillAction(options: DrillOptions): Promise<void> {
   if (options.exchangeKey && options.mode && options.mode !== 'restore') {
     throw usageError('not-restore', '--exchange-key is for --mode restore');
   }
-  if (options.exchangeKey && !options.restoreBlobOut && !options.plan) {
+  if (options.exchangeKey && !options.restoreBlobOut) {
     throw usageError(
       'no-out',
       '--exchange-key needs --restore-blob-out FILE (where the restore blob goes)',
     );
   }
+  lostHolders(options);
   process.exitCode = options.plan ? await planned(options) : await interactive(options);
 }

@@ -30,7 +30,9 @@ export function domainTrends(
   now: number,
   reviewDays: number,
 ): DomainTrend[] {
-  return domainGroups(drills).map((records) => {
+  // Onboarding drills a throw-away practice domain: it has no quorum to review.
+  const real = drills.filter((d) => d.mode !== 'onboarding');
+  return domainGroups(real).map((records) => {
     const latest = records[records.length - 1] as DrillRecord;
     const review = reviewStatus(records, now, reviewDays);
     return {
@@ -99,8 +101,9 @@ function history(options: {json?: boolean}): number {
     drills.length > 0 ? 'Drills, newest first:' : `No drills on record yet (store: ${store.dir}).`,
   );
   for (const d of drills) {
+    const mode = d.mode === 'onboarding' ? 'onboarding (practice domain, no reviews)' : d.mode;
     out(
-      `  ${when(d.date)}  ${domainLabel(d)}  ${d.mode ?? '—'}  ${d.verdict.toUpperCase()}  ${formatDuration(d.durationMs)}  ${d.id}`,
+      `  ${when(d.date)}  ${domainLabel(d)}  ${mode ?? '—'}  ${d.verdict.toUpperCase()}  ${formatDuration(d.durationMs)}  ${d.id}`,
     );
     if (d.reportMarkdown) out(`      report: ${d.reportMarkdown}`);
   }

@@ -8,6 +8,7 @@
 import type {Command} from 'commander';
 import {MAX_HOLDERS, MAX_INVENTORY_KEYS, MIN_HOLDERS} from '../limits.js';
 import {defaultMountRoots} from '../media/mount-roots.js';
+import type {AssessOptions} from './assess.js';
 import type {CheckOptions} from './check.js';
 import type {ContributeOptions} from './contribute.js';
 import type {AddOptions} from './custody.js';
@@ -44,13 +45,22 @@ function registerDrill(program: Command): void {
     )
     .option(
       '--mode <mode>',
-      'rehearsal, restore, onboarding, rotation, or check (one holder checks their key alone)',
+      'rehearsal, restore, onboarding, rotation, compromise, or check (one holder checks their key alone)',
+    )
+    .option(
+      '--lost <holder>',
+      'compromise mode: a holder whose stick was reported lost (their number); repeatable',
+      collect,
+      [],
     )
     .option(
       '--exchange-key <cert>',
       "restore mode: the new HSM's exchange certificate (PEM or JWK JSON)",
     )
-    .option('--restore-blob-out <file>', 'restore mode: where to write the restore blob')
+    .option(
+      '--restore-blob-out <file>',
+      'restore mode: where to write the restore blob (required with --exchange-key)',
+    )
     .option('--plan <file>', 'run a reviewed drill plan without a terminal')
     .option(
       '--report-dir <dir>',
@@ -67,10 +77,13 @@ function registerInit(program: Command): void {
     .command('init')
     .description("provision a simulated HSM: a security-domain file and the holders' sticks")
     .requiredOption('--out <dir>', 'where to write security-domain.json, hsm/ and sticks/')
-    .option('--holders <n>', `generate key pairs for N holders (${MIN_HOLDERS}..${MAX_HOLDERS})`)
+    .option(
+      '--holders <n>',
+      `generate key pairs for N holders (${MIN_HOLDERS}..${MAX_HOLDERS}; required unless --cert)`,
+    )
     .option(
       '--cert <file>',
-      "a holder's certificate (repeat; holders made their own keys)",
+      "a holder's certificate (repeat; holders made their own keys; required unless --holders)",
       collect,
       [],
     )
@@ -78,7 +91,10 @@ function registerInit(program: Command): void {
     .option('--holder-names <a,b,…>', 'holder names, comma-separated')
     .option('--keys <k>', `keys in the simulated HSM (0..${MAX_INVENTORY_KEYS})`, '25')
     .option('--key-bits <bits>', 'RSA size of generated wrapping keys: 2048, 3072 or 4096', '3072')
-    .option('--passphrase-file <file>', 'one passphrase per holder, one per line')
+    .option(
+      '--passphrase-file <file>',
+      'one passphrase per holder, one per line (with --holders: this or --no-passphrase)',
+    )
     .option('--no-passphrase', 'write unencrypted keys (practice only)')
     .option('--name <name>', "the simulated HSM's name", 'drill-hsm')
     .option('--force', 'overwrite an existing security domain and key files')
@@ -110,7 +126,12 @@ function registerVerify(program: Command): void {
     .command('verify')
     .description('headless: do these keys reconstruct this security domain?')
     .requiredOption('--sd <file>', 'the security-domain file (sd-drill or Azure format)')
-    .option('--key <file>', 'a wrapping private key (repeat for each holder)', collect, [])
+    .option(
+      '--key <file>',
+      'a wrapping private key (repeat for each holder; required: at least the quorum)',
+      collect,
+      [],
+    )
     .option(
       '--passphrase-file <file>',
       'one passphrase per line, in --key order; an empty line for an unencrypted key',
@@ -163,14 +184,19 @@ function registerRotate(program: Command): void {
       "headless: the old quorum's keys open the domain; the same domain is written to a new file wrapped to new holders' certificates",
     )
     .requiredOption('--sd <file>', 'the current security-domain file (only read)')
-    .option('--key <file>', "an old holder's wrapping private key (repeat: a quorum)", collect, [])
+    .option(
+      '--key <file>',
+      "an old holder's wrapping private key (repeat; required: the old quorum)",
+      collect,
+      [],
+    )
     .option(
       '--passphrase-file <file>',
       'one passphrase per line, in --key order; an empty line for an unencrypted key',
     )
     .option(
       '--cert <file>',
-      `a new holder's certificate, in share order (repeat: ${MIN_HOLDERS}..${MAX_HOLDERS})`,
+      `a new holder's certificate, in share order (repeat; required: ${MIN_HOLDERS}..${MAX_HOLDERS})`,
       collect,
       [],
     )
@@ -186,6 +212,26 @@ function registerRotate(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: RotateOptions) => {
       await (await import('./rotate.js')).rotateAction(options);
+    });
+}
+
+function registerAssess(program: Command): void {
+  program
+    .command('assess')
+    .description(
+      'something was lost: rotate now, or treat the domain as compromised and move to a new HSM? (no keys needed)',
+    )
+    .requiredOption('--sd <file>', 'the security-domain file (only its public parts are read)')
+    .option(
+      '--lost <holder>',
+      'a lost stick, by its holder: number (1..n), name in the file or the holder registry, or certificate SHA-256 fingerprint (or its first 8+ hex digits); repeat for each',
+      collect,
+      [],
+    )
+    .option('--file-exposed', 'a copy of the security-domain file itself was lost or exposed')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: AssessOptions) => {
+      (await import('./assess.js')).assessAction(options);
     });
 }
 
@@ -330,6 +376,7 @@ export const registrations: Register[] = [
   registerVerify,
   registerRestoreBlob,
   registerRotate,
+  registerAssess,
   registerMedia,
   registerHistory,
   registerReport,

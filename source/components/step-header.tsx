@@ -16,6 +16,7 @@ const FLOW: Record<Mode, Step[]> = {
     'report',
   ],
   rotation: ['load', 'inspect', 'collect', 'enlist', 'rewrap', 'prove', 'report'],
+  compromise: ['load', 'inspect', 'collect', 'enlist', 'rewrap', 'prove', 'migrate', 'report'],
 };
 
 const MODE_TITLE: Record<Mode, string> = {
@@ -23,6 +24,7 @@ const MODE_TITLE: Record<Mode, string> = {
   restore: 'Restore after a purge',
   onboarding: 'Onboarding',
   rotation: 'Rotation',
+  compromise: 'Compromise rehearsal',
 };
 
 /**

@@ -5,7 +5,7 @@
  */
 import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import type {CeremonyState} from '../ceremony/types.js';
+import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {timeline} from '../ceremony/timeline.js';
 import {detectDomainFile} from '../domain/open.js';
 import {buildReport, newDrillId, recordFromReport, type DrillReport} from '../report/build.js';
@@ -18,7 +18,7 @@ import {recordRetirements} from './uses/rotation-records.js';
 import {proofRecords} from '../proof/record.js';
 import {proofDomainOf, type HolderProofRecord} from '../store/proofs.js';
 import type {Stick} from '../media/stick.js';
-import type {DrillSession} from './session.js';
+import type {DrillSession, ProvenSet} from './session.js';
 
 declare const SD_DRILL_VERSION: string;
 const toolVersion = typeof SD_DRILL_VERSION === 'string' ? SD_DRILL_VERSION : '0.0.0-dev';
@@ -74,8 +74,17 @@ export class ReportService {
    * domain must carry the same key.
    */
   private pin(report: DrillReport): void {
+    const to = report.compromise?.to;
+    if (to) return this.pinNewDomain(report, to);
     const d = report.scope.domain;
-    if (report.verdict !== 'pass' || !report.proof.signed || !d) return;
+    // Onboarding's practice domain is thrown away when the drill ends: nothing to pin.
+    if (
+      report.verdict !== 'pass' ||
+      !report.proof.signed ||
+      !d ||
+      report.scope.mode === 'onboarding'
+    )
+      return;
     const identity = identityOf({
       ...d,
       holders: d.holders.map((h) => ({certFingerprint: h.fingerprint})),
@@ -89,10 +98,13 @@ export class ReportService {
       );
   }
 
-  /** A signed report's commitments and its proven holders go into the store's proofs. */
-  private recordProofs(report: DrillReport): void {
-    if (!report.proof.signed) return;
-    for (const set of report.commitments ?? []) {
+  /**
+   * A passing, signed drill's proofs go into the store: each reconstruction's commitments
+   * (under the report key it derived) and the holders it proved.
+   */
+  private recordProofs(report: DrillReport, proven: readonly ProvenSet[]): void {
+    if (report.verdict !== 'pass' || !report.proof.signed) return;
+    for (const {set, reportKey} of proven) {
       const {commitments, holders} = proofRecords(set, {
         // A rotation's report is of two files: the new one is named by its own path.
         label:
@@ -101,7 +113,7 @@ export class ReportService {
             ? report.rotation.to.file
             : report.scope.domain?.file) ??
           set.domain,
-        reportKey: report.proof.publicKey,
+        reportKey,
         at: report.endedAt,
         by: report.scope.mode === 'rotation' ? 'rotation' : 'drill',
         ref: report.id,
@@ -114,8 +126,42 @@ export class ReportService {
     }
   }
 
+  /** A passing compromise rehearsal's new domain: its header's key, pinned for it. */
+  private pinNewDomain(
+    report: DrillReport,
+    to: NonNullable<DrillReport['compromise']>['to'],
+  ): void {
+    if (report.verdict !== 'pass' || !report.proof.signed || !to) return;
+    const identity = identityOf({
+      format: 'native',
+      file: to.file,
+      name: to.name,
+      id: to.id,
+      sha256: to.sha256,
+      reportKey: to.reportKey,
+      holders: to.holders.map((h) => ({certFingerprint: h.fingerprint})),
+    });
+    const r = this.store.recordPin(
+      identity,
+      report.proof.publicKey,
+      `drill ${report.id}`,
+      'header',
+    );
+    if (!r.ok)
+      process.stderr.write(
+        `sd-drill: warning: the new domain's key was not pinned: ${r.error.message}\n`,
+      );
+  }
+
   registered(): Map<string, string> {
     return new Map(this.store.registry().map((r) => [r.fingerprint, `${r.custodian}, ${r.role}`]));
+  }
+
+  /** The registry as the ceremony asks it: certificate fingerprint → custodian and role. */
+  registry(): Map<string, Custodian> {
+    return new Map(
+      this.store.registry().map((r) => [r.fingerprint, {name: r.custodian, role: r.role}]),
+    );
   }
 
   chart(state: CeremonyState): string[] {
@@ -131,7 +177,9 @@ export class ReportService {
       if (state.report) return {paths: {...state.report}};
       const now = session.now();
       const settings = this.store.settings();
-      const secret = session.domainSecret;
+      // A compromise rehearsal's report is signed by the new HSM's domain, not the old one.
+      const secret =
+        state.mode === 'compromise' ? session.compromise.signingSecret : session.domainSecret;
       const report = buildReport({
         state,
         id: newDrillId(now),
@@ -142,7 +190,9 @@ export class ReportService {
         settings: {reviewDays: settings.reviewDays, rtoMinutes: settings.rtoMinutes},
         ...this.proofContext(state),
         ...(secret ? {domainSecret: secret} : {}),
-        commitments: session.commitmentSets,
+        // A compromise rehearsal's report is signed by the new domain's key: it vouches for no
+        // share of the old one.
+        commitments: state.mode === 'compromise' ? [] : session.commitmentSets,
       });
       session.wipeSecrets();
       const written = writeReport(this.reportDir, report);
@@ -153,7 +203,7 @@ export class ReportService {
           `sd-drill: warning: the drill was not added to history: ${recorded.error.message}\n`,
         );
       this.pin(report);
-      this.recordProofs(report);
+      this.recordProofs(report, session.provenSets);
       recordRetirements(this.store, report);
       session.dispatch({
         type: 'report-saved',

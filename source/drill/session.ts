@@ -11,6 +11,7 @@ import type {
   CeremonyEvent,
   CeremonyState,
   Custodian,
+  ExchangeTarget,
   Mode,
   Scenario,
   StickInfo,
@@ -23,6 +24,12 @@ import {
 } from '../domain/format.js';
 import {openDomainFile, type OpenedDomain} from '../domain/open.js';
 import {commitmentSet, provenShares, type CommitmentSet} from '../domain/commitment.js';
+
+/** Shares a reconstruction proved, and the report key it derived. */
+export interface ProvenSet {
+  set: CommitmentSet;
+  reportKey: string;
+}
 import type {Stick} from '../media/stick.js';
 import {printable} from '../errors.js';
 import {wipe} from '../secret.js';
@@ -31,8 +38,10 @@ import type {AcceptFrom, ShareArrival, ShareDesk} from './arrivals/desk.js';
 import {StickArrival} from './arrivals/stick.js';
 import {ContributionArrival} from './arrivals/contribution.js';
 import {DEFAULT_REQUEST_MS} from '../remote/request.js';
-import {RecoveryTarget} from './recovery.js';
+import {readExchangeTarget, RecoveryTarget} from './recovery.js';
+import {stickContents, type StickContents} from './stick-contents.js';
 import {RotationWork, type RecordPin} from './uses/rotation.js';
+import {CompromiseWork} from './uses/compromise.js';
 
 export {stickInfo} from './arrivals/desk.js';
 export {summarise} from './summary.js';
@@ -44,6 +53,8 @@ export interface SessionOptions {
   restoreBlobOut?: string;
   /** The new HSM's exchange certificate, as init-recovery wrote it (restore mode). */
   exchangeKeyFile?: string;
+  /** That certificate, read: how the screens and the report name the operator's new HSM. */
+  exchangeTarget?: ExchangeTarget;
   /** Exchange key size for the simulated Azure recovery HSM (the service uses 4096). */
   azureExchangeBits?: number;
   now?: () => number;
@@ -66,7 +77,7 @@ export class DrillSession implements ShareDesk {
   private domain: OpenedDomain | undefined;
   private reconstructed: ReconstructedDomain | undefined;
   /** The share commitments this drill's reconstructions made (public: hashes of shares). */
-  private readonly proven: CommitmentSet[] = [];
+  private readonly proven: ProvenSet[] = [];
   private readonly recovery: RecoveryTarget;
   private ended = false;
   readonly now: () => number;
@@ -76,6 +87,8 @@ export class DrillSession implements ShareDesk {
   readonly remote: ContributionArrival;
   /** A rotation's own work: the new holders, the new file, their proof (./uses/rotation.ts). */
   readonly rotation: RotationWork;
+  /** A compromise rehearsal's new HSM and migration (./uses/compromise.ts). */
+  readonly compromise: CompromiseWork;
   private readonly arrivals: ShareArrival[];
 
   constructor(private readonly options: SessionOptions = {}) {
@@ -89,6 +102,7 @@ export class DrillSession implements ShareDesk {
     this.sticks = new StickArrival(this, (stick, files) => this.remote.fromStick(stick, files));
     this.arrivals = [this.sticks, this.remote];
     this.rotation = new RotationWork(this, options.recordPin);
+    this.compromise = new CompromiseWork(this, this.rotation);
   }
 
   getState = (): CeremonyState => this.state;
@@ -136,13 +150,18 @@ export class DrillSession implements ShareDesk {
   }
 
   /** The share commitments of the shares proven so far (the report carries them on a pass). */
-  get commitmentSets(): readonly CommitmentSet[] {
+  get commitmentSets(): CommitmentSet[] {
+    return this.proven.map((p) => p.set);
+  }
+
+  /** The same, each with the report key of the reconstruction that proved it (for the store). */
+  get provenSets(): readonly ProvenSet[] {
     return this.proven;
   }
 
   /** A reconstruction proved shares: their commitments go into the report (../domain/commitment.ts). */
-  recordProven(set: CommitmentSet): void {
-    this.proven.push(set);
+  recordProven(set: CommitmentSet, reportKey: string): void {
+    this.proven.push({set, reportKey});
   }
 
   /** Hands over the shares held (a rotation checks the new file with them); the caller wipes. */
@@ -181,13 +200,33 @@ export class DrillSession implements ShareDesk {
   async bringUpRecoveryHsm(): Promise<void> {
     // Let the screen show the step before the key generation holds the thread.
     await new Promise((r) => setTimeout(r, 20));
+    const target = this.restoreTarget();
+    if (target && !target.ok) return this.abort(target.message);
     const hsm = await this.recovery.bringUp(this.domain, this.state.domain?.name ?? 'recovery-hsm');
     this.dispatch({
       type: 'recovery-ready',
       hsmId: hsm.id,
       exchangeFingerprint: hsm.exchangeFingerprint,
+      ...(target ? {target: target.value} : {}),
     });
   }
+
+  /**
+   * Restore mode, an Azure domain, --exchange-key: the operator's HSM the blob is written for,
+   * by its certificate (read here unless the command line read it already).
+   */
+  private restoreTarget():
+    {ok: true; value: ExchangeTarget} | {ok: false; message: string} | undefined {
+    const file = this.options.exchangeKeyFile;
+    if (this.state.mode !== 'restore' || this.domain?.format !== 'azure' || !file) return undefined;
+    return this.options.exchangeTarget
+      ? {ok: true, value: this.options.exchangeTarget}
+      : readExchangeTarget(file);
+  }
+
+  /** What is on each stick present: for ordering and labelling the lists (./stick-contents.ts). */
+  stickContents = (sticks: readonly Stick[]): Promise<Map<string, StickContents>> =>
+    stickContents(sticks);
 
   // The stick arrival's actions, as the TUI and the plan runner call them.
   stickInserted = (stick: Stick): Promise<void> => this.sticks.stickInserted(stick);
@@ -204,8 +243,8 @@ export class DrillSession implements ShareDesk {
   ): void => this.sticks.presentFile(stick, file, custodian, passphrase);
 
   // The remote-holder arrival's actions, as the TUI calls them.
-  callRemote = (holderIndex: number, dir: string): Promise<unknown> =>
-    this.remote.call(holderIndex, {dir}, DEFAULT_REQUEST_MS);
+  callRemote = (holderIndex: number, dir: string, custodian?: Custodian): Promise<unknown> =>
+    this.remote.call(holderIndex, {dir}, DEFAULT_REQUEST_MS, custodian);
   readContribution = (file: string): Promise<boolean> => this.remote.receiveFile(file);
 
   /**
@@ -222,6 +261,10 @@ export class DrillSession implements ShareDesk {
       message: `${file}: is the same wrapping key as ${earlier.file}, already counted for ${holderLabel(earlier.holder)}; one key is one holder.`,
     });
     return true;
+  }
+
+  departedHolder(fingerprints: ReadonlyArray<string | null | undefined>): string | undefined {
+    return this.state.step === 'prove' ? this.rotation.departedHolder(fingerprints) : undefined;
   }
 
   takenWith(spki: string): OpenedShare | undefined {
@@ -306,6 +349,7 @@ export class DrillSession implements ShareDesk {
     if (r.ok)
       this.recordProven(
         commitmentSet(this.domain, provenShares(this.domain.format, shares, r.value)),
+        r.value.reportKey,
       );
     this.wipeShares();
     if (!r.ok) {
@@ -337,7 +381,7 @@ export class DrillSession implements ShareDesk {
     });
     if (after.step !== 'restore') return;
     const summary = await this.recovery.restore(this.domain, r.value, {
-      ...(this.state.mode === 'restore' && this.options.exchangeKeyFile
+      ...(this.state.hsm.target && this.options.exchangeKeyFile
         ? {realExchangeKeyFile: this.options.exchangeKeyFile}
         : {}),
       ...(this.options.restoreBlobOut ? {restoreBlobOut: this.options.restoreBlobOut} : {}),
@@ -371,6 +415,7 @@ export class DrillSession implements ShareDesk {
     this.wipeShares();
     this.reconstructed?.wipe();
     this.reconstructed = undefined;
+    this.compromise.wipe();
   }
 }
 

@@ -20,6 +20,7 @@ import {deriveReportKey, MIN_SECRET_BYTES, signBytes, signedBytes} from './proof
 import {rotationSection} from './rotation.js';
 import type {CommitmentSet} from '../domain/commitment.js';
 import type {HolderProofRecord} from '../store/proofs.js';
+import {compromiseSection} from './compromise.js';
 
 export interface BuildReportInput {
   state: CeremonyState;
@@ -72,7 +73,15 @@ function participant(h: HolderStatus, registry: readonly RegistryEntry[]): Parti
     bits: h.bits ?? null,
     custodian: h.custodian?.name ?? reg?.custodian ?? null,
     role: h.custodian?.role ?? reg?.role ?? null,
-    custodianSource: h.custodian ? 'drill' : reg ? 'registry' : null,
+    custodianSource: h.custodian
+      ? h.custodian.from === 'registry'
+        ? 'confirmed'
+        : h.custodian.from === 'practice'
+          ? 'practice'
+          : 'drill'
+      : reg
+        ? 'registry'
+        : null,
     keyFile: h.file ?? null,
     stick: h.stick
       ? {
@@ -132,6 +141,7 @@ export function buildReport(input: BuildReportInput): DrillReport {
     ...(input.proofs ? {proofs: input.proofs} : {}),
     ...(input.proofDomain ? {proofDomain: input.proofDomain} : {}),
   });
+  const steps = timeline(state, endedAt).map((s) => ({...s}));
   const report: DrillReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: {name: 'sd-drill', version: input.toolVersion},
@@ -164,13 +174,14 @@ export function buildReport(input: BuildReportInput): DrillReport {
       newHsm: state.hsm.recovery
         ? {id: state.hsm.recovery.id, exchangeFingerprint: state.hsm.recovery.exchangeFingerprint}
         : null,
+      ...(state.hsm.target ? {exchangeCertificate: {...state.hsm.target}} : {}),
       newcomer: state.newcomer
         ? {holder: state.newcomer.holder, certFingerprint: state.newcomer.certFingerprint}
         : null,
     },
-    objectives: objectivesFor(state.mode ?? null, d?.required ?? null, d?.total ?? null),
+    objectives: objectivesFor(state.mode ?? null, d?.required ?? null, d?.total ?? null, d?.format),
     participants: state.holders.filter(participates).map((h) => participant(h, input.registry)),
-    timeline: timeline(state, endedAt).map((s) => ({...s})),
+    timeline: steps,
     findings,
     recommendations: recommendationsFrom(findings),
     verdict: state.outcome?.verdict ?? 'aborted',
@@ -190,6 +201,7 @@ export function buildReport(input: BuildReportInput): DrillReport {
           canaries: {...state.restore.canaries},
           blobs: state.restore.blobs.map((b) => ({tag: b.tag, bytes: b.bytes, sha256: b.sha256})),
           restoreBlobFile: state.restore.restoreBlobFile ?? null,
+          ...(state.restore.restoreBlob ? {restoreBlob: {...state.restore.restoreBlob}} : {}),
           verified: state.restore.verified,
           mismatched: [...state.restore.mismatched],
         }
@@ -197,6 +209,17 @@ export function buildReport(input: BuildReportInput): DrillReport {
     identity: state.identity ? {...state.identity} : null,
     ...(state.mode === 'rotation'
       ? {rotation: rotationSection(state, input.id, input.registry)}
+      : {}),
+    ...(state.mode === 'compromise'
+      ? {
+          compromise: compromiseSection(
+            state,
+            input.id,
+            input.registry,
+            steps,
+            input.settings.rtoMinutes,
+          ),
+        }
       : {}),
     proof: {signed: false, reason: 'unsigned'},
   };
@@ -207,13 +230,22 @@ export function buildReport(input: BuildReportInput): DrillReport {
     report.proof = {signed: false, reason: unsignedReason(input)};
     return report;
   }
+  const key = deriveReportKey(secret);
+  // A compromise rehearsal's report is the new domain's: signed only with the key its header pins.
+  const newKey = report.compromise?.to?.reportKey;
+  if (state.mode === 'compromise' && key.publicKey !== newKey) {
+    report.proof = {
+      signed: false,
+      reason: "the key given to sign with is not the new security domain's report key",
+    };
+    return report;
+  }
   // Commitments travel only under the signature: an unsigned report vouches for no share.
   if (input.commitments && input.commitments.length > 0)
     report.commitments = input.commitments.map((c) => ({
       ...c,
       shares: c.shares.map((x) => ({...x})),
     }));
-  const key = deriveReportKey(secret);
   const unsigned: Proof = {
     signed: true,
     algorithm: 'Ed25519',
@@ -231,11 +263,15 @@ export function recordFromReport(
   report: DrillReport,
   files: {markdown: string; json: string} | null,
 ): DrillRecord {
+  // A passing compromise rehearsal is its new HSM's domain's first drill (the report is signed
+  // with its key; its reviews count from here); one that did not pass is the old domain's.
+  const to = report.verdict === 'pass' ? report.compromise?.to : undefined;
+  const d = to ?? report.scope.domain;
   return {
     id: report.id,
-    domainId: report.scope.domain?.id ?? null,
-    domainFile: report.scope.domain ? resolve(report.scope.domain.file) : '',
-    domainName: report.scope.domain?.name ?? null,
+    domainId: d?.id ?? null,
+    domainFile: d ? resolve(d.file) : '',
+    domainName: d?.name ?? null,
     date: report.endedAt,
     mode: report.scope.mode,
     verdict: report.verdict,

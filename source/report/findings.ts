@@ -20,21 +20,21 @@ import {
   quorumSize,
   shareDamaged,
 } from './findings-domain.js';
-import {rotationFindings} from './rotation.js';
-import {holderUnproven} from './findings-proof.js';
-import type {HolderProofRecord} from '../store/proofs.js';
+import {holderUnproven, type ProofContext} from './findings-proof.js';
+import {quorumAtOneSite, rolesNotSeparate} from './findings-separation.js';
+import {compromiseFindings} from './compromise.js';
+import {quorumLowered, rotationFindings} from './rotation.js';
+import {custodianMismatch} from './findings-people.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
-export interface FindingsContext {
+/** `proofs`, `proofDomain`: each holder's last proof (./findings-proof.ts). */
+export interface FindingsContext extends Omit<ProofContext, 'settings'> {
   now: number;
   history: readonly DrillRecord[];
   registry: readonly RegistryEntry[];
   settings: {reviewDays: number; rtoMinutes: number};
   /** The drill in hand: left out of the history it is compared with. */
   drillId?: string;
-  /** Each holder's last proof of their key (the store's proofs), and the domain they name. */
-  proofs?: readonly HolderProofRecord[];
-  proofDomain?: string;
 }
 
 export const MIN_RSA_BITS = 2048;
@@ -258,8 +258,10 @@ function reviewOverdue(state: CeremonyState, ctx: FindingsContext): Finding[] {
 }
 
 function holderAbsent(state: CeremonyState, ctx: FindingsContext): Finding[] {
+  // A compromise rehearsal's lost sticks are its premise (the report lists them), not absences.
+  const lost = state.compromise?.lost ?? [];
   return state.holders
-    .filter((h) => h.state === 'absent')
+    .filter((h) => h.state === 'absent' && !lost.includes(h.index))
     .map((h) => {
       const reg = registeredFor(ctx.registry, h.certFingerprint);
       const registered = reg
@@ -354,6 +356,8 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...holdersCount(state),
     ...keySize(state),
     ...custodianHoldsQuorum(state, ctx),
+    ...quorumAtOneSite(state.domain, ctx.registry),
+    ...rolesNotSeparate(state.domain, ctx.registry),
     ...removableMedia(state),
     ...sameDevice(state),
     ...reviewOverdue(state, ctx),
@@ -367,6 +371,9 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...duplicateWrappingKey(state),
     ...shareDamaged(state),
     ...rotationFindings(state),
+    ...compromiseFindings(state),
+    ...quorumLowered(state),
+    ...custodianMismatch(state, ctx.registry),
   ];
   return all
     .map((f, i) => ({f, i}))

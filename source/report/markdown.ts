@@ -6,6 +6,7 @@ import {printable} from '../errors.js';
 import {blockBar, formatDuration} from './chart.js';
 import type {DrillReport, Finding, Participant} from './model.js';
 import {rotationMarkdown} from './rotation.js';
+import {compromiseMarkdown} from './compromise-markdown.js';
 
 /** Widest bar in the timeline table. */
 export const MARKDOWN_BAR_WIDTH = 30;
@@ -67,7 +68,9 @@ function removableCell(p: Participant): string {
 
 function custodianCell(p: Participant): string {
   if (!p.custodian) return '—';
-  return p.custodianSource === 'registry' ? `${text(p.custodian)} (registered)` : text(p.custodian);
+  if (p.custodianSource === 'registry') return `${text(p.custodian)} (registered)`;
+  if (p.custodianSource === 'confirmed') return `${text(p.custodian)} (confirmed as registered)`;
+  return text(p.custodian);
 }
 
 function findingLine(f: Finding): string {
@@ -90,9 +93,15 @@ function scope(report: DrillReport): string[] {
   }
   rows.push(['Mode', text(report.scope.mode)]);
   rows.push(['Scenario', text(report.scope.scenario)]);
+  const yours = report.scope.exchangeCertificate;
+  if (yours)
+    rows.push([
+      'New HSM (yours)',
+      `exchange certificate ${code(yours.file)}: x5t#S256 ${code(yours.x5t256)}, SHA-256 ${code(yours.sha256)}`,
+    ]);
   if (report.scope.newHsm)
     rows.push([
-      'New HSM',
+      yours ? 'Rehearsal HSM (simulated)' : 'New HSM (simulated)',
       `${code(report.scope.newHsm.id)} (exchange key ${code(shortFp(report.scope.newHsm.exchangeFingerprint))})`,
     ]);
   if (report.scope.newcomer)
@@ -185,16 +194,33 @@ function restoreSection(report: DrillReport): string[] {
         lines.push(`- Bad share from holder ${b.holderIndex}: ${text(b.reason)}`);
     return [...lines, ''];
   }
+  const azure = report.scope.domain?.format === 'azure';
+  if (r.restoreBlob)
+    lines.push(
+      `- Restore blob for your new HSM: ${code(r.restoreBlob.file)}`,
+      `  - SHA-256: ${code(r.restoreBlob.sha256)}`,
+      `  - wrapped to the exchange certificate x5t#S256 ${code(r.restoreBlob.x5t256)} (its \`WrappedKey.x5t_256\`)`,
+      `  - next, on the online machine: ${code(r.restoreBlob.upload)}`,
+      `  - your HSM is restored only once this blob is uploaded to it`,
+    );
+  else if (azure && report.scope.mode === 'restore')
+    lines.push('- No restore blob was written: no `--exchange-key` was given.');
   lines.push(
-    `- Keys restored: ${r.keysRestored} of ${r.keysExpected}`,
-    `- Canaries passed: ${r.canaries.passed} of ${r.canaries.total}`,
+    ...(azure
+      ? [
+          `- ${report.scope.mode === 'restore' ? 'Rehearsed into a simulated HSM' : 'Restored into the new (simulated) HSM'}: ${r.keysRestored} of ${r.keysExpected} blobs verified`,
+        ]
+      : [
+          `- Keys restored into the new (simulated) HSM: ${r.keysRestored} of ${r.keysExpected}`,
+          `- Canaries passed: ${r.canaries.passed} of ${r.canaries.total}`,
+        ]),
     `- Verified: ${r.verified ? 'yes' : '**no**'}`,
   );
   if (report.reconstruction)
     lines.push(
       `- Reconstructed from holders: ${report.reconstruction.usedHolders.join(', ') || '—'}`,
     );
-  if (r.restoreBlobFile) lines.push(`- Restore blob: ${code(r.restoreBlobFile)}`);
+  if (r.restoreBlobFile && !r.restoreBlob) lines.push(`- Restore blob: ${code(r.restoreBlobFile)}`);
   for (const m of r.mismatched) lines.push(`- Mismatch: ${text(m)}`);
   lines.push('');
   if (r.blobs.length > 0) {
@@ -224,18 +250,23 @@ function proofSection(report: DrillReport): string[] {
   const pin = id
     ? id.mismatch
       ? [`- The reconstructed domain is NOT the domain on record: ${text(id.mismatch)}.`]
-      : [`- Report key ${code(id.reportKey)}: ${PIN_WORDS[id.pinnedBy ?? 'first-use']}.`]
+      : [
+          `- ${report.compromise ? "The old domain's report key" : 'Report key'} ${code(id.reportKey)}: ${PIN_WORDS[id.pinnedBy ?? 'first-use']}.`,
+        ]
     : [];
   if (!p.signed)
     return [...lines, `Unsigned: ${text(p.reason)}.`, '', ...pin, ...(pin.length ? [''] : [])];
+  const to = report.compromise?.to;
   return [
     ...lines,
-    'The JSON report is signed with the domain’s report key, an Ed25519 key derived from the reconstructed domain secret: only a quorum that reconstructed this domain (in this drill or any other) can make this signature. A signature proves something only under a pinned key: check it against the key on record.',
+    to
+      ? `The JSON report is signed with the NEW security domain's report key (${code(to.reportKey)}, pinned in the header of ${code(to.file)}), not the old domain's: an Ed25519 key derived from the new domain secret, whose holders all proved their shares in this rehearsal. A signature proves something only under a pinned key: check it against the new domain file.`
+      : 'The JSON report is signed with the domain’s report key, an Ed25519 key derived from the reconstructed domain secret: only a quorum that reconstructed this domain (in this drill or any other) can make this signature. A signature proves something only under a pinned key: check it against the key on record.',
     '',
     `- Public key (raw, base64): ${code(p.publicKey)}`,
     `- Signature: ${code(p.signature)}`,
     ...pin,
-    `- Check: \`sd-drill report verify drill-${report.id}.json --sd <the domain file>\` or \`--expect-key <the key on record>\``,
+    `- Check: \`sd-drill report verify drill-${report.id}.json --sd ${to ? '<the new domain file>' : '<the domain file>'}\` or \`--expect-key <the key on record>\``,
     '- Signed bytes: the RFC 8785 (JCS) canonical JSON of the JSON report without `proof.signature`.',
     '',
   ];
@@ -291,7 +322,11 @@ export function renderMarkdown(report: DrillReport): string {
     '',
     `**${report.verdict.toUpperCase()}** — ${text(report.verdictReason)}`,
     '',
-    ...(report.rotation ? rotationMarkdown(report, {text, code}) : restoreSection(report)),
+    ...(report.rotation
+      ? rotationMarkdown(report, {text, code})
+      : report.compromise
+        ? compromiseMarkdown(report, {text, code})
+        : restoreSection(report)),
     ...proofSection(report),
     ...commitmentsSection(report),
   ];

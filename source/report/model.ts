@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import {CommitmentSetSchema} from '../store/proofs-schema.js';
+import {CompromiseReportSchema} from './compromise-schema.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -30,6 +31,11 @@ export const FINDING_RULES = [
   'share-damaged',
   'rotation-destroy-pending',
   'holder-unproven',
+  'quorum-at-one-site',
+  'roles-not-separate',
+  'keys-not-migrated',
+  'quorum-lowered',
+  'custodian-mismatch',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];
 
@@ -59,8 +65,12 @@ export const ParticipantSchema = z.object({
   bits: nonNegInt.nullable(),
   custodian: z.string().nullable(),
   role: z.string().nullable(),
-  /** `drill`: acknowledged at the machine; `registry`: from the holder registry (not present). */
-  custodianSource: z.enum(['drill', 'registry']).nullable(),
+  /**
+   * `drill`: named at the machine; `confirmed`: the holder registry's custodian, confirmed at the
+   * machine with one key; `practice`: an onboarding practice stand-in (nobody keeps it);
+   * `registry`: from the holder registry (not present).
+   */
+  custodianSource: z.enum(['drill', 'confirmed', 'practice', 'registry']).nullable(),
   keyFile: z.string().nullable(),
   stick: StickSchema.nullable(),
   presentedAt: isoDate.nullable(),
@@ -91,6 +101,15 @@ export const RestoreResultsSchema = z.object({
   canaries: z.object({total: nonNegInt, passed: nonNegInt}),
   blobs: z.array(z.object({tag: z.string(), bytes: nonNegInt, sha256: z.string()})),
   restoreBlobFile: z.string().nullable(),
+  /**
+   * Restore mode with --exchange-key: the blob written for the operator's new HSM, its SHA-256,
+   * the exchange certificate it is wrapped to (WrappedKey.x5t_256) and the upload command.
+   * When present, the counts above are the simulated HSM's rehearsal of that upload.
+   */
+  restoreBlob: z
+    .object({file: z.string(), sha256: z.string(), x5t256: z.string(), upload: z.string()})
+    .nullable()
+    .optional(),
   verified: z.boolean(),
   mismatched: z.array(z.string()),
 });
@@ -201,9 +220,18 @@ export const DrillReportSchema = z.object({
         ),
       })
       .nullable(),
-    mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation']).nullable(),
+    mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation', 'compromise']).nullable(),
     scenario: z.enum(['destroyed', 'purged', 'archived-and-deleted']).nullable(),
     newHsm: z.object({id: z.string(), exchangeFingerprint: z.string()}).nullable(),
+    /**
+     * Restore mode with --exchange-key: the operator's new HSM, known by its exchange
+     * certificate (x5t#S256 = the restore blob's WrappedKey.x5t_256; SHA-256 in hex). `newHsm`
+     * is then the simulated HSM the upload was rehearsed into.
+     */
+    exchangeCertificate: z
+      .object({file: z.string(), x5t256: z.string(), sha256: z.string()})
+      .nullable()
+      .optional(),
     /** Onboarding: the newcomer whose own key must open their own share. */
     newcomer: z.object({holder: z.string(), certFingerprint: z.string()}).nullable(),
   }),
@@ -244,6 +272,8 @@ export const DrillReportSchema = z.object({
    * from older reports and from reports that are not signed.
    */
   commitments: z.array(CommitmentSetSchema).optional(),
+  /** Compromise rehearsal only: the move to a new HSM (./compromise-schema.ts). */
+  compromise: CompromiseReportSchema.nullable().optional(),
   proof: ProofSchema,
 });
 export type DrillReport = z.infer<typeof DrillReportSchema>;
@@ -251,16 +281,20 @@ export type ReportTimelineStep = z.infer<typeof TimelineStepSchema>;
 
 /** What each kind of drill sets out to show, for the report's objectives. */
 export function objectivesFor(
-  mode: 'rehearsal' | 'restore' | 'onboarding' | 'rotation' | null,
+  mode: 'rehearsal' | 'restore' | 'onboarding' | 'rotation' | 'compromise' | null,
   required: number | null,
   total: number | null,
+  /** Restore mode: an Azure domain's restore is a blob for the operator's HSM, not a restored HSM. */
+  format?: 'native' | 'azure',
 ): string[] {
   const q = required !== null && total !== null ? `${required} of ${total}` : 'a quorum of';
   switch (mode) {
     case 'restore':
       return [
         `reconstruct the security domain from ${q} holders`,
-        'restore every key into the freshly provisioned HSM and verify it before it returns to service',
+        format === 'azure'
+          ? 'write the restore blob for the new HSM, wrapped to its exchange certificate, and rehearse its upload into a simulated HSM, every data blob verified'
+          : "restore every key into sd-drill's simulated HSM and verify it before it returns to service",
         'keep the wrapping private keys on the offline machine throughout',
         'record custodians and hand-offs',
       ];
@@ -270,6 +304,13 @@ export function objectivesFor(
         "write the same domain to a new file wrapped to the new holders' certificates",
         'show that every new holder’s key opens their share of the new file',
         'list what must now be destroyed: every copy of the old file and the departed holders’ keys',
+      ];
+    case 'compromise':
+      return [
+        `bring the old instance up with ${q} of its holders (simulated: a real old HSM is still running)`,
+        "provision a new HSM with a new security domain wrapped to its holders' certificates, and show that every holder's key opens their share",
+        "migrate every key: re-protect each key's data under a new key in the new HSM and check it there",
+        'purge the old instance only once every key is migrated, and time each phase against the recovery time objective',
       ];
     case 'onboarding':
       return [

@@ -18,7 +18,7 @@ const ref = (h: HolderRef): RotationReport['added'][number] => ({
 /** A word for the shell: quoted unless plainly safe. */
 const sh = (s: string): string => (/^[\w./:@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-function custodianOf(
+export function custodianOf(
   state: CeremonyState,
   registry: readonly RegistryEntry[],
   index: number | undefined,
@@ -32,7 +32,7 @@ function custodianOf(
   return h?.name ? `custodian of ${h.name}` : `custodian of holder ${index ?? '?'}`;
 }
 
-function proofOf(h: HolderStatus, proof: NonNullable<CeremonyState['rotation']>['proof']) {
+export function proofOf(h: HolderStatus, proof: NonNullable<CeremonyState['rotation']>['proof']) {
   const proven = proof?.proven.includes(h.index) === true;
   const why =
     proof?.unproven.find((u) => u.holderIndex === h.index)?.reason ??
@@ -115,6 +115,32 @@ export function rotationFindings(state: CeremonyState): Finding[] {
       evidence: `Until they are destroyed, every copy of ${state.domain?.file ?? 'the old file'}${keys > 0 ? ` and ${keys} departed holder${keys === 1 ? "'s key" : "s' keys"}` : ''} still open the domain: the old file with any ${state.domain?.required ?? 'quorum of'} old keys.`,
       remedy:
         "Destroy every copy of the old security-domain file and each departed holder's wrapping key, and record each destruction in the custody log (the report gives the command for each); keep only the new file.",
+    },
+  ];
+}
+
+/** A rotation whose new quorum was chosen below the safe default (and confirmed). */
+export function quorumLowered(state: CeremonyState): Finding[] {
+  const r = state.rotation;
+  const low = r?.lowered;
+  if ((state.mode !== 'rotation' && state.mode !== 'compromise') || !low) return [];
+  if (r.required === undefined) return [];
+  const n = r.newHolders.length;
+  const total = state.domain?.total ?? '?';
+  // A compromise rehearsal's new quorum belongs to a new domain; a rotation's to the same one.
+  const lowered =
+    state.mode === 'compromise'
+      ? `The new domain's quorum, ${low.to} of ${n}, is lower than the old domain's ${low.current} of ${total}`
+      : `The rotation lowered the quorum from ${low.current} of ${total} to ${low.to} of ${n}`;
+  return [
+    {
+      rule: 'quorum-lowered',
+      severity: 'warning',
+      evidence:
+        low.to < low.current
+          ? `${lowered}; the operator confirmed it at the machine.`
+          : `The new file's quorum is ${low.to} of ${n}, below the ${low.from} the domain document recommends (the current quorum is ${low.current} of ${total}); the operator confirmed it at the machine.`,
+      remedy: `Make sure the lower quorum is intended and written into the quorum policy; otherwise rotate again to a quorum of ${low.from} or more, so that fewer holders — or fewer lost keys — cannot open the domain.`,
     },
   ];
 }

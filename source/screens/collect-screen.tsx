@@ -1,11 +1,10 @@
-import {useState} from 'react';
+import {useCallback, useState} from 'react';
 import {Spinner} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import {MAX_PASSPHRASE_TRIES, type CeremonyState, type Custodian} from '../ceremony/types.js';
 import {acceptedCount} from '../ceremony/reduce.js';
 import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
-import {TextField} from '../components/text-field.js';
 import {HolderList} from '../components/holder-list.js';
 import {Notice} from '../components/notice.js';
 import {QuorumMeter} from '../components/quorum-meter.js';
@@ -13,6 +12,9 @@ import {SecretInput} from '../components/secret-input.js';
 import {color} from '../components/theme.js';
 import type {Binding} from '../components/keys.js';
 import type {Stick} from '../media/stick.js';
+import type {StickContents} from '../drill/stick-contents.js';
+import {ABSENT_BINDINGS, AbsentChoice} from './absent-choice.js';
+import {CUSTODIAN_BINDINGS, CustodianPrompt, type CustodianPhase} from './custodian-prompt.js';
 import {REMOTE_BINDINGS, RemoteHolder, type RemoteActions} from './remote-holder.js';
 
 export const DUTIES =
@@ -34,7 +36,11 @@ export interface CollectActions {
   remote?: RemoteActions;
 }
 
-function Acknowledge({
+/**
+ * An onboarding practice holder's key: a stand-in sd-drill made for the practice drill. Nobody
+ * keeps it, so no custodian is named: y takes its share.
+ */
+function PracticeHolder({
   holder,
   onDone,
   onCancel,
@@ -43,67 +49,20 @@ function Acknowledge({
   onDone: (c: Custodian) => void;
   onCancel: () => void;
 }) {
-  const [name, setName] = useState<string | undefined>();
-  const [role, setRole] = useState<string | undefined>();
+  const name = holder.replace(/ \(holder \d+\)$/, '');
   useInput((input, key) => {
     if (key.escape) onCancel();
-    else if (name && role && input.toLowerCase() === 'y') onDone({name, role});
+    else if (input.toLowerCase() === 'y')
+      onDone({name: `stand-in for ${name}`, role: 'practice holder', from: 'practice'});
   });
   return (
     <Box flexDirection="column">
-      <Text>
-        Key found for <Text bold>{holder}</Text>. Custodian, identify yourself:
+      <Text wrap="wrap">
+        <Text bold>{holder}</Text> is a practice holder: a stand-in key sd-drill made for this
+        practice drill. It opens only this throw-away practice domain and is deleted when the drill
+        ends, so nobody keeps it and no custodian is named.
       </Text>
-      {name === undefined ? (
-        <Box>
-          <Text>Your name: </Text>
-          <TextField
-            key="name"
-            placeholder="full name"
-            onSubmit={(v) => v.trim() && setName(v.trim())}
-          />
-        </Box>
-      ) : role === undefined ? (
-        <Box>
-          <Text>Your role: </Text>
-          <TextField
-            key="role"
-            placeholder="e.g. Security Architect"
-            onSubmit={(v) => v.trim() && setRole(v.trim())}
-          />
-        </Box>
-      ) : (
-        <Box flexDirection="column">
-          <Text wrap="wrap">“{DUTIES}”</Text>
-          <Text bold>
-            {name}, {role}: press y to acknowledge these duties.
-          </Text>
-        </Box>
-      )}
-    </Box>
-  );
-}
-
-function ChooseAbsent({
-  state,
-  onChoose,
-  onCancel,
-}: {
-  state: CeremonyState;
-  onChoose: (i: number) => void;
-  onCancel: () => void;
-}) {
-  useInput((_, key) => key.escape && onCancel());
-  const options = state.holders
-    .filter((h) => h.state === 'waiting' || h.state === 'absent')
-    .map((h) => ({
-      label: `${h.index} ${h.name ?? ''} — ${h.state === 'absent' ? 'mark present again' : 'mark absent'}`,
-      value: String(h.index),
-    }));
-  return (
-    <Box flexDirection="column">
-      <Text>Which holder is absent?</Text>
-      <Choice options={options} visibleOptionCount={4} onChoose={(v) => onChoose(Number(v))} />
+      <Text bold>Press y to take its share.</Text>
     </Box>
   );
 }
@@ -120,13 +79,30 @@ export function CollectScreen({
   state,
   sticks,
   actions,
+  registry,
+  contents,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: CollectActions;
+  /** The holder registry: certificate fingerprint → custodian (a holder's turn in seconds). */
+  registry?: ReadonlyMap<string, Custodian>;
+  /** What is on each stick present: one with no key on it is listed after those with one. */
+  contents?: ReadonlyMap<string, StickContents> | undefined;
 }) {
   const [choosingAbsent, setChoosingAbsent] = useState(false);
   const [remoteOpen, setRemoteOpen] = useState(false);
+  // The keys that work inside a panel or prompt that has steps of its own.
+  const [panelKeys, setPanelKeys] = useState<readonly Binding[]>();
+  const custodianPhase = useCallback(
+    (ph: CustodianPhase) => setPanelKeys(CUSTODIAN_BINDINGS[ph]),
+    [],
+  );
+  const closePanel = () => {
+    setRemoteOpen(false);
+    setChoosingAbsent(false);
+    setPanelKeys(undefined);
+  };
   const p = state.presenting;
   const required = state.domain?.required ?? 0;
   const held = acceptedCount(state);
@@ -142,34 +118,41 @@ export function CollectScreen({
   useInput((input, key) => {
     if (choosingAbsent || remoteOpen || state.identifying || (p && p.phase !== 'opening')) return;
     if (state.awaitingRemoval && input === 'x') actions.remove(state.awaitingRemoval);
-    else if (idle && input === 'a') setChoosingAbsent(true);
-    else if (idle && input === 'c' && actions.remote && !proving) setRemoteOpen(true);
-    else if (idle && input === 'r') actions.reconstruct();
+    else if (idle && input === 'a') {
+      setPanelKeys(ABSENT_BINDINGS.list);
+      setChoosingAbsent(true);
+    } else if (idle && input === 'c' && actions.remote && !proving) {
+      setPanelKeys(REMOTE_BINDINGS);
+      setRemoteOpen(true);
+    } else if (idle && input === 'r') actions.reconstruct();
     else if (idle && key.escape && held === 0 && !proving) actions.back();
   });
 
   let bindings: Binding[];
   let body: React.ReactNode;
   if (remoteOpen && actions.remote) {
-    bindings = [...REMOTE_BINDINGS];
+    bindings = [...(panelKeys ?? REMOTE_BINDINGS)];
     body = (
       <RemoteHolder
         state={state}
         sticks={sticks}
         actions={actions.remote}
-        onClose={() => setRemoteOpen(false)}
+        registry={registry}
+        onClose={closePanel}
+        onBindings={setPanelKeys}
       />
     );
   } else if (choosingAbsent) {
-    bindings = ['move', 'choose', 'cancel', 'abort'];
+    bindings = [...(panelKeys ?? ABSENT_BINDINGS.list)];
     body = (
-      <ChooseAbsent
+      <AbsentChoice
         state={state}
         onChoose={(i) => {
-          setChoosingAbsent(false);
+          closePanel();
           actions.absent(i);
         }}
-        onCancel={() => setChoosingAbsent(false)}
+        onCancel={closePanel}
+        onBindings={setPanelKeys}
       />
     );
   } else if (state.identifying) {
@@ -191,19 +174,44 @@ export function CollectScreen({
       </Box>
     );
   } else if (p?.phase === 'acknowledge') {
-    bindings = ['submit', 'yes', 'cancel', 'abort'];
-    body = (
-      <Acknowledge
+    const h = state.holders.find((x) => x.index === p.holderIndex);
+    const practice =
+      state.mode === 'onboarding' &&
+      state.newcomer !== undefined &&
+      h?.certFingerprint !== state.newcomer.certFingerprint;
+    bindings = practice ? ['yes', 'cancel', 'abort'] : [...(panelKeys ?? CUSTODIAN_BINDINGS.name)];
+    body = practice ? (
+      <PracticeHolder
         key={p.file}
         holder={holderOf(p.holderIndex)}
         onDone={actions.acknowledge}
         onCancel={actions.cancel}
       />
+    ) : (
+      <Box flexDirection="column">
+        <Text>
+          Key found for <Text bold>{holderOf(p.holderIndex)}</Text>.
+          {h && registry?.get(h.certFingerprint) ? '' : ' Custodian, identify yourself:'}
+        </Text>
+        <CustodianPrompt
+          key={p.file}
+          registered={h ? registry?.get(h.certFingerprint) : undefined}
+          duties={DUTIES}
+          onPhase={custodianPhase}
+          onDone={actions.acknowledge}
+          onCancel={actions.cancel}
+        />
+      </Box>
     );
   } else if (p?.phase === 'passphrase') {
     bindings = ['submit', 'cancel', 'abort'];
     body = (
       <Box flexDirection="column">
+        {p.custodian?.from === 'ceremony' ? (
+          <Text color={color('muted')}>
+            {p.custodian.name}, {p.custodian.role}: identified earlier in this ceremony.
+          </Text>
+        ) : null}
         <Text>
           {p.custodian?.name ?? 'Custodian'}, type the passphrase of your key (
           {p.file.split('/').pop()}). Try {p.attempts + 1} of {MAX_PASSPHRASE_TRIES}.
@@ -220,7 +228,7 @@ export function CollectScreen({
       <Text>
         Remove the stick <Text bold>{state.awaitingRemoval.split('/').pop()}</Text> now
         {sticks.find((s) => s.path === state.awaitingRemoval)?.source === 'folder'
-          ? ' (demo stick: press x)'
+          ? ' (a folder standing in for a stick: press x)'
           : ' (or press x once it is out)'}
         .
       </Text>
@@ -238,14 +246,20 @@ export function CollectScreen({
           'abort',
         ];
     // Sticks whose share is already taken go last, marked, so the pointer starts on one that
-    // is still to come (demo folders stay listed after their "removal").
+    // is still to come (demo folders stay listed after their "removal"); a stick with no key
+    // (nor a remote holder's contribution) on it comes just before them, marked too.
     const taken = new Set(
       state.holders.filter((h) => h.state === 'accepted' && h.stick).map((h) => h.stick?.path),
     );
+    const keyless = (s: Stick) => {
+      const c = contents?.get(s.path);
+      return c !== undefined && c.keys === 0 && c.contributions === 0;
+    };
+    const rank = (s: Stick) => (taken.has(s.path) ? 2 : keyless(s) ? 1 : 0);
     const options = [...sticks]
-      .sort((a, b) => Number(taken.has(a.path)) - Number(taken.has(b.path)))
+      .sort((a, b) => rank(a) - rank(b))
       .map((s) => ({
-        label: `${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}${taken.has(s.path) ? ' — share taken' : ''}`,
+        label: `${s.label}${s.source === 'folder' ? ' (folder)' : ''}${taken.has(s.path) ? ' — share taken' : keyless(s) ? ' — no key on it' : ''}`,
         value: s.path,
       }));
     body = (
@@ -276,7 +290,7 @@ export function CollectScreen({
 
   return (
     <Box flexDirection="column">
-      <QuorumMeter held={held} required={required} />
+      <QuorumMeter held={held} required={required} everyone={proving} />
       <HolderList holders={state.holders} />
       <Box marginTop={1} flexDirection="column">
         {body}

@@ -2,6 +2,7 @@ import {Box, Text, useInput} from 'ink';
 import type {CeremonyState} from '../ceremony/types.js';
 import {HelpLine} from '../components/help-line.js';
 import {HolderList} from '../components/holder-list.js';
+import {Notice} from '../components/notice.js';
 import {color} from '../components/theme.js';
 
 export interface FindingLine {
@@ -80,10 +81,28 @@ export function InspectScreen({
           </Text>
         ) : null}
       </Box>
+      {state.mode === 'compromise' ? <CompromiseNote state={state} /> : null}
       <Box marginTop={1}>
         <Text>Press Enter when the holders are ready to begin.</Text>
       </Box>
       <HelpLine bindings={['next', 'back', 'abort']} />
+    </Box>
+  );
+}
+
+/** A compromise rehearsal: which sticks were reported lost (they neither present nor are kept). */
+function CompromiseNote({state}: {state: CeremonyState}) {
+  const lost = state.compromise?.lost ?? [];
+  return (
+    <Box marginTop={1} flexDirection="column">
+      {lost.length > 0 ? (
+        <Text wrap="wrap">
+          Reported lost: {lost.length === 1 ? 'holder' : 'holders'}{' '}
+          {lost.length === 1 ? lost[0] : `${lost.slice(0, -1).join(', ')} and ${lost.at(-1)}`} —
+          they will not present, and their keys never protect the new HSM.
+        </Text>
+      ) : null}
+      <Notice notice={state.notice} />
     </Box>
   );
 }

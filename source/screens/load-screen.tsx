@@ -20,6 +20,9 @@ export function LoadScreen({
   onBack: () => void;
 }) {
   const [typing, setTyping] = useState(candidates.length === 0);
+  // Each path tried gets a fresh field: after a refusal (which names the path) the old text
+  // is not left there for the next one to be appended to.
+  const [tries, setTries] = useState(0);
   useInput((_, key) => {
     if (key.escape) {
       if (typing && candidates.length > 0) setTyping(false);
@@ -34,8 +37,13 @@ export function LoadScreen({
         <Box flexDirection="column">
           <Text>Path to the security-domain file (sd-drill or Azure Managed HSM JSON):</Text>
           <TextField
+            key={tries}
             placeholder="e.g. /media/alice/SD/security-domain.json"
-            onSubmit={(v) => v.trim() && onLoad(v.trim())}
+            onSubmit={(v) => {
+              if (!v.trim()) return;
+              setTries((t) => t + 1);
+              onLoad(v.trim());
+            }}
           />
         </Box>
       ) : (

@@ -1,8 +1,9 @@
 import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
-import type {CeremonyState} from '../ceremony/types.js';
+import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {HelpLine} from '../components/help-line.js';
 import type {Stick} from '../media/stick.js';
+import type {StickContents} from '../drill/stick-contents.js';
 import {CollectScreen, type CollectActions} from './collect-screen.js';
 
 /**
@@ -17,10 +18,15 @@ export function ProveScreen({
   state,
   sticks,
   actions,
+  registry,
+  contents,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: CollectActions;
+  /** The holder registry (certificate fingerprint → custodian): a new key may be registered. */
+  registry?: ReadonlyMap<string, Custodian>;
+  contents?: ReadonlyMap<string, StickContents> | undefined;
 }) {
   const to = state.rotation?.to;
   if (!to) return null;
@@ -40,7 +46,13 @@ export function ProveScreen({
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-middle">Every new holder proves their key against {to.domain.file}</Text>
-      <CollectScreen state={lens} sticks={sticks} actions={actions} />
+      <CollectScreen
+        state={lens}
+        sticks={sticks}
+        actions={actions}
+        {...(registry ? {registry} : {})}
+        contents={contents}
+      />
     </Box>
   );
 }

@@ -1,14 +1,18 @@
 import {useState} from 'react';
 import {Box, Text, useInput} from 'ink';
-import type {CeremonyState} from '../ceremony/types.js';
+import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
 import {TextField} from '../components/text-field.js';
 import type {Binding} from '../components/keys.js';
 import type {Stick} from '../media/stick.js';
+import {CustodianPrompt, CUSTODIAN_BINDINGS, type CustodianPhase} from './custodian-prompt.js';
 
 export interface RemoteActions {
-  /** Writes a request for the holder into `dir` (a stick or folder); the code shows in state. */
-  call: (holderIndex: number, dir: string) => void;
+  /**
+   * Writes a request for the holder into `dir` (a stick or folder); the code shows in state.
+   * `custodian`: who was called (the report names them).
+   */
+  call: (holderIndex: number, dir: string, custodian?: Custodian) => void;
   /** Reads a contribution file named by path (one that did not come on a stick). */
   read: (file: string) => void;
 }
@@ -16,12 +20,19 @@ export interface RemoteActions {
 type Phase =
   | {kind: 'menu'}
   | {kind: 'holder'}
-  | {kind: 'where'; holder: number}
-  | {kind: 'folder'; holder: number}
+  | {kind: 'who'; holder: number}
+  | {kind: 'where'; holder: number; custodian: Custodian}
+  | {kind: 'folder'; holder: number; custodian: Custodian}
   | {kind: 'file'};
 
-/** What the help line offers while the remote-holder panel is open. */
+/** What the help line offers while the remote-holder panel is open (its lists). */
 export const REMOTE_BINDINGS: readonly Binding[] = ['move', 'choose', 'cancel', 'abort'];
+
+/**
+ * The "type a folder" choice's value. Not '': @inkjs/ui's Select reports no choice of an empty
+ * value, so choosing it did nothing and the panel froze. A stick's path is absolute: never this.
+ */
+export const TYPE_FOLDER = ':folder';
 
 /**
  * A holder at another site (the collect step's `c`): call them — a request written to a stick
@@ -36,15 +47,24 @@ export function RemoteHolder({
   state,
   sticks,
   actions,
+  registry,
   onClose,
+  onBindings,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: RemoteActions;
+  /** The holder registry: certificate fingerprint → custodian. */
+  registry?: ReadonlyMap<string, Custodian> | undefined;
   onClose: () => void;
+  /** The keys that work where the panel is (a list, a field, a yes/no). */
+  onBindings?: (bindings: readonly Binding[]) => void;
 }) {
   const [phase, setPhase] = useState<Phase>({kind: 'menu'});
-  useInput((_, key) => key.escape && onClose());
+  // The custodian prompt handles its own Esc.
+  useInput((_, key) => key.escape && phase.kind !== 'who' && onClose());
+  const typingBindings: readonly Binding[] = ['submit', 'cancel', 'abort'];
+  const whoPhase = (p: CustodianPhase) => onBindings?.(CUSTODIAN_BINDINGS[p]);
   const name = (i: number) => {
     const h = state.holders.find((x) => x.index === i);
     return h?.name ? `${h.name} (holder ${i})` : `holder ${i}`;
@@ -60,7 +80,10 @@ export function RemoteHolder({
               {label: 'Call a holder (write a request for them)', value: 'call'},
               {label: 'Read a contribution file (type or paste its path)', value: 'file'},
             ]}
-            onChoose={(v) => setPhase(v === 'call' ? {kind: 'holder'} : {kind: 'file'})}
+            onChoose={(v) => {
+              if (v !== 'call') onBindings?.(typingBindings);
+              setPhase(v === 'call' ? {kind: 'holder'} : {kind: 'file'});
+            }}
           />
         </Box>
       );
@@ -77,7 +100,24 @@ export function RemoteHolder({
               label: `${h.index} ${h.name ?? ''}${h.remote ? ' — called already: call again' : ''}`,
               value: String(h.index),
             }))}
-            onChoose={(v) => setPhase({kind: 'where', holder: Number(v)})}
+            onChoose={(v) => setPhase({kind: 'who', holder: Number(v)})}
+          />
+        </Box>
+      );
+    }
+    case 'who': {
+      const fp = state.holders.find((h) => h.index === phase.holder)?.certFingerprint;
+      return (
+        <Box flexDirection="column">
+          <Text>Who keeps the key of {name(phase.holder)}, at the other site?</Text>
+          <CustodianPrompt
+            registered={fp ? registry?.get(fp) : undefined}
+            onPhase={whoPhase}
+            onCancel={onClose}
+            onDone={(custodian) => {
+              onBindings?.(REMOTE_BINDINGS);
+              setPhase({kind: 'where', holder: phase.holder, custodian});
+            }}
           />
         </Box>
       );
@@ -90,11 +130,14 @@ export function RemoteHolder({
             visibleOptionCount={4}
             options={[
               ...sticks.map((s) => ({label: `stick ${s.label}`, value: s.path})),
-              {label: 'a folder (type its path)…', value: ''},
+              {label: 'a folder (type its path)…', value: TYPE_FOLDER},
             ]}
             onChoose={(v) => {
-              if (!v) return setPhase({kind: 'folder', holder: phase.holder});
-              actions.call(phase.holder, v);
+              if (v === TYPE_FOLDER) {
+                onBindings?.(typingBindings);
+                return setPhase({...phase, kind: 'folder'});
+              }
+              actions.call(phase.holder, v, phase.custodian);
               onClose();
             }}
           />
@@ -108,7 +151,7 @@ export function RemoteHolder({
             placeholder="e.g. /media/courier"
             onSubmit={(v) => {
               if (!v.trim()) return;
-              actions.call(phase.holder, v.trim());
+              actions.call(phase.holder, v.trim(), phase.custodian);
               onClose();
             }}
           />

@@ -1,8 +1,9 @@
 import {Box, Text, useInput} from 'ink';
-import type {CeremonyState} from '../ceremony/types.js';
+import type {CeremonyState, RestoreSummary} from '../ceremony/types.js';
 import {HelpLine} from '../components/help-line.js';
 import {color} from '../components/theme.js';
 import {RotationOutcome} from './rotation-outcome.js';
+import {CompromiseOutcome} from './compromise-outcome.js';
 import {plural} from '../store/history.js';
 
 const VERDICT = {pass: 'PASS', fail: 'FAIL', aborted: 'ABORTED'} as const;
@@ -33,8 +34,9 @@ export function ReportScreen({
   saveError?: string;
   onQuit: () => void;
 }) {
-  useInput((input, key) => {
-    if (input === 'q' || key.return) onQuit();
+  // q only: Enter, the key a tired holder presses next, must not close the last screen.
+  useInput((input) => {
+    if (input === 'q') onQuit();
   });
   const verdict = state.outcome?.verdict ?? 'aborted';
   const tone = verdict === 'pass' ? 'ok' : 'error';
@@ -47,15 +49,8 @@ export function ReportScreen({
         </Text>
         {` — ${state.outcome?.reason ?? ''}`}
       </Text>
-      {r ? (
-        <Text>
-          {state.domain?.format === 'azure'
-            ? `Blobs restored and verified: ${r.keysRestored} of ${r.keysExpected}`
-            : `Keys restored: ${r.keysRestored} of ${r.keysExpected} · canaries decrypted: ${r.canaries.passed} of ${r.canaries.total}`}
-          {r.restoreBlobFile ? ` · restore blob: ${r.restoreBlobFile}` : ''}
-        </Text>
-      ) : null}
-      {state.identity?.pinnedBy && verdict === 'pass' ? (
+      {r ? <RestoreOutcome state={state} restore={r} /> : null}
+      {state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise' ? (
         <Text wrap="truncate-end">
           Signed with report key {state.identity.reportKey.slice(0, 12)}… (
           {PINNED[state.identity.pinnedBy]})
@@ -73,10 +68,12 @@ export function ReportScreen({
         // Practice over: the newcomer's certificate joins the real domain only by a rotation.
         <Text>Next: join the real domain by a rotation: sd-drill drill --mode rotation</Text>
       ) : null}
-      {state.rotation ? (
+      {state.mode === 'compromise' ? (
+        <CompromiseOutcome state={state} />
+      ) : state.rotation ? (
         // A rotation's timeline is in the report files; the screen has room for what to do next.
         <RotationOutcome state={state} />
-      ) : (
+      ) : state.mode === 'restore' && r ? null : (
         <Box marginTop={1} flexDirection="column">
           <Text bold>Timeline</Text>
           {chart.map((line, i) => (
@@ -101,6 +98,43 @@ export function ReportScreen({
         )}
       </Box>
       <HelpLine bindings={['quit']} />
+    </Box>
+  );
+}
+
+/**
+ * What the restore step did, each result under its own name: the restore blob written for the
+ * operator's HSM (and the command that uploads it), or that none was written, and the
+ * simulated HSM's own result. A restore's timeline is in the report files.
+ */
+function RestoreOutcome({state, restore: r}: {state: CeremonyState; restore: RestoreSummary}) {
+  if (state.domain?.format !== 'azure')
+    return (
+      <Text wrap="wrap">
+        Keys restored into the new (simulated) HSM: {r.keysRestored} of {r.keysExpected} · canaries
+        decrypted: {r.canaries.passed} of {r.canaries.total}
+      </Text>
+    );
+  const rehearsed = `${r.keysRestored} of ${r.keysExpected} blobs verified`;
+  if (!r.restoreBlob)
+    return (
+      <Text wrap="wrap">
+        {state.mode === 'restore'
+          ? `No restore blob was written (no --exchange-key was given). Rehearsed into a simulated HSM: ${rehearsed}.`
+          : `Restored into the new (simulated) HSM: ${rehearsed}.`}
+      </Text>
+    );
+  const b = r.restoreBlob;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text wrap="wrap">
+        <Text bold>Restore blob for your new HSM:</Text> {b.file}
+      </Text>
+      <Text wrap="wrap">{`  sha256 ${b.sha256}`}</Text>
+      <Text wrap="wrap">{`  for exchange certificate x5t#S256 ${b.x5t256}`}</Text>
+      <Text wrap="wrap">Rehearsed into a simulated HSM (its own exchange key): {rehearsed}.</Text>
+      <Text bold>Next, on the online machine:</Text>
+      <Text wrap="wrap">{`  ${b.upload}`}</Text>
     </Box>
   );
 }

@@ -21,6 +21,10 @@ const OPTIONS: Array<{label: string; value: Use}> = [
     value: 'rotation',
   },
   {
+    label: 'Compromise — the domain is lost: rehearse moving every key to a new HSM',
+    value: 'compromise',
+  },
+  {
     label: 'Check my key (one holder) — alone, no quorum: does my key still open my true share?',
     value: 'check',
   },

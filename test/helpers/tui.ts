@@ -162,7 +162,7 @@ async function pick(
 export function insert(p: Pane, stick: string): Promise<void> {
   return pick(
     p,
-    /❯ \S+ \(demo folder\)/,
+    /❯ \S+ \(folder\)/,
     (line) => line.split(' ')[0] === stick,
     8,
     `stick ${stick} to insert`,

@@ -39,7 +39,7 @@ export interface RotationHost {
   readonly reconstruction: ReconstructedDomain | undefined;
   takeShares(): OpenedShare[];
   /** The new file's shares this proof proved: their commitments go into the report. */
-  recordProven(set: CommitmentSet): void;
+  recordProven(set: CommitmentSet, reportKey: string): void;
 }
 
 /** Links the new file to the domain's key in the store (the same domain, the same key). */
@@ -60,6 +60,18 @@ export class RotationWork {
   /** The new file, once written and checked: the new holders' shares are taken for it. */
   get target(): OpenedDomain | undefined {
     return this.written;
+  }
+
+  /** A new domain another use wrote (a compromise's new HSM): the new holders prove against it. */
+  adopt(opened: OpenedDomain): void {
+    this.written = opened;
+  }
+
+  /** The chosen new holders' certificates, in share order; undefined if one is missing. */
+  chosenCertificates(): LoadedCertificate[] | undefined {
+    const list = this.host.getState().rotation?.newHolders ?? [];
+    const certs = list.map((h) => this.certificates.get(h.certFingerprint));
+    return certs.every((c) => c !== undefined) ? (certs as LoadedCertificate[]) : undefined;
   }
 
   private refuse(message: string): void {
@@ -166,8 +178,20 @@ export class RotationWork {
     this.host.dispatch({type: 'new-holders-chosen', change, destroy});
   }
 
-  chooseQuorum(required: number): void {
-    this.host.dispatch({type: 'choose-quorum', required});
+  /** Whose departed key this is, by certificate or public-key fingerprint ("erin (holder 5)"). */
+  departedHolder(fingerprints: ReadonlyArray<string | null | undefined>): string | undefined {
+    const departed = this.host.getState().rotation?.change?.departed ?? [];
+    const keys = this.oldHolders();
+    for (const {old} of departed) {
+      const spki = keys.find((k) => k.index === old.index)?.spkiFingerprint;
+      if (fingerprints.some((f) => f && (f === old.certFingerprint || f === spki)))
+        return old.name ? `${old.name} (holder ${old.index})` : `holder ${old.index}`;
+    }
+    return undefined;
+  }
+
+  chooseQuorum(required: number, confirmed = false): void {
+    this.host.dispatch({type: 'choose-quorum', required, confirmed});
   }
 
   /** Writes the new file (never over one), checks it, and collects for it from now on. */
@@ -219,7 +243,10 @@ export class RotationWork {
       );
       const reportKey = r.ok ? r.value.reportKey : null;
       if (r.ok) {
-        this.host.recordProven(commitmentSet(target, provenShares(target.format, shares, r.value)));
+        this.host.recordProven(
+          commitmentSet(target, provenShares(target.format, shares, r.value)),
+          r.value.reportKey,
+        );
         r.value.wipe();
       }
       this.host.dispatch({
