@@ -116,7 +116,7 @@ export function CheckScreen({
     case 'stick': {
       bindings = ['insert', 'back', 'abort'];
       const options = sticks.map((s) => ({
-        label: `${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}`,
+        label: `${s.label}${s.source === 'folder' ? ' (folder)' : ''}`,
         value: s.path,
       }));
       body = (
