@@ -237,7 +237,7 @@ export async function drillAction(options: DrillOptions): Promise<void> {
   if (options.mode && options.mode !== 'check' && !MODES.includes(options.mode as Mode))
     throw usageError(
       'bad-mode',
-      `--mode ${JSON.stringify(options.mode)}: must be ${[...MODES, 'check'].join(', ')}`,
+      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.join(', ')} or check`,
     );
   if (options.restoreBlobOut && !options.exchangeKey) {
     throw usageError(

@@ -28,6 +28,8 @@ const EXAMPLES: Record<string, string> = {
   'holders list': 'npx sd-drill holders list',
   contribute:
     'npx sd-drill contribute --request request.json --sd security-domain.json --key /media/carol/carol.key --out contribution-3.json',
+  check:
+    'npx sd-drill check --sd fixtures/demo/security-domain.json --key fixtures/demo/sticks/carol/carol.key',
 };
 
 function path(cmd: Command): string {
