@@ -17,6 +17,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {performance} from 'node:perf_hooks';
+import {setTimeout} from 'node:timers';
 
 const root = resolve(import.meta.dirname, '..');
 const bundle = join(root, 'dist', 'sd-drill.js');
