@@ -17,6 +17,7 @@ import type {PracticeDomain} from './drill/practice.js';
 import {CheckFrame, SoloCheckApp} from './check-app.js';
 import {StartScreen, type Use} from './screens/start-screen.js';
 import type {SoloCheckSession} from './drill/solo-check.js';
+import {firstPinFacts} from './drill/first-pin.js';
 import {wipe} from './secret.js';
 
 export interface TuiParts {
@@ -115,6 +116,7 @@ export async function runTui(
       return error;
     },
     domainCandidates,
+    firstPinFacts: (state) => firstPinFacts(state, reports.pins()),
     enrol: async (request) => {
       try {
         // Onboarding only: key generation (node-forge) is loaded when it is needed, so the

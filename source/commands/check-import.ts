@@ -19,7 +19,8 @@ import {
   type Attestation,
 } from '../proof/attestation.js';
 import {judge, provenanceWords, type SourcedSet} from '../proof/sources.js';
-import {storeDirectory} from '../store/location.js';
+import {storeDirectory, storeExists} from '../store/location.js';
+import {assertStoreTrusted} from '../store/permissions.js';
 import {appendProofs, proofsFile, readProofsFile} from '../store/proofs-file.js';
 import type {HolderProofRecord} from '../store/proofs.js';
 import {out, printJson, warn} from './io.js';
@@ -41,6 +42,7 @@ export function importAttestations(sd: string, files: readonly string[], json: b
   const desc = opened.domain.describe();
   const identity = domainIdentity(opened);
   const generation = generationOf(opened);
+  if (storeExists()) assertStoreTrusted(storeDirectory());
   const onRecord = readProofsFile(proofsFile(storeDirectory()));
   if (onRecord.damaged)
     warn(

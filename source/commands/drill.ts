@@ -64,7 +64,7 @@ async function exchangeTarget(options: DrillOptions): Promise<ExchangeTarget | u
 }
 
 async function planned(options: DrillOptions): Promise<number> {
-  const [{readPlan, runPlan}, {ReportService}, {DrillSession}] = await Promise.all([
+  const [{readPlan, runPlan, settleFirstPin}, {ReportService}, {DrillSession}] = await Promise.all([
     import('../drill/plan.js'),
     import('../drill/services.js'),
     import('../drill/session.js'),
@@ -83,7 +83,6 @@ async function planned(options: DrillOptions): Promise<number> {
   const session = new DrillSession({
     azureExchangeBits: 2048,
     pins: reports.pins,
-    recordPin: reports.recordRotationPin,
     ...idle(options),
     ...restoreOptions(options, target),
   });
@@ -96,6 +95,7 @@ async function planned(options: DrillOptions): Promise<number> {
   });
   try {
     await runPlan(plan, session, (line) => out(line));
+    settleFirstPin(plan, session, reports.pins(), (line) => out(line));
     const state = session.getState();
     if (!state.domain) {
       const notice = state.notice?.text ?? 'the security domain could not be loaded';
@@ -165,6 +165,12 @@ async function interactive(options: DrillOptions): Promise<number> {
       'drill needs a terminal (it is interactive); for a scripted drill use --plan FILE',
     );
   }
+  // A store others can write is refused before the first frame, not after a quorum has typed.
+  const [{storeDirectory}, {assertStoreTrusted}] = await Promise.all([
+    import('../store/location.js'),
+    import('../store/permissions.js'),
+  ]);
+  assertStoreTrusted(storeDirectory());
   const target = await exchangeTarget(options);
   // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
@@ -195,7 +201,6 @@ async function interactive(options: DrillOptions): Promise<number> {
         session = new DrillSession({
           ...idle(options),
           pins: reports.pins,
-          recordPin: reports.recordRotationPin,
           ...restoreOptions(options, target),
         });
         return {

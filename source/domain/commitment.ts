@@ -17,9 +17,8 @@
  * swapped slot (the file was changed) from a whole new set (another file of the domain).
  */
 import {createHash} from 'node:crypto';
-import {canonicalJson} from '../canonical-json.js';
-import type {AzureDomain} from './azure/reader.js';
-import type {OpenedShare} from './format.js';
+import {encDataDigest} from './azure/reader.js';
+import type {OpenedShare, ReconstructedDomain} from './format.js';
 import type {NativeDomain} from './native/reader.js';
 import type {OpenedDomain} from './open.js';
 
@@ -80,24 +79,14 @@ export function shareCommitment(slot: ShareSlot, share: Buffer): string {
 }
 
 /**
- * SHA-256 of an Azure file's EncData: the canonical JSON (RFC 8785) of
- * `{"data": [{"compact_jwe", "tag"}, …], "kdf"}` in file order. A rotation keeps EncData byte
- * for byte, so the domain keeps this identity; a substitute file made from the holders'
- * certificates alone cannot have it (its blobs would not open under its own shares).
+ * The domain's identity in a commitment: its id (native); its EncData's digest (Azure: the
+ * canonical JSON of its blobs and KDF, the name the store's pins know it by — a rotation keeps
+ * EncData byte for byte, and a substitute made from the holders' certificates cannot have it).
  */
-export function encDataDigest(domain: Pick<AzureDomain, 'blobs' | 'kdf'>): string {
-  const encData = {
-    data: domain.blobs.map((b) => ({compact_jwe: b.compact, tag: b.tag})),
-    kdf: domain.kdf,
-  };
-  return createHash('sha256').update(canonicalJson(encData), 'utf8').digest('hex');
-}
-
-/** The domain's identity in a commitment: its id (native), its EncData's digest (Azure). */
 export function domainIdentity(opened: OpenedDomain): string {
   return opened.format === 'native'
     ? `native:${opened.domain.doc.domain.id}`
-    : `azure:${encDataDigest(opened.domain)}`;
+    : `azure:${encDataDigest(opened.domain.blobs, opened.domain.kdf)}`;
 }
 
 /** The generation a commitment binds: the native header's (version 2 on), 0 where none. */
@@ -152,19 +141,22 @@ export function commitmentSet(opened: OpenedDomain, proven: readonly OpenedShare
 
 /**
  * The shares an authenticated reconstruction proved. Azure: those it used (the winning subset
- * and every share that, swapped in, gave the same secret); a share that only repeats another
- * holder's was counted once and proves nothing for its own slot. Native: every share it did
- * not name bad (each carries its own x, checked against its slot when opened, and a share
- * outside the winning subset is named bad unless it lies on the same polynomial).
+ * and every share that, swapped in, gave the same secret). Native: every share it did not name
+ * bad (each carries its own x, checked against its slot when opened, and a share outside the
+ * winning subset is named bad unless it lies on the same polynomial). Either way, two holders
+ * whose shares are one share prove nothing for either slot (./format.ts DuplicateShare).
  */
 export function provenShares(
   format: 'native' | 'azure',
   shares: readonly OpenedShare[],
-  reconstructed: {usedHolders: readonly number[]; badShares: ReadonlyArray<{holderIndex: number}>},
+  reconstructed: Pick<ReconstructedDomain, 'usedHolders' | 'badShares' | 'duplicates'>,
 ): OpenedShare[] {
   const used = new Set(reconstructed.usedHolders);
   const bad = new Set(reconstructed.badShares.map((b) => b.holderIndex));
-  return shares.filter((s) =>
-    format === 'azure' ? used.has(s.holder.index) : !bad.has(s.holder.index),
+  const twins = new Set((reconstructed.duplicates ?? []).flatMap((d) => [d.holderIndex, d.sameAs]));
+  return shares.filter(
+    (s) =>
+      !twins.has(s.holder.index) &&
+      (format === 'azure' ? used.has(s.holder.index) : !bad.has(s.holder.index)),
   );
 }

@@ -10,7 +10,8 @@
  * quorum's: a solo check proves one share, not that the rest of the file is intact.
  */
 import {type Holder, holderLabel} from '../domain/format.js';
-import {loadPrivateKey, type LoadedCertificate, type LoadedKey} from '../domain/key-file.js';
+import type {LoadedCertificate, LoadedKey} from '../domain/key-file.js';
+import {loadPrivateKey} from '../domain/key-unlock.js';
 import {findCertificateBeside} from '../domain/present-key.js';
 import {headerCommitmentsVerify} from '../domain/native/commitments.js';
 import {
@@ -90,7 +91,8 @@ type Opened =
 async function openOwnShare(input: CheckInput): Promise<Result<Opened>> {
   const {opened, keyFile} = input;
   const file = opened.domain.describe().file;
-  const key = loadPrivateKey(keyFile, input.passphrase);
+  // The key's derivation runs off the main thread (../domain/key-unlock.ts).
+  const key = await loadPrivateKey(keyFile, input.passphrase);
   if (!key.ok) {
     if (key.error.reason !== 'wrong-passphrase') return key;
     const message = `the passphrase does not open ${keyFile}: check your passphrase record (a key whose passphrase is lost is a lost key)`;

@@ -48,10 +48,13 @@ async function onRecord(): Promise<{
   warnings: string[];
 }> {
   if (!storeExists()) return {pins: [], commitments: [], warnings: []};
-  const [{readPins}, {readProofsFile, proofsFile}] = await Promise.all([
+  const [{readPins}, {readProofsFile, proofsFile}, {assertStoreTrusted}] = await Promise.all([
     import('../store/pins-schema.js'),
     import('../store/proofs-file.js'),
+    import('../store/permissions.js'),
   ]);
+  // What is on record counts only while the store is the user's own: one line (exit 2) if not.
+  assertStoreTrusted(storeDirectory());
   const pins = readPins(pinsFile());
   const proofs = readProofsFile(proofsFile(storeDirectory()));
   const warnings = [

@@ -19,6 +19,7 @@ import {
   holdersCount,
   quorumSize,
   shareDamaged,
+  duplicateShare,
 } from './findings-domain.js';
 import {holderUnproven, type ProofContext} from './findings-proof.js';
 import {quorumAtOneSite, rolesNotSeparate} from './findings-separation.js';
@@ -370,6 +371,7 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...domainKeyMismatch(state),
     ...duplicateWrappingKey(state),
     ...shareDamaged(state),
+    ...duplicateShare(state),
     ...rotationFindings(state),
     ...compromiseFindings(state),
     ...quorumLowered(state),

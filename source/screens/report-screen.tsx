@@ -8,11 +8,19 @@ import {plural} from '../store/history.js';
 
 const VERDICT = {pass: 'PASS', fail: 'FAIL', aborted: 'ABORTED'} as const;
 
-const PINNED = {
-  header: "pinned in the domain file's header",
-  store: 'the key on record for this domain',
-  'first-use': 'first pass on record: pinned from now on',
-} as const;
+/** How the report key stands, in the words of the answer given at first use. */
+function pinWords(id: NonNullable<CeremonyState['identity']>): string {
+  const first = id.firstPin;
+  const when = first ? new Date(first.at).toISOString().slice(0, 10) : '';
+  if (id.pinnedBy === 'header')
+    return first
+      ? `pinned in the domain file's header; ${first.pinned ? `recorded here at first use on ${when}` : 'NOT recorded here: you chose not to pin it'}`
+      : "pinned in the domain file's header";
+  if (id.pinnedBy === 'store') return 'the key on record for this domain';
+  if (first?.pinned) return `pinned at first use on ${when}`;
+  if (first) return 'NOT pinned: you chose not to; its reports verify only with --expect-key';
+  return 'no key on record for this domain yet';
+}
 
 /**
  * Report: the verdict, a per-step timeline chart, the findings, where the report was saved.
@@ -51,9 +59,9 @@ export function ReportScreen({
       </Text>
       {r ? <RestoreOutcome state={state} restore={r} /> : null}
       {state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise' ? (
-        <Text wrap="truncate-end">
+        <Text wrap="wrap">
           Signed with report key {state.identity.reportKey.slice(0, 12)}… (
-          {PINNED[state.identity.pinnedBy]})
+          {pinWords(state.identity)})
         </Text>
       ) : null}
       {state.newcomer ? (

@@ -12,6 +12,7 @@ import {makeDirs} from '../fs/make-dirs.js';
 import {readSmallFileSync} from '../fs/read-file.js';
 import {storeDirectory} from './location.js';
 import {withLock} from './lock.js';
+import {assertStoreTrusted} from './permissions.js';
 import {
   ProofsFileSchema,
   type CommitmentRecord,
@@ -60,6 +61,8 @@ export function appendProofs(
       dir,
     );
   }
+  // The store is trusted only while it is the user's own (./permissions.ts).
+  assertStoreTrusted(dir);
   const file = proofsFile(dir);
   withLock(join(dir, 'store.lock'), () => {
     const read = readProofsFile(file);

@@ -37,6 +37,8 @@ import {
   type ProofsFile,
 } from './proofs-schema.js';
 import {withCommitments, withHolderProofs} from './proofs.js';
+import {storeDirectory} from './location.js';
+import {assertStoreTrusted} from './permissions.js';
 
 export interface StoreOptions extends LockOptions {
   /** The store's directory; default `$SD_DRILL_CONFIG_DIR`, else the user's config dir. */
@@ -107,18 +109,20 @@ class StoreImpl implements Store, StoreOwner {
   constructor(private readonly options: StoreOptions) {
     const env = options.env ?? process.env;
     const explicit = options.dir ?? (env.SD_DRILL_CONFIG_DIR ? env.SD_DRILL_CONFIG_DIR : undefined);
-    if (explicit) {
-      try {
-        makeDirs(explicit, 0o700);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-        throw inputError(
-          'store-unwritable',
-          `${explicit}: cannot create the sd-drill store folder (${code})`,
-          explicit,
-        );
-      }
+    // Made private (0700) here, wherever it is: conf would make the default one 0777 & ~umask.
+    const folder = explicit ?? storeDirectory(env);
+    try {
+      makeDirs(folder, 0o700);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      throw inputError(
+        'store-unwritable',
+        `${folder}: cannot create the sd-drill store folder (${code})`,
+        folder,
+      );
     }
+    // A store others can write is no trust anchor (./permissions.ts): refused, as ssh does.
+    assertStoreTrusted(folder);
     this.now = options.now ?? Date.now;
     this.history = new StoreFile(this, 'drill history', 'history', HistoryFileSchema, explicit);
     this.holders = new StoreFile(this, 'holder registry', 'holders', HoldersFileSchema, explicit);

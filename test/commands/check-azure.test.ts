@@ -148,11 +148,11 @@ describe('the Azure 2020 vectors: verify --all records, then each holder checks 
     );
   });
 
-  it('another holder’s share sealed to this holder’s certificate: the slot was swapped', () => {
+  it('another holder’s share sealed to this holder’s certificate: the slot was swapped', async () => {
     const w = provenWork();
     const opened = openDomainFile(sd);
     if (!opened.ok) throw opened.error;
-    const one = presentKeyFile(opened.value.domain, key(1));
+    const one = await presentKeyFile(opened.value.domain, key(1));
     if (!one.ok) throw one.error;
     const cert2 = loadCertificate(cer(2));
     if (!cert2.ok) throw cert2.error;

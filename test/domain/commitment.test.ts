@@ -6,7 +6,8 @@
 import {createHash, createPublicKey, randomBytes, verify} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
 import {canonicalJson} from '../../source/canonical-json.js';
-import {COMMITMENT_LABEL, encDataDigest, shareCommitment} from '../../source/domain/commitment.js';
+import {COMMITMENT_LABEL, shareCommitment} from '../../source/domain/commitment.js';
+import {encDataDigest} from '../../source/domain/azure/reader.js';
 import {
   HEADER_COMMITMENTS_PREFIX,
   headerCommitmentsVerify,
@@ -76,7 +77,7 @@ describe('the share commitment', () => {
         '{"data":[{"compact_jwe":"a.b.c.d.e","tag":"hsm_backup"},{"compact_jwe":"f.g.h.i.j","tag":"base_enclave_backup"}],"kdf":"sp108_kdf"}',
       )
       .digest('hex');
-    expect(encDataDigest({blobs: blobs as never, kdf: 'sp108_kdf'})).toBe(expected);
+    expect(encDataDigest(blobs, 'sp108_kdf')).toBe(expected);
   });
 });
 
@@ -95,10 +96,18 @@ describe('proven shares', () => {
     });
     expect(got.map((s) => s.holder.index)).toEqual([1, 3]);
   });
+  it('neither of two holders whose shares are one share', () => {
+    const got = provenShares('azure', [share(1), share(2), share(3)], {
+      usedHolders: [1, 2],
+      badShares: [],
+      duplicates: [{holderIndex: 3, sameAs: 1}],
+    });
+    expect(got.map((s) => s.holder.index)).toEqual([2]);
+  });
   it('native: every share not named bad', () => {
     const got = provenShares('native', [share(1), share(2), share(3)], {
       usedHolders: [1, 2],
-      badShares: [{holderIndex: 2}],
+      badShares: [{holderIndex: 2, reason: 'forged'}],
     });
     expect(got.map((s) => s.holder.index)).toEqual([1, 3]);
   });

@@ -125,7 +125,7 @@ tuiSuite('"Check my key": one holder, alone, in a real terminal', () => {
     // Holder 1's share sealed into sd2's slot, with sd2's certificate (public).
     const opened = openDomainFile(sd);
     if (!opened.ok) throw opened.error;
-    const one = presentKeyFile(opened.value.domain, keys[0] ?? '');
+    const one = await presentKeyFile(opened.value.domain, keys[0] ?? '');
     if (!one.ok) throw one.error;
     const cert2 = loadCertificate(join(azureVectorsDir, 'sd2.cer'));
     if (!cert2.ok) throw cert2.error;
