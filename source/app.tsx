@@ -66,10 +66,13 @@ export function App({
   session,
   services,
   options,
+  onCheck,
 }: {
   session: DrillSession;
   services: DrillServices;
   options: AppOptions;
+  /** The start screen's fifth use, "Check my key": not a ceremony, so the shell runs it. */
+  onCheck?: () => void;
 }) {
   const state = useSession(session);
   const {exit} = useApp();
@@ -219,7 +222,11 @@ export function App({
   } else {
     switch (state.step) {
       case 'start':
-        screen = <StartScreen onChoose={(m) => session.chooseMode(m)} />;
+        screen = (
+          <StartScreen
+            onChoose={(use) => (use === 'check' ? onCheck?.() : session.chooseMode(use))}
+          />
+        );
         break;
       case 'enrol':
         screen = (

@@ -11,11 +11,12 @@ import {Spinner} from '@inkjs/ui';
 import {render, useApp, useInput} from 'ink';
 import {useEffect, useState} from 'react';
 import {App, AppFrame, type AppOptions, type DrillServices} from './app.js';
-import type {Mode} from './ceremony/types.js';
 import type {ReportService} from './drill/services.js';
 import type {DrillSession} from './drill/session.js';
 import type {PracticeDomain} from './drill/practice.js';
-import {StartScreen} from './screens/start-screen.js';
+import {CheckFrame, SoloCheckApp} from './check-app.js';
+import {StartScreen, type Use} from './screens/start-screen.js';
+import type {SoloCheckSession} from './drill/solo-check.js';
 import {firstPinFacts} from './drill/first-pin.js';
 import {wipe} from './secret.js';
 
@@ -23,18 +24,31 @@ export interface TuiParts {
   session: DrillSession;
   reports: ReportService;
   domainCandidates: DrillServices['domainCandidates'];
+  /** A solo check ("Check my key"): one holder, no ceremony. */
+  soloCheck: () => SoloCheckSession;
 }
+
+export interface TuiOptions extends AppOptions {
+  /** `--mode check`: start on the solo check. */
+  use?: 'check';
+}
+
+type Loaded = {session: DrillSession; services: DrillServices; soloCheck?: () => SoloCheckSession};
 
 export function Boot({
   load,
   options,
+  onChecked,
 }: {
-  load: () => Promise<{session: DrillSession; services: DrillServices}>;
-  options: AppOptions;
+  load: () => Promise<Loaded>;
+  options: TuiOptions;
+  /** Each solo check's verdict, as it is reached (the process exits with the last). */
+  onChecked?: (ok: boolean) => void;
 }) {
   const {exit} = useApp();
-  const [ready, setReady] = useState<{session: DrillSession; services: DrillServices}>();
-  const [mode, setMode] = useState<Mode | undefined>(options.mode);
+  const [ready, setReady] = useState<Loaded>();
+  const [use, setUse] = useState<Use | undefined>(options.use ?? options.mode);
+  const mode = use === 'check' ? undefined : use;
   useEffect(() => {
     let live = true;
     load().then(
@@ -47,25 +61,47 @@ export function Boot({
   }, [load, exit]);
   // The start screen stays Boot's until a use is chosen, so no keystroke falls between two
   // screens while the session loads.
-  const handOver = ready !== undefined && mode !== undefined;
+  const handOver = ready !== undefined && use !== undefined;
   useInput((input, key) => key.ctrl && input === 'c' && exit(), {isActive: !handOver});
-  if (handOver) {
+  if (handOver && use === 'check' && ready.soloCheck) {
+    return (
+      <SoloCheckApp
+        makeSession={ready.soloCheck}
+        candidates={ready.services.domainCandidates}
+        options={options}
+        {...(onChecked ? {onChecked} : {})}
+        onQuit={() => setUse(undefined)}
+      />
+    );
+  }
+  if (handOver && mode) {
     return (
       <App
         session={ready.session}
         services={ready.services}
-        options={{...options, ...(mode ? {mode} : {})}}
+        options={{...options, mode}}
+        onCheck={() => setUse('check')}
       />
     );
   }
+  if (use === 'check')
+    return (
+      <CheckFrame>
+        <Spinner label="Preparing the check…" />
+      </CheckFrame>
+    );
   return (
     <AppFrame step="start" {...(mode ? {mode} : {})}>
-      {mode ? <Spinner label="Preparing the drill…" /> : <StartScreen onChoose={setMode} />}
+      {mode ? <Spinner label="Preparing the drill…" /> : <StartScreen onChoose={setUse} />}
     </AppFrame>
   );
 }
 
-export async function runTui(load: () => Promise<TuiParts>, options: AppOptions): Promise<void> {
+export async function runTui(
+  load: () => Promise<TuiParts>,
+  options: TuiOptions,
+): Promise<{checked?: boolean}> {
+  let checked: boolean | undefined;
   let practice: PracticeDomain | undefined;
   const servicesFor = ({reports, domainCandidates}: TuiParts): DrillServices => ({
     findings: (state) => reports.findings(state),
@@ -113,12 +149,15 @@ export async function runTui(load: () => Promise<TuiParts>, options: AppOptions)
   });
   const boot = async () => {
     const parts = await load();
-    return {session: parts.session, services: servicesFor(parts)};
+    return {session: parts.session, services: servicesFor(parts), soloCheck: parts.soloCheck};
   };
-  const app = render(<Boot load={boot} options={options} />, {exitOnCtrlC: false});
+  const app = render(<Boot load={boot} options={options} onChecked={(ok) => (checked = ok)} />, {
+    exitOnCtrlC: false,
+  });
   try {
     await app.waitUntilExit();
   } finally {
     practice?.dispose();
   }
+  return checked === undefined ? {} : {checked};
 }

@@ -19,6 +19,9 @@ export interface DrillOptions {
   lost?: string[];
 }
 
+declare const SD_DRILL_VERSION: string;
+const toolVersion = typeof SD_DRILL_VERSION === 'string' ? SD_DRILL_VERSION : '0.0.0-dev';
+
 const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding', 'rotation', 'compromise'];
 
 function exitCodeFor(session: DrillSession): number {
@@ -187,11 +190,12 @@ async function interactive(options: DrillOptions): Promise<number> {
     process.exit(1);
   });
   try {
-    await runTui(
+    const tui = await runTui(
       async () => {
-        const [services, {DrillSession}] = await Promise.all([
+        const [services, {DrillSession}, {SoloCheckSession}] = await Promise.all([
           import('../drill/services.js'),
           import('../drill/session.js'),
+          import('../drill/solo-check.js'),
         ]);
         reports = new services.ReportService(resolve(options.reportDir ?? 'drill-reports'));
         session = new DrillSession({
@@ -199,10 +203,19 @@ async function interactive(options: DrillOptions): Promise<number> {
           pins: reports.pins,
           ...restoreOptions(options, target),
         });
-        return {session, reports, domainCandidates: services.domainCandidates};
+        return {
+          session,
+          reports,
+          domainCandidates: services.domainCandidates,
+          soloCheck: () => new SoloCheckSession({toolVersion}),
+        };
       },
       {
-        ...(options.mode ? {mode: options.mode as Mode} : {}),
+        ...(options.mode === 'check'
+          ? {use: 'check' as const}
+          : options.mode
+            ? {mode: options.mode as Mode}
+            : {}),
         ...(options.sd ? {sdFile: options.sd} : {}),
         mediaDirs: options.media,
         ...(options.mountRoot.length > 0 ? {mountRoots: options.mountRoot} : {}),
@@ -213,6 +226,8 @@ async function interactive(options: DrillOptions): Promise<number> {
       },
     );
     // Left before the session was ready: nothing happened, nothing to report.
+    // A solo check ("Check my key") exits with its verdict: 0 the share is the one proven.
+    if (tui.checked !== undefined) return tui.checked ? 0 : 1;
     return session ? exitCodeFor(session) : 1;
   } finally {
     stop();
@@ -223,10 +238,11 @@ async function interactive(options: DrillOptions): Promise<number> {
 /** `sd-drill drill`, the default command (registered in ./index.ts). */
 export async function drillAction(options: DrillOptions): Promise<void> {
   // The mode first: a bad one is the thing to fix, terminal or not.
-  if (options.mode && !MODES.includes(options.mode as Mode))
+  // `check` is not a ceremony: one holder checks their key (the TUI's fifth use).
+  if (options.mode && options.mode !== 'check' && !MODES.includes(options.mode as Mode))
     throw usageError(
       'bad-mode',
-      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.slice(0, -1).join(', ')} or ${MODES.at(-1)}`,
+      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.join(', ')} or check`,
     );
   if (options.restoreBlobOut && !options.exchangeKey) {
     throw usageError(

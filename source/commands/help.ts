@@ -29,6 +29,8 @@ const EXAMPLES: Record<string, string> = {
   assess: 'npx sd-drill assess --sd fixtures/demo/security-domain.json --lost 2 --file-exposed',
   contribute:
     'npx sd-drill contribute --request request.json --sd security-domain.json --key /media/carol/carol.key --out contribution-3.json',
+  check:
+    'npx sd-drill check --sd fixtures/demo/security-domain.json --key fixtures/demo/sticks/carol/carol.key',
 };
 
 function path(cmd: Command): string {

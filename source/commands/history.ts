@@ -9,6 +9,8 @@ import {
 } from '../store/history.js';
 import type {DrillRecord} from '../store/schema.js';
 import {openStore, type Store} from '../store/store.js';
+import {holderStandings, proofWords} from '../store/proofs.js';
+import {shortFingerprint} from '../domain/key-file.js';
 import {out, printJson, warn} from './io.js';
 
 /** Verdicts shown in a trend line, most recent last. */
@@ -58,6 +60,8 @@ function history(options: {json?: boolean}): number {
   const drills = [...store.drills()].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
   const settings = store.settings();
   const trends = domainTrends(drills, Date.now(), settings.reviewDays);
+  const standings = holderStandings(store.proofs(), Date.now(), settings.reviewDays);
+  const custodian = new Map(store.registry().map((r) => [r.fingerprint, r.custodian]));
   reportStoreWarnings(store);
   if (options.json) {
     printJson({
@@ -75,14 +79,27 @@ function history(options: {json?: boolean}): number {
         overdue: t.review.overdue,
         summary: t.sentence,
       })),
+      holders: standings.map((d) => ({
+        domain: d.domain,
+        label: d.label,
+        holders: d.holders.map((h) => ({
+          holder: h.holder,
+          fingerprint: h.fingerprint,
+          custodian: custodian.get(h.fingerprint) ?? null,
+          lastProof: h.last ? {at: h.last.at, by: h.last.by, ref: h.last.ref} : null,
+          overdue: h.overdue,
+        })),
+      })),
     });
     return 0;
   }
-  if (drills.length === 0) {
+  if (drills.length === 0 && standings.length === 0) {
     out(`No drills on record yet (store: ${store.dir}).`);
     return 0;
   }
-  out('Drills, newest first:');
+  out(
+    drills.length > 0 ? 'Drills, newest first:' : `No drills on record yet (store: ${store.dir}).`,
+  );
   for (const d of drills) {
     const mode = d.mode === 'onboarding' ? 'onboarding (practice domain, no reviews)' : d.mode;
     out(
@@ -90,9 +107,24 @@ function history(options: {json?: boolean}): number {
     );
     if (d.reportMarkdown) out(`      report: ${d.reportMarkdown}`);
   }
-  out('');
-  out(`Per domain (reviews due every ${settings.reviewDays} days):`);
+  if (trends.length > 0) {
+    out('');
+    out(`Per domain (reviews due every ${settings.reviewDays} days):`);
+  }
   for (const t of trends) out(`  ${t.domain}: ${t.verdicts.join(' ')} — ${t.sentence}`);
+  if (standings.length > 0) {
+    out('');
+    out(`Each holder's last proof of their key (due every ${settings.reviewDays} days):`);
+    for (const d of standings) {
+      out(`  ${d.label} (${d.domain.slice(0, 20)}…)`);
+      for (const h of d.holders) {
+        const who = custodian.get(h.fingerprint);
+        out(
+          `    ${h.overdue ? '!' : '✓'} holder ${h.holder} ${shortFingerprint(h.fingerprint)}${who ? ` ${who}` : ''}: ${h.last ? proofWords(h.last) : 'no proof on record'}${h.overdue && h.last ? ' — OVERDUE' : ''}`,
+        );
+      }
+    }
+  }
   return 0;
 }
 

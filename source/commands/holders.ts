@@ -1,6 +1,7 @@
 /** `sd-drill holders register|list`: the holder registry (who keeps which wrapping key). */
 import {unwrap, usageError} from '../errors.js';
 import {openStore} from '../store/store.js';
+import {lastProofOf, proofWords} from '../store/proofs.js';
 import {parseDateOption, parseFingerprintOption} from './custody.js';
 import {reportStoreWarnings} from './history.js';
 import {out, printJson} from './io.js';
@@ -37,9 +38,18 @@ function register(options: RegisterOptions): number {
 function list(options: {json?: boolean}): number {
   const store = openStore();
   const holders = store.registry();
+  const proofs = store.proofs().holders;
   reportStoreWarnings(store);
+  // Each holder's last proof of their key, for any domain it wraps (`history` has it per domain).
+  const last = (fp: string) => lastProofOf(proofs, fp);
   if (options.json) {
-    printJson({store: store.dir, holders});
+    printJson({
+      store: store.dir,
+      holders: holders.map((h) => {
+        const p = last(h.fingerprint);
+        return {...h, lastProof: p ? {at: p.at, by: p.by, ref: p.ref, domain: p.label} : null};
+      }),
+    });
     return 0;
   }
   if (holders.length === 0) {
@@ -47,8 +57,12 @@ function list(options: {json?: boolean}): number {
     return 0;
   }
   for (const h of holders) {
+    const p = last(h.fingerprint);
     out(
       `${h.fingerprint}  ${h.custodian}, ${h.role}${h.location ? `, ${h.location}` : ''}  since ${h.since.slice(0, 10)}`,
+    );
+    out(
+      `    last proved their key: ${p ? `${proofWords(p)}, ${p.label}` : 'never, on record here'}`,
     );
   }
   return 0;

@@ -9,6 +9,7 @@ import type {Command} from 'commander';
 import {MAX_HOLDERS, MAX_INVENTORY_KEYS, MIN_HOLDERS} from '../limits.js';
 import {defaultMountRoots} from '../media/mount-roots.js';
 import type {AssessOptions} from './assess.js';
+import type {CheckOptions} from './check.js';
 import type {ContributeOptions} from './contribute.js';
 import type {AddOptions} from './custody.js';
 import type {DrillOptions} from './drill.js';
@@ -42,7 +43,10 @@ function registerDrill(program: Command): void {
       collect,
       [],
     )
-    .option('--mode <mode>', 'rehearsal, restore, onboarding, rotation or compromise')
+    .option(
+      '--mode <mode>',
+      'rehearsal, restore, onboarding, rotation, compromise, or check (one holder checks their key alone)',
+    )
     .option(
       '--lost <holder>',
       'compromise mode: a holder whose stick was reported lost (their number); repeatable',
@@ -340,6 +344,31 @@ function registerContribute(program: Command): void {
     });
 }
 
+function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description(
+      'one holder, alone and offline: does my key open my share, and is it the share last proven? (--import: collect holders’ attestations)',
+    )
+    .requiredOption('--sd <file>', 'your copy of the security-domain file')
+    .option('--key <file>', 'your wrapping private key (its certificate beside it)')
+    .option('--passphrase-file <file>', 'its passphrase on the first line (otherwise a prompt)')
+    .option(
+      '--report <file>',
+      'a drill report (drill-<id>.json) whose commitments to check against',
+    )
+    .option(
+      '--expect-key <base64>',
+      'the domain’s report key on record (to pin a report or header)',
+    )
+    .option('--out <file>', 'write your attestation, signed with your key, for the ceremony lead')
+    .option('--import <files...>', 'ceremony lead: verify and record holders’ attestations')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: CheckOptions) => {
+      await (await import('./check.js')).checkAction(options);
+    });
+}
+
 export const registrations: Register[] = [
   registerDrill,
   registerInit,
@@ -354,4 +383,5 @@ export const registrations: Register[] = [
   registerCustody,
   registerHolders,
   registerContribute,
+  registerCheck,
 ];

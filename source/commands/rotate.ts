@@ -30,9 +30,10 @@ import {writeRewrapped, type NewHolder} from '../domain/rewrap.js';
 import {MAX_HOLDERS, MIN_HOLDERS} from '../limits.js';
 import {wipe} from '../secret.js';
 import {identityOf, rotationPinCheck} from '../store/pins.js';
-import {out, printJson, refuseExistingOut} from './io.js';
+import {out, printJson, refuseExistingOut, warn} from './io.js';
 import {storePins} from './store-pins.js';
 import {collectShares, reconstructWithQuorum} from './verify.js';
+import {recordReconstruction} from '../proof/record.js';
 
 export interface RotateOptions {
   sd: string;
@@ -124,7 +125,13 @@ async function rotate(options: RotateOptions): Promise<number> {
       throw (
         quorum.failure ?? checkError('quorum-not-met', 'the old quorum did not open the domain')
       );
-    // Shares are no longer needed once the domain is reconstructed.
+    // The old quorum proved its shares (and keys): recorded, then no longer needed.
+    const recorded = await recordReconstruction(opened, collected.shares, rec, {
+      at: new Date().toISOString(),
+      by: 'rotate',
+      ref: null,
+    });
+    if (recorded.warning) warn(recorded.warning);
     for (const s of collected.shares) wipe(s.secret);
     const old = oldHolderKeys(
       opened.domain.describe().holders,

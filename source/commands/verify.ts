@@ -19,7 +19,8 @@ import {wipe} from '../secret.js';
 import {checkPin, identityOf, lookalikeNotes, type PinCheck} from '../store/pins.js';
 import {storePins} from './store-pins.js';
 import {proveAll, unprovenText} from '../domain/prove-all.js';
-import {out, printJson} from './io.js';
+import {out, printJson, warn} from './io.js';
+import {recordReconstruction} from '../proof/record.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {promptPassphrase} from './passphrases.js';
 
@@ -263,6 +264,17 @@ async function verify(options: VerifyOptions): Promise<number> {
         `${options.sd}: ${proofs.filter((p) => p.proven).length} of ${desc.total} holders proved their key; every holder must: ${unprovenText(proofs)}`,
         options.sd,
       );
+    // The shares this authenticated reconstruction proved are recorded: a holder can then
+    // check alone that their key still opens the same share (`sd-drill check`).
+    const recorded =
+      reconstructed && pin?.ok
+        ? await recordReconstruction(opened.value, collected.shares, reconstructed, {
+            at: new Date().toISOString(),
+            by: options.all ? 'verify-all' : 'verify',
+            ref: null,
+          })
+        : undefined;
+    if (recorded?.warning) warn(recorded.warning);
     const okResult = reconstructed !== undefined && !failure;
     const problems = [
       ...desc.problems,
@@ -311,6 +323,7 @@ async function verify(options: VerifyOptions): Promise<number> {
               },
             }
           : {}),
+        ...(recorded ? {commitmentsRecorded: recorded.proven} : {}),
         ...(failure ? {error: failure.message} : {}),
       });
       if (failure) {
@@ -354,8 +367,10 @@ async function verify(options: VerifyOptions): Promise<number> {
         `  report key ${reconstructed.reportKey} (${PIN_WORDS[pin?.ok ? pin.pinnedBy : 'first-use']})`,
       );
       for (const note of alike) out(`  note: ${note}`);
+      if (recorded) out(recordedLine(recorded.proven));
       return 0;
     }
+    if (recorded) out(recordedLine(recorded.proven));
     if (failure) throw failure;
     return 1;
   } finally {
@@ -370,6 +385,12 @@ const PIN_WORDS = {
   'first-use':
     "no key on record for this domain on this machine; verify pins nothing — a drill's first pass pins it when its operator says so",
 } as const;
+
+function recordedLine(proven: readonly number[]): string {
+  return proven.length === 0
+    ? 'No share was proven, so no commitment was recorded.'
+    : `Recorded the commitments of the shares of holders ${proven.join(', ')}: each of them can now check alone that their key opens the same share (sd-drill check).`;
+}
 
 function matchNote(m: MatchedKey): string {
   if (m.by === 'certificate') return '';

@@ -20,6 +20,7 @@ export const KEYS = {
   yes: {keys: 'y', label: 'yes'},
   no: {keys: 'n', label: 'no'},
   quit: {keys: 'q', label: 'quit'},
+  again: {keys: 'Enter', label: 'check another stick'},
   abort: {keys: 'Ctrl-C', label: 'abort'},
 } as const;
 

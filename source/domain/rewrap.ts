@@ -21,6 +21,7 @@ import type {LoadedCertificate} from './key-file.js';
 import {headerAad, keyCheckMatches, manifestDigest} from './native/crypto.js';
 import type {NativeDomain, NativeReconstructed} from './native/reader.js';
 import {createNativeDomain} from './native/writer.js';
+import {headerCommitmentsVerify} from './native/commitments.js';
 import {openDomainFile, openDomainJson, type OpenedDomain} from './open.js';
 import {sha256Hex} from './key-file.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
@@ -157,6 +158,8 @@ function nativeProblem(
     return `its generation is ${String(b.domain.generation)}, not ${String(want.generation)}`;
   if (b.domain.reportKey !== want.reportKey)
     return "its header does not pin the domain's report key";
+  if (!headerCommitmentsVerify(b))
+    return "its holders' share commitments are not signed by the domain's report key";
   if (manifestDigest(b.manifest) !== manifestDigest(a.manifest)) return 'its manifest changed';
   for (const [i, h] of b.holders.entries()) {
     const w = want.holders[i];

@@ -15,8 +15,10 @@ import {writeReport} from '../report/write.js';
 import {openStore, type Store} from '../store/store.js';
 import {identityOf, type DomainIdentity, type DomainPin} from '../store/pins.js';
 import {recordRetirements} from './uses/rotation-records.js';
+import {proofRecords} from '../proof/record.js';
+import {proofDomainOf, type HolderProofRecord} from '../store/proofs.js';
 import type {Stick} from '../media/stick.js';
-import type {DrillSession} from './session.js';
+import type {DrillSession, ProvenSet} from './session.js';
 
 declare const SD_DRILL_VERSION: string;
 const toolVersion = typeof SD_DRILL_VERSION === 'string' ? SD_DRILL_VERSION : '0.0.0-dev';
@@ -43,7 +45,15 @@ export class ReportService {
       history: this.store.drills(),
       registry: this.store.registry(),
       settings: {reviewDays: settings.reviewDays, rtoMinutes: settings.rtoMinutes},
+      ...this.proofContext(state),
     });
+  }
+
+  /** Each holder's last proof, and how the proofs name this domain (holder-unproven). */
+  private proofContext(state: CeremonyState): {proofs: HolderProofRecord[]; proofDomain?: string} {
+    const proofs = this.store.proofs();
+    const domain = state.domain ? proofDomainOf(state.domain, proofs.commitments) : undefined;
+    return {proofs: proofs.holders, ...(domain ? {proofDomain: domain} : {})};
   }
 
   /** The pins a session checks its reconstruction against. */
@@ -83,6 +93,34 @@ export class ReportService {
       process.stderr.write(
         `sd-drill: warning: the new domain file was not linked to its domain: ${linked.error.message}\n`,
       );
+  }
+
+  /**
+   * A passing, signed drill's proofs go into the store: each reconstruction's commitments
+   * (under the report key it derived) and the holders it proved.
+   */
+  private recordProofs(report: DrillReport, proven: readonly ProvenSet[]): void {
+    if (report.verdict !== 'pass' || !report.proof.signed) return;
+    for (const {set, reportKey} of proven) {
+      const {commitments, holders} = proofRecords(set, {
+        // A rotation's report is of two files: the new one is named by its own path.
+        label:
+          report.scope.domain?.name ??
+          (set.fileSha256 !== null && set.fileSha256 === report.rotation?.to?.sha256
+            ? report.rotation.to.file
+            : report.scope.domain?.file) ??
+          set.domain,
+        reportKey,
+        at: report.endedAt,
+        by: report.scope.mode === 'rotation' ? 'rotation' : 'drill',
+        ref: report.id,
+      });
+      const r = this.store.recordProofs(commitments, holders);
+      if (!r.ok)
+        process.stderr.write(
+          `sd-drill: warning: the drill's proofs were not recorded: ${r.error.message}\n`,
+        );
+    }
   }
 
   /**
@@ -150,7 +188,11 @@ export class ReportService {
         history: this.store.drills(),
         registry: this.store.registry(),
         settings: {reviewDays: settings.reviewDays, rtoMinutes: settings.rtoMinutes},
+        ...this.proofContext(state),
         ...(secret ? {domainSecret: secret} : {}),
+        // A compromise rehearsal's report is signed by the new domain's key: it vouches for no
+        // share of the old one.
+        commitments: state.mode === 'compromise' ? [] : session.commitmentSets,
       });
       session.wipeSecrets();
       const written = writeReport(this.reportDir, report);
@@ -161,6 +203,7 @@ export class ReportService {
           `sd-drill: warning: the drill was not added to history: ${recorded.error.message}\n`,
         );
       this.pin(report, session.rotation.provenIdentity);
+      this.recordProofs(report, session.provenSets);
       recordRetirements(this.store, report);
       session.dispatch({
         type: 'report-saved',

@@ -25,6 +25,13 @@ import {
   type SecurityDomainFormat,
 } from '../domain/format.js';
 import {openDomainFile, type OpenedDomain} from '../domain/open.js';
+import {commitmentSet, provenShares, type CommitmentSet} from '../domain/commitment.js';
+
+/** Shares a reconstruction proved, and the report key it derived. */
+export interface ProvenSet {
+  set: CommitmentSet;
+  reportKey: string;
+}
 import type {Stick} from '../media/stick.js';
 import {printable} from '../errors.js';
 import {wipe} from '../secret.js';
@@ -69,6 +76,8 @@ export class DrillSession implements ShareDesk {
   private readonly keysTaken = new Map<string, OpenedShare>();
   private domain: OpenedDomain | undefined;
   private reconstructed: ReconstructedDomain | undefined;
+  /** The share commitments this drill's reconstructions made (public: hashes of shares). */
+  private readonly proven: ProvenSet[] = [];
   private readonly recovery: RecoveryTarget;
   private ended = false;
   readonly now: () => number;
@@ -138,6 +147,21 @@ export class DrillSession implements ShareDesk {
   /** The reconstructed domain (a rotation writes it anew); wiped by `wipeSecrets()`. */
   get reconstruction(): ReconstructedDomain | undefined {
     return this.reconstructed;
+  }
+
+  /** The share commitments of the shares proven so far (the report carries them on a pass). */
+  get commitmentSets(): CommitmentSet[] {
+    return this.proven.map((p) => p.set);
+  }
+
+  /** The same, each with the report key of the reconstruction that proved it (for the store). */
+  get provenSets(): readonly ProvenSet[] {
+    return this.proven;
+  }
+
+  /** A reconstruction proved shares: their commitments go into the report (../domain/commitment.ts). */
+  recordProven(set: CommitmentSet, reportKey: string): void {
+    this.proven.push({set, reportKey});
   }
 
   /** Hands over the shares held (a rotation checks the new file with them); the caller wipes. */
@@ -331,6 +355,11 @@ export class DrillSession implements ShareDesk {
     await new Promise((r) => setTimeout(r, 20));
     const shares = [...this.vault.values()];
     const r = this.domain.domain.reconstruct(shares);
+    if (r.ok)
+      this.recordProven(
+        commitmentSet(this.domain, provenShares(this.domain.format, shares, r.value)),
+        r.value.reportKey,
+      );
     this.wipeShares();
     // Two holders with one share: said before the verdict, so the report has it either way.
     for (const d of duplicatesOf(r))

@@ -173,8 +173,11 @@ export function verifySignature(c: Contribution): string | undefined {
   return good ? sha256Hex(der) : undefined;
 }
 
-/** Does the signer's key belong to `holder`, as the domain file names it? */
-function signedBy(c: Contribution, spki: string, holder: Holder): boolean {
+/**
+ * Does the signer's key belong to `holder`, as the domain file names it? (A holder's
+ * attestation, ../proof/attestation.ts, is bound the same way.)
+ */
+export function signedBy(c: Pick<Contribution, 'signer'>, spki: string, holder: Holder): boolean {
   if (holder.spkiFingerprint !== undefined) return spki === holder.spkiFingerprint;
   if (c.signer.certificate === undefined) return false;
   const der = Buffer.from(c.signer.certificate, 'base64url');

@@ -18,6 +18,8 @@ import {
 } from './model.js';
 import {deriveReportKey, MIN_SECRET_BYTES, signBytes, signedBytes} from './proof.js';
 import {rotationSection} from './rotation.js';
+import type {CommitmentSet} from '../domain/commitment.js';
+import type {HolderProofRecord} from '../store/proofs.js';
 import {compromiseSection} from './compromise.js';
 
 export interface BuildReportInput {
@@ -31,6 +33,11 @@ export interface BuildReportInput {
   settings: {reviewDays: number; rtoMinutes: number};
   /** The reconstructed domain secret, to sign a passing drill's report. Not wiped here. */
   domainSecret?: Buffer;
+  /** The share commitments the drill's reconstructions made; kept in a signed report only. */
+  commitments?: readonly CommitmentSet[];
+  /** Each holder's last proof (the store's), and how it names this domain: holder-unproven. */
+  proofs?: readonly HolderProofRecord[];
+  proofDomain?: string;
 }
 
 /** A drill id that sorts by time and is safe in a file name: `20250301-101500-3f9a1c`. */
@@ -142,6 +149,8 @@ export function buildReport(input: BuildReportInput): DrillReport {
     registry: input.registry,
     settings: input.settings,
     drillId: input.id,
+    ...(input.proofs ? {proofs: input.proofs} : {}),
+    ...(input.proofDomain ? {proofDomain: input.proofDomain} : {}),
   });
   const steps = timeline(state, endedAt).map((s) => ({...s}));
   const report: DrillReport = {
@@ -243,6 +252,12 @@ export function buildReport(input: BuildReportInput): DrillReport {
     };
     return report;
   }
+  // Commitments travel only under the signature: an unsigned report vouches for no share.
+  if (input.commitments && input.commitments.length > 0)
+    report.commitments = input.commitments.map((c) => ({
+      ...c,
+      shares: c.shares.map((x) => ({...x})),
+    }));
   const unsigned: Proof = {
     signed: true,
     algorithm: 'Ed25519',

@@ -21,13 +21,15 @@ import {
   shareDamaged,
   duplicateShare,
 } from './findings-domain.js';
+import {holderUnproven, type ProofContext} from './findings-proof.js';
 import {quorumAtOneSite, rolesNotSeparate} from './findings-separation.js';
 import {compromiseFindings} from './compromise.js';
 import {quorumLowered, rotationFindings} from './rotation.js';
 import {custodianMismatch} from './findings-people.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
-export interface FindingsContext {
+/** `proofs`, `proofDomain`: each holder's last proof (./findings-proof.ts). */
+export interface FindingsContext extends Omit<ProofContext, 'settings'> {
   now: number;
   history: readonly DrillRecord[];
   registry: readonly RegistryEntry[];
@@ -360,6 +362,7 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...removableMedia(state),
     ...sameDevice(state),
     ...reviewOverdue(state, ctx),
+    ...holderUnproven(state, ctx),
     ...holderAbsent(state, ctx),
     ...passphraseFailures(state, ctx),
     ...shareCorrupt(state, ctx),

@@ -291,6 +291,26 @@ function proofSection(report: DrillReport): string[] {
   ];
 }
 
+function commitmentsSection(report: DrillReport): string[] {
+  const sets = report.commitments ?? [];
+  if (sets.length === 0) return [];
+  return [
+    '## Share commitments',
+    '',
+    'A hash of each share this drill proved, bound to the domain, its generation and the holder (no share can be recovered from it). Each holder can check alone that their key still opens the same share: `sd-drill check --sd <the domain file> --key <their key> --report drill-' +
+      `${report.id}.json\`.`,
+    '',
+    ...sets.flatMap((set) => [
+      `- ${code(set.domain)}, generation ${set.generation}${set.fileSha256 ? `, file sha256 ${code(set.fileSha256)}` : ''}:`,
+      ...set.shares.map(
+        (s) =>
+          `  - holder ${s.holder}: ${s.commitment ? code(s.commitment) : 'not proven in this drill'}`,
+      ),
+    ]),
+    '',
+  ];
+}
+
 /** The whole report as Markdown. */
 export function renderMarkdown(report: DrillReport): string {
   const d = report.scope.domain;
@@ -332,6 +352,7 @@ export function renderMarkdown(report: DrillReport): string {
         ? compromiseMarkdown(report, {text, code})
         : restoreSection(report)),
     ...proofSection(report),
+    ...commitmentsSection(report),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

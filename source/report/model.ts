@@ -5,6 +5,7 @@
  * It never carries a passphrase, private key, share or domain secret.
  */
 import * as z from 'zod';
+import {CommitmentSetSchema} from '../store/proofs-schema.js';
 import {CompromiseReportSchema} from './compromise-schema.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -29,6 +30,7 @@ export const FINDING_RULES = [
   'duplicate-wrapping-key',
   'share-damaged',
   'rotation-destroy-pending',
+  'holder-unproven',
   'quorum-at-one-site',
   'roles-not-separate',
   'keys-not-migrated',
@@ -270,6 +272,13 @@ export const DrillReportSchema = z.object({
     .optional(),
   /** Rotation only; absent from reports of other uses and from older reports. */
   rotation: RotationReportSchema.nullable().optional(),
+  /**
+   * A passing drill's share commitments (../domain/commitment.ts): per file reconstructed, every
+   * slot with the commitment of each share the reconstruction proved. Signed with the report,
+   * so a holder can check their share alone against it (`sd-drill check --report`). Absent
+   * from older reports and from reports that are not signed.
+   */
+  commitments: z.array(CommitmentSetSchema).optional(),
   /** Compromise rehearsal only: the move to a new HSM (./compromise-schema.ts). */
   compromise: CompromiseReportSchema.nullable().optional(),
   proof: ProofSchema,

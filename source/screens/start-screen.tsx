@@ -3,7 +3,10 @@ import type {Mode} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
 import {HelpLine} from '../components/help-line.js';
 
-const OPTIONS: Array<{label: string; value: Mode}> = [
+/** What a session is for: one of the ceremony's uses, or one holder checking their key. */
+export type Use = Mode | 'check';
+
+const OPTIONS: Array<{label: string; value: Use}> = [
   {
     label: 'Quarterly rehearsal — simulate a disaster and prove the quorum can recover',
     value: 'rehearsal',
@@ -21,14 +24,18 @@ const OPTIONS: Array<{label: string; value: Mode}> = [
     label: 'Compromise — the domain is lost: rehearse moving every key to a new HSM',
     value: 'compromise',
   },
+  {
+    label: 'Check my key (one holder) — alone, no quorum: does my key still open my true share?',
+    value: 'check',
+  },
 ];
 
 /** Start: what is this drill for? */
-export function StartScreen({onChoose}: {onChoose: (mode: Mode) => void}) {
+export function StartScreen({onChoose}: {onChoose: (use: Use) => void}) {
   return (
     <Box flexDirection="column" gap={1}>
       <Text>What is this session for? Choose with the arrow keys and press Enter.</Text>
-      <Choice options={OPTIONS} onChoose={(v) => onChoose(v as Mode)} />
+      <Choice options={OPTIONS} onChoose={(v) => onChoose(v as Use)} />
       <HelpLine bindings={['move', 'choose', 'abort']} />
     </Box>
   );

@@ -10,7 +10,11 @@ import {join} from 'node:path';
 import {inputError} from '../errors.js';
 
 /** Why `path` cannot be trusted, or undefined (also when it does not exist). */
-function problemWith(path: string, what: string): string | undefined {
+function problemWith(
+  path: string,
+  what: string,
+  lost = 'its pinned keys prove nothing',
+): string | undefined {
   let st;
   try {
     st = statSync(path);
@@ -21,14 +25,24 @@ function problemWith(path: string, what: string): string | undefined {
   const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
   const fix = what === 'folder' ? `chmod 700 ${path}` : `chmod 600 ${path}`;
   if (uid !== undefined && st.uid !== uid)
-    return `${path}: the sd-drill store ${what} belongs to another user (uid ${st.uid}), so its pinned keys prove nothing; use your own store (SD_DRILL_CONFIG_DIR) or have it given to you (chown)`;
+    return `${path}: the sd-drill store ${what} belongs to another user (uid ${st.uid}), so ${lost}; use your own store (SD_DRILL_CONFIG_DIR) or have it given to you (chown)`;
   if (st.mode & 0o022)
-    return `${path}: the sd-drill store ${what} is writable by ${st.mode & 0o002 ? 'anyone' : 'its group'} (mode ${mode}), so its pinned keys prove nothing; make it yours alone: ${fix}`;
+    return `${path}: the sd-drill store ${what} is writable by ${st.mode & 0o002 ? 'anyone' : 'its group'} (mode ${mode}), so ${lost}; make it yours alone: ${fix}`;
   return undefined;
 }
 
-/** The store's folder and pinned-keys file, checked; throws one line (exit 2) if either is loose. */
+/**
+ * The store's folder, pinned-keys file and proofs file (the share commitments a holder's solo
+ * check trusts: ../proof/), checked; throws one line (exit 2) if one is loose.
+ */
 export function assertStoreTrusted(dir: string): void {
-  const problem = problemWith(dir, 'folder') ?? problemWith(join(dir, 'domains.json'), 'file');
+  const problem =
+    problemWith(dir, 'folder') ??
+    problemWith(join(dir, 'domains.json'), 'file') ??
+    problemWith(
+      join(dir, 'proofs.json'),
+      'proofs file',
+      'the shares it says were proven prove nothing',
+    );
   if (problem) throw inputError('store-not-private', problem, dir);
 }

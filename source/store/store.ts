@@ -30,6 +30,13 @@ import {makeDirs} from '../fs/make-dirs.js';
 import {describeZodError, StoreFile, type StoreOwner} from './store-file.js';
 import {withPin, type DomainIdentity, type DomainPin} from './pins.js';
 import {PinsFileSchema} from './pins-schema.js';
+import {
+  ProofsFileSchema,
+  type CommitmentRecord,
+  type HolderProofRecord,
+  type ProofsFile,
+} from './proofs-schema.js';
+import {withCommitments, withHolderProofs} from './proofs.js';
 import {storeDirectory} from './location.js';
 import {assertStoreTrusted} from './permissions.js';
 
@@ -68,6 +75,13 @@ export interface Store {
   pins(): DomainPin[];
   /** Pins `key` for the domain `id` (a passing drill, a rotation); merges into its record. */
   recordPin(id: DomainIdentity, key: string, by: string, source: DomainPin['source']): Result<void>;
+  /** Share commitments on record and each holder's last proof (./proofs.ts). */
+  proofs(): ProofsFile;
+  /** Records a proof: the commitments it made (if any) and the holders it proved. */
+  recordProofs(
+    commitments: CommitmentRecord | null,
+    holders: readonly HolderProofRecord[],
+  ): Result<void>;
 }
 
 function asResult<T>(fn: () => T): Result<T> {
@@ -87,6 +101,7 @@ class StoreImpl implements Store, StoreOwner {
   private readonly custodyLog: StoreFile<typeof CustodyFileSchema>;
   private readonly settingsFile: StoreFile<typeof SettingsFileSchema>;
   private readonly pinsFile: StoreFile<typeof PinsFileSchema>;
+  private readonly proofsFile: StoreFile<typeof ProofsFileSchema>;
   private readonly lockPath: string;
   private lockDepth = 0;
   private readonly now: () => number;
@@ -114,6 +129,13 @@ class StoreImpl implements Store, StoreOwner {
     this.custodyLog = new StoreFile(this, 'custody log', 'custody', CustodyFileSchema, explicit);
     this.settingsFile = new StoreFile(this, 'settings', 'settings', SettingsFileSchema, explicit);
     this.pinsFile = new StoreFile(this, 'pinned domain keys', 'domains', PinsFileSchema, explicit);
+    this.proofsFile = new StoreFile(
+      this,
+      'proofs of holders',
+      'proofs',
+      ProofsFileSchema,
+      explicit,
+    );
     this.dir = dirname(this.history.path);
     this.lockPath = join(this.dir, 'store.lock');
   }
@@ -136,9 +158,14 @@ class StoreImpl implements Store, StoreOwner {
   }
 
   files(): string[] {
-    return [this.history, this.holders, this.custodyLog, this.settingsFile, this.pinsFile].map(
-      (f) => f.path,
-    );
+    return [
+      this.history,
+      this.holders,
+      this.custodyLog,
+      this.settingsFile,
+      this.pinsFile,
+      this.proofsFile,
+    ].map((f) => f.path);
   }
 
   /** Reads for display never throw: an unreadable file is a warning and an empty list. */
@@ -244,6 +271,21 @@ class StoreImpl implements Store, StoreOwner {
     const at = new Date(this.now()).toISOString();
     return asResult(() =>
       this.pinsFile.update((f) => ({...f, domains: withPin(f.domains, id, key, at, by, source)})),
+    );
+  }
+
+  proofs(): ProofsFile {
+    return this.safeRead(() => this.proofsFile.read(), ProofsFileSchema.parse({}));
+  }
+
+  recordProofs(
+    commitments: CommitmentRecord | null,
+    holders: readonly HolderProofRecord[],
+  ): Result<void> {
+    return asResult(() =>
+      this.proofsFile.update((f) =>
+        withHolderProofs(commitments ? withCommitments(f, commitments) : f, holders),
+      ),
     );
   }
 

@@ -126,6 +126,24 @@ describe('drill --plan, mode rotation', () => {
       env: {SD_DRILL_CONFIG_DIR: join(dir, 'store')},
     });
     expect(v.code).toBe(0);
+
+    // The report commits to the shares proven in both files; a new holder checks alone.
+    const sets = (
+      JSON.parse(readFileSync(join(dir, 'reports', json), 'utf8')) as {
+        commitments: Array<{fileSha256: string; shares: Array<{commitment: string | null}>}>;
+      }
+    ).commitments;
+    expect(sets.map((c) => c.shares.map((x) => x.commitment !== null))).toEqual([
+      [true, true, false],
+      [true, true, true],
+    ]);
+    const check = runCli(['check', '--sd', join(dir, 'new-sd.json'), '--key', heidi.key], {
+      env: {SD_DRILL_CONFIG_DIR: join(dir, 'store')},
+    });
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(
+      /holder 3's share of .*new-sd\.json — the share proven at the rotation ceremony of/,
+    );
   }, 120_000);
 
   it('fails when a new holder does not come, and retires nothing', () => {

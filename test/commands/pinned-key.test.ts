@@ -7,7 +7,7 @@
  * the real one.
  */
 import {generateKeyPairSync, sign} from 'node:crypto';
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import type {DrillReport} from '../../source/report/model.js';
@@ -169,7 +169,7 @@ describe('a substitute domain made with the real holders’ certificates', () =>
 });
 
 describe('reading pins creates no store', () => {
-  it('verify and report verify on a machine with no store leave its config folder absent', () => {
+  it('report verify on a machine with no store leaves it absent; verify writes only the proofs it made', () => {
     const home = tempDir('home');
     const env = {SD_DRILL_CONFIG_DIR: '', HOME: home, XDG_CONFIG_HOME: join(home, '.config')};
     const pass = join(root, 'alice-bob-carol.pass');
@@ -178,6 +178,10 @@ describe('reading pins creates no store', () => {
     expect(runCli(['verify', '--sd', demoSd, ...keys, '--passphrase-file', pass], {env}).code).toBe(
       0,
     );
+    // verify records the commitments of the shares it proved (issue 23), and nothing else.
+    const store = join(home, '.config', 'sd-drill');
+    expect(readdirSync(store)).toEqual(['proofs.json']);
+    rmSync(join(home, '.config'), {recursive: true});
     expect(runCli(['report', 'verify', real.file], {env}).code).toBe(1);
     expect(readdirSync(home)).toEqual([]);
   });

@@ -27,7 +27,7 @@ function drill(id: string, patch: Partial<DrillRecord> = {}): DrillRecord {
 }
 
 describe('the store', () => {
-  it('keeps drills, holders, custody, settings and pinned keys in files only its owner can read (0600)', () => {
+  it('keeps drills, holders, custody, settings, pinned keys and proofs in files only its owner can read (0600)', () => {
     const dir = tempDir('store');
     const store = openStore({dir});
     expect(store.recordDrill(drill('a')).ok).toBe(true);
@@ -50,15 +50,33 @@ describe('the store', () => {
       holders: [{certFingerprint: FP}],
     });
     expect(store.recordPin(identity, 'A'.repeat(43) + '=', 'drill a', 'first-use').ok).toBe(true);
+    const proof = {
+      domain: `azure:${'c'.repeat(64)}`,
+      label: 'sd.json',
+      holder: 1,
+      fingerprint: FP,
+      at: '2025-01-03T00:00:00Z',
+      by: 'verify-all' as const,
+      ref: null,
+    };
+    expect(store.recordProofs(null, [proof]).ok).toBe(true);
     expect(
       store
         .files()
         .map((f) => f.slice(dir.length + 1))
         .sort(),
-    ).toEqual(['custody.json', 'domains.json', 'history.json', 'holders.json', 'settings.json']);
+    ).toEqual([
+      'custody.json',
+      'domains.json',
+      'history.json',
+      'holders.json',
+      'proofs.json',
+      'settings.json',
+    ]);
     for (const f of store.files()) expect(statSync(f).mode & 0o777).toBe(0o600);
     const again = openStore({dir});
     expect(again.drills().map((d) => d.id)).toEqual(['a']);
+    expect(again.proofs().holders).toEqual([proof]);
     expect(again.pins()).toEqual([
       expect.objectContaining({reportKey: 'A'.repeat(43) + '=', holderSets: [identity.holderSet]}),
     ]);

@@ -20,6 +20,8 @@ export interface AzureShareEntry {
   x5t256: string;
   /** SHA-256 of the certificate DER, lowercase hex (x5t_256 decoded). */
   certFingerprint: string;
+  /** The enc_key exactly as the file has it (its digest is recorded with a share's commitment). */
+  compact: string;
   /** The share's JWE, or why it cannot be read (the rest of the file may still recover). */
   sealed: {ok: true; alg: WrapAlgorithm; jwe: CompactJwe} | {ok: false; damage: string};
 }

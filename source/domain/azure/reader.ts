@@ -309,6 +309,7 @@ export function openAzureDomainJson(file: string, json: unknown): Result<AzureDo
       index: i + 1,
       x5t256: s.x5t_256,
       certFingerprint: thumb.toString('hex'),
+      compact: s.enc_key,
       sealed: sealedShare(s.enc_key),
     });
   }

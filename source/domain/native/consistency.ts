@@ -16,6 +16,10 @@ export function consistencyProblem(doc: NativeDomainFile): string | undefined {
     (doc.domain.reportKey !== undefined || doc.domain.generation !== undefined)
   )
     return 'domain.reportKey and domain.generation belong to version 2 files';
+  if (doc.version >= 3 && !doc.commitments)
+    return `version ${doc.version} needs the holders' share commitments`;
+  if (doc.version < 3 && doc.commitments)
+    return 'share commitments in the header belong to version 3 files';
   const n = doc.quorum.total;
   if (doc.holders.length !== n)
     return `quorum.total is ${n} but ${doc.holders.length} holders are listed`;
@@ -45,7 +49,12 @@ export function consistencyProblem(doc: NativeDomainFile): string | undefined {
     if (!s || s.holder !== h.index || s.certFingerprint !== h.certFingerprint) {
       return `shares[${i}] does not belong to holder ${h.index}`;
     }
+    const c = doc.commitments?.shares;
+    if (c && c[i]?.holder !== h.index)
+      return `commitments.shares[${i}] does not belong to holder ${h.index}`;
   }
+  if (doc.commitments && doc.commitments.shares.length !== n)
+    return `quorum.total is ${n} but ${doc.commitments.shares.length} share commitments are listed`;
   if (doc.manifest.keys.length !== doc.manifest.keyCount)
     return 'manifest.keyCount does not match the key list';
   return undefined;

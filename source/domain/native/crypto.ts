@@ -38,12 +38,19 @@ export function manifestDigest(manifest: NativeDomainFile['manifest']): string {
   return createHash('sha256').update(canonicalJson(manifest)).digest('hex');
 }
 
-/** The authenticated header: everything an attacker might rewrite to mislead a restore. */
+/**
+ * The authenticated header: everything an attacker might rewrite to mislead a restore. From
+ * version 3 it includes the holders' share commitments (their signature is checked apart).
+ */
 export function headerAad(
-  doc: Pick<NativeDomainFile, 'format' | 'version' | 'domain' | 'quorum' | 'holders' | 'manifest'>,
+  doc: Pick<NativeDomainFile, 'format' | 'version' | 'domain' | 'quorum' | 'holders' | 'manifest'> &
+    Partial<Pick<NativeDomainFile, 'commitments'>>,
 ): Buffer {
   return Buffer.from(
     canonicalJson({
+      ...(doc.commitments
+        ? {commitments: doc.commitments.shares.map((c) => ({holder: c.holder, sha256: c.sha256}))}
+        : {}),
       format: doc.format,
       version: doc.version,
       domain: doc.domain,

@@ -8,11 +8,13 @@ import {MAX_HOLDERS, MIN_HOLDERS} from '../../limits.js';
 export const NATIVE_FORMAT = 'sd-drill.security-domain';
 /**
  * Version 2 pins the domain's report key (and a generation, one higher at every rotation) in
- * the authenticated header. Version 1 files (before the pin) still open; their key is pinned
- * like an Azure file's, in the store at the first passing drill.
+ * the authenticated header. Version 3 adds every holder's share commitment, signed by that key
+ * (./commitments.ts), so a holder can check their share alone. Version 1 files (before the
+ * pin) still open; their key is pinned like an Azure file's, in the store at the first
+ * passing drill.
  */
-export const NATIVE_VERSION = 2;
-export const NATIVE_VERSIONS = [1, 2] as const;
+export const NATIVE_VERSION = 3;
+export const NATIVE_VERSIONS = [1, 2, 3] as const;
 export {MAX_HOLDERS, MIN_HOLDERS};
 
 const hex64 = z
@@ -77,9 +79,19 @@ const quorumSchema = z
     }),
   );
 
+/** Version 3: each holder's share commitment, signed by the domain's report key. */
+export const headerCommitmentsSchema = z.strictObject({
+  shares: z
+    .array(z.strictObject({holder: holderIndex, sha256: hex64}))
+    .check(z.minLength(MIN_HOLDERS), z.maxLength(MAX_HOLDERS)),
+  signature: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9+/]{86}==$/, 'expected a base64 Ed25519 signature')),
+});
+
 export const nativeDomainSchema = z.strictObject({
   format: z.literal(NATIVE_FORMAT),
-  version: z.union([z.literal(1), z.literal(2)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   domain: z.strictObject({
     id: z.uuid(),
     hsmName: text(100),
@@ -94,6 +106,7 @@ export const nativeDomainSchema = z.strictObject({
   quorum: quorumSchema,
   holders: z.array(holderSchema).check(z.minLength(MIN_HOLDERS), z.maxLength(MAX_HOLDERS)),
   shares: z.array(shareSchema).check(z.minLength(MIN_HOLDERS), z.maxLength(MAX_HOLDERS)),
+  commitments: z.optional(headerCommitmentsSchema),
   keyCheck: b64(64),
   payload: z.strictObject({
     alg: z.literal('A256GCM'),

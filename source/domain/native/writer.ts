@@ -1,6 +1,8 @@
 import {createCipheriv, publicEncrypt, randomBytes, randomUUID, constants} from 'node:crypto';
 import {wipe} from '../../secret.js';
-import {reportPublicKey} from '../report-key.js';
+import {deriveReportKey} from '../report-key.js';
+import {shareCommitment} from '../commitment.js';
+import {signHeaderCommitments} from './commitments.js';
 import type {LoadedCertificate} from '../key-file.js';
 import {headerAad, keyCheck, oaepLabel, payloadKey, voucher} from './crypto.js';
 import {NATIVE_FORMAT, NATIVE_VERSION, type NativeDomainFile} from './schema.js';
@@ -40,23 +42,37 @@ export function createNativeDomain(input: NativeDomainInput): string {
     certificate: h.certificate.der.toString('base64'),
   }));
   const domainKey = input.domainKey ? Buffer.from(input.domainKey) : randomBytes(32);
+  const reportKey = deriveReportKey(domainKey);
+  const generation = input.generation ?? 1;
+  const domain = {
+    id,
+    hsmName: input.hsmName,
+    created: input.created ?? new Date().toISOString(),
+    generation,
+    // The report key is pinned in the authenticated header: see ../report-key.ts.
+    reportKey: reportKey.publicKey,
+  };
+  const quorum = {required: input.required, total};
+  const shares = splitSecret(domainKey, total, input.required);
+  // Every holder's share commitment, signed by the report key: a holder checks alone against it.
+  const commitments = signHeaderCommitments(
+    {domain, quorum, holders},
+    shares.map((share, i) => ({
+      holder: i + 1,
+      sha256: shareCommitment({domain: `native:${id}`, generation, index: i + 1}, share),
+    })),
+    reportKey,
+  );
   const header = {
     format: NATIVE_FORMAT,
     version: NATIVE_VERSION,
-    domain: {
-      id,
-      hsmName: input.hsmName,
-      created: input.created ?? new Date().toISOString(),
-      generation: input.generation ?? 1,
-      // The report key is pinned in the authenticated header: see ../report-key.ts.
-      reportKey: reportPublicKey(domainKey),
-    },
-    quorum: {required: input.required, total},
+    domain,
+    quorum,
     holders,
     manifest: input.manifest,
+    commitments,
   } as const;
   const aad = headerAad(header);
-  const shares = splitSecret(domainKey, total, input.required);
   const encKey = payloadKey(domainKey, id);
   try {
     const iv = randomBytes(12);
@@ -88,9 +104,11 @@ export function createNativeDomain(input: NativeDomainInput): string {
         vouchers,
       };
     });
+    const {commitments: signed, ...rest} = header;
     const doc: NativeDomainFile = {
-      ...header,
+      ...rest,
       shares: shareEntries,
+      commitments: signed,
       keyCheck: keyCheck(domainKey, id, aad).toString('base64'),
       payload: {
         alg: 'A256GCM',

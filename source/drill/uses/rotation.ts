@@ -30,6 +30,7 @@ import {
 import {loadCertificate, parseCertificate, type LoadedCertificate} from '../../domain/key-file.js';
 import type {OpenedDomain} from '../../domain/open.js';
 import {proveAll} from '../../domain/prove-all.js';
+import {commitmentSet, provenShares, type CommitmentSet} from '../../domain/commitment.js';
 import {writeRewrapped} from '../../domain/rewrap.js';
 import {scanStick} from '../../media/scan.js';
 import type {Stick} from '../../media/stick.js';
@@ -48,6 +49,8 @@ export interface RotationHost {
   readonly openedDomain: OpenedDomain | undefined;
   readonly reconstruction: ReconstructedDomain | undefined;
   takeShares(): OpenedShare[];
+  /** The new file's shares this proof proved: their commitments go into the report. */
+  recordProven(set: CommitmentSet, reportKey: string): void;
 }
 
 /** The store's pinned domain keys, read when the new file is about to be written. */
@@ -277,7 +280,13 @@ export class RotationWork {
         duplicates,
       );
       const reportKey = r.ok ? r.value.reportKey : null;
-      if (r.ok) r.value.wipe();
+      if (r.ok) {
+        this.host.recordProven(
+          commitmentSet(target, provenShares(target.format, shares, r.value)),
+          r.value.reportKey,
+        );
+        r.value.wipe();
+      }
       // Every new holder proven, the same domain: the store may now link the new file.
       const all = proofs.length > 0 && proofs.every((p) => p.proven);
       if (all && reportKey !== null && reportKey === this.host.getState().identity?.reportKey)

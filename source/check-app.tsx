@@ -1,0 +1,107 @@
+/**
+ * The shell around the fifth use, "Check my key (one holder)": a solo-check session
+ * (drill/solo-check.ts), the sticks as they come and go, the domain file from --sd or chosen
+ * on screen. No ceremony machine: no quorum, no custodian of the whole domain.
+ */
+import {useEffect, useRef, useState} from 'react';
+import {Box, Text, useApp, useInput} from 'ink';
+import {color} from './components/theme.js';
+import type {SoloCheckSession, SoloStep} from './drill/solo-check.js';
+import {useSoloCheck} from './hooks/use-solo-check.js';
+import {useSticks} from './hooks/use-sticks.js';
+import type {Stick} from './media/stick.js';
+import {CheckScreen} from './screens/check-screen.js';
+
+const STEP_TITLE: Record<SoloStep, string> = {
+  domain: 'Your domain file',
+  stick: 'Insert your stick',
+  passphrase: 'Your passphrase',
+  checking: 'Checking',
+  result: 'Result',
+};
+
+/**
+ *   sd-drill · Check my key (one holder)
+ *   Insert your stick   domain › [stick] › passphrase › result
+ */
+export function CheckFrame({step, children}: {step?: SoloStep; children: React.ReactNode}) {
+  const flow: SoloStep[] = ['domain', 'stick', 'passphrase', 'result'];
+  return (
+    <Box flexDirection="column" width={80}>
+      <Text wrap="truncate-end">
+        <Text bold color={color('accent')}>
+          sd-drill
+        </Text>
+        {' · Check my key (one holder)'}
+      </Text>
+      <Text wrap="truncate-end">
+        <Text bold>{step ? STEP_TITLE[step] : 'Starting'}</Text>
+        <Text color={color('muted')}>
+          {'  ' + flow.map((s) => (s === step ? `[${s}]` : s)).join(' › ')}
+        </Text>
+      </Text>
+      <Box marginTop={1} flexDirection="column">
+        {children}
+      </Box>
+    </Box>
+  );
+}
+
+export function SoloCheckApp({
+  makeSession,
+  candidates,
+  options,
+  onChecked,
+  onQuit,
+}: {
+  makeSession: () => SoloCheckSession;
+  /** Security-domain files on the sticks present. */
+  candidates: (sticks: Stick[]) => string[];
+  options: {sdFile?: string; mediaDirs: string[]; mountRoots?: string[]};
+  onChecked?: (ok: boolean) => void;
+  /** Back to the start screen. */
+  onQuit: () => void;
+}) {
+  const [session] = useState(makeSession);
+  const {exit} = useApp();
+  const state = useSoloCheck(session);
+  const triedSd = useRef(false);
+  const sticks = useSticks(
+    {mediaDirs: options.mediaDirs, ...(options.mountRoots ? {mountRoots: options.mountRoots} : {})},
+    (stick) => void session.stickInserted(stick),
+    (stick) => session.stickRemoved(stick.path),
+  );
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') {
+      session.dispose();
+      exit();
+    }
+  });
+  useEffect(() => {
+    if (state.step === 'domain' && options.sdFile && !triedSd.current) {
+      triedSd.current = true;
+      session.chooseDomain(options.sdFile);
+    }
+  }, [state.step, options.sdFile, session]);
+  useEffect(() => {
+    if (state.result) onChecked?.(state.result.ok);
+  }, [state.result, onChecked]);
+  useEffect(() => () => session.dispose(), [session]);
+  return (
+    <CheckFrame step={state.step}>
+      <CheckScreen
+        session={session}
+        sticks={sticks}
+        candidates={state.step === 'domain' ? candidates(sticks) : []}
+        onBack={() => {
+          session.dispose();
+          onQuit();
+        }}
+        onQuit={() => {
+          session.dispose();
+          exit();
+        }}
+      />
+    </CheckFrame>
+  );
+}
