@@ -7,11 +7,15 @@
  * does not need): `Boot` shows the start screen at once and loads them meanwhile; once a use
  * is chosen (or given with --mode) and they are loaded, the App takes over with that use.
  */
-import {Spinner} from '@inkjs/ui';
-import {render, useApp, useInput} from 'ink';
+import {render, useApp} from 'ink';
 import {useEffect, useState} from 'react';
-import {App, AppFrame, type AppOptions, type DrillServices} from './app.js';
+import {App, type AppOptions, type DrillServices} from './app.js';
 import type {Mode} from './ceremony/types.js';
+import {AppFrame, KeysProvider} from './components/app-frame.js';
+import {setDisplay, type Display} from './components/display.js';
+import {Spinner} from './components/spinner.js';
+import {TerminalStdout, TranscriptStdout} from './components/terminal-output.js';
+import {useKeys} from './hooks/use-keys.js';
 import type {ReportService} from './drill/services.js';
 import type {DrillSession} from './drill/session.js';
 import type {PracticeDomain} from './drill/practice.js';
@@ -24,13 +28,20 @@ export interface TuiParts {
   domainCandidates: DrillServices['domainCandidates'];
 }
 
-export function Boot({
-  load,
-  options,
-}: {
+interface BootProps {
   load: () => Promise<{session: DrillSession; services: DrillServices}>;
   options: AppOptions;
-}) {
+}
+
+export function Boot(props: BootProps) {
+  return (
+    <KeysProvider>
+      <Starting {...props} />
+    </KeysProvider>
+  );
+}
+
+function Starting({load, options}: BootProps) {
   const {exit} = useApp();
   const [ready, setReady] = useState<{session: DrillSession; services: DrillServices}>();
   const [mode, setMode] = useState<Mode | undefined>(options.mode);
@@ -47,7 +58,7 @@ export function Boot({
   // The start screen stays Boot's until a use is chosen, so no keystroke falls between two
   // screens while the session loads.
   const handOver = ready !== undefined && mode !== undefined;
-  useInput((input, key) => key.ctrl && input === 'c' && exit(), {isActive: !handOver});
+  useKeys({abort: () => exit()}, {isActive: !handOver});
   if (handOver) {
     return (
       <App
@@ -64,12 +75,17 @@ export function Boot({
   );
 }
 
-export async function runTui(load: () => Promise<TuiParts>, options: AppOptions): Promise<void> {
+export async function runTui(
+  load: () => Promise<TuiParts>,
+  options: AppOptions,
+  shown: Display,
+): Promise<void> {
+  setDisplay(shown);
   let practice: PracticeDomain | undefined;
   const servicesFor = ({reports, domainCandidates}: TuiParts): DrillServices => ({
     findings: (state) => reports.findings(state),
     registered: () => reports.registered(),
-    chart: (state) => reports.chart(state),
+    chart: (state, o) => reports.chart(state, o),
     finish: async (s) => {
       const {error} = reports.finish(s);
       // The practice drill is over, whatever its verdict (an idle timeout included): its keys
@@ -112,10 +128,19 @@ export async function runTui(load: () => Promise<TuiParts>, options: AppOptions)
     const parts = await load();
     return {session: parts.session, services: servicesFor(parts)};
   };
-  const app = render(<Boot load={boot} options={options} />, {exitOnCtrlC: false});
+  // Between Ink and the terminal: frames fitted to its width, or a screen reader's transcript.
+  const stdout = shown.screenReader
+    ? new TranscriptStdout(process.stdout)
+    : new TerminalStdout(process.stdout);
+  const app = render(<Boot load={boot} options={options} />, {
+    exitOnCtrlC: false,
+    isScreenReaderEnabled: shown.screenReader,
+    stdout: stdout as unknown as NodeJS.WriteStream,
+  });
   try {
     await app.waitUntilExit();
   } finally {
+    stdout.stop();
     practice?.dispose();
   }
 }

@@ -3,6 +3,7 @@ import {usageError, unwrap} from '../errors.js';
 import type {ReportService} from '../drill/services.js';
 import type {DrillSession} from '../drill/session.js';
 import type {Mode} from '../ceremony/types.js';
+import {detectDisplay} from '../components/display.js';
 import {out} from './io.js';
 
 export interface DrillOptions {
@@ -15,6 +16,11 @@ export interface DrillOptions {
   plan?: string;
   reportDir?: string;
   idleMinutes?: string;
+  ascii?: boolean;
+  unicode?: boolean;
+  /** false with --no-color. */
+  color?: boolean;
+  screenReader?: boolean;
 }
 
 const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding', 'rotation'];
@@ -97,8 +103,14 @@ async function interactive(options: DrillOptions): Promise<number> {
   }
   if (options.mode && !MODES.includes(options.mode as Mode))
     throw usageError('bad-mode', '--mode must be rehearsal, restore, onboarding or rotation');
-  // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
-  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+  const shown = detectDisplay(process.env, {
+    ...(options.ascii ? {ascii: true} : options.unicode ? {ascii: false} : {}),
+    ...(options.color === false ? {color: false} : {}),
+    ...(options.screenReader ? {screenReader: true} : {}),
+  });
+  // chalk ignores NO_COLOR and --no-color; FORCE_COLOR=0 must be set before Ink (and chalk)
+  // load, and takes bold and dim with the colours.
+  if (!shown.color) process.env.FORCE_COLOR = '0';
   // CI=false means "not CI" to Ink, but chalk drops colour whenever CI is set at all.
   if (process.env.CI === 'false' || process.env.CI === '0') delete process.env.CI;
   // Ink first: loading it starts its layout engine's WebAssembly compiling (off this thread),
@@ -139,6 +151,7 @@ async function interactive(options: DrillOptions): Promise<number> {
         // drillAction has made sure --exchange-key came with it.
         ...(options.restoreBlobOut ? {restoreBlobOut: resolve(options.restoreBlobOut)} : {}),
       },
+      shown,
     );
     // Left before the session was ready: nothing happened, nothing to report.
     return session ? exitCodeFor(session) : 1;

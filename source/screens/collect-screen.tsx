@@ -1,19 +1,21 @@
 import {useState} from 'react';
-import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import {MAX_PASSPHRASE_TRIES, type CeremonyState, type Custodian} from '../ceremony/types.js';
 import {acceptedCount} from '../ceremony/reduce.js';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
 import {TextField} from '../components/text-field.js';
-import {HolderList} from '../components/holder-list.js';
+import {holderRows, HolderList} from '../components/holder-list.js';
+import {useLayout} from '../components/layout.js';
 import {Notice} from '../components/notice.js';
-import {QuorumMeter} from '../components/quorum-meter.js';
+import {QuorumMeter, quorumWords} from '../components/quorum-meter.js';
 import {SecretInput} from '../components/secret-input.js';
+import {Spinner} from '../components/spinner.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
-import type {Binding} from '../components/keys.js';
+import {rowsOf, widthOf} from '../components/wrap.js';
+import {useKeys} from '../hooks/use-keys.js';
 import type {Stick} from '../media/stick.js';
-import {REMOTE_BINDINGS, RemoteHolder, type RemoteActions} from './remote-holder.js';
+import {RemoteHolder, type RemoteActions} from './remote-holder.js';
 
 export const DUTIES =
   'I am the custodian of this key. I keep it offline on its own stick, never share its passphrase, ' +
@@ -45,9 +47,9 @@ function Acknowledge({
 }) {
   const [name, setName] = useState<string | undefined>();
   const [role, setRole] = useState<string | undefined>();
-  useInput((input, key) => {
-    if (key.escape) onCancel();
-    else if (name && role && input.toLowerCase() === 'y') onDone({name, role});
+  useKeys({
+    cancel: onCancel,
+    yes: name !== undefined && role !== undefined && (() => onDone({name, role})),
   });
   return (
     <Box flexDirection="column">
@@ -86,24 +88,28 @@ function Acknowledge({
 
 function ChooseAbsent({
   state,
+  rows,
   onChoose,
   onCancel,
 }: {
   state: CeremonyState;
+  rows: number;
   onChoose: (i: number) => void;
   onCancel: () => void;
 }) {
-  useInput((_, key) => key.escape && onCancel());
+  useKeys({cancel: onCancel});
+  // Numbered by holder: 3 is holder 3, whichever line it is on.
   const options = state.holders
     .filter((h) => h.state === 'waiting' || h.state === 'absent')
     .map((h) => ({
-      label: `${h.index} ${h.name ?? ''} — ${h.state === 'absent' ? 'mark present again' : 'mark absent'}`,
+      label: `${h.name ?? `holder ${h.index}`} — ${h.state === 'absent' ? 'mark present again' : 'mark absent'}`,
       value: String(h.index),
+      ...(h.index <= 9 ? {key: String(h.index)} : {}),
     }));
   return (
     <Box flexDirection="column">
-      <Text>Which holder is absent?</Text>
-      <Choice options={options} visibleOptionCount={4} onChoose={(v) => onChoose(Number(v))} />
+      <Text>Which holder is absent? (the number is the holder's)</Text>
+      <Choice options={options} rows={rows} onChoose={(v) => onChoose(Number(v))} />
     </Box>
   );
 }
@@ -139,32 +145,53 @@ export function CollectScreen({
     return h?.name ? `${h.name} (holder ${i})` : `holder ${i}`;
   };
 
-  useInput((input, key) => {
-    if (choosingAbsent || remoteOpen || state.identifying || (p && p.phase !== 'opening')) return;
-    if (state.awaitingRemoval && input === 'x') actions.remove(state.awaitingRemoval);
-    else if (idle && input === 'a') setChoosingAbsent(true);
-    else if (idle && input === 'c' && actions.remote && !proving) setRemoteOpen(true);
-    else if (idle && input === 'r') actions.reconstruct();
-    else if (idle && key.escape && held === 0 && !proving) actions.back();
+  // The screen's own keys, while no panel or field has the keyboard (x also while a share opens).
+  const free = !(choosingAbsent || remoteOpen || state.identifying || (p && p.phase !== 'opening'));
+  const removal = state.awaitingRemoval;
+  useKeys({
+    eject: free && removal !== undefined && (() => actions.remove(removal)),
+    absent: free && idle && (() => setChoosingAbsent(true)),
+    remote: free && idle && actions.remote !== undefined && !proving && (() => setRemoteOpen(true)),
+    reconstruct: free && idle && !proving && actions.reconstruct,
+    check: free && idle && proving && actions.reconstruct,
+    back: free && idle && held === 0 && !proving && actions.back,
   });
 
-  let bindings: Binding[];
-  let body: React.ReactNode;
+  const layout = useLayout();
+  const {width} = layout;
+  const recovery =
+    state.mode === 'restore' || !state.hsm.recovery
+      ? undefined
+      : `New HSM in recovery mode: ${state.hsm.recovery.id.slice(0, 18)}`;
+  // The new HSM shares the meter's line when both fit: rows are few with ten holders.
+  const meterWidth = widthOf(`Quorum ${'#'.repeat(required + 2)} ${quorumWords(held, required)}`);
+  const recoveryBeside = recovery !== undefined && meterWidth + 3 + widthOf(recovery) <= width;
+
+  // Rows the body takes besides a list in it; the list gets what the holders leave.
+  let bodyRows: number;
+  let listNeed = 0;
+  const listRows = (rows: number) => Math.max(3, rows);
+  let renderBody: (listBudget: number) => React.ReactNode;
   if (remoteOpen && actions.remote) {
-    bindings = [...REMOTE_BINDINGS];
-    body = (
+    const remote = actions.remote;
+    bodyRows = 1;
+    listNeed = Math.max(2, sticks.length + 1, state.holders.length);
+    renderBody = (rows) => (
       <RemoteHolder
         state={state}
         sticks={sticks}
-        actions={actions.remote}
+        actions={remote}
+        rows={listRows(rows)}
         onClose={() => setRemoteOpen(false)}
       />
     );
   } else if (choosingAbsent) {
-    bindings = ['move', 'choose', 'cancel', 'abort'];
-    body = (
+    bodyRows = 1;
+    listNeed = state.holders.filter((h) => h.state === 'waiting' || h.state === 'absent').length;
+    renderBody = (rows) => (
       <ChooseAbsent
         state={state}
+        rows={listRows(rows)}
         onChoose={(i) => {
           setChoosingAbsent(false);
           actions.absent(i);
@@ -174,8 +201,9 @@ export function CollectScreen({
     );
   } else if (state.identifying) {
     const id = state.identifying;
-    bindings = ['submit', 'cancel', 'abort'];
-    body = (
+    const text = `Custodian of the key on stick ${id.stick.label}: type its passphrase to identify it (you will not be asked again). Try ${id.attempts + 1} of ${MAX_PASSPHRASE_TRIES}.`;
+    bodyRows = rowsOf(text, width) + 1;
+    renderBody = () => (
       <Box flexDirection="column">
         <Text>
           Custodian of the key on stick <Text bold>{id.stick.label}</Text>: type its passphrase to
@@ -191,8 +219,8 @@ export function CollectScreen({
       </Box>
     );
   } else if (p?.phase === 'acknowledge') {
-    bindings = ['submit', 'yes', 'cancel', 'abort'];
-    body = (
+    bodyRows = 1 + rowsOf(`“${DUTIES}”`, width) + 2;
+    renderBody = () => (
       <Acknowledge
         key={p.file}
         holder={holderOf(p.holderIndex)}
@@ -201,69 +229,60 @@ export function CollectScreen({
       />
     );
   } else if (p?.phase === 'passphrase') {
-    bindings = ['submit', 'cancel', 'abort'];
-    body = (
+    const text = `${p.custodian?.name ?? 'Custodian'}, type the passphrase of your key (${p.file.split('/').pop()}). Try ${p.attempts + 1} of ${MAX_PASSPHRASE_TRIES}.`;
+    bodyRows = rowsOf(text, width) + 1;
+    renderBody = () => (
       <Box flexDirection="column">
-        <Text>
-          {p.custodian?.name ?? 'Custodian'}, type the passphrase of your key (
-          {p.file.split('/').pop()}). Try {p.attempts + 1} of {MAX_PASSPHRASE_TRIES}.
-        </Text>
+        <Text>{text}</Text>
         <SecretInput label="Passphrase: " onSubmit={actions.passphrase} onCancel={actions.cancel} />
       </Box>
     );
   } else if (p?.phase === 'opening') {
-    bindings = ['abort'];
-    body = <Spinner label={`Opening the share of ${holderOf(p.holderIndex)}…`} />;
+    bodyRows = 1;
+    renderBody = () => <Spinner label={`Opening the share of ${holderOf(p.holderIndex)}…`} />;
   } else if (state.awaitingRemoval) {
-    bindings = ['eject', 'abort'];
-    body = (
+    const removing = state.awaitingRemoval;
+    const text = `Remove the stick ${removing.split('/').pop()} now${
+      sticks.find((s) => s.path === removing)?.source === 'folder'
+        ? ' (demo stick: press x)'
+        : ' (or press x once it is out)'
+    }.`;
+    bodyRows = rowsOf(text, width);
+    renderBody = () => (
       <Text>
-        Remove the stick <Text bold>{state.awaitingRemoval.split('/').pop()}</Text> now
-        {sticks.find((s) => s.path === state.awaitingRemoval)?.source === 'folder'
-          ? ' (demo stick: press x)'
-          : ' (or press x once it is out)'}
-        .
+        Remove the stick <Text bold>{removing.split('/').pop()}</Text>
+        {text.slice(`Remove the stick ${removing.split('/').pop()}`.length)}
       </Text>
     );
   } else {
-    // The stick list's pointer shows ↑↓; the line keeps room for what else can be done.
-    bindings = proving
-      ? ['insert', 'absent', 'check', 'abort']
-      : [
-          'insert',
-          'absent',
-          ...(actions.remote ? ['remote' as const] : []),
-          'reconstruct',
-          ...(held === 0 ? ['back' as const] : []),
-          'abort',
-        ];
-    // Sticks whose share is already taken go last, marked, so the pointer starts on one that
-    // is still to come (demo folders stay listed after their "removal").
+    // Sticks keep their places (and numbers) once their share is taken, marked so; the pointer
+    // starts on the first one still to come (demo folders stay listed after their "removal").
     const taken = new Set(
       state.holders.filter((h) => h.state === 'accepted' && h.stick).map((h) => h.stick?.path),
     );
-    const options = [...sticks]
-      .sort((a, b) => Number(taken.has(a.path)) - Number(taken.has(b.path)))
-      .map((s) => ({
-        label: `${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}${taken.has(s.path) ? ' — share taken' : ''}`,
-        value: s.path,
-      }));
-    body = (
+    const options = sticks.map((s) => ({
+      label: `${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}${taken.has(s.path) ? ' — share taken' : ''}`,
+      value: s.path,
+    }));
+    const first = sticks.find((s) => !taken.has(s.path))?.path;
+    const prompt = `${
+      held < required
+        ? 'Next holder: insert your stick.'
+        : proving
+          ? 'Every new holder has opened their share: press r to check every share against the new file.'
+          : 'Quorum reached: press r to reconstruct, or take more shares.'
+    }${options.length > 0 ? ' Sticks present (choose one to insert):' : ' No stick detected yet.'}`;
+    bodyRows = rowsOf(prompt, width);
+    listNeed = options.length;
+    renderBody = (rows) => (
       <Box flexDirection="column">
-        <Text>
-          {held < required
-            ? 'Next holder: insert your stick.'
-            : proving
-              ? 'Every new holder has opened their share: press r to check every share against the new file.'
-              : 'Quorum reached: press r to reconstruct, or take more shares.'}
-          {options.length > 0
-            ? ' Sticks present (choose one to insert):'
-            : ' No stick detected yet.'}
-        </Text>
+        <Text>{prompt}</Text>
         {options.length > 0 ? (
           <Choice
-            visibleOptionCount={4}
             options={options}
+            rows={listRows(rows)}
+            {...(first ? {initialValue: first} : {})}
+            chooseBinding="insert"
             onChoose={(v) => {
               const stick = sticks.find((s) => s.path === v);
               if (stick) actions.insert(stick);
@@ -274,20 +293,34 @@ export function CollectScreen({
     );
   }
 
+  // The rows: the meter, the holders, a gap, the body (and its list), the notice, the new HSM.
+  const noticeRows = state.notice ? rowsOf(`! ${state.notice.text}`, width) : 0;
+  const fixed = 1 + 1 + bodyRows + noticeRows + (recovery && !recoveryBeside ? 1 : 0);
+  const room = layout.bodyRows - fixed;
+  const fullHolders = holderRows(state.holders, width);
+  // The holders in full while a list below keeps a useful window (5 entries, or all it has).
+  const listWants = listNeed === 0 ? 0 : Math.min(listNeed, 5) + (listNeed > 5 ? 2 : 0);
+  const holderBudget =
+    fullHolders + listWants <= room ? fullHolders : Math.max(2, room - listWants);
+  const holdersUsed =
+    fullHolders <= holderBudget
+      ? fullHolders
+      : Math.min(holderBudget, Math.ceil(state.holders.length / 2) + 1);
+  const body = renderBody(room - holdersUsed);
+
   return (
     <Box flexDirection="column">
-      <QuorumMeter held={held} required={required} />
-      <HolderList holders={state.holders} />
+      <QuorumMeter
+        held={held}
+        required={required}
+        {...(recovery && recoveryBeside ? {after: recovery} : {})}
+      />
+      <HolderList holders={state.holders} maxRows={holderBudget} />
       <Box marginTop={1} flexDirection="column">
         {body}
       </Box>
       <Notice notice={state.notice} />
-      {state.mode === 'restore' || !state.hsm.recovery ? null : (
-        <Text color={color('muted')} wrap="truncate-end">
-          New HSM in recovery mode: {state.hsm.recovery?.id.slice(0, 18) ?? '…'}
-        </Text>
-      )}
-      <HelpLine bindings={bindings} />
+      {recovery && !recoveryBeside ? <Text color={color('muted')}>{recovery}</Text> : null}
     </Box>
   );
 }

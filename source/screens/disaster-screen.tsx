@@ -1,9 +1,11 @@
-import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState, Scenario} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
+import {glyphs} from '../components/glyphs.js';
+import {Spinner} from '../components/spinner.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {DISASTER_TEXT} from '../hsm/disasters.js';
 
 const OPTIONS: Array<{label: string; value: Scenario}> = (
@@ -35,9 +37,9 @@ export function DisasterScreen({
 }) {
   const restore = state.mode === 'restore';
   const chosen = state.scenario;
-  useInput((_, key) => {
-    if (key.escape && !chosen && !starting) onBack();
-    if (key.return && restore && !starting) onStartRecovery();
+  useKeys({
+    start: restore && !starting && onStartRecovery,
+    back: !chosen && !starting && onBack,
   });
   const name = state.domain?.name ?? 'the HSM';
   return (
@@ -61,7 +63,7 @@ export function DisasterScreen({
       ) : chosen ? (
         <Box flexDirection="column">
           <Text color={color('error')}>
-            ✗ {name}: {DISASTER_TEXT[chosen]}.
+            {glyphs().fail} {name}: {DISASTER_TEXT[chosen]}.
           </Text>
           <Text>All keys, role assignments and the signing key are gone with it.</Text>
         </Box>
@@ -74,15 +76,6 @@ export function DisasterScreen({
       {starting ? (
         <Spinner label="Provisioning a new HSM in recovery mode with a fresh exchange key…" />
       ) : null}
-      <HelpLine
-        bindings={
-          chosen || starting
-            ? ['abort']
-            : restore
-              ? ['next', 'back', 'abort']
-              : ['move', 'choose', 'back', 'abort']
-        }
-      />
     </Box>
   );
 }

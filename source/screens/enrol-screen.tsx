@@ -1,13 +1,13 @@
 import {useEffect, useRef, useState} from 'react';
-import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
+import {Spinner} from '../components/spinner.js';
+import {Text} from '../components/text.js';
 import {TextField} from '../components/text-field.js';
 import {SecretInput} from '../components/secret-input.js';
 import {color} from '../components/theme.js';
+import {useKeys} from '../hooks/use-keys.js';
 import type {Stick} from '../media/stick.js';
-import type {Binding} from '../components/keys.js';
 
 export interface EnrolRequest {
   holder: string;
@@ -45,16 +45,11 @@ export function EnrolScreen({
     },
     [],
   );
-  useInput((_, key) => {
-    if (key.escape && !name) onBack();
-  });
+  useKeys({back: !name && !busy && onBack});
   let body: React.ReactNode;
-  let bindings: Binding[] = ['submit', 'abort'];
   if (busy) {
     body = <Spinner label="Generating your RSA-3072 key pair and certificate onto your stick…" />;
-    bindings = ['abort'];
   } else if (!name) {
-    bindings = ['submit', 'back', 'abort'];
     body = (
       <Box>
         <Text>Your name (letters, digits, . _ -): </Text>
@@ -65,7 +60,6 @@ export function EnrolScreen({
       </Box>
     );
   } else if (!stick) {
-    bindings = ['move', 'choose', 'abort'];
     body =
       sticks.length === 0 ? (
         <Text>Insert your stick…</Text>
@@ -73,7 +67,6 @@ export function EnrolScreen({
         <Box flexDirection="column">
           <Text>Which stick is yours? Your private key is written there and nowhere else.</Text>
           <Choice
-            visibleOptionCount={4}
             options={sticks.map((s) => ({label: s.label, value: s.path}))}
             onChoose={(v) => setStick(sticks.find((s) => s.path === v))}
           />
@@ -120,7 +113,6 @@ export function EnrolScreen({
       <Text>Welcome to the quorum. First, make your own wrapping key on your own stick.</Text>
       {body}
       {error ? <Text color={color('error')}>{error}</Text> : null}
-      <HelpLine bindings={bindings} />
     </Box>
   );
 }

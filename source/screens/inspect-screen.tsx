@@ -1,8 +1,13 @@
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState} from '../ceremony/types.js';
-import {HelpLine} from '../components/help-line.js';
-import {HolderList} from '../components/holder-list.js';
+import {glyphs} from '../components/glyphs.js';
+import {holderRows, HolderList} from '../components/holder-list.js';
+import {useLayout} from '../components/layout.js';
+import {itemRows, ScrollList, type ScrollItem} from '../components/scroll-list.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
+import {rowsOf} from '../components/wrap.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 export interface FindingLine {
   rule: string;
@@ -10,9 +15,13 @@ export interface FindingLine {
   evidence: string;
 }
 
+/** The rows the findings get at least, before the holder list goes compact to make room. */
+const FINDINGS_ROWS = 6;
+
 /**
  * Inspect: the domain, its holders with their registered custodians, and the policy
- * findings known before anyone arrives.
+ * findings known before anyone arrives — every finding whole, wrapped; when they do not all
+ * fit, ↑↓ scrolls them and the screen says how many are above and below.
  */
 export function InspectScreen({
   state,
@@ -27,63 +36,76 @@ export function InspectScreen({
   onContinue: () => void;
   onBack: () => void;
 }) {
-  useInput((_, key) => {
-    if (key.return) onContinue();
-    else if (key.escape) onBack();
-  });
+  useKeys({next: onContinue, back: onBack});
+  const {width, bodyRows} = useLayout();
   const d = state.domain;
   if (!d) return null;
-  // Onboarding shows the newcomer's fingerprint too: fewer finding lines keep it in 24 rows.
-  const shown = findings.slice(0, state.newcomer ? 1 : 4);
+  const g = glyphs();
+  const sep = ` ${g.sep} `;
+  const summary = `${d.name ?? 'security domain'}${sep}${d.format === 'azure' ? 'Azure Managed HSM' : 'sd-drill simulated HSM'}${sep}quorum ${d.required} of ${d.total}${d.created ? `${sep}created ${d.created.slice(0, 10)}` : ''}`;
+  const newcomer = state.newcomer
+    ? `${state.newcomer.holder}, your certificate is on your stick. Its SHA-256 fingerprint, for the custody register (sd-drill holders register):`
+    : undefined;
+  const mark = (f: FindingLine) =>
+    f.severity === 'error' ? g.error : f.severity === 'warning' ? g.warning : g.info;
+  const items: ScrollItem[] = findings.map((f) => ({
+    key: f.rule + f.evidence,
+    text: `${mark(f)} ${f.rule}: ${f.evidence}`,
+    node: (
+      <Text>
+        <Text
+          color={color(
+            f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'muted',
+          )}
+        >
+          {mark(f)} {f.rule}
+        </Text>
+        {`: ${f.evidence}`}
+      </Text>
+    ),
+  }));
+  // Rows: the summary, the file, the newcomer's fingerprint, the titles, gaps and the prompt.
+  const fixed =
+    rowsOf(summary, width) +
+    rowsOf(d.file, width) +
+    (newcomer && state.newcomer
+      ? 1 + rowsOf(newcomer, width) + rowsOf(state.newcomer.certFingerprint, width)
+      : 0) +
+    6;
+  const room = bodyRows - fixed;
+  const findingRows = itemRows(items, width);
+  const fullHolders = holderRows(state.holders, width, registered);
+  const holderBudget =
+    fullHolders + Math.min(findingRows, FINDINGS_ROWS) <= room
+      ? fullHolders
+      : Math.max(3, room - Math.min(findingRows, FINDINGS_ROWS));
+  const used = Math.min(fullHolders, holderBudget);
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-end">
+      <Text>
         <Text bold>{d.name ?? 'security domain'}</Text>
-        {` · ${d.format === 'azure' ? 'Azure Managed HSM' : 'sd-drill simulated HSM'} · quorum ${d.required} of ${d.total}`}
-        {d.created ? ` · created ${d.created.slice(0, 10)}` : ''}
+        {summary.slice((d.name ?? 'security domain').length)}
       </Text>
-      <Text color={color('muted')} wrap="truncate-middle">
-        {d.file}
-      </Text>
-      {state.newcomer ? (
+      <Text color={color('muted')}>{d.file}</Text>
+      {newcomer && state.newcomer ? (
         <Box marginTop={1} flexDirection="column">
-          <Text>
-            {state.newcomer.holder}, your certificate is on your stick. Its SHA-256 fingerprint, for
-            the custody register (sd-drill holders register):
-          </Text>
+          <Text>{newcomer}</Text>
           <Text bold>{state.newcomer.certFingerprint}</Text>
         </Box>
       ) : null}
       <Box marginTop={1} flexDirection="column">
         <Text bold>Holders (wrapping-key fingerprints)</Text>
-        <HolderList holders={state.holders} registered={registered} />
+        <HolderList holders={state.holders} registered={registered} maxRows={holderBudget} />
       </Box>
       <Box marginTop={1} flexDirection="column">
         <Text bold>
           Policy findings before anyone arrives: {findings.length === 0 ? 'none' : findings.length}
         </Text>
-        {shown.map((f) => (
-          <Text key={f.rule + f.evidence} wrap="truncate-end">
-            <Text
-              color={color(
-                f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'muted',
-              )}
-            >
-              {f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : 'i'} {f.rule}
-            </Text>
-            {`: ${f.evidence}`}
-          </Text>
-        ))}
-        {findings.length > shown.length ? (
-          <Text color={color('muted')}>
-            …and {findings.length - shown.length} more in the report
-          </Text>
-        ) : null}
+        <ScrollList items={items} rows={Math.max(3, room - used)} />
       </Box>
       <Box marginTop={1}>
         <Text>Press Enter when the holders are ready to begin.</Text>
       </Box>
-      <HelpLine bindings={['next', 'back', 'abort']} />
     </Box>
   );
 }

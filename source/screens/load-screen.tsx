@@ -1,10 +1,11 @@
 import {useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
+import {Text} from '../components/text.js';
 import {TextField} from '../components/text-field.js';
 import {Notice} from '../components/notice.js';
 import type {CeremonyState} from '../ceremony/types.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 /** Load: the security-domain file, from --sd, a stick, or a typed path. */
 export function LoadScreen({
@@ -20,11 +21,8 @@ export function LoadScreen({
   onBack: () => void;
 }) {
   const [typing, setTyping] = useState(candidates.length === 0);
-  useInput((_, key) => {
-    if (key.escape) {
-      if (typing && candidates.length > 0) setTyping(false);
-      else onBack();
-    }
+  useKeys({
+    back: () => (typing && candidates.length > 0 ? setTyping(false) : onBack()),
   });
   return (
     <Box flexDirection="column" gap={1}>
@@ -51,9 +49,6 @@ export function LoadScreen({
           />
         </Box>
       )}
-      <HelpLine
-        bindings={typing ? ['submit', 'back', 'abort'] : ['move', 'choose', 'back', 'abort']}
-      />
     </Box>
   );
 }

@@ -1,9 +1,10 @@
 import {useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
+import {Text} from '../components/text.js';
 import {TextField} from '../components/text-field.js';
-import type {Binding} from '../components/keys.js';
+import {useKeys} from '../hooks/use-keys.js';
 import type {Stick} from '../media/stick.js';
 
 export interface RemoteActions {
@@ -20,9 +21,6 @@ type Phase =
   | {kind: 'folder'; holder: number}
   | {kind: 'file'};
 
-/** What the help line offers while the remote-holder panel is open. */
-export const REMOTE_BINDINGS: readonly Binding[] = ['move', 'choose', 'cancel', 'abort'];
-
 /**
  * A holder at another site (the collect step's `c`): call them — a request written to a stick
  * or folder, its code shown on the holder list to read to them — or read a contribution file
@@ -36,15 +34,18 @@ export function RemoteHolder({
   state,
   sticks,
   actions,
+  rows,
   onClose,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: RemoteActions;
+  /** The rows its lists may take. */
+  rows?: number;
   onClose: () => void;
 }) {
   const [phase, setPhase] = useState<Phase>({kind: 'menu'});
-  useInput((_, key) => key.escape && onClose());
+  useKeys({cancel: onClose});
   const name = (i: number) => {
     const h = state.holders.find((x) => x.index === i);
     return h?.name ? `${h.name} (holder ${i})` : `holder ${i}`;
@@ -70,12 +71,14 @@ export function RemoteHolder({
         return <Text>No holder is waiting to be called. Esc to go back.</Text>;
       return (
         <Box flexDirection="column">
-          <Text>Which holder is at another site?</Text>
+          <Text>Which holder is at another site? (the number is the holder's)</Text>
           <Choice
-            visibleOptionCount={4}
+            {...(rows ? {rows} : {})}
             options={waiting.map((h) => ({
-              label: `${h.index} ${h.name ?? ''}${h.remote ? ' — called already: call again' : ''}`,
+              // Numbered by holder: 3 is holder 3, whichever line it is on.
+              label: `${h.name ?? `holder ${h.index}`}${h.remote ? ' — called already: call again' : ''}`,
               value: String(h.index),
+              ...(h.index <= 9 ? {key: String(h.index)} : {}),
             }))}
             onChoose={(v) => setPhase({kind: 'where', holder: Number(v)})}
           />
@@ -87,7 +90,7 @@ export function RemoteHolder({
         <Box flexDirection="column">
           <Text>Write the request for {name(phase.holder)} to:</Text>
           <Choice
-            visibleOptionCount={4}
+            {...(rows ? {rows} : {})}
             options={[
               ...sticks.map((s) => ({label: `stick ${s.label}`, value: s.path})),
               {label: 'a folder (type its path)…', value: ''},

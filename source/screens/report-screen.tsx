@@ -1,7 +1,12 @@
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState} from '../ceremony/types.js';
-import {HelpLine} from '../components/help-line.js';
+import {display} from '../components/display.js';
+import {glyphs} from '../components/glyphs.js';
+import {useLayout} from '../components/layout.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
+import {rowsOf} from '../components/wrap.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {RotationOutcome} from './rotation-outcome.js';
 import {plural} from '../store/history.js';
 
@@ -28,17 +33,35 @@ export function ReportScreen({
   onQuit,
 }: {
   state: CeremonyState;
-  chart: string[];
+  /** The timeline's lines, or how to draw them at a width (the app's report service). */
+  chart: string[] | ((options: {width: number; ascii: boolean}) => string[]);
   findings: {errors: number; warnings: number; rules: string[]};
   saveError?: string;
   onQuit: () => void;
 }) {
-  useInput((input, key) => {
-    if (input === 'q' || key.return) onQuit();
-  });
+  // q only: Enter, the key a tired hand presses next, does not end the screen that shows the
+  // report's path.
+  useKeys({quit: onQuit});
+  const {width, bodyRows, screenReader} = useLayout();
+  const lines =
+    typeof chart === 'function' ? chart({width, ascii: display().ascii || screenReader}) : chart;
   const verdict = state.outcome?.verdict ?? 'aborted';
   const tone = verdict === 'pass' ? 'ok' : 'error';
   const r = state.restore;
+  const findingsLine = `Findings: ${plural(findings.errors, 'error')}, ${plural(findings.warnings, 'warning')}${findings.rules.length ? ` (${findings.rules.join(', ')})` : ''}`;
+  // Everything else is read first; the timeline takes the rows left, or says where it is.
+  const restored = r
+    ? `${state.domain?.format === 'azure' ? 'Blobs restored and verified' : 'Keys restored'}: ${r.keysRestored} of ${r.keysExpected} · canaries decrypted: ${r.canaries.passed} of ${r.canaries.total}${r.restoreBlobFile ? ` · restore blob: ${r.restoreBlobFile}` : ''}`
+    : '';
+  const others =
+    rowsOf(`Verdict: ${VERDICT[verdict]} — ${state.outcome?.reason ?? ''}`, width) +
+    rowsOf(restored, width) +
+    (state.identity?.pinnedBy ? 2 : 0) +
+    (state.newcomer ? 4 : 0) +
+    1 +
+    rowsOf(findingsLine, width) +
+    rowsOf(`Report saved: ${state.report?.markdown ?? ''} and .json`, width);
+  const timelineFits = screenReader || others + 2 + lines.length <= bodyRows;
   return (
     <Box flexDirection="column">
       <Text wrap="wrap">
@@ -56,7 +79,7 @@ export function ReportScreen({
         </Text>
       ) : null}
       {state.identity?.pinnedBy && verdict === 'pass' ? (
-        <Text wrap="truncate-end">
+        <Text>
           Signed with report key {state.identity.reportKey.slice(0, 12)}… (
           {PINNED[state.identity.pinnedBy]})
         </Text>
@@ -65,8 +88,8 @@ export function ReportScreen({
         <Text>
           {state.holders.find((h) => h.certFingerprint === state.newcomer?.certFingerprint)
             ?.state === 'accepted'
-            ? `✓ ${state.newcomer.holder}: your own key opened your own share.`
-            : `✗ ${state.newcomer.holder}: your key did not open your share in this practice drill.`}
+            ? `${glyphs().ok} ${state.newcomer.holder}: your own key opened your own share.`
+            : `${glyphs().fail} ${state.newcomer.holder}: your key did not open your share in this practice drill.`}
         </Text>
       ) : null}
       {state.newcomer ? (
@@ -76,31 +99,28 @@ export function ReportScreen({
       {state.rotation ? (
         // A rotation's timeline is in the report files; the screen has room for what to do next.
         <RotationOutcome state={state} />
-      ) : (
+      ) : timelineFits ? (
         <Box marginTop={1} flexDirection="column">
           <Text bold>Timeline</Text>
-          {chart.map((line, i) => (
-            <Text key={i} wrap="truncate-end">
-              {line}
-            </Text>
+          {lines.map((line, i) => (
+            <Text key={i}>{line}</Text>
           ))}
         </Box>
+      ) : (
+        <Text color={color('muted')}>
+          The timeline of each step is in the report (this terminal has too few rows for it).
+        </Text>
       )}
       <Box marginTop={1} flexDirection="column">
-        <Text wrap="truncate-end">
-          <Text bold>Findings: </Text>
-          {plural(findings.errors, 'error')}, {plural(findings.warnings, 'warning')}
-          {findings.rules.length ? ` (${findings.rules.slice(0, 5).join(', ')})` : ''}
-        </Text>
+        <Text>{findingsLine}</Text>
         {state.report ? (
-          <Text wrap="truncate-middle">Report saved: {state.report.markdown} and .json</Text>
+          <Text>{`Report saved: ${state.report.markdown} and .json`}</Text>
         ) : saveError ? (
           <Text color={color('error')}>The report could not be saved: {saveError}</Text>
         ) : (
           <Text>Saving the report…</Text>
         )}
       </Box>
-      <HelpLine bindings={['quit']} />
     </Box>
   );
 }

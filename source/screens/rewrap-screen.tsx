@@ -1,12 +1,13 @@
 import {useState} from 'react';
-import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import {join} from 'node:path';
 import type {CeremonyState} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
 import {Notice} from '../components/notice.js';
+import {Spinner} from '../components/spinner.js';
+import {Text} from '../components/text.js';
 import {TextField} from '../components/text-field.js';
+import {useKeys} from '../hooks/use-keys.js';
 import type {Stick} from '../media/stick.js';
 
 export interface RewrapActions {
@@ -46,11 +47,7 @@ export function RewrapScreen({
   const [typing, setTyping] = useState(false);
   const r = state.rotation;
   const n = r?.newHolders.length ?? 0;
-  useInput((_, key) => {
-    if (!key.escape || r?.writing) return;
-    if (typing) setTyping(false);
-    else actions.back();
-  });
+  useKeys({back: !r?.writing && (() => (typing ? setTyping(false) : actions.back()))});
   const c = r?.change;
   const summary = c
     ? `${n} new holders: ${c.kept.length} kept, ${c.added.length} added, ${c.departed.length} departed.`
@@ -59,9 +56,11 @@ export function RewrapScreen({
   if (r?.writing) {
     body = <Spinner label="Writing the new file and checking it against the domain…" />;
   } else if (r?.required === undefined) {
+    // The number picks the quorum itself: 3 is "3 of n", never the third line.
     const options = Array.from({length: n - 1}, (_, i) => i + 2).map((m) => ({
       label: `${m} of ${n}${m < 3 ? ' (the domain document recommends 3 or more)' : ''}`,
       value: String(m),
+      ...(m <= 9 ? {key: String(m)} : {}),
     }));
     body = (
       <Box flexDirection="column">
@@ -92,7 +91,6 @@ export function RewrapScreen({
           Quorum {r.required} of {n}. Where does the new file go?
         </Text>
         <Choice
-          visibleOptionCount={5}
           options={options}
           onChoose={(v) => (v === TYPE ? setTyping(true) : actions.write(v))}
         />
@@ -104,15 +102,6 @@ export function RewrapScreen({
       <Text>{summary}</Text>
       {body}
       <Notice notice={state.notice} />
-      <HelpLine
-        bindings={
-          r?.writing
-            ? ['abort']
-            : typing
-              ? ['submit', 'back', 'abort']
-              : ['move', 'choose', 'back', 'abort']
-        }
-      />
     </Box>
   );
 }

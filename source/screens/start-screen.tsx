@@ -1,7 +1,7 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {Mode} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
+import {Text} from '../components/text.js';
 
 const OPTIONS: Array<{label: string; value: Mode}> = [
   {
@@ -23,9 +23,10 @@ const OPTIONS: Array<{label: string; value: Mode}> = [
 export function StartScreen({onChoose}: {onChoose: (mode: Mode) => void}) {
   return (
     <Box flexDirection="column" gap={1}>
-      <Text>What is this session for? Choose with the arrow keys and press Enter.</Text>
+      <Text>
+        What is this session for? Choose with the arrow keys and press Enter, or press its number.
+      </Text>
       <Choice options={OPTIONS} onChoose={(v) => onChoose(v as Mode)} />
-      <HelpLine bindings={['move', 'choose', 'abort']} />
     </Box>
   );
 }

@@ -4,7 +4,7 @@
  * the quorum and where the new file goes, the new holders proving their keys, and the end.
  */
 import {Box} from 'ink';
-import {render as renderInk} from 'ink-testing-library';
+import {renderScreen} from '../helpers/screen.js';
 import type {ReactElement} from 'react';
 import {describe, expect, it, vi} from 'vitest';
 import type {NewHolder} from '../../source/ceremony/types.js';
@@ -18,7 +18,7 @@ import {StartScreen} from '../../source/screens/start-screen.js';
 import {KEY, plain, press, type} from '../helpers/ink.js';
 import {collectActions, domain, folderStick, info, walk} from './fixtures.js';
 
-const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
+const render = (node: ReactElement) => renderScreen(node);
 const identity = {reportKey: `${'A'.repeat(43)}=`, pinnedBy: 'header' as const, mismatch: null};
 const fp = (n: number) => String(n).repeat(64);
 
@@ -124,7 +124,7 @@ describe('enlist screen', () => {
     let f = plain(none.lastFrame());
     expect(f).toMatch(/New holders \(3 to 10\)/);
     expect(f).toMatch(/none yet/);
-    expect(f).toMatch(/❯ read stick frank \(demo folder\)/);
+    expect(f).toMatch(/❯ 1  read stick frank \(demo folder\)/);
     expect(f).toMatch(/keep holder 1 \(alice\) from the old file/);
     expect(f).not.toMatch(/done:/);
     expect(f).not.toMatch(/d remove the last/);
@@ -149,7 +149,7 @@ describe('enlist screen', () => {
     await press(r.stdin, 'd');
     expect(actions.drop).toHaveBeenCalledWith(fp(6));
     await press(r.stdin, KEY.down, KEY.down, KEY.down, KEY.down);
-    expect(plain(r.lastFrame())).toMatch(/❯ done: these 3 are the new holders/);
+    expect(plain(r.lastFrame())).toMatch(/❯ 5  done: these 3 are the new holders/);
     await press(r.stdin, KEY.enter);
     expect(actions.done).toHaveBeenCalled();
   });

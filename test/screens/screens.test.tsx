@@ -1,5 +1,3 @@
-import {Box} from 'ink';
-import {render as renderInk} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import {describe, expect, it, vi} from 'vitest';
 import {CollectScreen, type CollectActions} from '../../source/screens/collect-screen.js';
@@ -13,8 +11,10 @@ import {EnrolScreen} from '../../source/screens/enrol-screen.js';
 import {flush, KEY, plain, press, type, waitForFrame} from '../helpers/ink.js';
 import {aliceMatched, domain, folderStick, info, toCollect, walk} from './fixtures.js';
 
-/** Screens render inside the app's 80-column frame. */
-const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
+import {renderScreen} from '../helpers/screen.js';
+
+/** Screens render inside the app's frame (header, footer), in an 80×24 terminal. */
+const render = (node: ReactElement) => renderScreen(node);
 
 function actions(): CollectActions & Record<string, ReturnType<typeof vi.fn>> {
   return {
@@ -128,10 +128,10 @@ describe('inspect screen', () => {
     expect(f).toMatch(/frank, your certificate is on your stick/);
     expect(f).toContain(fp);
     expect(f).toMatch(/rule-a/);
-    expect(f).not.toMatch(/rule-b/);
-    expect(f).toMatch(/…and 3 more in the report/);
-    // The app adds the header (2 rows and a gap) above the screen.
-    expect(f.split('\n').length + 3).toBeLessThanOrEqual(24);
+    // The findings that do not fit are said to be there, and scroll into view.
+    expect(f).toMatch(/↓ \d more below/);
+    // The whole frame, header and footer with it, leaves the terminal's last row free.
+    expect(f.split('\n').length).toBeLessThanOrEqual(23);
   });
 });
 
@@ -264,7 +264,7 @@ describe('collect screen', () => {
     expect(a.remove).toHaveBeenCalledWith('/demo/mallory');
   });
 
-  it('lists sticks still to come first; a stick whose share is taken goes last, marked', () => {
+  it('keeps every stick in its place and number; a stick whose share is taken is marked, the pointer starts past it', () => {
     const state = walk(
       ...toCollect,
       ...aliceMatched(false),
@@ -278,9 +278,9 @@ describe('collect screen', () => {
     );
     const list = f.split('\n').filter((l) => /\(demo folder\)/.test(l));
     expect(list.map((l) => l.trim())).toEqual([
-      '❯ bob (demo folder)',
-      'carol (demo folder)',
-      'alice (demo folder) — share taken',
+      '1  alice (demo folder) — share taken',
+      '❯ 2  bob (demo folder)',
+      '3  carol (demo folder)',
     ]);
   });
 

@@ -1,0 +1,73 @@
+import {useContext, useMemo, useState} from 'react';
+import {Box} from 'ink';
+import type {CeremonyState, Mode} from '../ceremony/types.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {display} from './display.js';
+import {footerRows, HelpLine, useShownKeys} from './help-line.js';
+import {KeyRegistry, KeyRegistryContext} from './key-registry.js';
+import {LayoutContext, type Layout} from './layout.js';
+import {headerLines, StepHeader} from './step-header.js';
+import {rowsOf} from './wrap.js';
+
+/** A key registry for what is inside (the footer lists what its components honour). */
+export function KeysProvider({children}: {children: React.ReactNode}) {
+  const outer = useContext(KeyRegistryContext);
+  const [own] = useState(() => new KeyRegistry());
+  return <KeyRegistryContext.Provider value={outer ?? own}>{children}</KeyRegistryContext.Provider>;
+}
+
+/**
+ * The frame every screen sits in: the header with the step line, the screen, and the footer
+ * with the keys that work there. It reads the terminal's size (and follows a resize) and tells
+ * the screen the width and the rows it has (components/layout.ts): the whole frame stays one
+ * row short of the terminal, so Ink never falls back to clearing the screen on every frame.
+ */
+export function AppFrame(props: {
+  step: CeremonyState['step'];
+  mode?: Mode;
+  domain?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <KeysProvider>
+      <Frame {...props} />
+    </KeysProvider>
+  );
+}
+
+function Frame({
+  step,
+  mode,
+  domain,
+  children,
+}: {
+  step: CeremonyState['step'];
+  mode?: Mode;
+  domain?: string;
+  children: React.ReactNode;
+}) {
+  const {columns, rows} = useTerminalSize();
+  const shown = useShownKeys();
+  const {screenReader} = display();
+  const width = Math.max(20, columns);
+  const header = {step, ...(mode ? {mode} : {}), ...(domain ? {domain} : {})};
+  const [title, second] = headerLines(header, width);
+  const headerRows = rowsOf(title, width) + rowsOf(second, width);
+  // One row stays free below the frame: Ink leaves the cursor there.
+  const bodyRows = Math.max(4, rows - 1 - headerRows - 1 - footerRows(shown, width));
+  const layout = useMemo<Layout>(
+    () => ({width, rows, bodyRows, screenReader}),
+    [width, rows, bodyRows, screenReader],
+  );
+  return (
+    <LayoutContext.Provider value={layout}>
+      <Box flexDirection="column">
+        <StepHeader {...header} />
+        <Box marginTop={screenReader ? 0 : 1} flexDirection="column">
+          {children}
+        </Box>
+        <HelpLine />
+      </Box>
+    </LayoutContext.Provider>
+  );
+}
