@@ -71,7 +71,7 @@ describe('App', () => {
     f = await until(/Sticks present/, 1200);
     expect(f).toMatch(/Quorum □□□ 0 of 3/);
     expect(f).toMatch(/New HSM in recovery mode: [0-9a-f]/);
-    await until(/❯ 1  alice \(demo folder\)/);
+    await until(/❯ 1 {2}alice \(demo folder\)/);
 
     await press(stdin, KEY.enter);
     await until(/Your name:/);
@@ -133,7 +133,7 @@ describe('Boot (the first frame before the session loads)', () => {
     const {lastFrame, stdin, unmount} = render(<Boot load={load} options={{mediaDirs: []}} />);
     cleanup = unmount;
     await press(stdin, KEY.down, KEY.down);
-    expect(plain(lastFrame())).toMatch(/❯ 3  Onboarding/);
+    expect(plain(lastFrame())).toMatch(/❯ 3 {2}Onboarding/);
     await press(stdin, KEY.enter);
     await waitForFrame(lastFrame, () => session.getState().step !== 'start');
     expect(session.getState().mode).toBe('onboarding');

@@ -157,7 +157,9 @@ export function Choice({
   offset.current = from;
   const windowed = from > 0 || to < n;
   const more = (count: number, glyph: string, where: string) => (
-    <Text color={color('muted')}>{count > 0 ? `  ${glyph} ${count} more ${where}` : ' '}</Text>
+    <Text color={color('muted')}>
+      {count > 0 ? `  ${glyph} ${count} more ${where}` : `  ${from + 1}-${to} of ${n} shown`}
+    </Text>
   );
   return (
     <Box flexDirection="column">

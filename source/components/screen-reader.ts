@@ -31,12 +31,15 @@ export const EMPTY_TRANSCRIPT: TranscriptState = {lines: [], live: '', field: fa
 // eslint-disable-next-line no-control-regex
 const ESCAPES = /\u001B\[[0-9;?]*[ -/]*[@-~]|\u001B[78]|\u001B\][^\u0007]*\u0007/g;
 
-/** A frame as Ink wrote it: its erasing and cursor sequences gone, split into lines. */
+/**
+ * A frame as Ink wrote it: its erasing and cursor sequences gone, split into lines, runs of
+ * spaces (columns lined up for the eye) made one.
+ */
 export function frameLines(written: string): string[] {
   return written
     .replace(ESCAPES, '')
     .split('\n')
-    .map((l) => l.replace(/\r/g, '').trimEnd());
+    .map((l) => l.replace(/\r/g, '').replace(/ {2,}/g, ' ').trimEnd());
 }
 
 const rowsFor = (line: string, columns: number): number =>

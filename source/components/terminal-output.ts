@@ -17,7 +17,8 @@ import {EMPTY_TRANSCRIPT, frameLines, nextTranscript} from './screen-reader.js';
 // eslint-disable-next-line no-control-regex
 const TOKEN = /(\u001B\[[0-9;?]*[ -/]*[@-~]|\u001B\][^\u0007]*\u0007|\u001B[78])|([\s\S])/gu;
 const ZERO_WIDTH = /^(?:\p{M}|[\u200B-\u200F\u2060-\u2064]|\uFE0F)$/u;
-const WIDE = /^[\p{Extended_Pictographic}\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]$/u;
+const WIDE =
+  /^[\p{Extended_Pictographic}\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]$/u;
 
 function charWidth(c: string): number {
   if (ZERO_WIDTH.test(c)) return 0;
@@ -101,6 +102,9 @@ export class TerminalStdout extends EventEmitter {
   }
 }
 
+/** How long Ink must be quiet before a frame is said. */
+const SETTLE_MS = 60;
+
 /**
  * A stdout for Ink in screen-reader mode. Ink writes each frame whole (erase, then the text);
  * the real terminal gets only what is new (see screen-reader.ts). Ink is told the terminal is
@@ -110,6 +114,9 @@ export class TerminalStdout extends EventEmitter {
 export class TranscriptStdout extends EventEmitter {
   readonly isTTY = true;
   private state = EMPTY_TRANSCRIPT;
+  /** The latest frame, said once Ink has been quiet for SETTLE_MS. */
+  private pending: string[] | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly real: NodeJS.WriteStream) {
     super();
@@ -130,21 +137,30 @@ export class TranscriptStdout extends EventEmitter {
     const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
     const lines = frameLines(text);
     // An escape sequence alone (the cursor shown again, a synchronised-output mark) is no frame.
-    if (lines.every((l) => l === '')) {
-      callback?.();
-      return true;
+    if (!lines.every((l) => l === '')) {
+      // Frames a few milliseconds apart are one change seen in steps (a screen, then the keys
+      // it files): only the last is said.
+      this.pending = lines;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.flush(), SETTLE_MS);
     }
-    const next = nextTranscript(this.state, lines, this.real.columns > 0 ? this.real.columns : 80);
-    this.state = next.state;
-    if (next.write === '') {
-      callback?.();
-      return true;
-    }
-    return this.real.write(next.write, callback);
+    callback?.();
+    return true;
   }
 
-  /** Ends the line being edited, so the shell's prompt starts on a line of its own. */
+  private flush(): void {
+    clearTimeout(this.timer);
+    const lines = this.pending;
+    this.pending = undefined;
+    if (!lines) return;
+    const next = nextTranscript(this.state, lines, this.real.columns > 0 ? this.real.columns : 80);
+    this.state = next.state;
+    if (next.write !== '') this.real.write(next.write);
+  }
+
+  /** Says the last frame, and ends the line being edited so the shell's prompt has its own. */
   stop(): void {
+    this.flush();
     this.real.off('resize', this.resized);
     if (this.state.live !== '') this.real.write('\n');
     this.state = EMPTY_TRANSCRIPT;

@@ -298,8 +298,8 @@ export function CollectScreen({
   const fixed = 1 + 1 + bodyRows + noticeRows + (recovery && !recoveryBeside ? 1 : 0);
   const room = layout.bodyRows - fixed;
   const fullHolders = holderRows(state.holders, width);
-  // The holders in full while a list below keeps a useful window (5 entries, or all it has).
-  const listWants = listNeed === 0 ? 0 : Math.min(listNeed, 5) + (listNeed > 5 ? 2 : 0);
+  // The holders in full while a list below keeps a useful window (4 entries, or all it has).
+  const listWants = listNeed === 0 ? 0 : Math.min(listNeed, 4) + (listNeed > 4 ? 2 : 0);
   const holderBudget =
     fullHolders + listWants <= room ? fullHolders : Math.max(2, room - listWants);
   const holdersUsed =

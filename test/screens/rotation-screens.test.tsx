@@ -3,7 +3,6 @@
  * holders (read a stick, keep a native holder from the old file, drop the last, done at 3),
  * the quorum and where the new file goes, the new holders proving their keys, and the end.
  */
-import {Box} from 'ink';
 import {renderScreen} from '../helpers/screen.js';
 import type {ReactElement} from 'react';
 import {describe, expect, it, vi} from 'vitest';
@@ -124,7 +123,7 @@ describe('enlist screen', () => {
     let f = plain(none.lastFrame());
     expect(f).toMatch(/New holders \(3 to 10\)/);
     expect(f).toMatch(/none yet/);
-    expect(f).toMatch(/❯ 1  read stick frank \(demo folder\)/);
+    expect(f).toMatch(/❯ 1 {2}read stick frank \(demo folder\)/);
     expect(f).toMatch(/keep holder 1 \(alice\) from the old file/);
     expect(f).not.toMatch(/done:/);
     expect(f).not.toMatch(/d remove the last/);
@@ -149,7 +148,7 @@ describe('enlist screen', () => {
     await press(r.stdin, 'd');
     expect(actions.drop).toHaveBeenCalledWith(fp(6));
     await press(r.stdin, KEY.down, KEY.down, KEY.down, KEY.down);
-    expect(plain(r.lastFrame())).toMatch(/❯ 5  done: these 3 are the new holders/);
+    expect(plain(r.lastFrame())).toMatch(/❯ 5 {2}done: these 3 are the new holders/);
     await press(r.stdin, KEY.enter);
     expect(actions.done).toHaveBeenCalled();
   });
