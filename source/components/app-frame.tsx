@@ -4,7 +4,7 @@ import type {CeremonyState, Mode} from '../ceremony/types.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {display} from './display.js';
 import {footerRows, HelpLine, useShownKeys} from './help-line.js';
-import {KeyRegistry, KeyRegistryContext} from './key-registry.js';
+import {InsideFrameContext, KeyRegistry, KeyRegistryContext} from './key-registry.js';
 import {LayoutContext, type Layout} from './layout.js';
 import {headerLines, StepHeader} from './step-header.js';
 import {rowsOf} from './wrap.js';
@@ -47,14 +47,21 @@ function Frame({
   children: React.ReactNode;
 }) {
   const {columns, rows} = useTerminalSize();
+  const registry = useContext(KeyRegistryContext);
+  // A new screen (new children): the keys its components claim as they render now are the
+  // footer's; those of what it replaces stop counting (key-registry.ts).
+  registry?.rendering(children);
   const shown = useShownKeys();
   const {screenReader} = display();
   const width = Math.max(20, columns);
   const header = {step, ...(mode ? {mode} : {}), ...(domain ? {domain} : {})};
   const [title, second] = headerLines(header, width);
   const headerRows = rowsOf(title, width) + rowsOf(second, width);
+  // The footer's rows as last drawn, and never fewer than a rule and two lines of keys: the
+  // screen renders before its keys are known (they are claimed as it renders).
+  const footer = Math.max(3, footerRows(shown, width));
   // One row stays free below the frame: Ink leaves the cursor there.
-  const bodyRows = Math.max(4, rows - 1 - headerRows - 1 - footerRows(shown, width));
+  const bodyRows = Math.max(4, rows - 1 - headerRows - 1 - footer);
   const layout = useMemo<Layout>(
     () => ({width, rows, bodyRows, screenReader}),
     [width, rows, bodyRows, screenReader],
@@ -64,7 +71,7 @@ function Frame({
       <Box flexDirection="column">
         <StepHeader {...header} />
         <Box marginTop={screenReader ? 0 : 1} flexDirection="column">
-          {children}
+          <InsideFrameContext.Provider value={true}>{children}</InsideFrameContext.Provider>
         </Box>
         <HelpLine />
       </Box>

@@ -1,4 +1,4 @@
-import {useContext, useSyncExternalStore} from 'react';
+import {useContext, useLayoutEffect, useReducer, useRef} from 'react';
 import {Box} from 'ink';
 import {display} from './display.js';
 import {glyphs} from './glyphs.js';
@@ -10,12 +10,26 @@ import {color} from './theme.js';
 import {widthOf} from './wrap.js';
 
 const NONE: readonly ShownKey[] = [];
-const never = () => () => {};
 
-/** The keys honoured right now, from the frame's key registry (components/key-registry.ts). */
+/**
+ * The keys honoured right now, from the frame's key registry (components/key-registry.ts),
+ * read as this component renders, and again whenever they change after a commit.
+ */
 export function useShownKeys(): readonly ShownKey[] {
   const registry = useContext(KeyRegistryContext);
-  return useSyncExternalStore(registry?.subscribe ?? never, registry?.get ?? (() => NONE));
+  const shown = registry ? registry.get() : NONE;
+  const drawn = useRef(shown);
+  useLayoutEffect(() => {
+    drawn.current = shown;
+  });
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
+  useLayoutEffect(() => {
+    if (!registry) return;
+    return registry.subscribe(() => {
+      if (registry.get() !== drawn.current) redraw();
+    });
+  }, [registry]);
+  return shown;
 }
 
 /** The footer's key list as it reads on this terminal (a screen reader's sentence). */

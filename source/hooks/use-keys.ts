@@ -1,6 +1,6 @@
-import {useContext, useEffect, useId, useRef} from 'react';
+import {useContext, useEffect, useId, useLayoutEffect, useRef} from 'react';
 import {useInput} from 'ink';
-import {KeyRegistryContext} from '../components/key-registry.js';
+import {InsideFrameContext, KeyRegistryContext} from '../components/key-registry.js';
 import {bindingFor, type Binding, type KeyPress, type ShownKey} from '../components/keys.js';
 
 /** Runs on its binding's keystroke (which it is handed: ↑ or ↓, the digit picked). */
@@ -45,17 +45,24 @@ export function useKeys(
 /**
  * Puts keys on the footer for a component that reads them another way (a text field takes
  * Enter through its own input handling). Only for keys that component really honours.
+ * Inside the frame the keys are claimed while rendering, so the footer drawn in the same
+ * frame already has them (see key-registry.ts); above it they are filed after the commit.
  */
 export function useKeyHints(shown: readonly ShownKey[], isActive = true): void {
   const registry = useContext(KeyRegistryContext);
+  const inside = useContext(InsideFrameContext);
   const id = useId();
-  const key = JSON.stringify(isActive ? shown : []);
-  useEffect(() => {
+  const list = isActive ? shown : [];
+  const key = JSON.stringify(list);
+  if (registry && inside) registry.claim(id, list);
+  useLayoutEffect(() => {
     if (!registry) return;
-    registry.set(id, JSON.parse(key) as ShownKey[]);
-  }, [registry, id, key]);
-  useEffect(() => {
+    // A component that re-rendered on its own: the footer, not rendered with it, looks again.
+    if (inside) registry.notify();
+    else registry.file(id, JSON.parse(key) as ShownKey[]);
+  }, [registry, inside, id, key]);
+  useLayoutEffect(() => {
     if (!registry) return;
-    return () => registry.delete(id);
+    return () => registry.release(id);
   }, [registry, id]);
 }

@@ -56,7 +56,12 @@ export function ReportScreen({
   const others =
     rowsOf(`Verdict: ${VERDICT[verdict]} — ${state.outcome?.reason ?? ''}`, width) +
     rowsOf(restored, width) +
-    (state.identity?.pinnedBy ? 2 : 0) +
+    (state.identity?.pinnedBy && verdict === 'pass'
+      ? rowsOf(
+          `Signed with report key ${state.identity.reportKey.slice(0, 12)}… (${PINNED[state.identity.pinnedBy]})`,
+          width,
+        )
+      : 0) +
     (state.newcomer ? 4 : 0) +
     1 +
     rowsOf(findingsLine, width) +
