@@ -22,7 +22,7 @@ interface Shown {
 
 const STATUS: Record<HolderStatus['state'], Shown> = {
   waiting: {mark: 'waiting', text: 'waiting', short: 'waiting', tone: 'muted'},
-  presenting: {mark: 'presenting', text: 'at the machine', short: 'at the machine', tone: 'accent'},
+  presenting: {mark: 'presenting', text: 'at the machine', short: 'presenting', tone: 'accent'},
   accepted: {mark: 'accepted', text: 'share accepted', short: 'accepted', tone: 'ok'},
   absent: {mark: 'absent', text: 'absent', short: 'absent', tone: 'warning'},
   failed: {mark: 'failed', text: 'could not present', short: 'failed', tone: 'error'},
@@ -157,7 +157,9 @@ export function HolderList({
   const alone = rows.filter((r) => r.remoteWaiting);
   const paired = rows.filter((r) => !r.remoteWaiting);
   const column = Math.floor(width / 2);
-  const twoColumns = column >= 30;
+  const cellWidth = (r: (typeof rows)[number]) =>
+    widthOf(`${g[r.s.mark]} ${String(r.h.index).padStart(2)} ${name(r.h)} ${r.s.short}`);
+  const twoColumns = paired.every((r) => cellWidth(r) < column);
   const lines: Array<{key: string; cells: Array<(typeof rows)[number]>}> = [];
   for (const r of alone) lines.push({key: `a${r.h.index}`, cells: [r]});
   const per = twoColumns ? Math.ceil(paired.length / 2) : paired.length;

@@ -25,11 +25,15 @@ export class KeyRegistry {
   private screen: unknown;
   private snapshot: readonly ShownKey[] = [];
 
-  /** The frame renders `screen`: when it is a new one, keys claimed before it stop counting. */
-  rendering(screen: unknown): void {
-    if (screen === this.screen) return;
+  /**
+   * The frame renders `screen`: when it is a new one, keys claimed before it stop counting.
+   * Returns whether it is new (its keys are not known until it has rendered).
+   */
+  rendering(screen: unknown): boolean {
+    if (screen === this.screen) return false;
     this.screen = screen;
     this.pass++;
+    return true;
   }
 
   /** While rendering: these are the keys component `id` honours. */

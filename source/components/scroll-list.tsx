@@ -44,9 +44,12 @@ export function ScrollList({
   const fits = screenReader || heights.reduce((a, b) => a + b, 0) <= rows;
   // Items from `from` that fit in the rows left once the two "more" lines have theirs.
   const from = fits ? 0 : Math.min(top, items.length - 1);
+  // Items from `from` in the rows left for them: a line says what is above (once scrolled)
+  // and one what is below.
+  const room = Math.max(1, rows - (from > 0 ? 1 : 0) - 1);
   let to = from;
   let used = 0;
-  while (!fits && to < items.length && used + (heights[to] ?? 1) <= Math.max(1, rows - 2)) {
+  while (!fits && to < items.length && used + (heights[to] ?? 1) <= room) {
     used += heights[to] ?? 1;
     to++;
   }
@@ -56,7 +59,7 @@ export function ScrollList({
     // The first item from which the rest all fit: scrolling stops there.
     let t = items.length;
     let u = 0;
-    while (t > 0 && u + (heights[t - 1] ?? 1) <= Math.max(1, rows - 2)) u += heights[--t] ?? 1;
+    while (t > 0 && u + (heights[t - 1] ?? 1) <= Math.max(1, rows - 1)) u += heights[--t] ?? 1;
     return Math.min(items.length - 1, t);
   })();
   useKeys(
@@ -73,11 +76,11 @@ export function ScrollList({
   );
   return (
     <Box flexDirection="column">
-      {fits ? null : more(from, g.above, 'above')}
+      {fits || from === 0 ? null : more(from, g.above, 'above')}
       {items.slice(from, end).map((i) => (
         <Box key={i.key}>{i.node ?? <Text>{i.text}</Text>}</Box>
       ))}
-      {fits ? null : more(items.length - end, g.below, 'below')}
+      {fits || end === items.length ? null : more(items.length - end, g.below, 'below')}
     </Box>
   );
 }

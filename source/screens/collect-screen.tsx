@@ -15,7 +15,7 @@ import {color} from '../components/theme.js';
 import {rowsOf, widthOf} from '../components/wrap.js';
 import {useKeys} from '../hooks/use-keys.js';
 import type {Stick} from '../media/stick.js';
-import {RemoteHolder, type RemoteActions} from './remote-holder.js';
+import {REMOTE_PROMPTS, RemoteHolder, type RemoteActions} from './remote-holder.js';
 
 export const DUTIES =
   'I am the custodian of this key. I keep it offline on its own stick, never share its passphrase, ' +
@@ -174,7 +174,7 @@ export function CollectScreen({
   let renderBody: (listBudget: number) => React.ReactNode;
   if (remoteOpen && actions.remote) {
     const remote = actions.remote;
-    bodyRows = 1;
+    bodyRows = Math.max(...REMOTE_PROMPTS.map((t) => rowsOf(t, width)));
     listNeed = Math.max(2, sticks.length + 1, state.holders.length);
     renderBody = (rows) => (
       <RemoteHolder

@@ -97,7 +97,8 @@ export function EnlistScreen({
     while (first > 0 && used + (heights[first - 1] ?? 1) <= Math.max(2, room - listWants))
       used += heights[--first] ?? 1;
   }
-  const shownRows = heights.slice(first).reduce((a, b) => a + b, 0) + (first > 0 ? 1 : 0);
+  const shownRows =
+    list.length === 0 ? 1 : heights.slice(first).reduce((a, b) => a + b, 0) + (first > 0 ? 1 : 0);
   return (
     <Box flexDirection="column">
       <Text>{title}</Text>

@@ -64,22 +64,30 @@ export function InspectScreen({
       </Text>
     ),
   }));
-  // Rows: the summary, the file, the newcomer's fingerprint, the titles, gaps and the prompt.
-  const fixed =
+  // Rows: the summary, the file, the newcomer's fingerprint, the two titles and the prompt;
+  // then the gaps between the parts, dropped when the rows are too few for them.
+  const base =
     rowsOf(summary, width) +
     rowsOf(d.file, width) +
     (newcomer && state.newcomer
-      ? 1 + rowsOf(newcomer, width) + rowsOf(state.newcomer.certFingerprint, width)
+      ? rowsOf(newcomer, width) + rowsOf(state.newcomer.certFingerprint, width)
       : 0) +
-    6;
-  const room = bodyRows - fixed;
+    3;
+  const gaps = newcomer ? 4 : 3;
   const findingRows = itemRows(items, width);
+  // At least one finding, whole, with the lines saying how many others there are.
+  const leastFindings = Math.min(findingRows, itemRows(items.slice(0, 1), width) + 2);
   const fullHolders = holderRows(state.holders, width, registered);
+  const compactHolders = Math.ceil(state.holders.length / 2);
+  const gap =
+    base + gaps + Math.min(fullHolders, compactHolders) + leastFindings <= bodyRows ? 1 : 0;
+  const room = bodyRows - base - gaps * gap;
   const holderBudget =
     fullHolders + Math.min(findingRows, FINDINGS_ROWS) <= room
       ? fullHolders
-      : Math.max(3, room - Math.min(findingRows, FINDINGS_ROWS));
-  const used = Math.min(fullHolders, holderBudget);
+      : Math.max(1, room - Math.max(leastFindings, Math.min(findingRows, FINDINGS_ROWS)));
+  const used =
+    fullHolders <= holderBudget ? fullHolders : Math.min(holderBudget, compactHolders + 1);
   return (
     <Box flexDirection="column">
       <Text>
@@ -88,22 +96,22 @@ export function InspectScreen({
       </Text>
       <Text color={color('muted')}>{d.file}</Text>
       {newcomer && state.newcomer ? (
-        <Box marginTop={1} flexDirection="column">
+        <Box marginTop={gap} flexDirection="column">
           <Text>{newcomer}</Text>
           <Text bold>{state.newcomer.certFingerprint}</Text>
         </Box>
       ) : null}
-      <Box marginTop={1} flexDirection="column">
+      <Box marginTop={gap} flexDirection="column">
         <Text bold>Holders (wrapping-key fingerprints)</Text>
         <HolderList holders={state.holders} registered={registered} maxRows={holderBudget} />
       </Box>
-      <Box marginTop={1} flexDirection="column">
+      <Box marginTop={gap} flexDirection="column">
         <Text bold>
           Policy findings before anyone arrives: {findings.length === 0 ? 'none' : findings.length}
         </Text>
-        <ScrollList items={items} rows={Math.max(3, room - used)} />
+        <ScrollList items={items} rows={Math.max(1, room - used)} />
       </Box>
-      <Box marginTop={1}>
+      <Box marginTop={gap}>
         <Text>Press Enter when the holders are ready to begin.</Text>
       </Box>
     </Box>

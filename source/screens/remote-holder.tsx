@@ -14,6 +14,13 @@ export interface RemoteActions {
   read: (file: string) => void;
 }
 
+/** The panel's questions, the longest first to count the rows it needs above its lists. */
+export const REMOTE_PROMPTS = [
+  "Which holder is at another site? (the number is the holder's)",
+  'Write the request for holder-10 (holder 10) to:',
+  'Holder at another site:',
+];
+
 type Phase =
   | {kind: 'menu'}
   | {kind: 'holder'}

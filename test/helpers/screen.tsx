@@ -1,13 +1,14 @@
 /**
  * A screen as the app shows it: inside AppFrame (the header, the footer with the keys the key
- * registry holds), in a terminal of a given size. ink-testing-library's stdout is always 100
+ * registry holds) under the app's own Ctrl-C, in a terminal of a given size. ink-testing-library's stdout is always 100
  * columns and has no rows; this one has both, and can be resized as SIGWINCH would.
  */
 import {EventEmitter} from 'node:events';
 import {render as inkRender} from 'ink';
 import type {ReactElement} from 'react';
 import type {Mode, Step} from '../../source/ceremony/types.js';
-import {AppFrame} from '../../source/components/app-frame.js';
+import {AppFrame, KeysProvider} from '../../source/components/app-frame.js';
+import {useKeys} from '../../source/hooks/use-keys.js';
 import {setDisplay, type Display} from '../../source/components/display.js';
 
 export class SizedStdout extends EventEmitter {
@@ -52,6 +53,12 @@ export class FakeStdin extends EventEmitter {
   unref(): void {}
 }
 
+/** What the app above every screen honours: Ctrl-C (it aborts the drill, or quits at the end). */
+function AppKeys({over, children}: {over: boolean; children: React.ReactNode}) {
+  useKeys({abort: !over && (() => {}), leave: over && (() => {})});
+  return <>{children}</>;
+}
+
 export interface ScreenOptions {
   columns?: number;
   rows?: number;
@@ -70,17 +77,23 @@ export function renderScreen(node: ReactElement, options: ScreenOptions = {}) {
   setDisplay(shown);
   const stdout = new SizedStdout(columns, rows);
   const stdin = new FakeStdin();
-  const tree = options.bare ? (
-    node
-  ) : (
-    <AppFrame
-      step={step}
-      {...(options.mode ? {mode: options.mode} : {})}
-      {...(options.domain ? {domain: options.domain} : {})}
-    >
-      {node}
-    </AppFrame>
-  );
+  const framed = (n: ReactElement) =>
+    options.bare ? (
+      n
+    ) : (
+      <KeysProvider>
+        <AppKeys over={step === 'report' || step === 'done'}>
+          <AppFrame
+            step={step}
+            {...(options.mode ? {mode: options.mode} : {})}
+            {...(options.domain ? {domain: options.domain} : {})}
+          >
+            {n}
+          </AppFrame>
+        </AppKeys>
+      </KeysProvider>
+    );
+  const tree = framed(node);
   const instance = inkRender(tree, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stderr: new SizedStdout(columns, rows) as unknown as NodeJS.WriteStream,
@@ -95,20 +108,7 @@ export function renderScreen(node: ReactElement, options: ScreenOptions = {}) {
     stdin,
     frames: stdout.frames,
     lastFrame: stdout.lastFrame,
-    rerender: (next: ReactElement) =>
-      instance.rerender(
-        options.bare ? (
-          next
-        ) : (
-          <AppFrame
-            step={step}
-            {...(options.mode ? {mode: options.mode} : {})}
-            {...(options.domain ? {domain: options.domain} : {})}
-          >
-            {next}
-          </AppFrame>
-        ),
-      ),
+    rerender: (next: ReactElement) => instance.rerender(framed(next)),
     unmount: () => {
       instance.unmount();
       instance.cleanup();

@@ -1,0 +1,592 @@
+/**
+ * Every step of every use, as a screen in the state a ceremony reaches there: the cases the
+ * terminal-size and screen-reader tests render. Each case is built on a domain of 5 holders
+ * (the demo's) or of 10 (the most `init` allows), with long custodians, roles and paths, so a
+ * screen that only fits the demo shows it.
+ */
+import {vi} from 'vitest';
+import type {ReactElement} from 'react';
+import type {
+  CeremonyEvent,
+  CeremonyState,
+  DomainSummary,
+  Mode,
+  NewHolder,
+  Step,
+} from '../../source/ceremony/types.js';
+import type {Stick} from '../../source/media/stick.js';
+import {CollectScreen} from '../../source/screens/collect-screen.js';
+import {DisasterScreen} from '../../source/screens/disaster-screen.js';
+import {EnlistScreen} from '../../source/screens/enlist-screen.js';
+import {EnrolScreen} from '../../source/screens/enrol-screen.js';
+import {InspectScreen} from '../../source/screens/inspect-screen.js';
+import {LoadScreen} from '../../source/screens/load-screen.js';
+import {ProveScreen} from '../../source/screens/prove-screen.js';
+import {ReportScreen} from '../../source/screens/report-screen.js';
+import {RestoreScreen} from '../../source/screens/restore-screen.js';
+import {RewrapScreen} from '../../source/screens/rewrap-screen.js';
+import {StartScreen} from '../../source/screens/start-screen.js';
+import {KEY} from '../helpers/ink.js';
+import {collectActions, domain as demo, folderStick, info, walk} from './fixtures.js';
+
+const fp = (n: number) => (n % 16).toString(16).repeat(64);
+
+export const ten: DomainSummary = {
+  ...demo,
+  file: '/run/media/custodian-office/SECURITY-DOMAIN-BACKUP-2026/quarterly/security-domain.json',
+  name: 'production-managed-hsm-westeurope',
+  required: 3,
+  total: 10,
+  holders: Array.from({length: 10}, (_, i) => ({
+    index: i + 1,
+    name: `holder-${i + 1}`,
+    certFingerprint: fp(i + 1),
+    bits: 3072,
+  })),
+};
+
+export interface Case {
+  use: Mode;
+  step: Step;
+  /** What state of the step. */
+  what: string;
+  holders: 5 | 10;
+  node: () => ReactElement;
+  /** Keys to press after the first frame, one at a time (a field filled in, a panel opened). */
+  keys?: string[];
+}
+
+const sticksFor = (d: DomainSummary): Stick[] =>
+  [...d.holders.map((h) => folderStick(h.name ?? `h${h.index}`)), folderStick('courier')].slice(
+    0,
+    d.total,
+  );
+
+function collectOn(d: DomainSummary, mode: Mode = 'rehearsal'): CeremonyEvent[] {
+  return [
+    {type: 'choose-mode', mode},
+    {type: 'domain-loaded', domain: d},
+    {type: 'inspected'},
+    ...(mode === 'restore' ? [] : [{type: 'choose-scenario', scenario: 'purged'} as const]),
+    {
+      type: 'recovery-ready',
+      hsmId: '5b7e0c2a-91d4-4e33-a0c1-2f9e8d7c6b5a',
+      exchangeFingerprint: 'ab',
+    },
+  ];
+}
+
+function present(d: DomainSummary, i: number): CeremonyEvent[] {
+  const name = d.holders[i - 1]?.name ?? `h${i}`;
+  return [
+    {type: 'stick-inserted', stick: info(name)},
+    {
+      type: 'key-matched',
+      stick: info(name),
+      file: `/demo/${name}/${name}.key`,
+      holderIndex: i,
+      encrypted: true,
+      matchedBy: 'certificate',
+      certMissing: false,
+    },
+  ];
+}
+
+function accepted(d: DomainSummary, i: number): CeremonyEvent[] {
+  const name = d.holders[i - 1]?.name ?? `h${i}`;
+  return [
+    ...present(d, i),
+    {
+      type: 'acknowledged',
+      custodian: {
+        name: `Maximiliane Augusta von Rosenberg-Lindqvist ${i}`,
+        role: 'Principal Cryptographic Key Custodian, Infrastructure Security',
+      },
+    },
+    {type: 'share-accepted', holderIndex: i, certMissing: false, matchedBy: 'certificate'},
+    {type: 'stick-removed', path: `/demo/${name}`},
+  ];
+}
+
+const identity = {reportKey: `${'A'.repeat(43)}=`, pinnedBy: 'header' as const, mismatch: null};
+
+function reportOn(d: DomainSummary): CeremonyEvent[] {
+  return [
+    ...collectOn(d),
+    ...accepted(d, 1),
+    ...accepted(d, 2),
+    ...accepted(d, 3),
+    {type: 'reconstruct'},
+    {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: [], identity},
+    {
+      type: 'restored',
+      summary: {
+        keysExpected: 27,
+        keysRestored: 27,
+        canaries: {total: 3, passed: 3},
+        blobs: [],
+        verified: true,
+        mismatched: [],
+      },
+    },
+    {
+      type: 'report-saved',
+      markdown:
+        '/home/ceremony-lead/Documents/drill-reports/production-managed-hsm-westeurope/drill-20261207-021503-1ecce5.md',
+      json: '/home/ceremony-lead/Documents/drill-reports/production-managed-hsm-westeurope/drill-20261207-021503-1ecce5.json',
+    },
+  ];
+}
+
+const CHART = [
+  'Load domain      ▏                                              <1s',
+  'Inspect          ███▌                                           12s',
+  'Disaster         ▏                                               2s',
+  'Collect shares   ███████████████████████████████████████  12m 04s',
+  'Reconstruct      ▏                                              <1s',
+  'Restore          ▏                                               1s',
+  'Report           ▏                                              <1s',
+];
+
+const findings = [
+  {
+    rule: 'review-overdue',
+    severity: 'warning' as const,
+    evidence:
+      'No passing drill of this domain is on record: the quorum has not been shown to recover it, and the review date set by policy has passed.',
+  },
+  {
+    rule: 'holder-unregistered',
+    severity: 'info' as const,
+    evidence:
+      'holder-4, holder-7 and holder-9 have no custodian in the registry (sd-drill holders register).',
+  },
+  {
+    rule: 'quorum-below-three',
+    severity: 'error' as const,
+    evidence: 'The quorum is 2 of 5: the domain document recommends 3 or more.',
+  },
+];
+
+const newHolder = (n: number, keeps?: number): NewHolder => ({
+  certFingerprint: fp(n),
+  spkiFingerprint: `${n}`.padEnd(64, 'a'),
+  bits: 3072,
+  name: `holder-${n}`,
+  from: keeps ? `the old file (holder ${keeps})` : `holder-${n}.cer on stick holder-${n}`,
+  ...(keeps ? {keeps} : {}),
+});
+
+function rotationOn(d: DomainSummary, adding: number): CeremonyEvent[] {
+  return [
+    {type: 'choose-mode', mode: 'rotation'},
+    {type: 'domain-loaded', domain: d},
+    {type: 'inspected'},
+    ...accepted(d, 1),
+    ...accepted(d, 2),
+    ...accepted(d, 3),
+    {type: 'reconstruct'},
+    {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: [], identity},
+    ...Array.from({length: adding}, (_, i) => ({
+      type: 'new-holder-added' as const,
+      holder: newHolder(i + 1, i < 3 ? i + 1 : undefined),
+    })),
+  ];
+}
+
+function newFileOf(d: DomainSummary, n: number): DomainSummary {
+  return {
+    ...d,
+    file: `${d.file.replace(/[^/]+$/, '')}security-domain-gen2.json`,
+    required: 3,
+    total: n,
+    holders: Array.from({length: n}, (_, i) => ({
+      index: i + 1,
+      name: `holder-${i + 1}`,
+      certFingerprint: fp(i + 1),
+    })),
+    generation: 2,
+  };
+}
+
+function rewrapped(d: DomainSummary, n: number): CeremonyEvent[] {
+  return [
+    ...rotationOn(d, n),
+    {type: 'new-holders-chosen', change: {kept: [], added: [], departed: []}, destroy: []},
+    {type: 'choose-quorum', required: 3},
+    {type: 'rewrap-started'},
+    {type: 'rewrapped', domain: newFileOf(d, n)},
+  ] as CeremonyEvent[];
+}
+
+const noop = () => {};
+const disasterProps = {starting: false, onScenario: noop, onStartRecovery: noop, onBack: noop};
+const rewrapActions = () => ({quorum: vi.fn(), write: vi.fn(), back: vi.fn()});
+const enlistActions = () => ({read: vi.fn(), keep: vi.fn(), drop: vi.fn(), done: vi.fn()});
+const remote = () => ({call: vi.fn(), read: vi.fn()});
+
+/** Every case, for a domain of `holders`. */
+export function cases(holders: 5 | 10): Case[] {
+  const d = holders === 10 ? ten : demo;
+  const sticks = sticksFor(d);
+  const registered = new Map(
+    d.holders.map((h) => [h.certFingerprint, `Custodian of ${h.name}, Key Custodian (Zurich)`]),
+  );
+  const collect = (
+    state: CeremonyState,
+    extra: Partial<Parameters<typeof CollectScreen>[0]> = {},
+  ) => (
+    <CollectScreen
+      state={state}
+      sticks={sticks}
+      actions={collectActions({remote: remote()})}
+      {...extra}
+    />
+  );
+  const rehearsal = (
+    step: Step,
+    what: string,
+    node: () => ReactElement,
+    keys?: string[],
+  ): Case => ({
+    use: 'rehearsal',
+    step,
+    what,
+    holders,
+    node,
+    ...(keys ? {keys} : {}),
+  });
+  const collecting = walk(...collectOn(d));
+  const reached = walk(...collectOn(d), ...accepted(d, 1), ...accepted(d, 2), ...accepted(d, 3));
+  const list: Case[] = [
+    rehearsal('start', 'the uses', () => <StartScreen onChoose={noop} />),
+    rehearsal('load', 'files found on sticks', () => (
+      <LoadScreen
+        state={walk({type: 'choose-mode', mode: 'rehearsal'})}
+        candidates={[d.file, '/media/holder-2/security-domain.json']}
+        onLoad={noop}
+        onBack={noop}
+      />
+    )),
+    rehearsal('load', 'a path refused', () => (
+      <LoadScreen
+        state={walk(
+          {type: 'choose-mode', mode: 'rehearsal'},
+          {
+            type: 'domain-failed',
+            message: `${d.file}: is not a security-domain file (no "EncData")`,
+          },
+        )}
+        candidates={[]}
+        onLoad={noop}
+        onBack={noop}
+      />
+    )),
+    rehearsal('inspect', 'holders and findings', () => (
+      <InspectScreen
+        state={walk({type: 'choose-mode', mode: 'rehearsal'}, {type: 'domain-loaded', domain: d})}
+        findings={findings}
+        registered={registered}
+        onContinue={noop}
+        onBack={noop}
+      />
+    )),
+    rehearsal('disaster', 'choosing', () => (
+      <DisasterScreen
+        state={walk(
+          {type: 'choose-mode', mode: 'rehearsal'},
+          {type: 'domain-loaded', domain: d},
+          {type: 'inspected'},
+        )}
+        {...disasterProps}
+      />
+    )),
+    rehearsal('disaster', 'the new HSM coming up', () => (
+      <DisasterScreen
+        state={walk(
+          {type: 'choose-mode', mode: 'rehearsal'},
+          {type: 'domain-loaded', domain: d},
+          {type: 'inspected'},
+          {type: 'choose-scenario', scenario: 'archived-and-deleted'},
+        )}
+        {...disasterProps}
+        starting={true}
+      />
+    )),
+    rehearsal('collect', 'waiting for the first holder', () => collect(collecting)),
+    rehearsal('collect', 'quorum reached', () => collect(reached)),
+    rehearsal('collect', 'name', () => collect(walk(...collectOn(d), ...present(d, 1)))),
+    rehearsal('collect', 'role', () => collect(walk(...collectOn(d), ...present(d, 1))), [
+      'Maximiliane von Rosenberg',
+      KEY.enter,
+    ]),
+    rehearsal(
+      'collect',
+      'duties',
+      () => collect(walk(...collectOn(d), ...accepted(d, 1), ...accepted(d, 2), ...present(d, 3))),
+      [
+        'Maximiliane von Rosenberg',
+        KEY.enter,
+        'Principal Cryptographic Key Custodian, Infrastructure Security',
+        KEY.enter,
+      ],
+    ),
+    rehearsal('collect', 'passphrase, second try', () =>
+      collect(
+        walk(
+          ...collectOn(d),
+          ...present(d, 1),
+          {type: 'acknowledged', custodian: {name: 'Maximiliane von Rosenberg', role: 'Custodian'}},
+          {type: 'passphrase-submitted'},
+          {type: 'passphrase-failed', message: 'Wrong passphrase for holder-1.key'},
+        ),
+      ),
+    ),
+    rehearsal('collect', 'a key with no certificate', () =>
+      collect(
+        walk(
+          ...collectOn(d),
+          {type: 'stick-inserted', stick: info('holder-1')},
+          {
+            type: 'key-locked',
+            stick: info('holder-1'),
+            file: '/demo/holder-1/holder-1.key',
+          },
+        ),
+      ),
+    ),
+    rehearsal('collect', 'opening a share', () =>
+      collect(
+        walk(
+          ...collectOn(d),
+          ...present(d, 1),
+          {type: 'acknowledged', custodian: {name: 'Maximiliane von Rosenberg', role: 'Custodian'}},
+          {type: 'passphrase-submitted'},
+        ),
+      ),
+    ),
+    rehearsal('collect', 'remove the stick', () =>
+      collect(walk(...collectOn(d), ...accepted(d, 1).slice(0, -1))),
+    ),
+    rehearsal('collect', 'who is absent', () => collect(collecting), ['a']),
+    rehearsal('collect', 'a holder at another site: menu', () => collect(collecting), ['c']),
+    rehearsal('collect', 'a holder at another site: which holder', () => collect(collecting), [
+      'c',
+      KEY.enter,
+    ]),
+    rehearsal('collect', 'a holder at another site: where', () => collect(collecting), [
+      'c',
+      KEY.enter,
+      KEY.enter,
+    ]),
+    rehearsal('collect', 'a holder at another site: called', () =>
+      collect(
+        walk(...collectOn(d), {
+          type: 'remote-called',
+          holderIndex: 3,
+          code: 'NMNV-VZS6-RWD1-7J8A',
+          requestFile: '/media/courier/sd-drill-request-holder-3.json',
+          expiresAt: 1_800_000_000_000,
+        }),
+      ),
+    ),
+    rehearsal('reconstruct', 'combining', () => (
+      <RestoreScreen
+        state={walk(...collectOn(d), ...accepted(d, 1), ...accepted(d, 2), ...accepted(d, 3), {
+          type: 'reconstruct',
+        })}
+      />
+    )),
+    rehearsal('restore', 'keys going in', () => (
+      <RestoreScreen
+        state={walk(
+          ...collectOn(d),
+          ...accepted(d, 1),
+          ...accepted(d, 2),
+          ...accepted(d, 3),
+          {type: 'reconstruct'},
+          {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: [], identity},
+          {type: 'restore-progress', done: 1250, total: 5002},
+        )}
+      />
+    )),
+    rehearsal('report', 'a pass', () => (
+      <ReportScreen
+        state={walk(...reportOn(d))}
+        chart={CHART}
+        findings={{errors: 1, warnings: 2, rules: findings.map((f) => f.rule)}}
+        onQuit={noop}
+      />
+    )),
+    {
+      use: 'restore',
+      step: 'disaster',
+      what: 'no exchange key given',
+      holders,
+      node: () => (
+        <DisasterScreen
+          state={walk(
+            {type: 'choose-mode', mode: 'restore'},
+            {type: 'domain-loaded', domain: {...d, format: 'azure'}},
+            {type: 'inspected'},
+          )}
+          {...disasterProps}
+        />
+      ),
+    },
+    {
+      use: 'restore',
+      step: 'collect',
+      what: 'waiting',
+      holders,
+      node: () => collect(walk(...collectOn({...d, format: 'azure'}, 'restore'))),
+    },
+    {
+      use: 'onboarding',
+      step: 'enrol',
+      what: 'name',
+      holders,
+      node: () => <EnrolScreen sticks={sticks} busy={false} onEnrol={noop} onBack={noop} />,
+    },
+    {
+      use: 'onboarding',
+      step: 'enrol',
+      what: 'which stick',
+      holders,
+      node: () => <EnrolScreen sticks={sticks} busy={false} onEnrol={noop} onBack={noop} />,
+      keys: ['frank', KEY.enter],
+    },
+    {
+      use: 'onboarding',
+      step: 'enrol',
+      what: 'the key being made, an error before',
+      holders,
+      node: () => (
+        <EnrolScreen
+          sticks={sticks}
+          busy={true}
+          error="/media/holder-1 is not writable (read-only file system): choose another stick"
+          onEnrol={noop}
+          onBack={noop}
+        />
+      ),
+    },
+    {
+      use: 'onboarding',
+      step: 'inspect',
+      what: "the newcomer's fingerprint",
+      holders,
+      node: () => (
+        <InspectScreen
+          state={walk(
+            {type: 'choose-mode', mode: 'onboarding'},
+            {type: 'enrolled', holder: 'frank', certFingerprint: 'ab'.repeat(32)},
+            {type: 'domain-loaded', domain: d},
+          )}
+          findings={findings}
+          registered={registered}
+          onContinue={noop}
+          onBack={noop}
+        />
+      ),
+    },
+    {
+      use: 'rotation',
+      step: 'enlist',
+      what: 'the first new holder',
+      holders,
+      node: () => (
+        <EnlistScreen state={walk(...rotationOn(d, 0))} sticks={sticks} actions={enlistActions()} />
+      ),
+    },
+    {
+      use: 'rotation',
+      step: 'enlist',
+      what: 'all new holders in',
+      holders,
+      node: () => (
+        <EnlistScreen
+          state={walk(...rotationOn(d, holders))}
+          sticks={sticks}
+          actions={enlistActions()}
+        />
+      ),
+    },
+    {
+      use: 'rotation',
+      step: 'rewrap',
+      what: 'the new quorum',
+      holders,
+      node: () => (
+        <RewrapScreen
+          state={walk(...rotationOn(d, holders), {
+            type: 'new-holders-chosen',
+            change: {kept: [], added: [], departed: []},
+            destroy: [],
+          })}
+          sticks={sticks}
+          actions={rewrapActions()}
+        />
+      ),
+    },
+    {
+      use: 'rotation',
+      step: 'rewrap',
+      what: 'where the new file goes',
+      holders,
+      node: () => (
+        <RewrapScreen
+          state={walk(
+            ...rotationOn(d, holders),
+            {
+              type: 'new-holders-chosen',
+              change: {kept: [], added: [], departed: []},
+              destroy: [],
+            },
+            {type: 'choose-quorum', required: 3},
+          )}
+          sticks={sticks}
+          actions={rewrapActions()}
+        />
+      ),
+    },
+    {
+      use: 'rotation',
+      step: 'prove',
+      what: 'new holders proving',
+      holders,
+      node: () => (
+        <ProveScreen
+          state={walk(...rewrapped(d, holders), ...accepted(newFileOf(d, holders), 1))}
+          sticks={sticks}
+          actions={collectActions()}
+        />
+      ),
+    },
+    {
+      use: 'rotation',
+      step: 'report',
+      what: 'the outcome',
+      holders,
+      node: () => (
+        <ReportScreen
+          state={walk(
+            ...rewrapped(d, holders),
+            ...accepted(newFileOf(d, holders), 1),
+            {type: 'reconstruct'},
+            {
+              type: 'new-shares-checked',
+              proven: [1],
+              unproven: [{holderIndex: 2, reason: 'x'}],
+              reportKey: identity.reportKey,
+            },
+          )}
+          chart={CHART}
+          findings={{errors: 1, warnings: 0, rules: ['rotation-unproven']}}
+          onQuit={noop}
+        />
+      ),
+    },
+  ];
+  return list;
+}
