@@ -82,10 +82,12 @@ export function InspectScreen({
   const gap =
     base + gaps + Math.min(fullHolders, compactHolders) + leastFindings <= bodyRows ? 1 : 0;
   const room = bodyRows - base - gaps * gap;
+  // The holders in full if the findings keep a few rows; else in two columns, or what of them
+  // fits beside one finding.
   const holderBudget =
     fullHolders + Math.min(findingRows, FINDINGS_ROWS) <= room
       ? fullHolders
-      : Math.max(1, room - Math.max(leastFindings, Math.min(findingRows, FINDINGS_ROWS)));
+      : Math.max(1, Math.min(compactHolders, room - leastFindings));
   const used =
     fullHolders <= holderBudget ? fullHolders : Math.min(holderBudget, compactHolders + 1);
   return (
