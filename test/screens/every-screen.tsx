@@ -219,14 +219,30 @@ function rewrapped(d: DomainSummary, n: number): CeremonyEvent[] {
   ] as CeremonyEvent[];
 }
 
-const noop = () => {};
-const disasterProps = {starting: false, onScenario: noop, onStartRecovery: noop, onBack: noop};
-const rewrapActions = () => ({quorum: vi.fn(), write: vi.fn(), back: vi.fn()});
-const enlistActions = () => ({read: vi.fn(), keep: vi.fn(), drop: vi.fn(), done: vi.fn()});
-const remote = () => ({call: vi.fn(), read: vi.fn()});
-
-/** Every case, for a domain of `holders`. */
-export function cases(holders: 5 | 10): Case[] {
+/**
+ * Every case, for a domain of `holders`; every action the screens can take (a choice, a key,
+ * a field submitted) calls `spy`, so a test can tell whether a key did anything.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one spy stands for every action
+export function cases(holders: 5 | 10, spy: (...args: any[]) => void = vi.fn()): Case[] {
+  const noop = spy;
+  const disasterProps = {starting: false, onScenario: noop, onStartRecovery: noop, onBack: noop};
+  const rewrapActions = () => ({quorum: spy, write: spy, back: spy});
+  const enlistActions = () => ({read: spy, keep: spy, drop: spy, done: spy});
+  const remote = () => ({call: spy, read: spy});
+  const actions = () =>
+    collectActions({
+      insert: spy,
+      remove: spy,
+      acknowledge: spy,
+      passphrase: spy,
+      identify: spy,
+      cancel: spy,
+      absent: spy,
+      reconstruct: spy,
+      back: spy,
+      remote: remote(),
+    });
   const d = holders === 10 ? ten : demo;
   const sticks = sticksFor(d);
   const registered = new Map(
@@ -235,14 +251,7 @@ export function cases(holders: 5 | 10): Case[] {
   const collect = (
     state: CeremonyState,
     extra: Partial<Parameters<typeof CollectScreen>[0]> = {},
-  ) => (
-    <CollectScreen
-      state={state}
-      sticks={sticks}
-      actions={collectActions({remote: remote()})}
-      {...extra}
-    />
-  );
+  ) => <CollectScreen state={state} sticks={sticks} actions={actions()} {...extra} />;
   const rehearsal = (
     step: Step,
     what: string,
@@ -559,7 +568,7 @@ export function cases(holders: 5 | 10): Case[] {
         <ProveScreen
           state={walk(...rewrapped(d, holders), ...accepted(newFileOf(d, holders), 1))}
           sticks={sticks}
-          actions={collectActions()}
+          actions={actions()}
         />
       ),
     },
