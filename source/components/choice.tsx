@@ -4,7 +4,7 @@ import {useKeys} from '../hooks/use-keys.js';
 import {initialChoice, reduceChoice, visibleWindow} from './choice-state.js';
 import {glyphs} from './glyphs.js';
 import {useLayout} from './layout.js';
-import {SELECTION} from './screen-reader.js';
+import {REFERENCE, SELECTION} from './screen-reader.js';
 import {Text} from './text.js';
 import {color} from './theme.js';
 import {rowsOf} from './wrap.js';
@@ -42,8 +42,9 @@ function pickRange(keys: ReadonlyArray<string | undefined>): string | undefined 
  *     4  dave (demo folder)
  *     ↓ 1 more below
  *
- * For a screen reader every entry is said once, "3 of 5: carol (demo folder)", and the entry
- * under the cursor on the line being edited: "3 of 5, selected: carol (demo folder)".
+ * For a screen reader every entry is said, "3 of 5: carol (demo folder)" — once a step, unless
+ * it changes — and the entry under the cursor on the line being edited: "3 of 5, selected:
+ * carol (demo folder)".
  */
 export function Choice({
   options,
@@ -126,7 +127,7 @@ export function Choice({
       <Box flexDirection="column">
         {options.map((o, i) => (
           <Text key={o.value}>
-            {`${i + 1} of ${n}${keys[i] && keys[i] !== String(i + 1) ? ` (key ${keys[i]})` : ''}: ${o.label}`}
+            {`${REFERENCE}${i + 1} of ${n}${keys[i] && keys[i] !== String(i + 1) ? ` (key ${keys[i]})` : ''}: ${o.label}`}
           </Text>
         ))}
         {at && isActive ? (

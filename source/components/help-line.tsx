@@ -5,6 +5,7 @@ import {glyphs} from './glyphs.js';
 import {KeyRegistryContext} from './key-registry.js';
 import {helpItems, helpText, type ShownKey} from './keys.js';
 import {useLayout} from './layout.js';
+import {REFERENCE} from './screen-reader.js';
 import {Text} from './text.js';
 import {color} from './theme.js';
 import {widthOf} from './wrap.js';
@@ -70,7 +71,7 @@ export function HelpLine() {
   const shown = useShownKeys();
   const {width, screenReader} = useLayout();
   if (shown.length === 0) return null;
-  if (screenReader) return <Text>{footerText(shown, true)}</Text>;
+  if (screenReader) return <Text>{`${REFERENCE}${footerText(shown, true)}`}</Text>;
   return (
     <Box flexDirection="column">
       <Text color={color('muted')}>{glyphs().rule.repeat(Math.max(1, width))}</Text>

@@ -14,8 +14,8 @@ import {BINDING_ORDER, type ShownKey} from './keys.js';
  * going away claimed in an older pass no longer counts. A component that re-renders on its own
  * re-claims in the current pass and tells the footer after it commits.
  *
- * Components above the frame (the app's Ctrl-C) are not rendered again with each screen: they
- * file their keys from an effect, as `outer` entries that last until withdrawn.
+ * Components above the frame (the app's Ctrl-C) render before it, and not again with each
+ * screen: their keys are `outer` entries, claimed as they render, that last until withdrawn.
  */
 export class KeyRegistry {
   private readonly inner = new Map<string, {shown: readonly ShownKey[]; pass: number}>();
@@ -41,13 +41,10 @@ export class KeyRegistry {
     this.inner.set(id, {shown, pass: this.pass});
   }
 
-  /** From an effect, for a component above the frame. */
-  file(id: string, shown: readonly ShownKey[]): void {
-    const before = this.outer.get(id);
-    if (before && same(before, shown)) return;
+  /** While rendering, for a component above the frame: its keys count until it says otherwise. */
+  claimAbove(id: string, shown: readonly ShownKey[]): void {
     if (shown.length === 0) this.outer.delete(id);
     else this.outer.set(id, shown);
-    this.notify();
   }
 
   /** The component is gone. */

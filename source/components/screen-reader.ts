@@ -16,6 +16,14 @@
 export const LIVE = '\u2063';
 /** Marks a list's cursor line (U+2064, invisible). */
 export const SELECTION = '\u2064';
+/** Marks a step's first line (U+2061, invisible): what was said in the last step is forgotten. */
+export const STEP = '\u2061';
+/**
+ * Marks a line of reference (U+2062, invisible): the keys that work, a list's entries. Said when
+ * it changes, but not again in the same step once said: a holder's turn after another's has the
+ * same keys and the same sticks, and the arrows say the entry selected.
+ */
+export const REFERENCE = '\u2062';
 
 export interface TranscriptState {
   /** The lines said for the last frame (the live line apart). */
@@ -24,9 +32,22 @@ export interface TranscriptState {
   live: string;
   field: boolean;
   liveRows: number;
+  /** The field's line as it first appeared (its prompt): kept only if something was typed. */
+  liveStart: string;
+  /** Reference lines said in this step. */
+  references: readonly string[];
 }
 
-export const EMPTY_TRANSCRIPT: TranscriptState = {lines: [], live: '', field: false, liveRows: 0};
+export const EMPTY_TRANSCRIPT: TranscriptState = {
+  lines: [],
+  live: '',
+  field: false,
+  liveRows: 0,
+  liveStart: '',
+  references: [],
+};
+
+const MARKS = new RegExp(`[${LIVE}${SELECTION}${STEP}${REFERENCE}]`, 'g');
 
 // eslint-disable-next-line no-control-regex
 const ESCAPES = /\u001B\[[0-9;?]*[ -/]*[@-~]|\u001B[78]|\u001B\][^\u0007]*\u0007/g;
@@ -59,27 +80,45 @@ export function nextTranscript(
   const said: string[] = [];
   for (const line of frame) {
     if (line.includes(LIVE)) {
-      live = line.split(LIVE).join('').trimEnd();
+      live = line.replace(MARKS, '').trimEnd();
       field = true;
     } else if (line.includes(SELECTION)) {
-      live = line.split(SELECTION).join('').trimEnd();
+      live = line.replace(MARKS, '').trimEnd();
       field = false;
     } else if (line.trim() !== '') said.push(line);
   }
   const before = new Map<string, number>();
   for (const l of state.lines) before.set(l, (before.get(l) ?? 0) + 1);
   const fresh: string[] = [];
+  let references = state.references;
   for (const l of said) {
     const left = before.get(l) ?? 0;
-    if (left > 0) before.set(l, left - 1);
-    else fresh.push(l);
+    if (left > 0) {
+      before.set(l, left - 1);
+      continue;
+    }
+    if (l.includes(STEP)) references = [];
+    if (l.includes(REFERENCE)) {
+      if (references.includes(l)) continue;
+      references = [...references, l];
+    }
+    fresh.push(l.replace(MARKS, ''));
   }
-  const next: TranscriptState = {lines: said, live, field, liveRows: rowsFor(live, columns)};
-  if (fresh.length === 0 && live === state.live) return {write: '', state: next};
-  // A field's line that became something other than more or less of itself was submitted:
-  // it stays, as what was answered. Anything else is cleared from where it starts.
+  // A field's line that became something other than more or less of itself was submitted: it
+  // stays, as what was answered — if anything was typed into it where it could be seen.
   const edited = live.startsWith(state.live) || state.live.startsWith(live);
-  const keep = state.field && state.live !== '' && !(field && edited);
+  const newField = field && !(state.field && edited);
+  const next: TranscriptState = {
+    lines: said,
+    live,
+    field,
+    liveRows: rowsFor(live, columns),
+    liveStart: newField ? live : state.liveStart,
+    references,
+  };
+  if (fresh.length === 0 && live === state.live) return {write: '', state: next};
+  const keep =
+    state.field && state.live !== '' && state.live !== state.liveStart && !(field && edited);
   let write = '';
   if (keep) write += '\n';
   else if (state.liveRows > 0)

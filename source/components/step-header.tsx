@@ -1,6 +1,7 @@
 import {Box} from 'ink';
 import {STEP_TITLES, type Mode, type Step} from '../ceremony/types.js';
 import {glyphs} from './glyphs.js';
+import {STEP} from './screen-reader.js';
 import {useLayout} from './layout.js';
 import {Text} from './text.js';
 import {color} from './theme.js';
@@ -90,7 +91,7 @@ export function spokenHeader({step, mode, domain}: HeaderProps): string {
  */
 export function StepHeader(props: HeaderProps) {
   const {width, screenReader} = useLayout();
-  if (screenReader) return <Text>{spokenHeader(props)}</Text>;
+  if (screenReader) return <Text>{`${STEP}${spokenHeader(props)}`}</Text>;
   const [title, second] = headerLines(props, width);
   const g = glyphs();
   const [first, ...rest] = title.split(` ${g.sep} `);

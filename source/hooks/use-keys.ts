@@ -45,8 +45,8 @@ export function useKeys(
 /**
  * Puts keys on the footer for a component that reads them another way (a text field takes
  * Enter through its own input handling). Only for keys that component really honours.
- * Inside the frame the keys are claimed while rendering, so the footer drawn in the same
- * frame already has them (see key-registry.ts); above it they are filed after the commit.
+ * The keys are claimed while rendering, so the footer drawn in the same frame already has them
+ * (see key-registry.ts).
  */
 export function useKeyHints(shown: readonly ShownKey[], isActive = true): void {
   const registry = useContext(KeyRegistryContext);
@@ -55,12 +55,11 @@ export function useKeyHints(shown: readonly ShownKey[], isActive = true): void {
   const list = isActive ? shown : [];
   const key = JSON.stringify(list);
   if (registry && inside) registry.claim(id, list);
+  else if (registry) registry.claimAbove(id, list);
   useLayoutEffect(() => {
-    if (!registry) return;
     // A component that re-rendered on its own: the footer, not rendered with it, looks again.
-    if (inside) registry.notify();
-    else registry.file(id, JSON.parse(key) as ShownKey[]);
-  }, [registry, inside, id, key]);
+    registry?.notify();
+  }, [registry, key]);
   useLayoutEffect(() => {
     if (!registry) return;
     return () => registry.release(id);

@@ -276,7 +276,8 @@ export function CollectScreen({
     listNeed = options.length;
     renderBody = (rows) => (
       <Box flexDirection="column">
-        <Text>{prompt}</Text>
+        {/* A screen reader hears where the quorum stands with each holder's call. */}
+        <Text aria-label={`${held} of ${required} shares held. ${prompt}`}>{prompt}</Text>
         {options.length > 0 ? (
           <Choice
             options={options}

@@ -106,9 +106,9 @@ describe('the key table', () => {
 });
 
 describe('the key registry', () => {
-  it("a new screen's keys replace the old screen's; keys filed from above the frame stay", () => {
+  it("a new screen's keys replace the old screen's; keys claimed above the frame stay", () => {
     const r = new KeyRegistry();
-    r.file('app', [{binding: 'abort'}]);
+    r.claimAbove('app', [{binding: 'abort'}]);
     r.rendering('screen 1');
     r.claim('list', [{binding: 'move'}, {binding: 'choose'}]);
     expect(r.get().map((s) => s.binding)).toEqual(['move', 'choose', 'abort']);

@@ -61,6 +61,9 @@ export interface AppOptions {
   noCi?: boolean;
   /** Make the report folder first, for a test that lists it before anything is written. */
   makeReports?: boolean;
+  /** The terminal's size (default 80×24). */
+  width?: number;
+  height?: number;
 }
 
 /**
@@ -76,6 +79,8 @@ export function startApp(label: string, args: readonly string[], options: AppOpt
   // A drill killed without waiting (Pane.kill) still writes its aborted report and history.
   beforeRemoval(() => endProcessesWithEnv('SD_DRILL_CONFIG_DIR', config));
   const p = Pane.start(`${label}-${process.pid}-${++seq}`, [...args, '--report-dir', reports], {
+    ...(options.width ? {width: options.width} : {}),
+    ...(options.height ? {height: options.height} : {}),
     env: {
       TERM: 'xterm-256color',
       // A UTF-8 terminal: without a locale sd-drill draws in plain ASCII (display.ts).
