@@ -16,6 +16,7 @@ import {EnlistScreen} from './screens/enlist-screen.js';
 import {EnrolScreen, type EnrolRequest} from './screens/enrol-screen.js';
 import {InspectScreen, type FindingLine} from './screens/inspect-screen.js';
 import {LoadScreen} from './screens/load-screen.js';
+import {MigrateScreen} from './screens/migrate-screen.js';
 import {ProveScreen} from './screens/prove-screen.js';
 import {ReportScreen} from './screens/report-screen.js';
 import {RestoreScreen} from './screens/restore-screen.js';
@@ -47,6 +48,8 @@ export interface AppOptions {
   mountRoots?: string[];
   /** Where restore mode writes the Azure restore blob (with --exchange-key), if anywhere. */
   restoreBlobOut?: string;
+  /** Compromise mode: holders whose sticks were reported lost (`--lost`). */
+  lost?: number[];
 }
 
 export {AppFrame};
@@ -78,6 +81,7 @@ function Ceremony({session, services, options}: AppProps) {
   const [saveError, setSaveError] = useState<string>();
   const [practiceSd, setPracticeSd] = useState<string>();
   const loadedOnce = useRef(false);
+  const lostOnce = useRef(false);
   const modeChosenOnce = useRef(false);
   const finished = useRef(false);
 
@@ -140,6 +144,10 @@ function Ceremony({session, services, options}: AppProps) {
     if (state.step === 'load' && sd && !loadedOnce.current) {
       loadedOnce.current = true;
       session.loadDomain(sd);
+    }
+    if (state.step === 'inspect' && options.lost && !lostOnce.current) {
+      lostOnce.current = true;
+      session.compromise.reportLost(options.lost);
     }
     if (state.step === 'report' && !finished.current) {
       finished.current = true;
@@ -244,9 +252,11 @@ function Ceremony({session, services, options}: AppProps) {
           absent: (i) => session.markAbsent(i),
           // A rotation's new holders: every share is checked against the new file.
           reconstruct: () =>
-            void (state.step === 'prove'
-              ? session.rotation.check()
-              : session.reconstructAndRestore()),
+            void (state.step !== 'prove'
+              ? session.reconstructAndRestore()
+              : state.mode === 'compromise'
+                ? session.compromise.check()
+                : session.rotation.check()),
           back: () => session.dispatch({type: 'back'}),
           remote: {
             call: (i, dir) => void session.callRemote(i, dir),
@@ -282,11 +292,17 @@ function Ceremony({session, services, options}: AppProps) {
             sticks={sticks}
             actions={{
               quorum: (m) => session.rotation.chooseQuorum(m),
-              write: (f) => void session.rotation.write(f),
+              write: (f) =>
+                void (state.mode === 'compromise'
+                  ? session.compromise.provision(f)
+                  : session.rotation.write(f)),
               back: () => session.dispatch({type: 'back'}),
             }}
           />
         );
+        break;
+      case 'migrate':
+        screen = <MigrateScreen state={state} />;
         break;
       case 'reconstruct':
       case 'restore':

@@ -7,7 +7,10 @@ import type {CeremonyState, DomainSummary, HolderStatus, Step} from './types.js'
 
 export const acceptedCount = (s: CeremonyState): number =>
   s.holders.filter((h) => h.state === 'accepted').length;
-/** Steps in which the session may hold shares or the reconstructed domain (a rotation's too). */
+/**
+ * Steps in which the session may hold shares or the reconstructed domain (a rotation's too; a
+ * compromise rehearsal's old instance while its keys migrate).
+ */
 const HOLDING: ReadonlySet<Step> = new Set<Step>([
   'collect',
   'reconstruct',
@@ -15,6 +18,7 @@ const HOLDING: ReadonlySet<Step> = new Set<Step>([
   'enlist',
   'rewrap',
   'prove',
+  'migrate',
 ]);
 export const sharesHeld = (s: CeremonyState): boolean =>
   acceptedCount(s) > 0 && HOLDING.has(s.step);

@@ -138,7 +138,7 @@ const none: StepReducer = (s) => s;
 
 /**
  * The shared steps; `start` is the use-chooser (../reduce.ts), `enrol` onboarding's own,
- * `enlist`, `rewrap` and `prove` the rotation's.
+ * `enlist`, `rewrap` and `prove` the rotation's, `migrate` the compromise rehearsal's.
  */
 export const SHARED_STEPS: Record<Step, StepReducer> = {
   start: none,
@@ -152,6 +152,7 @@ export const SHARED_STEPS: Record<Step, StepReducer> = {
   enlist: none,
   rewrap: none,
   prove: none,
+  migrate: none,
   report,
   done: none,
 };

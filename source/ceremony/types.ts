@@ -4,10 +4,12 @@
  */
 import type {DomainProblem} from '../domain/format.js';
 import type {Destruction} from '../domain/holder-change.js';
+import type {CompromiseEvent, CompromiseState} from './compromise-types.js';
 
 export type {DomainProblem};
+export type {CompromiseEvent, CompromiseState, MigratedKey} from './compromise-types.js';
 
-export type Mode = 'rehearsal' | 'restore' | 'onboarding' | 'rotation';
+export type Mode = 'rehearsal' | 'restore' | 'onboarding' | 'rotation' | 'compromise';
 export type Scenario = 'destroyed' | 'purged' | 'archived-and-deleted';
 
 export type Step =
@@ -22,6 +24,7 @@ export type Step =
   | 'enlist'
   | 'rewrap'
   | 'prove'
+  | 'migrate'
   | 'report'
   | 'done';
 
@@ -37,6 +40,7 @@ export const STEP_TITLES: Record<Step, string> = {
   enlist: 'New holders',
   rewrap: 'New domain file',
   prove: 'Prove new keys',
+  migrate: 'Migrate keys',
   report: 'Report',
   done: 'Done',
 };
@@ -187,6 +191,8 @@ export interface CeremonyState {
   newcomer?: {holder: string; certFingerprint: string};
   /** Rotation: the new holders, the new file, and their proof (./uses/rotation.ts). */
   rotation?: RotationState;
+  /** Compromise: what was lost, and the move of every key to the new HSM (./uses/compromise.ts). */
+  compromise?: CompromiseState;
   journal: JournalEntry[];
   startedAt: number;
   lastActivity: number;
@@ -261,7 +267,8 @@ export type CeremonyEvent =
   | {type: 'back'}
   | {type: 'abort'; reason: string}
   | {type: 'tick'}
-  | RotationEvent;
+  | RotationEvent
+  | CompromiseEvent;
 
 /** Every event carries the shell's clock, so the reducer stays pure. */
 export type TimedEvent = CeremonyEvent & {at: number};

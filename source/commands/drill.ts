@@ -16,6 +16,7 @@ export interface DrillOptions {
   plan?: string;
   reportDir?: string;
   idleMinutes?: string;
+  lost?: string[];
   ascii?: boolean;
   unicode?: boolean;
   /** false with --no-color. */
@@ -23,7 +24,7 @@ export interface DrillOptions {
   screenReader?: boolean;
 }
 
-const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding', 'rotation'];
+const MODES: Mode[] = ['rehearsal', 'restore', 'onboarding', 'rotation', 'compromise'];
 
 function exitCodeFor(session: DrillSession): number {
   return session.getState().outcome?.verdict === 'pass' ? 0 : 1;
@@ -94,7 +95,27 @@ function idle(options: DrillOptions): {idleLimitMs?: number} {
   return {idleLimitMs: m * 60_000};
 }
 
+/** `--lost N` (repeatable): holders whose sticks were reported lost, compromise mode only. */
+function lostHolders(options: DrillOptions): number[] {
+  const given = options.lost ?? [];
+  if (given.length === 0) return [];
+  if (options.mode !== 'compromise' || options.plan)
+    throw usageError(
+      'not-compromise',
+      '--lost is for --mode compromise (in a plan: "compromise": {"lost": [numbers]})',
+    );
+  return given.map((v) => {
+    if (!/^\d{1,2}$/.test(v.trim()) || Number(v) < 1)
+      throw usageError(
+        'bad-holder',
+        `--lost ${JSON.stringify(v)}: give the lost stick's holder number (sd-drill assess names them)`,
+      );
+    return Number(v);
+  });
+}
+
 async function interactive(options: DrillOptions): Promise<number> {
+  const lost = lostHolders(options);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw usageError(
       'no-terminal',
@@ -102,7 +123,10 @@ async function interactive(options: DrillOptions): Promise<number> {
     );
   }
   if (options.mode && !MODES.includes(options.mode as Mode))
-    throw usageError('bad-mode', '--mode must be rehearsal, restore, onboarding or rotation');
+    throw usageError(
+      'bad-mode',
+      '--mode must be rehearsal, restore, onboarding, rotation or compromise',
+    );
   const shown = detectDisplay(process.env, {
     ...(options.ascii ? {ascii: true} : options.unicode ? {ascii: false} : {}),
     ...(options.color === false ? {color: false} : {}),
@@ -148,6 +172,7 @@ async function interactive(options: DrillOptions): Promise<number> {
         ...(options.sd ? {sdFile: options.sd} : {}),
         mediaDirs: options.media,
         ...(options.mountRoot.length > 0 ? {mountRoots: options.mountRoot} : {}),
+        ...(lost.length > 0 ? {lost} : {}),
         // drillAction has made sure --exchange-key came with it.
         ...(options.restoreBlobOut ? {restoreBlobOut: resolve(options.restoreBlobOut)} : {}),
       },
@@ -178,5 +203,6 @@ export async function drillAction(options: DrillOptions): Promise<void> {
       '--exchange-key needs --restore-blob-out FILE (where the restore blob goes)',
     );
   }
+  lostHolders(options);
   process.exitCode = options.plan ? await planned(options) : await interactive(options);
 }

@@ -8,6 +8,7 @@
 import type {Command} from 'commander';
 import {MAX_HOLDERS, MAX_INVENTORY_KEYS, MIN_HOLDERS} from '../limits.js';
 import {defaultMountRoots} from '../media/mount-roots.js';
+import type {AssessOptions} from './assess.js';
 import type {ContributeOptions} from './contribute.js';
 import type {AddOptions} from './custody.js';
 import type {DrillOptions} from './drill.js';
@@ -41,7 +42,13 @@ function registerDrill(program: Command): void {
       collect,
       [],
     )
-    .option('--mode <mode>', 'rehearsal, restore, onboarding or rotation')
+    .option('--mode <mode>', 'rehearsal, restore, onboarding, rotation or compromise')
+    .option(
+      '--lost <holder>',
+      'compromise mode: a holder whose stick was reported lost (their number); repeatable',
+      collect,
+      [],
+    )
     .option(
       '--exchange-key <cert>',
       "restore mode: the new HSM's exchange certificate (PEM or JWK JSON)",
@@ -195,6 +202,26 @@ function registerRotate(program: Command): void {
     });
 }
 
+function registerAssess(program: Command): void {
+  program
+    .command('assess')
+    .description(
+      'something was lost: rotate now, or treat the domain as compromised and move to a new HSM? (no keys needed)',
+    )
+    .requiredOption('--sd <file>', 'the security-domain file (only its public parts are read)')
+    .option(
+      '--lost <holder>',
+      'a lost stick, by its holder: number (1..n), name in the file or the holder registry, or certificate SHA-256 fingerprint (or its first 8+ hex digits); repeat for each',
+      collect,
+      [],
+    )
+    .option('--file-exposed', 'a copy of the security-domain file itself was lost or exposed')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: AssessOptions) => {
+      (await import('./assess.js')).assessAction(options);
+    });
+}
+
 function registerMedia(program: Command): void {
   program
     .command('media')
@@ -311,6 +338,7 @@ export const registrations: Register[] = [
   registerVerify,
   registerRestoreBlob,
   registerRotate,
+  registerAssess,
   registerMedia,
   registerHistory,
   registerReport,

@@ -60,7 +60,10 @@ function verify(file: string, options: ReportVerifyOptions): number {
   const check = result.value;
   const report = check.report;
   const domain = report?.scope.domain;
-  const domainName = domain ? (domain.name ?? domain.id ?? domain.file) : 'no domain';
+  const to = report?.compromise?.to;
+  const domainName = domain
+    ? `${domain.name ?? domain.id ?? domain.file}${to ? ` (compromise rehearsal; signed by the new domain ${to.name ?? to.id ?? to.file})` : ''}`
+    : 'no domain';
   const counts = check.valid && check.pinned;
   if (options.json) {
     printJson({

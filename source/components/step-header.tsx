@@ -20,6 +20,7 @@ const FLOW: Record<Mode, Step[]> = {
     'report',
   ],
   rotation: ['load', 'inspect', 'collect', 'enlist', 'rewrap', 'prove', 'report'],
+  compromise: ['load', 'inspect', 'collect', 'enlist', 'rewrap', 'prove', 'migrate', 'report'],
 };
 
 export const MODE_TITLE: Record<Mode, string> = {
@@ -27,6 +28,7 @@ export const MODE_TITLE: Record<Mode, string> = {
   restore: 'Restore after a purge',
   onboarding: 'Onboarding',
   rotation: 'Rotation',
+  compromise: 'Compromise rehearsal',
 };
 
 /**

@@ -19,11 +19,12 @@ import {participantSchema, type Participant} from './plan-participant.js';
 export {participantSchema, type Participant} from './plan-participant.js';
 import {awaitContributions, callRemotes, remoteProblem, remoteSchema} from './plan-remote.js';
 import {rotationPlanFiles, rotationPlanShape, runRotationPlan} from './uses/rotation-plan.js';
+import {compromisePlanShape, runCompromisePlan} from './uses/compromise-plan.js';
 
 export const planSchema = z
   .strictObject({
     domain: z.string().min(1),
-    mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation']).optional(),
+    mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation', 'compromise']).optional(),
     /** Every use but a rotation simulates (or, restoring, names) a disaster. */
     scenario: z.enum(DISASTERS).optional(),
     participants: z.array(participantSchema).max(20),
@@ -33,9 +34,11 @@ export const planSchema = z
     remote: remoteSchema.optional(),
     /** Rotation: the new holders, the new quorum and file, and who proves each new key. */
     rotation: rotationPlanShape(participantSchema).optional(),
+    /** Compromise rehearsal: the rotation's fields for the new HSM, and the sticks lost. */
+    compromise: compromisePlanShape(participantSchema).optional(),
     reportDir: z.string().min(1),
   })
-  .refine((p) => p.mode === 'rotation' || p.scenario !== undefined, {
+  .refine((p) => p.mode === 'rotation' || p.mode === 'compromise' || p.scenario !== undefined, {
     message: 'scenario is required (destroyed, purged or archived-and-deleted)',
     path: ['scenario'],
   })
@@ -43,6 +46,11 @@ export const planSchema = z
     message:
       'rotation (certificates, quorum, out, newHolders) goes with mode "rotation", and only with it',
     path: ['rotation'],
+  })
+  .refine((p) => (p.mode === 'compromise') === (p.compromise !== undefined), {
+    message:
+      'compromise (certificates, quorum, out, newHolders, lost) goes with mode "compromise", and only with it',
+    path: ['compromise'],
   });
 
 export type Plan = z.infer<typeof planSchema> & {file: string; baseDir: string};
@@ -71,12 +79,22 @@ export function readPlan(file: string): Result<Plan> {
     ...files(plan.participants),
     ...(plan.rotation ? rotationPlanFiles(plan.rotation) : []),
     ...files(plan.rotation?.newHolders ?? []),
+    ...(plan.compromise ? rotationPlanFiles(plan.compromise) : []),
+    ...files(plan.compromise?.newHolders ?? []),
   ]
     .map((p) => rel(plan, p))
     .find((p) => !existsSync(p));
   if (missing)
     return fail(
       inputError('missing', `${file}: the plan names ${missing}, which does not exist`, file),
+    );
+  if (plan.compromise && existsSync(rel(plan, plan.compromise.out)))
+    return fail(
+      inputError(
+        'exists',
+        `${file}: the plan's compromise.out ${rel(plan, plan.compromise.out)} already exists; the new HSM's domain is never written over a file`,
+        file,
+      ),
     );
   if (plan.rotation && existsSync(rel(plan, plan.rotation.out)))
     return fail(
@@ -121,7 +139,10 @@ export async function runPlan(
 ): Promise<void> {
   session.chooseMode(plan.mode ?? 'rehearsal');
   if (!session.loadDomain(plan.domain)) return;
+  if (plan.compromise) session.compromise.reportLost(plan.compromise.lost ?? []);
   session.inspected();
+  if (plan.compromise)
+    return runCompromisePlan(plan, plan.compromise, session, tell, {rel, present: presentAll});
   if (plan.rotation)
     return runRotationPlan(plan, plan.rotation, session, tell, {rel, present: presentAll});
   if ((plan.mode ?? 'rehearsal') !== 'restore' && plan.scenario)

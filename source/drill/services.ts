@@ -69,6 +69,8 @@ export class ReportService {
    * domain must carry the same key.
    */
   private pin(report: DrillReport): void {
+    const to = report.compromise?.to;
+    if (to) return this.pinNewDomain(report, to);
     const d = report.scope.domain;
     if (report.verdict !== 'pass' || !report.proof.signed || !d) return;
     const identity = identityOf({
@@ -81,6 +83,33 @@ export class ReportService {
     if (!r.ok)
       process.stderr.write(
         `sd-drill: warning: the domain's key was not pinned: ${r.error.message}\n`,
+      );
+  }
+
+  /** A passing compromise rehearsal's new domain: its header's key, pinned for it. */
+  private pinNewDomain(
+    report: DrillReport,
+    to: NonNullable<DrillReport['compromise']>['to'],
+  ): void {
+    if (report.verdict !== 'pass' || !report.proof.signed || !to) return;
+    const identity = identityOf({
+      format: 'native',
+      file: to.file,
+      name: to.name,
+      id: to.id,
+      sha256: to.sha256,
+      reportKey: to.reportKey,
+      holders: to.holders.map((h) => ({certFingerprint: h.fingerprint})),
+    });
+    const r = this.store.recordPin(
+      identity,
+      report.proof.publicKey,
+      `drill ${report.id}`,
+      'header',
+    );
+    if (!r.ok)
+      process.stderr.write(
+        `sd-drill: warning: the new domain's key was not pinned: ${r.error.message}\n`,
       );
   }
 
@@ -102,7 +131,9 @@ export class ReportService {
       if (state.report) return {paths: {...state.report}};
       const now = session.now();
       const settings = this.store.settings();
-      const secret = session.domainSecret;
+      // A compromise rehearsal's report is signed by the new HSM's domain, not the old one.
+      const secret =
+        state.mode === 'compromise' ? session.compromise.signingSecret : session.domainSecret;
       const report = buildReport({
         state,
         id: newDrillId(now),

@@ -32,6 +32,7 @@ import {ContributionArrival} from './arrivals/contribution.js';
 import {DEFAULT_REQUEST_MS} from '../remote/request.js';
 import {RecoveryTarget} from './recovery.js';
 import {RotationWork, type RecordPin} from './uses/rotation.js';
+import {CompromiseWork} from './uses/compromise.js';
 
 export {stickInfo} from './arrivals/desk.js';
 export {summarise} from './summary.js';
@@ -73,6 +74,8 @@ export class DrillSession implements ShareDesk {
   readonly remote: ContributionArrival;
   /** A rotation's own work: the new holders, the new file, their proof (./uses/rotation.ts). */
   readonly rotation: RotationWork;
+  /** A compromise rehearsal's new HSM and migration (./uses/compromise.ts). */
+  readonly compromise: CompromiseWork;
   private readonly arrivals: ShareArrival[];
 
   constructor(private readonly options: SessionOptions = {}) {
@@ -86,6 +89,7 @@ export class DrillSession implements ShareDesk {
     this.sticks = new StickArrival(this, (stick, files) => this.remote.fromStick(stick, files));
     this.arrivals = [this.sticks, this.remote];
     this.rotation = new RotationWork(this, options.recordPin);
+    this.compromise = new CompromiseWork(this, this.rotation);
   }
 
   getState = (): CeremonyState => this.state;
@@ -354,6 +358,7 @@ export class DrillSession implements ShareDesk {
     this.wipeShares();
     this.reconstructed?.wipe();
     this.reconstructed = undefined;
+    this.compromise.wipe();
   }
 }
 

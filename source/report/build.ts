@@ -18,6 +18,7 @@ import {
 } from './model.js';
 import {deriveReportKey, MIN_SECRET_BYTES, signBytes, signedBytes} from './proof.js';
 import {rotationSection} from './rotation.js';
+import {compromiseSection} from './compromise.js';
 
 export interface BuildReportInput {
   state: CeremonyState;
@@ -123,6 +124,7 @@ export function buildReport(input: BuildReportInput): DrillReport {
     settings: input.settings,
     drillId: input.id,
   });
+  const steps = timeline(state, endedAt).map((s) => ({...s}));
   const report: DrillReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: {name: 'sd-drill', version: input.toolVersion},
@@ -161,7 +163,7 @@ export function buildReport(input: BuildReportInput): DrillReport {
     },
     objectives: objectivesFor(state.mode ?? null, d?.required ?? null, d?.total ?? null),
     participants: state.holders.filter(participates).map((h) => participant(h, input.registry)),
-    timeline: timeline(state, endedAt).map((s) => ({...s})),
+    timeline: steps,
     findings,
     recommendations: recommendationsFrom(findings),
     verdict: state.outcome?.verdict ?? 'aborted',
@@ -189,6 +191,17 @@ export function buildReport(input: BuildReportInput): DrillReport {
     ...(state.mode === 'rotation'
       ? {rotation: rotationSection(state, input.id, input.registry)}
       : {}),
+    ...(state.mode === 'compromise'
+      ? {
+          compromise: compromiseSection(
+            state,
+            input.id,
+            input.registry,
+            steps,
+            input.settings.rtoMinutes,
+          ),
+        }
+      : {}),
     proof: {signed: false, reason: 'unsigned'},
   };
   const secret = input.domainSecret;
@@ -199,6 +212,15 @@ export function buildReport(input: BuildReportInput): DrillReport {
     return report;
   }
   const key = deriveReportKey(secret);
+  // A compromise rehearsal's report is the new domain's: signed only with the key its header pins.
+  const newKey = report.compromise?.to?.reportKey;
+  if (state.mode === 'compromise' && key.publicKey !== newKey) {
+    report.proof = {
+      signed: false,
+      reason: "the key given to sign with is not the new security domain's report key",
+    };
+    return report;
+  }
   const unsigned: Proof = {
     signed: true,
     algorithm: 'Ed25519',
@@ -216,11 +238,15 @@ export function recordFromReport(
   report: DrillReport,
   files: {markdown: string; json: string} | null,
 ): DrillRecord {
+  // A passing compromise rehearsal is its new HSM's domain's first drill (the report is signed
+  // with its key; its reviews count from here); one that did not pass is the old domain's.
+  const to = report.verdict === 'pass' ? report.compromise?.to : undefined;
+  const d = to ?? report.scope.domain;
   return {
     id: report.id,
-    domainId: report.scope.domain?.id ?? null,
-    domainFile: report.scope.domain ? resolve(report.scope.domain.file) : '',
-    domainName: report.scope.domain?.name ?? null,
+    domainId: d?.id ?? null,
+    domainFile: d ? resolve(d.file) : '',
+    domainName: d?.name ?? null,
     date: report.endedAt,
     mode: report.scope.mode,
     verdict: report.verdict,

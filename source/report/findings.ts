@@ -21,6 +21,8 @@ import {
   shareDamaged,
 } from './findings-domain.js';
 import {rotationFindings} from './rotation.js';
+import {quorumAtOneSite, rolesNotSeparate} from './findings-separation.js';
+import {compromiseFindings} from './compromise.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
 export interface FindingsContext {
@@ -253,8 +255,10 @@ function reviewOverdue(state: CeremonyState, ctx: FindingsContext): Finding[] {
 }
 
 function holderAbsent(state: CeremonyState, ctx: FindingsContext): Finding[] {
+  // A compromise rehearsal's lost sticks are its premise (the report lists them), not absences.
+  const lost = state.compromise?.lost ?? [];
   return state.holders
-    .filter((h) => h.state === 'absent')
+    .filter((h) => h.state === 'absent' && !lost.includes(h.index))
     .map((h) => {
       const reg = registeredFor(ctx.registry, h.certFingerprint);
       const registered = reg
@@ -349,6 +353,8 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...holdersCount(state),
     ...keySize(state),
     ...custodianHoldsQuorum(state, ctx),
+    ...quorumAtOneSite(state.domain, ctx.registry),
+    ...rolesNotSeparate(state.domain, ctx.registry),
     ...removableMedia(state),
     ...sameDevice(state),
     ...reviewOverdue(state, ctx),
@@ -361,6 +367,7 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...duplicateWrappingKey(state),
     ...shareDamaged(state),
     ...rotationFindings(state),
+    ...compromiseFindings(state),
   ];
   return all
     .map((f, i) => ({f, i}))

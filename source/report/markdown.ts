@@ -6,6 +6,7 @@ import {printable} from '../errors.js';
 import {blockBar, formatDuration} from './chart.js';
 import type {DrillReport, Finding, Participant} from './model.js';
 import {rotationMarkdown} from './rotation.js';
+import {compromiseMarkdown} from './compromise-markdown.js';
 
 /** Widest bar in the timeline table. */
 export const MARKDOWN_BAR_WIDTH = 30;
@@ -224,18 +225,23 @@ function proofSection(report: DrillReport): string[] {
   const pin = id
     ? id.mismatch
       ? [`- The reconstructed domain is NOT the domain on record: ${text(id.mismatch)}.`]
-      : [`- Report key ${code(id.reportKey)}: ${PIN_WORDS[id.pinnedBy ?? 'first-use']}.`]
+      : [
+          `- ${report.compromise ? "The old domain's report key" : 'Report key'} ${code(id.reportKey)}: ${PIN_WORDS[id.pinnedBy ?? 'first-use']}.`,
+        ]
     : [];
   if (!p.signed)
     return [...lines, `Unsigned: ${text(p.reason)}.`, '', ...pin, ...(pin.length ? [''] : [])];
+  const to = report.compromise?.to;
   return [
     ...lines,
-    'The JSON report is signed with the domain’s report key, an Ed25519 key derived from the reconstructed domain secret: only a quorum that reconstructed this domain (in this drill or any other) can make this signature. A signature proves something only under a pinned key: check it against the key on record.',
+    to
+      ? `The JSON report is signed with the NEW security domain's report key (${code(to.reportKey)}, pinned in the header of ${code(to.file)}), not the old domain's: an Ed25519 key derived from the new domain secret, whose holders all proved their shares in this rehearsal. A signature proves something only under a pinned key: check it against the new domain file.`
+      : 'The JSON report is signed with the domain’s report key, an Ed25519 key derived from the reconstructed domain secret: only a quorum that reconstructed this domain (in this drill or any other) can make this signature. A signature proves something only under a pinned key: check it against the key on record.',
     '',
     `- Public key (raw, base64): ${code(p.publicKey)}`,
     `- Signature: ${code(p.signature)}`,
     ...pin,
-    `- Check: \`sd-drill report verify drill-${report.id}.json --sd <the domain file>\` or \`--expect-key <the key on record>\``,
+    `- Check: \`sd-drill report verify drill-${report.id}.json --sd ${to ? '<the new domain file>' : '<the domain file>'}\` or \`--expect-key <the key on record>\``,
     '- Signed bytes: the RFC 8785 (JCS) canonical JSON of the JSON report without `proof.signature`.',
     '',
   ];
@@ -271,7 +277,11 @@ export function renderMarkdown(report: DrillReport): string {
     '',
     `**${report.verdict.toUpperCase()}** — ${text(report.verdictReason)}`,
     '',
-    ...(report.rotation ? rotationMarkdown(report, {text, code}) : restoreSection(report)),
+    ...(report.rotation
+      ? rotationMarkdown(report, {text, code})
+      : report.compromise
+        ? compromiseMarkdown(report, {text, code})
+        : restoreSection(report)),
     ...proofSection(report),
   ];
   return `${lines.join('\n').trimEnd()}\n`;

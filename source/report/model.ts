@@ -5,6 +5,7 @@
  * It never carries a passphrase, private key, share or domain secret.
  */
 import * as z from 'zod';
+import {CompromiseReportSchema} from './compromise-schema.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -28,6 +29,9 @@ export const FINDING_RULES = [
   'duplicate-wrapping-key',
   'share-damaged',
   'rotation-destroy-pending',
+  'quorum-at-one-site',
+  'roles-not-separate',
+  'keys-not-migrated',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];
 
@@ -199,7 +203,7 @@ export const DrillReportSchema = z.object({
         ),
       })
       .nullable(),
-    mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation']).nullable(),
+    mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation', 'compromise']).nullable(),
     scenario: z.enum(['destroyed', 'purged', 'archived-and-deleted']).nullable(),
     newHsm: z.object({id: z.string(), exchangeFingerprint: z.string()}).nullable(),
     /** Onboarding: the newcomer whose own key must open their own share. */
@@ -235,6 +239,8 @@ export const DrillReportSchema = z.object({
     .optional(),
   /** Rotation only; absent from reports of other uses and from older reports. */
   rotation: RotationReportSchema.nullable().optional(),
+  /** Compromise rehearsal only: the move to a new HSM (./compromise-schema.ts). */
+  compromise: CompromiseReportSchema.nullable().optional(),
   proof: ProofSchema,
 });
 export type DrillReport = z.infer<typeof DrillReportSchema>;
@@ -242,7 +248,7 @@ export type ReportTimelineStep = z.infer<typeof TimelineStepSchema>;
 
 /** What each kind of drill sets out to show, for the report's objectives. */
 export function objectivesFor(
-  mode: 'rehearsal' | 'restore' | 'onboarding' | 'rotation' | null,
+  mode: 'rehearsal' | 'restore' | 'onboarding' | 'rotation' | 'compromise' | null,
   required: number | null,
   total: number | null,
 ): string[] {
@@ -261,6 +267,13 @@ export function objectivesFor(
         "write the same domain to a new file wrapped to the new holders' certificates",
         'show that every new holder’s key opens their share of the new file',
         'list what must now be destroyed: every copy of the old file and the departed holders’ keys',
+      ];
+    case 'compromise':
+      return [
+        `bring the old instance up with ${q} of its holders (simulated: a real old HSM is still running)`,
+        "provision a new HSM with a new security domain wrapped to its holders' certificates, and show that every holder's key opens their share",
+        "migrate every key: re-protect each key's data under a new key in the new HSM and check it there",
+        'purge the old instance only once every key is migrated, and time each phase against the recovery time objective',
       ];
     case 'onboarding':
       return [

@@ -18,7 +18,7 @@ const ref = (h: HolderRef): RotationReport['added'][number] => ({
 /** A word for the shell: quoted unless plainly safe. */
 const sh = (s: string): string => (/^[\w./:@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-function custodianOf(
+export function custodianOf(
   state: CeremonyState,
   registry: readonly RegistryEntry[],
   index: number | undefined,
@@ -32,7 +32,7 @@ function custodianOf(
   return h?.name ? `custodian of ${h.name}` : `custodian of holder ${index ?? '?'}`;
 }
 
-function proofOf(h: HolderStatus, proof: NonNullable<CeremonyState['rotation']>['proof']) {
+export function proofOf(h: HolderStatus, proof: NonNullable<CeremonyState['rotation']>['proof']) {
   const proven = proof?.proven.includes(h.index) === true;
   const why =
     proof?.unproven.find((u) => u.holderIndex === h.index)?.reason ??

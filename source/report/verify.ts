@@ -83,6 +83,17 @@ export interface PinSources {
 
 /** The domain the report says it is of: only a key to look pins up by, never trusted alone. */
 function claimedIdentity(report: DrillReport): DomainIdentity | undefined {
+  // A compromise rehearsal's report is signed by the new domain it made, not the old one.
+  const to = report.compromise?.to;
+  if (to)
+    return identityOf({
+      format: 'native',
+      file: to.file,
+      name: to.name,
+      id: to.id,
+      sha256: to.sha256,
+      holders: to.holders.map((h) => ({certFingerprint: h.fingerprint})),
+    });
   const d = report.scope.domain;
   if (!d) return undefined;
   return identityOf({
@@ -116,10 +127,12 @@ function pinReasons(
       problems.push(
         `it does not record the SHA-256 of its domain file, so it cannot be checked against ${file}; pin it with --expect-key`,
       );
-    // A rotation's report is of both files: the old one opened and the new one proven.
+    // A rotation's report is of both files: the old one opened and the new one proven; so is
+    // a compromise rehearsal's (the old domain and the new HSM's).
     else if (
       recorded !== identity.fileSha256 &&
-      report.rotation?.to?.sha256 !== identity.fileSha256
+      report.rotation?.to?.sha256 !== identity.fileSha256 &&
+      report.compromise?.to?.sha256 !== identity.fileSha256
     )
       problems.push(
         `it is a drill of another domain file (sha256 ${recorded.slice(0, 16)}…), not ${file} (sha256 ${(identity.fileSha256 ?? '').slice(0, 16)}…)`,

@@ -46,7 +46,8 @@ export function EnlistScreen({
   const last = list[list.length - 1];
   useKeys({drop: last !== undefined && (() => actions.drop(last.certFingerprint))});
   const {width, bodyRows} = useLayout();
-  const chosen = new Set(list.map((h) => h.keeps));
+  // A compromise never keeps a key reported lost: it is not offered.
+  const chosen = new Set([...list.map((h) => h.keeps), ...(state.compromise?.lost ?? [])]);
   const keepable =
     state.domain?.format === 'native'
       ? state.holders.filter((h) => !chosen.has(h.index) && list.length < MAX_HOLDERS)

@@ -3,6 +3,7 @@ import type {CeremonyState} from '../ceremony/types.js';
 import {glyphs} from '../components/glyphs.js';
 import {holderRows, HolderList} from '../components/holder-list.js';
 import {useLayout} from '../components/layout.js';
+import {Notice} from '../components/notice.js';
 import {itemRows, ScrollList, type ScrollItem} from '../components/scroll-list.js';
 import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
@@ -64,16 +65,23 @@ export function InspectScreen({
       </Text>
     ),
   }));
+  // A compromise rehearsal says which sticks were lost, and its notice, above the prompt.
+  const compromise =
+    state.mode === 'compromise'
+      ? rowsOf(lostLine(state), width) +
+        (state.notice ? rowsOf(`! ${state.notice.text}`, width) : 0)
+      : 0;
   // Rows: the summary, the file, the newcomer's fingerprint, the two titles and the prompt;
   // then the gaps between the parts, dropped when the rows are too few for them.
   const base =
     rowsOf(summary, width) +
     rowsOf(d.file, width) +
+    compromise +
     (newcomer && state.newcomer
       ? rowsOf(newcomer, width) + rowsOf(state.newcomer.certFingerprint, width)
       : 0) +
     3;
-  const gaps = newcomer ? 4 : 3;
+  const gaps = (newcomer ? 4 : 3) + (state.mode === 'compromise' ? 1 : 0);
   const findingRows = itemRows(items, width);
   // At least one finding, whole, with the lines saying how many others there are.
   const leastFindings = Math.min(findingRows, itemRows(items.slice(0, 1), width) + 2);
@@ -113,9 +121,30 @@ export function InspectScreen({
         </Text>
         <ScrollList items={items} rows={Math.max(1, room - used)} />
       </Box>
+      {state.mode === 'compromise' ? <CompromiseNote state={state} gap={gap} /> : null}
       <Box marginTop={gap}>
         <Text>Press Enter when the holders are ready to begin.</Text>
       </Box>
+    </Box>
+  );
+}
+
+/** A compromise rehearsal's line: which sticks were reported lost. */
+function lostLine(state: CeremonyState): string {
+  const lost = state.compromise?.lost ?? [];
+  if (lost.length === 0) return '';
+  return `Reported lost: ${lost.length === 1 ? 'holder' : 'holders'} ${
+    lost.length === 1 ? lost[0] : `${lost.slice(0, -1).join(', ')} and ${lost.at(-1)}`
+  } — they will not present, and their keys never protect the new HSM.`;
+}
+
+/** A compromise rehearsal: which sticks were reported lost (they neither present nor are kept). */
+function CompromiseNote({state, gap}: {state: CeremonyState; gap: number}) {
+  const line = lostLine(state);
+  return (
+    <Box marginTop={gap} flexDirection="column">
+      {line ? <Text>{line}</Text> : null}
+      <Notice notice={state.notice} />
     </Box>
   );
 }

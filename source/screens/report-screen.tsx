@@ -8,6 +8,7 @@ import {color} from '../components/theme.js';
 import {rowsOf} from '../components/wrap.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {RotationOutcome} from './rotation-outcome.js';
+import {CompromiseOutcome} from './compromise-outcome.js';
 import {plural} from '../store/history.js';
 
 const VERDICT = {pass: 'PASS', fail: 'FAIL', aborted: 'ABORTED'} as const;
@@ -56,7 +57,7 @@ export function ReportScreen({
   const others =
     rowsOf(`Verdict: ${VERDICT[verdict]} — ${state.outcome?.reason ?? ''}`, width) +
     rowsOf(restored, width) +
-    (state.identity?.pinnedBy && verdict === 'pass'
+    (state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise'
       ? rowsOf(
           `Signed with report key ${state.identity.reportKey.slice(0, 12)}… (${PINNED[state.identity.pinnedBy]})`,
           width,
@@ -83,7 +84,7 @@ export function ReportScreen({
           {r.restoreBlobFile ? ` · restore blob: ${r.restoreBlobFile}` : ''}
         </Text>
       ) : null}
-      {state.identity?.pinnedBy && verdict === 'pass' ? (
+      {state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise' ? (
         <Text>
           Signed with report key {state.identity.reportKey.slice(0, 12)}… (
           {PINNED[state.identity.pinnedBy]})
@@ -101,7 +102,9 @@ export function ReportScreen({
         // Practice over: the newcomer's certificate joins the real domain only by a rotation.
         <Text>Next: join the real domain by a rotation: sd-drill drill --mode rotation</Text>
       ) : null}
-      {state.rotation ? (
+      {state.mode === 'compromise' ? (
+        <CompromiseOutcome state={state} />
+      ) : state.rotation ? (
         // A rotation's timeline is in the report files; the screen has room for what to do next.
         <RotationOutcome state={state} />
       ) : timelineFits ? (

@@ -1,4 +1,3 @@
-import {useEffect, useRef, useState} from 'react';
 import {Box} from 'ink';
 import type {CeremonyState} from '../ceremony/types.js';
 import {glyphs} from '../components/glyphs.js';
@@ -7,25 +6,7 @@ import {Notice} from '../components/notice.js';
 import {Spinner} from '../components/spinner.js';
 import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
-
-/**
- * A value a screen reader hears at most once a second: the latest one, held back until a
- * second has passed since the last one said. Elsewhere the value itself, at once.
- */
-function useAtMostOncePerSecond<T>(value: T, on: boolean): T {
-  const [said, setSaid] = useState(value);
-  const last = useRef(0);
-  useEffect(() => {
-    if (!on || Object.is(value, said)) return;
-    const wait = Math.max(0, last.current + 1000 - Date.now());
-    const timer = setTimeout(() => {
-      last.current = Date.now();
-      setSaid(value);
-    }, wait);
-    return () => clearTimeout(timer);
-  }, [value, said, on]);
-  return on ? said : value;
-}
+import {useAtMostOncePerSecond} from '../hooks/use-at-most-once-a-second.js';
 
 /**
  * Reconstruct and Restore: combine the shares (integrity-checked), then restore every key

@@ -22,6 +22,7 @@ const TYPE = ':';
 /** A name for the new file that says what it is and never is the old file's. */
 export function newFileName(state: CeremonyState): string {
   const d = state.domain;
+  if (state.mode === 'compromise') return 'security-domain-new-hsm.json';
   return d?.format === 'native'
     ? `security-domain-gen${(d.generation ?? 1) + 1}.json`
     : 'security-domain-rotated.json';
@@ -54,7 +55,15 @@ export function RewrapScreen({
     : '';
   let body: React.ReactNode;
   if (r?.writing) {
-    body = <Spinner label="Writing the new file and checking it against the domain…" />;
+    body = (
+      <Spinner
+        label={
+          state.mode === 'compromise'
+            ? 'Provisioning the new HSM: writing its new security domain and checking it…'
+            : 'Writing the new file and checking it against the domain…'
+        }
+      />
+    );
   } else if (r?.required === undefined) {
     // The number picks the quorum itself: 3 is "3 of n", never the third line.
     const options = Array.from({length: n - 1}, (_, i) => i + 2).map((m) => ({

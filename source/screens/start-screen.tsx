@@ -17,6 +17,10 @@ const OPTIONS: Array<{label: string; value: Mode}> = [
     label: 'Rotation — the quorum changes: wrap the domain to new holders, prove every new key',
     value: 'rotation',
   },
+  {
+    label: 'Compromise — the domain is lost: rehearse moving every key to a new HSM',
+    value: 'compromise',
+  },
 ];
 
 /** Start: what is this drill for? */

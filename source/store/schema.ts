@@ -14,7 +14,7 @@ export const DrillRecordSchema = z.object({
   domainFile: z.string(),
   domainName: z.string().nullable(),
   date: isoDate,
-  mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation']).nullable(),
+  mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation', 'compromise']).nullable(),
   verdict: z.enum(['pass', 'fail', 'aborted']),
   durationMs: z.number().int().nonnegative(),
   /** Paths of the report files, when they were written. */

@@ -163,12 +163,12 @@ tuiSuite('every terminal', () => {
     const said = () => p.capture({history: true, join: true});
     const hear = (text: string | RegExp) =>
       p.waitFor(() => (typeof text === 'string' ? said().includes(text) : text.test(said())));
-    await hear('1 of 4: Quarterly rehearsal');
+    await hear(/1 of \d: Quarterly rehearsal/);
     // An arrow moves the selection: said in place, never added to what was said.
     await p.keys('Down');
-    await hear('2 of 4, selected: Restore after a purge');
+    await hear(/2 of \d, selected: Restore after a purge/);
     await p.keys('Up');
-    await hear('1 of 4, selected: Quarterly rehearsal');
+    await hear(/1 of \d, selected: Quarterly rehearsal/);
     await p.keys('1');
     await hear('Press Enter when the holders are ready');
     await p.keys('Enter');
@@ -214,12 +214,12 @@ tuiSuite('every terminal', () => {
     );
     // Every choice numbered, with how many there are.
     for (const choice of [
-      '1 of 4: Quarterly rehearsal',
-      '2 of 3: purged',
-      '1 of 5: alice (demo folder)',
-      '1 of 5: alice (demo folder) - share taken',
+      /^1 of \d: Quarterly rehearsal/m,
+      /^2 of 3: purged/m,
+      /^1 of 5: alice \(demo folder\)$/m,
+      /^1 of 5: alice \(demo folder\) - share taken$/m,
     ])
-      expect(text).toContain(choice);
+      expect(text).toMatch(choice);
     // The fields as typed, kept once answered; the passphrases never, not even as dots.
     expect(text).toContain('Your name: Alice Ng');
     for (const h of HOLDERS) expect(text).not.toContain(pass(h.stick));

@@ -11,6 +11,7 @@ import type {
   CeremonyState,
   DomainSummary,
   Mode,
+  MigratedKey,
   NewHolder,
   Step,
 } from '../../source/ceremony/types.js';
@@ -21,6 +22,7 @@ import {EnlistScreen} from '../../source/screens/enlist-screen.js';
 import {EnrolScreen} from '../../source/screens/enrol-screen.js';
 import {InspectScreen} from '../../source/screens/inspect-screen.js';
 import {LoadScreen} from '../../source/screens/load-screen.js';
+import {MigrateScreen} from '../../source/screens/migrate-screen.js';
 import {ProveScreen} from '../../source/screens/prove-screen.js';
 import {ReportScreen} from '../../source/screens/report-screen.js';
 import {RestoreScreen} from '../../source/screens/restore-screen.js';
@@ -218,6 +220,51 @@ function rewrapped(d: DomainSummary, n: number): CeremonyEvent[] {
     {type: 'rewrapped', domain: newFileOf(d, n)},
   ] as CeremonyEvent[];
 }
+
+/** A compromise of `d`: holders 2 and 3 lost, the rest open it, a new HSM, keys moving. */
+function migratingOn(d: DomainSummary): CeremonyEvent[] {
+  const n = d.total - 2;
+  const to = {...newFileOf(d, n), name: `${d.name ?? 'hsm'}-new`, reportKey: `${'B'.repeat(43)}=`};
+  const opened = [1, ...Array.from({length: n - 1}, (_, i) => i + 4)].slice(0, 3);
+  return [
+    {type: 'choose-mode', mode: 'compromise'},
+    {type: 'domain-loaded', domain: d},
+    {type: 'lost-reported', holders: [2, 3]},
+    {type: 'inspected'},
+    ...opened.flatMap((i) => accepted(d, i)),
+    {type: 'reconstruct'},
+    {type: 'reconstructed', usedHolders: opened, badShares: [], identity},
+    ...Array.from({length: n}, (_, i) => ({
+      type: 'new-holder-added' as const,
+      holder: newHolder(i + 1),
+    })),
+    {type: 'new-holders-chosen', change: {kept: [], added: [], departed: []}, destroy: []},
+    {type: 'choose-quorum', required: 3},
+    {type: 'rewrap-started'},
+    {type: 'rewrapped', domain: to},
+    ...Array.from({length: n}, (_, i) => accepted(to, i + 1)).flat(),
+    {type: 'reconstruct'},
+    {
+      type: 'new-shares-checked',
+      proven: Array.from({length: n}, (_, i) => i + 1),
+      unproven: [],
+      reportKey: to.reportKey,
+    },
+    {type: 'migration-started', total: 5002},
+  ] as CeremonyEvent[];
+}
+
+const migrated = (i: number, failed = false): MigratedKey => ({
+  name: `payment-wrapping-key-${String(i).padStart(5, '0')}`,
+  version: 3,
+  type: 'aes',
+  outcome: failed ? 'failed' : 'migrated',
+  records: 1,
+  verified: failed ? 0 : 1,
+  ...(failed
+    ? {reason: "the old instance's copy does not match its manifest (sha-256 differs)"}
+    : {newKey: 'k'}),
+});
 
 /**
  * Every case, for a domain of `holders`; every action the screens can take (a choice, a key,
@@ -592,6 +639,59 @@ export function cases(holders: 5 | 10, spy: (...args: any[]) => void = vi.fn()):
           )}
           chart={CHART}
           findings={{errors: 1, warnings: 0, rules: ['rotation-unproven']}}
+          onQuit={noop}
+        />
+      ),
+    },
+    {
+      use: 'compromise',
+      step: 'inspect',
+      what: 'two sticks reported lost',
+      holders,
+      node: () => (
+        <InspectScreen
+          state={walk(
+            {type: 'choose-mode', mode: 'compromise'},
+            {type: 'domain-loaded', domain: d},
+            {type: 'lost-reported', holders: [2, 3]},
+          )}
+          findings={findings}
+          registered={registered}
+          onContinue={noop}
+          onBack={noop}
+        />
+      ),
+    },
+    {
+      use: 'compromise',
+      step: 'migrate',
+      what: 'keys moving, some failed',
+      holders,
+      node: () => (
+        <MigrateScreen
+          state={walk(...migratingOn(d), {
+            type: 'keys-migrated',
+            keys: [1, 2, 3, 4, 5, 6].map((i) => migrated(i, i % 2 === 0)),
+            next: 'payment-wrapping-key-00007 v3',
+          })}
+        />
+      ),
+    },
+    {
+      use: 'compromise',
+      step: 'report',
+      what: 'not purged',
+      holders,
+      node: () => (
+        <ReportScreen
+          state={walk(
+            ...migratingOn(d).slice(0, -1),
+            {type: 'migration-started', total: 2},
+            {type: 'keys-migrated', keys: [migrated(1), migrated(2, true)]},
+            {type: 'migration-finished'},
+          )}
+          chart={CHART}
+          findings={{errors: 1, warnings: 0, rules: ['migration-incomplete']}}
           onQuit={noop}
         />
       ),

@@ -3,6 +3,7 @@
  * its own way. Everything else it shares (../steps.ts).
  */
 import type {Mode} from '../types.js';
+import {compromise} from './compromise.js';
 import {onboarding} from './onboarding.js';
 import {rehearsal} from './rehearsal.js';
 import {restore} from './restore.js';
@@ -12,4 +13,4 @@ import type {Use} from './use.js';
 
 export type {Use} from './use.js';
 
-export const USES: Record<Mode, Use> = {rehearsal, restore, onboarding, rotation};
+export const USES: Record<Mode, Use> = {rehearsal, restore, onboarding, rotation, compromise};

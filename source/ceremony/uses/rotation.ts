@@ -13,7 +13,7 @@ import {MAX_HOLDERS, MIN_HOLDERS} from '../../limits.js';
 import {collect as collectShares} from '../collect.js';
 import {acceptedCount, end, go, log, waitingHolders} from '../machine.js';
 import {SHARED_STEPS, type StepReducer} from '../steps.js';
-import type {CeremonyState, HolderStatus} from '../types.js';
+import type {CeremonyState, HolderStatus, TimedEvent} from '../types.js';
 import type {RotationState} from '../types.js';
 import type {Use} from './use.js';
 
@@ -214,7 +214,11 @@ const holderText = (h: HolderStatus): string =>
 const NOT_YET =
   'keep using the old file; the new one must not replace it until every new holder has proven their key';
 
-const prove: StepReducer = (s, e) => {
+/**
+ * The prove step; a failure ends with `notYet`, what to keep doing meanwhile (a compromise
+ * rehearsal proves its new HSM's holders the same way, in its own words).
+ */
+export function proveNewHolders(s: CeremonyState, e: TimedEvent, notYet = NOT_YET): CeremonyState {
   const r = s.rotation;
   const to = r?.to;
   if (!r || !to) return s;
@@ -261,8 +265,8 @@ const prove: StepReducer = (s, e) => {
       e.at,
       'fail',
       who.length > 0
-        ? `not every new holder proved their key — ${who.join('; ')}; ${NOT_YET}`
-        : `the new file does not open to the same domain; ${NOT_YET}`,
+        ? `not every new holder proved their key — ${who.join('; ')}; ${notYet}`
+        : `the new file does not open to the same domain; ${notYet}`,
     );
   }
   // Anything else is the shared collect, on the new file's holders, with everyone required.
@@ -288,7 +292,7 @@ const prove: StepReducer = (s, e) => {
           (h) =>
             `${holderText(h)}: ${h.state === 'absent' ? 'marked absent' : (h.note ?? 'could not present')}`,
         )
-        .join('; ')}; ${NOT_YET}`,
+        .join('; ')}; ${notYet}`,
     );
   if (e.type === 'stick-removed' && acceptedCount(out) === total && !back.awaitingRemoval)
     back = {
@@ -299,7 +303,9 @@ const prove: StepReducer = (s, e) => {
       },
     };
   return back;
-};
+}
+
+const prove: StepReducer = (s, e) => proveNewHolders(s, e);
 
 export const rotation: Use = {
   first: 'load',

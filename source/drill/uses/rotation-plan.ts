@@ -48,6 +48,10 @@ export interface PlanHelpers<P extends PlanLike> {
     tell: (line: string) => void,
     step: 'collect' | 'prove',
   ) => boolean;
+  /** Writes the new file (default: the rotation's; a compromise provisions its new HSM). */
+  write?: (file: string) => Promise<void>;
+  /** Checks every new share (default: the rotation's; a compromise then migrates). */
+  check?: () => Promise<void>;
 }
 
 export async function runRotationPlan<P extends PlanLike>(
@@ -55,7 +59,7 @@ export async function runRotationPlan<P extends PlanLike>(
   rotation: RotationPlan,
   session: DrillSession,
   tell: (line: string) => void,
-  {rel, present}: PlanHelpers<P>,
+  {rel, present, write, check}: PlanHelpers<P>,
 ): Promise<void> {
   for (const absent of plan.absent ?? []) session.markAbsent(absent);
   if (!present(plan, plan.participants, session, tell, 'collect')) return;
@@ -87,7 +91,7 @@ export async function runRotationPlan<P extends PlanLike>(
     return session.abort(
       `the plan's new holders or quorum were not taken: ${s.notice?.text ?? `quorum ${rotation.quorum} of ${s.rotation?.newHolders.length ?? 0}`}`,
     );
-  await work.write(rel(plan, rotation.out));
+  await (write ?? ((f) => work.write(f)))(rel(plan, rotation.out));
   s = session.getState();
   if (s.step !== 'prove') return session.abort(s.notice?.text ?? 'the new file was not written');
   tell(`New domain file written and checked: ${s.rotation?.to?.domain.file ?? ''}`);
@@ -97,5 +101,5 @@ export async function runRotationPlan<P extends PlanLike>(
   // A new holder the plan does not bring cannot prove their key: the rotation fails.
   const waiting = s.rotation?.to?.holders.filter((h) => h.state === 'waiting') ?? [];
   if (waiting.length > 0) return session.markAbsent(waiting[0]?.index ?? 0);
-  await work.check();
+  await (check ?? (() => work.check()))();
 }

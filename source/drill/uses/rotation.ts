@@ -59,6 +59,18 @@ export class RotationWork {
     return this.written;
   }
 
+  /** A new domain another use wrote (a compromise's new HSM): the new holders prove against it. */
+  adopt(opened: OpenedDomain): void {
+    this.written = opened;
+  }
+
+  /** The chosen new holders' certificates, in share order; undefined if one is missing. */
+  chosenCertificates(): LoadedCertificate[] | undefined {
+    const list = this.host.getState().rotation?.newHolders ?? [];
+    const certs = list.map((h) => this.certificates.get(h.certFingerprint));
+    return certs.every((c) => c !== undefined) ? (certs as LoadedCertificate[]) : undefined;
+  }
+
   private refuse(message: string): void {
     this.host.dispatch({type: 'new-holder-refused', message});
   }
