@@ -1,7 +1,7 @@
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, useApp} from 'ink';
 import {sharesHeld} from './ceremony/reduce.js';
-import type {CeremonyState, Mode} from './ceremony/types.js';
+import type {CeremonyState, Custodian, ExchangeTarget, Mode} from './ceremony/types.js';
 import {AppFrame, KeysProvider} from './components/app-frame.js';
 import {Text} from './components/text.js';
 import {color} from './components/theme.js';
@@ -9,6 +9,7 @@ import type {DrillSession} from './drill/session.js';
 import {useKeys} from './hooks/use-keys.js';
 import {useIdleTick, useSession} from './hooks/use-session.js';
 import {useSticks} from './hooks/use-sticks.js';
+import {useStickContents} from './hooks/use-stick-contents.js';
 import type {Stick} from './media/stick.js';
 import {CollectScreen, type CollectActions} from './screens/collect-screen.js';
 import {DisasterScreen} from './screens/disaster-screen.js';
@@ -27,6 +28,8 @@ import {StartScreen} from './screens/start-screen.js';
 export interface DrillServices {
   findings(state: CeremonyState): FindingLine[];
   registered(): Map<string, string>;
+  /** The holder registry: certificate fingerprint → custodian and role. */
+  registry?(): Map<string, Custodian>;
   chart(state: CeremonyState, options?: {width?: number; ascii?: boolean}): string[];
   /** Writes the report (and history); resolves with an error message or undefined. */
   finish(session: DrillSession): Promise<string | undefined>;
@@ -50,6 +53,8 @@ export interface AppOptions {
   restoreBlobOut?: string;
   /** Compromise mode: holders whose sticks were reported lost (`--lost`). */
   lost?: number[];
+  /** Restore mode: the new HSM's exchange certificate (--exchange-key), read. */
+  exchangeTarget?: ExchangeTarget;
 }
 
 export {AppFrame};
@@ -84,6 +89,14 @@ function Ceremony({session, services, options}: AppProps) {
   const lostOnce = useRef(false);
   const modeChosenOnce = useRef(false);
   const finished = useRef(false);
+  // Read again as each holder presents (and at each step): a holder registered from another
+  // terminal while the ceremony runs is known when they come.
+  const presentingFile = state.presenting?.file;
+  const registry = useMemo(
+    () => services.registry?.() ?? new Map<string, Custodian>(),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- re-read per presentation and step
+    [services, presentingFile, state.step],
+  );
 
   const sticks = useSticks(
     {
@@ -96,6 +109,13 @@ function Ceremony({session, services, options}: AppProps) {
       else if (step === 'enlist') void session.rotation.readStick(stick);
     },
     (stick) => session.stickRemoved(stick.path),
+  );
+
+  // What is on each stick, looked at again as the ceremony moves (a share taken, a step).
+  const contents = useStickContents(
+    sticks,
+    session.stickContents,
+    `${state.step}:${state.awaitingRemoval ?? ''}:${state.rotation?.newHolders.length ?? 0}`,
   );
 
   const startRecovery = useCallback(() => {
@@ -230,6 +250,7 @@ function Ceremony({session, services, options}: AppProps) {
           <DisasterScreen
             state={state}
             {...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {})}
+            {...(options.exchangeTarget ? {exchangeTarget: options.exchangeTarget} : {})}
             starting={starting}
             onScenario={(s) => {
               session.simulateDisaster(s);
@@ -259,15 +280,27 @@ function Ceremony({session, services, options}: AppProps) {
                 : session.rotation.check()),
           back: () => session.dispatch({type: 'back'}),
           remote: {
-            call: (i, dir) => void session.callRemote(i, dir),
+            call: (i, dir, custodian) => void session.callRemote(i, dir, custodian),
             read: (file) => void session.readContribution(file),
           },
         };
         screen =
           state.step === 'prove' ? (
-            <ProveScreen state={state} sticks={sticks} actions={actions} />
+            <ProveScreen
+              state={state}
+              sticks={sticks}
+              actions={actions}
+              registry={registry}
+              contents={contents}
+            />
           ) : (
-            <CollectScreen state={state} sticks={sticks} actions={actions} />
+            <CollectScreen
+              state={state}
+              sticks={sticks}
+              actions={actions}
+              registry={registry}
+              contents={contents}
+            />
           );
         break;
       }
@@ -276,6 +309,7 @@ function Ceremony({session, services, options}: AppProps) {
           <EnlistScreen
             state={state}
             sticks={sticks}
+            contents={contents}
             actions={{
               read: (s) => void session.rotation.readStick(s),
               keep: (i) => session.rotation.keep(i),
@@ -290,8 +324,10 @@ function Ceremony({session, services, options}: AppProps) {
           <RewrapScreen
             state={state}
             sticks={sticks}
+            contents={contents}
             actions={{
-              quorum: (m) => session.rotation.chooseQuorum(m),
+              quorum: (m, confirmed) => session.rotation.chooseQuorum(m, confirmed),
+              departedHolder: (fps) => session.rotation.departedHolder(fps),
               write: (f) =>
                 void (state.mode === 'compromise'
                   ? session.compromise.provision(f)

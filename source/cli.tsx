@@ -1,6 +1,7 @@
 import {Command, CommanderError} from 'commander';
 import {SdError} from './errors.js';
 import {registrations} from './commands/index.js';
+import {finishHelp} from './commands/help.js';
 
 declare const SD_DRILL_VERSION: string;
 const version = typeof SD_DRILL_VERSION === 'string' ? SD_DRILL_VERSION : '0.0.0-dev';
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     })
     .showHelpAfterError('(run sd-drill --help for usage)');
   for (const register of registrations) register(program);
+  finishHelp(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

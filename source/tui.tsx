@@ -85,6 +85,7 @@ export async function runTui(
   const servicesFor = ({reports, domainCandidates}: TuiParts): DrillServices => ({
     findings: (state) => reports.findings(state),
     registered: () => reports.registered(),
+    registry: () => reports.registry(),
     chart: (state, o) => reports.chart(state, o),
     finish: async (s) => {
       const {error} = reports.finish(s);

@@ -71,7 +71,7 @@ describe('App', () => {
     f = await until(/Sticks present/, 1200);
     expect(f).toMatch(/Quorum □□□ 0 of 3/);
     expect(f).toMatch(/New HSM in recovery mode: [0-9a-f]/);
-    await until(/❯ 1 {2}alice \(demo folder\)/);
+    await until(/❯ 1 {2}alice \(folder\)/);
 
     await press(stdin, KEY.enter);
     await until(/Your name:/);

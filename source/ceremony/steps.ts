@@ -3,7 +3,7 @@
  * reconstruct, restore into the new HSM, the report. A use (./uses/) names its first step and
  * may replace any of these with its own; the rest of its path is the shared one.
  */
-import type {CeremonyState, Step, TimedEvent} from './types.js';
+import type {CeremonyState, RestoreSummary, Step, TimedEvent} from './types.js';
 import {collect} from './collect.js';
 import {acceptedCount, end, go, log, waitingHolders} from './machine.js';
 
@@ -50,15 +50,26 @@ function disaster(s: CeremonyState, e: TimedEvent): CeremonyState {
     );
   }
   if (e.type === 'recovery-ready') {
-    const next = log(
+    let next = log(
       {
         ...s,
-        hsm: {...s.hsm, recovery: {id: e.hsmId, exchangeFingerprint: e.exchangeFingerprint}},
+        hsm: {
+          ...s.hsm,
+          recovery: {id: e.hsmId, exchangeFingerprint: e.exchangeFingerprint},
+          ...(e.target ? {target: e.target} : {}),
+        },
       },
       e.at,
-      'new HSM in recovery mode',
+      e.target ? 'simulated HSM up to rehearse the upload' : 'new HSM in recovery mode',
       e.hsmId,
     );
+    if (e.target)
+      next = log(
+        next,
+        e.at,
+        'your new HSM, by its exchange certificate',
+        `${e.target.file}: x5t#S256 ${e.target.x5t256}, sha256 ${e.target.sha256}`,
+      );
     return go(
       {...next, notice: {level: 'info', text: 'First holder: insert your stick.'}},
       'collect',
@@ -110,12 +121,7 @@ function restore(s: CeremonyState, e: TimedEvent): CeremonyState {
       e.summary.verified ? 'restored and verified' : 'restore incomplete',
     );
     return e.summary.verified
-      ? end(
-          next,
-          e.at,
-          'pass',
-          `the domain was reconstructed and restored into the new HSM and verified`,
-        )
+      ? end(next, e.at, 'pass', restoredReason(s, e.summary))
       : end(
           next,
           e.at,
@@ -125,6 +131,21 @@ function restore(s: CeremonyState, e: TimedEvent): CeremonyState {
   }
   if (e.type === 'restore-failed') return end(s, e.at, 'fail', e.message);
   return s;
+}
+
+/**
+ * What a passing restore step did, in words that match it: a restore blob written for the
+ * operator's HSM is not a restored HSM, and the simulated HSM's result keeps its own name.
+ */
+export function restoredReason(s: CeremonyState, r: RestoreSummary): string {
+  if (s.domain?.format !== 'azure')
+    return `the domain was reconstructed and restored into the new (simulated) HSM: ${r.keysRestored} of ${r.keysExpected} keys and ${r.canaries.passed} of ${r.canaries.total} canaries verified`;
+  const rehearsed = `rehearsed into a simulated HSM: ${r.keysRestored} of ${r.keysExpected} blobs verified`;
+  if (r.restoreBlob)
+    return `the domain was reconstructed; the restore blob for your new HSM (exchange certificate x5t#S256 ${r.restoreBlob.x5t256}) was written and ${rehearsed}; your HSM is restored only once the blob is uploaded to it`;
+  if (s.mode === 'restore')
+    return `the domain was reconstructed and ${rehearsed}; no restore blob was written (no --exchange-key was given)`;
+  return `the domain was reconstructed and restored into the new (simulated) HSM: ${r.keysRestored} of ${r.keysExpected} blobs verified`;
 }
 
 function report(s: CeremonyState, e: TimedEvent): CeremonyState {

@@ -80,6 +80,12 @@ export interface StickInfo {
 export interface Custodian {
   name: string;
   role: string;
+  /**
+   * How the custodian was known: typed at the machine (or given by a plan), the holder
+   * registry's custodian confirmed with one key, already identified earlier in this ceremony
+   * (a rotation's kept holder proving their new key), or a practice stand-in (onboarding).
+   */
+  from?: 'typed' | 'registry' | 'ceremony' | 'practice';
 }
 
 export type HolderState = 'waiting' | 'presenting' | 'accepted' | 'absent' | 'failed';
@@ -138,12 +144,30 @@ export interface DomainKeyCheck {
   mismatch: string | null;
 }
 
+/**
+ * The operator's real new HSM (restore mode with --exchange-key), known only by its exchange
+ * certificate as `az keyvault security-domain init-recovery` wrote it.
+ */
+export interface ExchangeTarget {
+  /** The certificate file given. */
+  file: string;
+  /** Its x5t#S256 (base64url of its SHA-256): the restore blob's `WrappedKey.x5t_256`. */
+  x5t256: string;
+  /** SHA-256 of the certificate (DER), hex. */
+  sha256: string;
+}
+
 export interface RestoreSummary {
   keysExpected: number;
   keysRestored: number;
   canaries: {total: number; passed: number};
   blobs: Array<{tag: string; bytes: number; sha256: string}>;
   restoreBlobFile?: string;
+  /**
+   * The restore blob written for the operator's new HSM: where, its SHA-256, the exchange key
+   * it is wrapped to (its WrappedKey.x5t_256), and the command that uploads it.
+   */
+  restoreBlob?: {file: string; sha256: string; x5t256: string; upload: string};
   verified: boolean;
   mismatched: string[];
 }
@@ -161,7 +185,13 @@ export interface CeremonyState {
   domain?: DomainSummary;
   scenario?: Scenario;
   /** The simulated HSMs: the one that is lost and the new one in recovery mode. */
-  hsm: {old: 'active' | Scenario; recovery?: {id: string; exchangeFingerprint: string}};
+  hsm: {
+    old: 'active' | Scenario;
+    /** The simulated HSM in recovery mode the domain is restored (or, in restore mode, rehearsed) into. */
+    recovery?: {id: string; exchangeFingerprint: string};
+    /** Restore mode with --exchange-key: the operator's new HSM, which the restore blob is for. */
+    target?: ExchangeTarget;
+  };
   holders: HolderStatus[];
   presenting?: Presenting;
   /**
@@ -207,7 +237,7 @@ export type CeremonyEvent =
   | {type: 'domain-failed'; message: string}
   | {type: 'inspected'}
   | {type: 'choose-scenario'; scenario: Scenario}
-  | {type: 'recovery-ready'; hsmId: string; exchangeFingerprint: string}
+  | {type: 'recovery-ready'; hsmId: string; exchangeFingerprint: string; target?: ExchangeTarget}
   | {type: 'stick-inserted'; stick: StickInfo}
   | {type: 'stick-removed'; path: string}
   | {
@@ -241,6 +271,8 @@ export type CeremonyEvent =
       code: string;
       requestFile: string;
       expiresAt: number;
+      /** Who the operator called (named on the ceremony's side; they are not at the machine). */
+      custodian?: Custodian;
     }
   | {type: 'remote-call-failed'; holderIndex: number; message: string}
   | {type: 'contribution-refused'; message: string; stickPath?: string}
@@ -316,6 +348,8 @@ export interface RotationState {
   change?: RotationChange;
   destroy?: RotationDestruction[];
   required?: number;
+  /** A quorum chosen below the safe default (confirmed): the report's finding `quorum-lowered`. */
+  lowered?: {from: number; to: number; current: number};
   writing?: boolean;
   /** The new file, written and checked, and its holders as they prove their keys. */
   to?: {domain: DomainSummary; holders: HolderStatus[]};
@@ -330,7 +364,8 @@ export type RotationEvent =
   | {type: 'new-holder-refused'; message: string}
   | {type: 'new-holder-dropped'; certFingerprint: string}
   | {type: 'new-holders-chosen'; change: RotationChange; destroy: RotationDestruction[]}
-  | {type: 'choose-quorum'; required: number}
+  /** `confirmed`: a quorum below the safe default, confirmed by the operator (or a reviewed plan). */
+  | {type: 'choose-quorum'; required: number; confirmed?: boolean}
   | {type: 'rewrap-started'}
   | {type: 'rewrap-failed'; message: string}
   | {type: 'rewrapped'; domain: DomainSummary}

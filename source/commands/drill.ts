@@ -1,8 +1,9 @@
-import {resolve} from 'node:path';
-import {usageError, unwrap} from '../errors.js';
+import {lstatSync, statSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
+import {inputError, usageError, unwrap} from '../errors.js';
 import type {ReportService} from '../drill/services.js';
 import type {DrillSession} from '../drill/session.js';
-import type {Mode} from '../ceremony/types.js';
+import type {ExchangeTarget, Mode} from '../ceremony/types.js';
 import {detectDisplay} from '../components/display.js';
 import {out} from './io.js';
 
@@ -39,6 +40,32 @@ function onSignals(handler: (signal: NodeJS.Signals) => void): () => void {
   };
 }
 
+/**
+ * Restore mode with --exchange-key: the certificate is read and the blob's place checked
+ * before anyone presents a key — not found wrong after the quorum has come.
+ */
+async function exchangeTarget(options: DrillOptions): Promise<ExchangeTarget | undefined> {
+  if (!options.exchangeKey) return undefined;
+  const out = resolve(options.restoreBlobOut ?? '');
+  let exists = true;
+  try {
+    lstatSync(out);
+  } catch {
+    exists = false;
+  }
+  if (exists)
+    throw inputError(
+      'out-exists',
+      `${out}: already exists; a restore blob is never written over a file — choose another --restore-blob-out`,
+      out,
+    );
+  if (!statSync(dirname(out), {throwIfNoEntry: false})?.isDirectory())
+    throw inputError('out-dir', `${dirname(out)}: no such folder for --restore-blob-out`, out);
+  const {loadExchangeKey} = await import('../domain/azure/exchange-key.js');
+  const cert = unwrap(loadExchangeKey(options.exchangeKey));
+  return {file: resolve(options.exchangeKey), x5t256: cert.x5t256, sha256: cert.certFingerprint};
+}
+
 async function planned(options: DrillOptions): Promise<number> {
   const [{readPlan, runPlan}, {ReportService}, {DrillSession}] = await Promise.all([
     import('../drill/plan.js'),
@@ -46,6 +73,12 @@ async function planned(options: DrillOptions): Promise<number> {
     import('../drill/session.js'),
   ]);
   const plan = unwrap(readPlan(options.plan as string));
+  if (options.exchangeKey && plan.mode !== 'restore')
+    throw usageError(
+      'not-restore',
+      '--exchange-key is for a restore: the plan\'s mode must be "restore"',
+    );
+  const target = await exchangeTarget(options);
   const reports = new ReportService(
     options.reportDir ? resolve(options.reportDir) : plan.reportDir,
   );
@@ -55,6 +88,7 @@ async function planned(options: DrillOptions): Promise<number> {
     pins: reports.pins,
     recordPin: reports.recordRotationPin,
     ...idle(options),
+    ...restoreOptions(options, target),
   });
   const stop = onSignals((signal) => {
     session.abort(`interrupted by ${signal}`);
@@ -81,6 +115,18 @@ async function planned(options: DrillOptions): Promise<number> {
     stop();
     session.wipeSecrets();
   }
+}
+
+function restoreOptions(
+  options: DrillOptions,
+  target: ExchangeTarget | undefined,
+): {exchangeKeyFile?: string; exchangeTarget?: ExchangeTarget; restoreBlobOut?: string} {
+  if (!target || !options.exchangeKey || !options.restoreBlobOut) return {};
+  return {
+    exchangeKeyFile: options.exchangeKey,
+    exchangeTarget: target,
+    restoreBlobOut: resolve(options.restoreBlobOut),
+  };
 }
 
 function printReportPaths(paths: {markdown: string; json: string} | undefined): void {
@@ -122,11 +168,7 @@ async function interactive(options: DrillOptions): Promise<number> {
       'drill needs a terminal (it is interactive); for a scripted drill use --plan FILE',
     );
   }
-  if (options.mode && !MODES.includes(options.mode as Mode))
-    throw usageError(
-      'bad-mode',
-      '--mode must be rehearsal, restore, onboarding, rotation or compromise',
-    );
+  const target = await exchangeTarget(options);
   const shown = detectDisplay(process.env, {
     ...(options.ascii ? {ascii: true} : options.unicode ? {ascii: false} : {}),
     ...(options.color === false ? {color: false} : {}),
@@ -162,8 +204,7 @@ async function interactive(options: DrillOptions): Promise<number> {
           ...idle(options),
           pins: reports.pins,
           recordPin: reports.recordRotationPin,
-          ...(options.exchangeKey ? {exchangeKeyFile: options.exchangeKey} : {}),
-          ...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {}),
+          ...restoreOptions(options, target),
         });
         return {session, reports, domainCandidates: services.domainCandidates};
       },
@@ -175,6 +216,7 @@ async function interactive(options: DrillOptions): Promise<number> {
         ...(lost.length > 0 ? {lost} : {}),
         // drillAction has made sure --exchange-key came with it.
         ...(options.restoreBlobOut ? {restoreBlobOut: resolve(options.restoreBlobOut)} : {}),
+        ...(target ? {exchangeTarget: target} : {}),
       },
       shown,
     );
@@ -188,6 +230,12 @@ async function interactive(options: DrillOptions): Promise<number> {
 
 /** `sd-drill drill`, the default command (registered in ./index.ts). */
 export async function drillAction(options: DrillOptions): Promise<void> {
+  // The mode first: a bad one is the thing to fix, terminal or not.
+  if (options.mode && !MODES.includes(options.mode as Mode))
+    throw usageError(
+      'bad-mode',
+      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.join(', ')}`,
+    );
   if (options.restoreBlobOut && !options.exchangeKey) {
     throw usageError(
       'no-exchange-key',
@@ -197,7 +245,7 @@ export async function drillAction(options: DrillOptions): Promise<void> {
   if (options.exchangeKey && options.mode && options.mode !== 'restore') {
     throw usageError('not-restore', '--exchange-key is for --mode restore');
   }
-  if (options.exchangeKey && !options.restoreBlobOut && !options.plan) {
+  if (options.exchangeKey && !options.restoreBlobOut) {
     throw usageError(
       'no-out',
       '--exchange-key needs --restore-blob-out FILE (where the restore blob goes)',

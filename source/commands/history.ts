@@ -28,7 +28,9 @@ export function domainTrends(
   now: number,
   reviewDays: number,
 ): DomainTrend[] {
-  return domainGroups(drills).map((records) => {
+  // Onboarding drills a throw-away practice domain: it has no quorum to review.
+  const real = drills.filter((d) => d.mode !== 'onboarding');
+  return domainGroups(real).map((records) => {
     const latest = records[records.length - 1] as DrillRecord;
     const review = reviewStatus(records, now, reviewDays);
     return {
@@ -82,8 +84,9 @@ function history(options: {json?: boolean}): number {
   }
   out('Drills, newest first:');
   for (const d of drills) {
+    const mode = d.mode === 'onboarding' ? 'onboarding (practice domain, no reviews)' : d.mode;
     out(
-      `  ${when(d.date)}  ${domainLabel(d)}  ${d.mode ?? '—'}  ${d.verdict.toUpperCase()}  ${formatDuration(d.durationMs)}  ${d.id}`,
+      `  ${when(d.date)}  ${domainLabel(d)}  ${mode ?? '—'}  ${d.verdict.toUpperCase()}  ${formatDuration(d.durationMs)}  ${d.id}`,
     );
     if (d.reportMarkdown) out(`      report: ${d.reportMarkdown}`);
   }

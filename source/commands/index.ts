@@ -53,7 +53,10 @@ function registerDrill(program: Command): void {
       '--exchange-key <cert>',
       "restore mode: the new HSM's exchange certificate (PEM or JWK JSON)",
     )
-    .option('--restore-blob-out <file>', 'restore mode: where to write the restore blob')
+    .option(
+      '--restore-blob-out <file>',
+      'restore mode: where to write the restore blob (required with --exchange-key)',
+    )
     .option('--plan <file>', 'run a reviewed drill plan without a terminal')
     .option(
       '--report-dir <dir>',
@@ -80,10 +83,13 @@ function registerInit(program: Command): void {
     .command('init')
     .description("provision a simulated HSM: a security-domain file and the holders' sticks")
     .requiredOption('--out <dir>', 'where to write security-domain.json, hsm/ and sticks/')
-    .option('--holders <n>', `generate key pairs for N holders (${MIN_HOLDERS}..${MAX_HOLDERS})`)
+    .option(
+      '--holders <n>',
+      `generate key pairs for N holders (${MIN_HOLDERS}..${MAX_HOLDERS}; required unless --cert)`,
+    )
     .option(
       '--cert <file>',
-      "a holder's certificate (repeat; holders made their own keys)",
+      "a holder's certificate (repeat; holders made their own keys; required unless --holders)",
       collect,
       [],
     )
@@ -91,7 +97,10 @@ function registerInit(program: Command): void {
     .option('--holder-names <a,b,…>', 'holder names, comma-separated')
     .option('--keys <k>', `keys in the simulated HSM (0..${MAX_INVENTORY_KEYS})`, '25')
     .option('--key-bits <bits>', 'RSA size of generated wrapping keys: 2048, 3072 or 4096', '3072')
-    .option('--passphrase-file <file>', 'one passphrase per holder, one per line')
+    .option(
+      '--passphrase-file <file>',
+      'one passphrase per holder, one per line (with --holders: this or --no-passphrase)',
+    )
     .option('--no-passphrase', 'write unencrypted keys (practice only)')
     .option('--name <name>', "the simulated HSM's name", 'drill-hsm')
     .option('--force', 'overwrite an existing security domain and key files')
@@ -123,7 +132,12 @@ function registerVerify(program: Command): void {
     .command('verify')
     .description('headless: do these keys reconstruct this security domain?')
     .requiredOption('--sd <file>', 'the security-domain file (sd-drill or Azure format)')
-    .option('--key <file>', 'a wrapping private key (repeat for each holder)', collect, [])
+    .option(
+      '--key <file>',
+      'a wrapping private key (repeat for each holder; required: at least the quorum)',
+      collect,
+      [],
+    )
     .option(
       '--passphrase-file <file>',
       'one passphrase per line, in --key order; an empty line for an unencrypted key',
@@ -176,14 +190,19 @@ function registerRotate(program: Command): void {
       "headless: the old quorum's keys open the domain; the same domain is written to a new file wrapped to new holders' certificates",
     )
     .requiredOption('--sd <file>', 'the current security-domain file (only read)')
-    .option('--key <file>', "an old holder's wrapping private key (repeat: a quorum)", collect, [])
+    .option(
+      '--key <file>',
+      "an old holder's wrapping private key (repeat; required: the old quorum)",
+      collect,
+      [],
+    )
     .option(
       '--passphrase-file <file>',
       'one passphrase per line, in --key order; an empty line for an unencrypted key',
     )
     .option(
       '--cert <file>',
-      `a new holder's certificate, in share order (repeat: ${MIN_HOLDERS}..${MAX_HOLDERS})`,
+      `a new holder's certificate, in share order (repeat; required: ${MIN_HOLDERS}..${MAX_HOLDERS})`,
       collect,
       [],
     )

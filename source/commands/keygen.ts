@@ -7,6 +7,8 @@ import {wipe} from '../secret.js';
 import {isOnFixedDisk} from '../media/location.js';
 import {out, warn} from './io.js';
 import {promptPassphrase} from './passphrases.js';
+import {MIN_NEW_PASSPHRASE, newPassphraseProblem} from '../domain/new-passphrase.js';
+import {HOLDER_NAME, holderNameLike} from '../domain/holder-name.js';
 
 export interface KeygenOptions {
   out: string;
@@ -27,8 +29,11 @@ function existsAt(file: string): boolean {
 }
 
 async function keygen(options: KeygenOptions): Promise<number> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(options.holder)) {
-    throw usageError('bad-name', '--holder may use letters, digits, ".", "_" and "-" only');
+  if (!HOLDER_NAME.test(options.holder)) {
+    throw usageError(
+      'bad-name',
+      `--holder ${JSON.stringify(options.holder)}: may use letters, digits, ".", "_" and "-" only (no spaces), e.g. ${holderNameLike(options.holder)}`,
+    );
   }
   // Before anything is asked or made: the writes would refuse anyway, after a key was made.
   for (const file of [`${options.holder}.key`, `${options.holder}.cer`].map((n) =>
@@ -64,17 +69,31 @@ async function keygen(options: KeygenOptions): Promise<number> {
     wipe(...lines.slice(1));
     if (!passphrase || passphrase.length === 0)
       throw usageError('empty-passphrase', `${options.passphraseFile}: the first line is empty`);
+    const problem = newPassphraseProblem(passphrase);
+    if (problem) {
+      wipe(passphrase);
+      throw usageError(
+        'short-passphrase',
+        `${options.passphraseFile}: ${problem}; nothing was written`,
+      );
+    }
   } else if (options.passphrase) {
-    passphrase = unwrap(await promptPassphrase(`New passphrase for ${options.holder}'s key: `));
+    passphrase = unwrap(
+      await promptPassphrase(
+        `New passphrase for ${options.holder}'s key (${MIN_NEW_PASSPHRASE} characters or more): `,
+      ),
+    );
+    const problem = newPassphraseProblem(passphrase);
+    if (problem) {
+      wipe(passphrase);
+      throw usageError('short-passphrase', `${problem}; nothing was written`);
+    }
     const again = unwrap(await promptPassphrase('Type it again: '));
     const same = passphrase.equals(again);
     wipe(again);
-    if (!same || passphrase.length === 0) {
+    if (!same) {
       wipe(passphrase);
-      throw usageError(
-        'passphrase-mismatch',
-        'the two passphrases differ or are empty; nothing was written',
-      );
+      throw usageError('passphrase-mismatch', 'the two passphrases differ; nothing was written');
     }
   } else {
     warn('--no-passphrase: the key is written unencrypted — for practice only');

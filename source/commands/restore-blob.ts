@@ -23,7 +23,7 @@ import {readSmallFileSync} from '../fs/read-file.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {readAzureDomain} from '../domain/azure/reader.js';
 import {loadExchangeKey} from '../domain/azure/exchange-key.js';
-import {buildRestoreBlob, parseRestoreBlob} from '../domain/azure/restore-blob.js';
+import {buildRestoreBlob, parseRestoreBlob, uploadCommand} from '../domain/azure/restore-blob.js';
 import {wipe} from '../secret.js';
 import {out, printJson, refuseExistingOut, warn} from './io.js';
 
@@ -264,9 +264,7 @@ function printHuman(report: RestoreBlobReport): void {
   out(
     `Restore blob written to ${report.out} for exchange key x5t_256 ${report.exchangeKey.x5t256}`,
   );
-  out(
-    `Upload it with: az keyvault security-domain upload --hsm-name <HSM> --sd-file ${report.out} --restore-blob`,
-  );
+  out(`Upload it with: ${uploadCommand(report.out)}`);
 }
 
 /** `sd-drill restore-blob` (registered in ./index.ts). */

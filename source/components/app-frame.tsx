@@ -50,15 +50,16 @@ function Frame({
   const registry = useContext(KeyRegistryContext);
   // A new screen (new children): the keys its components claim as they render now are the
   // footer's; those of what it replaces stop counting (key-registry.ts).
-  const fresh = registry?.rendering(children) ?? false;
+  registry?.rendering(children);
+  const fresh = registry?.steppingTo(step) ?? false;
   const shown = useShownKeys();
   const {screenReader} = display();
   const width = Math.max(20, columns);
   const header = {step, ...(mode ? {mode} : {}), ...(domain ? {domain} : {})};
   const [title, second] = headerLines(header, width);
   const headerRows = rowsOf(title, width) + rowsOf(second, width);
-  // The footer's rows; for a new screen's first frame, which renders before its keys are
-  // known (they are claimed as it renders), a rule and two lines of keys at least.
+  // The footer's rows; for a new step's first frame, which renders before its keys are known
+  // (they are claimed as it renders), a rule and two lines of keys at least.
   const footer = fresh ? Math.max(3, footerRows(shown, width)) : footerRows(shown, width);
   // One row stays free below the frame: Ink leaves the cursor there.
   const bodyRows = Math.max(4, rows - 1 - headerRows - 1 - footer);

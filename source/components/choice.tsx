@@ -33,18 +33,19 @@ function pickRange(keys: ReadonlyArray<string | undefined>): string | undefined 
 
 /**
  * A list to choose from: arrows move, Enter chooses, and the number beside an entry (1-9) chooses
- * it at once. When the entries do not fit the rows the screen gives it, it shows a window and
+ * it at once (an entry with a key of its own that begins its label, "3 of 5", is picked by that
+ * key and shown without a number beside it). When the entries do not fit the rows the screen gives it, it shows a window and
  * says how many are above and below. The cursor stays where it was when the entries change.
  * Replaces @inkjs/ui's Select, which had none of these and re-fired its choice on re-render.
  *
  *     ↑ 2 more above
- *   ❯ 3  carol (demo folder)
- *     4  dave (demo folder)
+ *   ❯ 3  carol (folder)
+ *     4  dave (folder)
  *     ↓ 1 more below
  *
- * For a screen reader every entry is said, "3 of 5: carol (demo folder)" — once a step, unless
+ * For a screen reader every entry is said, "3 of 5: carol (folder)" — once a step, unless
  * it changes — and the entry under the cursor on the line being edited: "3 of 5, selected:
- * carol (demo folder)".
+ * carol (folder)".
  */
 export function Choice({
   options,
@@ -119,7 +120,11 @@ export function Choice({
 
   const g = glyphs();
   const n = options.length;
-  const numberWidth = Math.max(1, ...keys.map((k) => k?.length ?? 0));
+  // Entries whose own key begins their label ("3 of 5" picked by 3) need no number beside them.
+  const keyInLabel =
+    options.some((o) => o.key !== undefined) &&
+    options.every((o, i) => keys[i] === undefined || o.label.startsWith(`${keys[i]} `));
+  const numberWidth = keyInLabel ? 0 : Math.max(1, ...keys.map((k) => k?.length ?? 0));
 
   if (layout.screenReader) {
     const at = options[cursor];
@@ -138,7 +143,7 @@ export function Choice({
   }
 
   // Rows: each entry as wrapped beside its pointer and number.
-  const labelWidth = Math.max(8, layout.width - (2 + numberWidth + 2));
+  const labelWidth = Math.max(8, layout.width - (2 + (numberWidth ? numberWidth + 2 : 0)));
   const heights = options.map((o) => Math.max(1, rowsOf(o.label, labelWidth)));
   const allRows = heights.reduce((a, b) => a + b, 0);
   const budget = Math.max(3, rows ?? layout.bodyRows);
@@ -171,7 +176,7 @@ export function Choice({
         return (
           <Box key={o.value}>
             <Text color={here ? color('accent') : undefined}>
-              {`${here ? g.pointer : ' '} ${(keys[i] ?? '').padStart(numberWidth)}  `}
+              {`${here ? g.pointer : ' '} ${numberWidth ? `${(keys[i] ?? '').padStart(numberWidth)}  ` : ''}`}
             </Text>
             <Box flexShrink={1}>
               <Text color={here ? color('accent') : undefined}>{o.label}</Text>

@@ -19,7 +19,12 @@
  */
 
 export type FieldEvent =
-  {type: 'text'; text: string} | {type: 'submit'} | {type: 'backspace'} | {type: 'escape'};
+  | {type: 'text'; text: string}
+  | {type: 'submit'}
+  | {type: 'backspace'}
+  | {type: 'escape'}
+  /** Ctrl-U: the whole line goes, as in a shell. */
+  | {type: 'clear'};
 
 /** The part of Ink's `Key` a field looks at. */
 export interface KeyFlags {
@@ -67,6 +72,7 @@ export function fieldEvents(
   if (key.escape) return inPaste ? none(true) : {events: [{type: 'escape'}], inPaste};
   if (key.backspace || key.delete)
     return inPaste ? none(true) : {events: [{type: 'backspace'}], inPaste};
+  if (key.ctrl && input === 'u' && !inPaste) return {events: [{type: 'clear'}], inPaste};
   if (
     key.ctrl ||
     key.meta ||

@@ -23,6 +23,7 @@ export class KeyRegistry {
   private readonly listeners = new Set<() => void>();
   private pass = 0;
   private screen: unknown;
+  private step: unknown;
   private snapshot: readonly ShownKey[] = [];
 
   /**
@@ -33,6 +34,16 @@ export class KeyRegistry {
     if (screen === this.screen) return false;
     this.screen = screen;
     this.pass++;
+    return true;
+  }
+
+  /**
+   * The frame renders step `step`: whether it is another step than last time (its keys are not
+   * known until it has rendered; the same step's usually are the ones it had).
+   */
+  steppingTo(step: unknown): boolean {
+    if (step === this.step) return false;
+    this.step = step;
     return true;
   }
 

@@ -67,6 +67,7 @@ export function SecretInput({
     for (const e of events) {
       if (e.type === 'text') length.current = appendText(b, length.current, e.text);
       else if (e.type === 'backspace') length.current = dropLastCharacter(b, length.current);
+      else if (e.type === 'clear') clear();
       else if (e.type === 'escape') {
         clear();
         setView((v) => ({...v, shown: 0}));

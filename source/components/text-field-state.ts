@@ -20,6 +20,7 @@ export function reduceTextField(s: TextFieldState, a: TextFieldAction): TextFiel
   for (const e of a.events) {
     if (e.type === 'submit') return {value, submitted: {value}};
     if (e.type === 'backspace') value = withoutLastCharacter(value);
+    else if (e.type === 'clear') value = '';
     else if (e.type === 'text')
       value = Array.from(value + e.text)
         .slice(0, MAX_FIELD_CHARACTERS)

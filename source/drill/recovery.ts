@@ -4,9 +4,10 @@
  * mode with `--exchange-key`, the real restore blob for the real new HSM, written beside).
  */
 import {createHash} from 'node:crypto';
-import type {RestoreSummary} from '../ceremony/types.js';
+import {resolve} from 'node:path';
+import type {ExchangeTarget, RestoreSummary} from '../ceremony/types.js';
 import {AzureDomain} from '../domain/azure/reader.js';
-import {buildRestoreBlob} from '../domain/azure/restore-blob.js';
+import {buildRestoreBlob, parseRestoreBlob, uploadCommand} from '../domain/azure/restore-blob.js';
 import {loadExchangeKey} from '../domain/azure/exchange-key.js';
 import type {ReconstructedDomain} from '../domain/format.js';
 import type {NativeReconstructed} from '../domain/native/reader.js';
@@ -15,6 +16,19 @@ import {writeFileAtomic} from '../fs/atomic-write.js';
 import type {AzureRecoveryHsm} from '../hsm/azure-recovery.js';
 import {RecoveryHsm} from '../hsm/simulated-hsm.js';
 import {wipe} from '../secret.js';
+
+/** The operator's new HSM, read from its exchange certificate file (restore mode). */
+export function readExchangeTarget(
+  file: string,
+): {ok: true; value: ExchangeTarget} | {ok: false; message: string} {
+  const cert = loadExchangeKey(file);
+  if (!cert.ok)
+    return {ok: false, message: `the new HSM's exchange certificate: ${cert.error.message}`};
+  return {
+    ok: true,
+    value: {file: resolve(file), x5t256: cert.value.x5t256, sha256: cert.value.certFingerprint},
+  };
+}
 
 export type Restored = {ok: true; value: RestoreSummary} | {ok: false; message: string};
 
@@ -104,17 +118,27 @@ export class RecoveryTarget {
     if (!blobs.ok) return {ok: false, message: blobs.error.message};
     try {
       const plain = blobs.value.map((b) => ({tag: b.tag, plaintext: b.plaintext}));
-      let restoreBlobFile: string | undefined;
+      let restoreBlob: RestoreSummary['restoreBlob'];
       if (options.realExchangeKeyFile && options.restoreBlobOut) {
         const exchange = loadExchangeKey(options.realExchangeKeyFile);
         if (!exchange.ok) return {ok: false, message: exchange.error.message};
-        const written = writeFileAtomic(
-          options.restoreBlobOut,
-          buildRestoreBlob(plain, exchange.value),
-          {mode: 0o600},
-        );
+        const payload = buildRestoreBlob(plain, exchange.value);
+        // What is written is checked first: wrapped to this certificate, every blob, in order.
+        const check = parseRestoreBlob(options.restoreBlobOut, payload);
+        if (
+          !check.ok ||
+          check.value.x5t256 !== exchange.value.x5t256 ||
+          check.value.blobs.map((b) => b.tag).join(',') !== plain.map((b) => b.tag).join(',')
+        )
+          return {ok: false, message: 'the restore blob built does not match its inputs'};
+        const written = writeFileAtomic(options.restoreBlobOut, payload, {mode: 0o600});
         if (!written.ok) return {ok: false, message: written.error.message};
-        restoreBlobFile = options.restoreBlobOut;
+        restoreBlob = {
+          file: options.restoreBlobOut,
+          sha256: createHash('sha256').update(payload).digest('hex'),
+          x5t256: check.value.x5t256,
+          upload: uploadCommand(options.restoreBlobOut),
+        };
       }
       options.progress(0, plain.length);
       const uploaded = hsm.upload(buildRestoreBlob(plain, hsm.exchangeKey));
@@ -128,7 +152,7 @@ export class RecoveryTarget {
           keysRestored: verified.ok ? plain.length : 0,
           canaries: {total: 0, passed: 0},
           blobs: rec.evidence.blobs,
-          ...(restoreBlobFile ? {restoreBlobFile} : {}),
+          ...(restoreBlob ? {restoreBlobFile: restoreBlob.file, restoreBlob} : {}),
           verified: verified.ok,
           mismatched: verified.ok ? [] : [verified.error.message],
         },

@@ -5,7 +5,7 @@
  */
 import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import type {CeremonyState} from '../ceremony/types.js';
+import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {timeline} from '../ceremony/timeline.js';
 import {detectDomainFile} from '../domain/open.js';
 import {buildReport, newDrillId, recordFromReport, type DrillReport} from '../report/build.js';
@@ -72,7 +72,14 @@ export class ReportService {
     const to = report.compromise?.to;
     if (to) return this.pinNewDomain(report, to);
     const d = report.scope.domain;
-    if (report.verdict !== 'pass' || !report.proof.signed || !d) return;
+    // Onboarding's practice domain is thrown away when the drill ends: nothing to pin.
+    if (
+      report.verdict !== 'pass' ||
+      !report.proof.signed ||
+      !d ||
+      report.scope.mode === 'onboarding'
+    )
+      return;
     const identity = identityOf({
       ...d,
       holders: d.holders.map((h) => ({certFingerprint: h.fingerprint})),
@@ -115,6 +122,13 @@ export class ReportService {
 
   registered(): Map<string, string> {
     return new Map(this.store.registry().map((r) => [r.fingerprint, `${r.custodian}, ${r.role}`]));
+  }
+
+  /** The registry as the ceremony asks it: certificate fingerprint → custodian and role. */
+  registry(): Map<string, Custodian> {
+    return new Map(
+      this.store.registry().map((r) => [r.fingerprint, {name: r.custodian, role: r.role}]),
+    );
   }
 
   /** The report screen's timeline, `width` columns at most (ASCII bars for plain terminals). */

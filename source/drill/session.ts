@@ -11,6 +11,7 @@ import type {
   CeremonyEvent,
   CeremonyState,
   Custodian,
+  ExchangeTarget,
   Mode,
   Scenario,
   StickInfo,
@@ -30,7 +31,8 @@ import type {AcceptFrom, ShareArrival, ShareDesk} from './arrivals/desk.js';
 import {StickArrival} from './arrivals/stick.js';
 import {ContributionArrival} from './arrivals/contribution.js';
 import {DEFAULT_REQUEST_MS} from '../remote/request.js';
-import {RecoveryTarget} from './recovery.js';
+import {readExchangeTarget, RecoveryTarget} from './recovery.js';
+import {stickContents, type StickContents} from './stick-contents.js';
 import {RotationWork, type RecordPin} from './uses/rotation.js';
 import {CompromiseWork} from './uses/compromise.js';
 
@@ -44,6 +46,8 @@ export interface SessionOptions {
   restoreBlobOut?: string;
   /** The new HSM's exchange certificate, as init-recovery wrote it (restore mode). */
   exchangeKeyFile?: string;
+  /** That certificate, read: how the screens and the report name the operator's new HSM. */
+  exchangeTarget?: ExchangeTarget;
   /** Exchange key size for the simulated Azure recovery HSM (the service uses 4096). */
   azureExchangeBits?: number;
   now?: () => number;
@@ -172,13 +176,33 @@ export class DrillSession implements ShareDesk {
   async bringUpRecoveryHsm(): Promise<void> {
     // Let the screen show the step before the key generation holds the thread.
     await new Promise((r) => setTimeout(r, 20));
+    const target = this.restoreTarget();
+    if (target && !target.ok) return this.abort(target.message);
     const hsm = await this.recovery.bringUp(this.domain, this.state.domain?.name ?? 'recovery-hsm');
     this.dispatch({
       type: 'recovery-ready',
       hsmId: hsm.id,
       exchangeFingerprint: hsm.exchangeFingerprint,
+      ...(target ? {target: target.value} : {}),
     });
   }
+
+  /**
+   * Restore mode, an Azure domain, --exchange-key: the operator's HSM the blob is written for,
+   * by its certificate (read here unless the command line read it already).
+   */
+  private restoreTarget():
+    {ok: true; value: ExchangeTarget} | {ok: false; message: string} | undefined {
+    const file = this.options.exchangeKeyFile;
+    if (this.state.mode !== 'restore' || this.domain?.format !== 'azure' || !file) return undefined;
+    return this.options.exchangeTarget
+      ? {ok: true, value: this.options.exchangeTarget}
+      : readExchangeTarget(file);
+  }
+
+  /** What is on each stick present: for ordering and labelling the lists (./stick-contents.ts). */
+  stickContents = (sticks: readonly Stick[]): Promise<Map<string, StickContents>> =>
+    stickContents(sticks);
 
   // The stick arrival's actions, as the TUI and the plan runner call them.
   stickInserted = (stick: Stick): Promise<void> => this.sticks.stickInserted(stick);
@@ -195,8 +219,8 @@ export class DrillSession implements ShareDesk {
   ): void => this.sticks.presentFile(stick, file, custodian, passphrase);
 
   // The remote-holder arrival's actions, as the TUI calls them.
-  callRemote = (holderIndex: number, dir: string): Promise<unknown> =>
-    this.remote.call(holderIndex, {dir}, DEFAULT_REQUEST_MS);
+  callRemote = (holderIndex: number, dir: string, custodian?: Custodian): Promise<unknown> =>
+    this.remote.call(holderIndex, {dir}, DEFAULT_REQUEST_MS, custodian);
   readContribution = (file: string): Promise<boolean> => this.remote.receiveFile(file);
 
   /**
@@ -213,6 +237,10 @@ export class DrillSession implements ShareDesk {
       message: `${file}: is the same wrapping key as ${earlier.file}, already counted for ${holderLabel(earlier.holder)}; one key is one holder.`,
     });
     return true;
+  }
+
+  departedHolder(fingerprints: ReadonlyArray<string | null | undefined>): string | undefined {
+    return this.state.step === 'prove' ? this.rotation.departedHolder(fingerprints) : undefined;
   }
 
   takenWith(spki: string): OpenedShare | undefined {
@@ -324,7 +352,7 @@ export class DrillSession implements ShareDesk {
     });
     if (after.step !== 'restore') return;
     const summary = await this.recovery.restore(this.domain, r.value, {
-      ...(this.state.mode === 'restore' && this.options.exchangeKeyFile
+      ...(this.state.hsm.target && this.options.exchangeKeyFile
         ? {realExchangeKeyFile: this.options.exchangeKeyFile}
         : {}),
       ...(this.options.restoreBlobOut ? {restoreBlobOut: this.options.restoreBlobOut} : {}),

@@ -66,7 +66,15 @@ function participant(h: HolderStatus, registry: readonly RegistryEntry[]): Parti
     bits: h.bits ?? null,
     custodian: h.custodian?.name ?? reg?.custodian ?? null,
     role: h.custodian?.role ?? reg?.role ?? null,
-    custodianSource: h.custodian ? 'drill' : reg ? 'registry' : null,
+    custodianSource: h.custodian
+      ? h.custodian.from === 'registry'
+        ? 'confirmed'
+        : h.custodian.from === 'practice'
+          ? 'practice'
+          : 'drill'
+      : reg
+        ? 'registry'
+        : null,
     keyFile: h.file ?? null,
     stick: h.stick
       ? {
@@ -157,11 +165,12 @@ export function buildReport(input: BuildReportInput): DrillReport {
       newHsm: state.hsm.recovery
         ? {id: state.hsm.recovery.id, exchangeFingerprint: state.hsm.recovery.exchangeFingerprint}
         : null,
+      ...(state.hsm.target ? {exchangeCertificate: {...state.hsm.target}} : {}),
       newcomer: state.newcomer
         ? {holder: state.newcomer.holder, certFingerprint: state.newcomer.certFingerprint}
         : null,
     },
-    objectives: objectivesFor(state.mode ?? null, d?.required ?? null, d?.total ?? null),
+    objectives: objectivesFor(state.mode ?? null, d?.required ?? null, d?.total ?? null, d?.format),
     participants: state.holders.filter(participates).map((h) => participant(h, input.registry)),
     timeline: steps,
     findings,
@@ -183,6 +192,7 @@ export function buildReport(input: BuildReportInput): DrillReport {
           canaries: {...state.restore.canaries},
           blobs: state.restore.blobs.map((b) => ({tag: b.tag, bytes: b.bytes, sha256: b.sha256})),
           restoreBlobFile: state.restore.restoreBlobFile ?? null,
+          ...(state.restore.restoreBlob ? {restoreBlob: {...state.restore.restoreBlob}} : {}),
           verified: state.restore.verified,
           mismatched: [...state.restore.mismatched],
         }

@@ -20,9 +20,10 @@ import {
   quorumSize,
   shareDamaged,
 } from './findings-domain.js';
-import {rotationFindings} from './rotation.js';
 import {quorumAtOneSite, rolesNotSeparate} from './findings-separation.js';
 import {compromiseFindings} from './compromise.js';
+import {quorumLowered, rotationFindings} from './rotation.js';
+import {custodianMismatch} from './findings-people.js';
 import type {Finding, FindingRule, Severity} from './model.js';
 
 export interface FindingsContext {
@@ -368,6 +369,8 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...shareDamaged(state),
     ...rotationFindings(state),
     ...compromiseFindings(state),
+    ...quorumLowered(state),
+    ...custodianMismatch(state, ctx.registry),
   ];
   return all
     .map((f, i) => ({f, i}))

@@ -68,7 +68,9 @@ function removableCell(p: Participant): string {
 
 function custodianCell(p: Participant): string {
   if (!p.custodian) return '—';
-  return p.custodianSource === 'registry' ? `${text(p.custodian)} (registered)` : text(p.custodian);
+  if (p.custodianSource === 'registry') return `${text(p.custodian)} (registered)`;
+  if (p.custodianSource === 'confirmed') return `${text(p.custodian)} (confirmed as registered)`;
+  return text(p.custodian);
 }
 
 function findingLine(f: Finding): string {
@@ -91,9 +93,15 @@ function scope(report: DrillReport): string[] {
   }
   rows.push(['Mode', text(report.scope.mode)]);
   rows.push(['Scenario', text(report.scope.scenario)]);
+  const yours = report.scope.exchangeCertificate;
+  if (yours)
+    rows.push([
+      'New HSM (yours)',
+      `exchange certificate ${code(yours.file)}: x5t#S256 ${code(yours.x5t256)}, SHA-256 ${code(yours.sha256)}`,
+    ]);
   if (report.scope.newHsm)
     rows.push([
-      'New HSM',
+      yours ? 'Rehearsal HSM (simulated)' : 'New HSM (simulated)',
       `${code(report.scope.newHsm.id)} (exchange key ${code(shortFp(report.scope.newHsm.exchangeFingerprint))})`,
     ]);
   if (report.scope.newcomer)
@@ -186,16 +194,33 @@ function restoreSection(report: DrillReport): string[] {
         lines.push(`- Bad share from holder ${b.holderIndex}: ${text(b.reason)}`);
     return [...lines, ''];
   }
+  const azure = report.scope.domain?.format === 'azure';
+  if (r.restoreBlob)
+    lines.push(
+      `- Restore blob for your new HSM: ${code(r.restoreBlob.file)}`,
+      `  - SHA-256: ${code(r.restoreBlob.sha256)}`,
+      `  - wrapped to the exchange certificate x5t#S256 ${code(r.restoreBlob.x5t256)} (its \`WrappedKey.x5t_256\`)`,
+      `  - next, on the online machine: ${code(r.restoreBlob.upload)}`,
+      `  - your HSM is restored only once this blob is uploaded to it`,
+    );
+  else if (azure && report.scope.mode === 'restore')
+    lines.push('- No restore blob was written: no `--exchange-key` was given.');
   lines.push(
-    `- Keys restored: ${r.keysRestored} of ${r.keysExpected}`,
-    `- Canaries passed: ${r.canaries.passed} of ${r.canaries.total}`,
+    ...(azure
+      ? [
+          `- ${report.scope.mode === 'restore' ? 'Rehearsed into a simulated HSM' : 'Restored into the new (simulated) HSM'}: ${r.keysRestored} of ${r.keysExpected} blobs verified`,
+        ]
+      : [
+          `- Keys restored into the new (simulated) HSM: ${r.keysRestored} of ${r.keysExpected}`,
+          `- Canaries passed: ${r.canaries.passed} of ${r.canaries.total}`,
+        ]),
     `- Verified: ${r.verified ? 'yes' : '**no**'}`,
   );
   if (report.reconstruction)
     lines.push(
       `- Reconstructed from holders: ${report.reconstruction.usedHolders.join(', ') || '—'}`,
     );
-  if (r.restoreBlobFile) lines.push(`- Restore blob: ${code(r.restoreBlobFile)}`);
+  if (r.restoreBlobFile && !r.restoreBlob) lines.push(`- Restore blob: ${code(r.restoreBlobFile)}`);
   for (const m of r.mismatched) lines.push(`- Mismatch: ${text(m)}`);
   lines.push('');
   if (r.blobs.length > 0) {

@@ -32,6 +32,8 @@ export const FINDING_RULES = [
   'quorum-at-one-site',
   'roles-not-separate',
   'keys-not-migrated',
+  'quorum-lowered',
+  'custodian-mismatch',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];
 
@@ -61,8 +63,12 @@ export const ParticipantSchema = z.object({
   bits: nonNegInt.nullable(),
   custodian: z.string().nullable(),
   role: z.string().nullable(),
-  /** `drill`: acknowledged at the machine; `registry`: from the holder registry (not present). */
-  custodianSource: z.enum(['drill', 'registry']).nullable(),
+  /**
+   * `drill`: named at the machine; `confirmed`: the holder registry's custodian, confirmed at the
+   * machine with one key; `practice`: an onboarding practice stand-in (nobody keeps it);
+   * `registry`: from the holder registry (not present).
+   */
+  custodianSource: z.enum(['drill', 'confirmed', 'practice', 'registry']).nullable(),
   keyFile: z.string().nullable(),
   stick: StickSchema.nullable(),
   presentedAt: isoDate.nullable(),
@@ -93,6 +99,15 @@ export const RestoreResultsSchema = z.object({
   canaries: z.object({total: nonNegInt, passed: nonNegInt}),
   blobs: z.array(z.object({tag: z.string(), bytes: nonNegInt, sha256: z.string()})),
   restoreBlobFile: z.string().nullable(),
+  /**
+   * Restore mode with --exchange-key: the blob written for the operator's new HSM, its SHA-256,
+   * the exchange certificate it is wrapped to (WrappedKey.x5t_256) and the upload command.
+   * When present, the counts above are the simulated HSM's rehearsal of that upload.
+   */
+  restoreBlob: z
+    .object({file: z.string(), sha256: z.string(), x5t256: z.string(), upload: z.string()})
+    .nullable()
+    .optional(),
   verified: z.boolean(),
   mismatched: z.array(z.string()),
 });
@@ -206,6 +221,15 @@ export const DrillReportSchema = z.object({
     mode: z.enum(['rehearsal', 'restore', 'onboarding', 'rotation', 'compromise']).nullable(),
     scenario: z.enum(['destroyed', 'purged', 'archived-and-deleted']).nullable(),
     newHsm: z.object({id: z.string(), exchangeFingerprint: z.string()}).nullable(),
+    /**
+     * Restore mode with --exchange-key: the operator's new HSM, known by its exchange
+     * certificate (x5t#S256 = the restore blob's WrappedKey.x5t_256; SHA-256 in hex). `newHsm`
+     * is then the simulated HSM the upload was rehearsed into.
+     */
+    exchangeCertificate: z
+      .object({file: z.string(), x5t256: z.string(), sha256: z.string()})
+      .nullable()
+      .optional(),
     /** Onboarding: the newcomer whose own key must open their own share. */
     newcomer: z.object({holder: z.string(), certFingerprint: z.string()}).nullable(),
   }),
@@ -251,13 +275,17 @@ export function objectivesFor(
   mode: 'rehearsal' | 'restore' | 'onboarding' | 'rotation' | 'compromise' | null,
   required: number | null,
   total: number | null,
+  /** Restore mode: an Azure domain's restore is a blob for the operator's HSM, not a restored HSM. */
+  format?: 'native' | 'azure',
 ): string[] {
   const q = required !== null && total !== null ? `${required} of ${total}` : 'a quorum of';
   switch (mode) {
     case 'restore':
       return [
         `reconstruct the security domain from ${q} holders`,
-        'restore every key into the freshly provisioned HSM and verify it before it returns to service',
+        format === 'azure'
+          ? 'write the restore blob for the new HSM, wrapped to its exchange certificate, and rehearse its upload into a simulated HSM, every data blob verified'
+          : "restore every key into sd-drill's simulated HSM and verify it before it returns to service",
         'keep the wrapping private keys on the offline machine throughout',
         'record custodians and hand-offs',
       ];

@@ -119,6 +119,32 @@ export function rotationFindings(state: CeremonyState): Finding[] {
   ];
 }
 
+/** A rotation whose new quorum was chosen below the safe default (and confirmed). */
+export function quorumLowered(state: CeremonyState): Finding[] {
+  const r = state.rotation;
+  const low = r?.lowered;
+  if ((state.mode !== 'rotation' && state.mode !== 'compromise') || !low) return [];
+  if (r.required === undefined) return [];
+  const n = r.newHolders.length;
+  const total = state.domain?.total ?? '?';
+  // A compromise rehearsal's new quorum belongs to a new domain; a rotation's to the same one.
+  const lowered =
+    state.mode === 'compromise'
+      ? `The new domain's quorum, ${low.to} of ${n}, is lower than the old domain's ${low.current} of ${total}`
+      : `The rotation lowered the quorum from ${low.current} of ${total} to ${low.to} of ${n}`;
+  return [
+    {
+      rule: 'quorum-lowered',
+      severity: 'warning',
+      evidence:
+        low.to < low.current
+          ? `${lowered}; the operator confirmed it at the machine.`
+          : `The new file's quorum is ${low.to} of ${n}, below the ${low.from} the domain document recommends (the current quorum is ${low.current} of ${total}); the operator confirmed it at the machine.`,
+      remedy: `Make sure the lower quorum is intended and written into the quorum policy; otherwise rotate again to a quorum of ${low.from} or more, so that fewer holders — or fewer lost keys — cannot open the domain.`,
+    },
+  ];
+}
+
 type Md = {
   text: (v: string | number | null | undefined) => string;
   code: (v: string | null) => string;

@@ -3,7 +3,6 @@ import {Box} from 'ink';
 import {MAX_PASSPHRASE_TRIES, type CeremonyState, type Custodian} from '../ceremony/types.js';
 import {acceptedCount} from '../ceremony/reduce.js';
 import {Choice} from '../components/choice.js';
-import {TextField} from '../components/text-field.js';
 import {holderRows, HolderList} from '../components/holder-list.js';
 import {useLayout} from '../components/layout.js';
 import {Notice} from '../components/notice.js';
@@ -15,6 +14,9 @@ import {color} from '../components/theme.js';
 import {rowsOf, widthOf} from '../components/wrap.js';
 import {useKeys} from '../hooks/use-keys.js';
 import type {Stick} from '../media/stick.js';
+import type {StickContents} from '../drill/stick-contents.js';
+import {AbsentChoice} from './absent-choice.js';
+import {CustodianPrompt} from './custodian-prompt.js';
 import {REMOTE_PROMPTS, RemoteHolder, type RemoteActions} from './remote-holder.js';
 
 export const DUTIES =
@@ -36,7 +38,11 @@ export interface CollectActions {
   remote?: RemoteActions;
 }
 
-function Acknowledge({
+/**
+ * An onboarding practice holder's key: a stand-in sd-drill made for the practice drill. Nobody
+ * keeps it, so no custodian is named: y takes its share.
+ */
+function PracticeHolder({
   holder,
   onDone,
   onCancel,
@@ -45,71 +51,19 @@ function Acknowledge({
   onDone: (c: Custodian) => void;
   onCancel: () => void;
 }) {
-  const [name, setName] = useState<string | undefined>();
-  const [role, setRole] = useState<string | undefined>();
+  const name = holder.replace(/ \(holder \d+\)$/, '');
   useKeys({
+    yes: () => onDone({name: `stand-in for ${name}`, role: 'practice holder', from: 'practice'}),
     cancel: onCancel,
-    yes: name !== undefined && role !== undefined && (() => onDone({name, role})),
   });
   return (
     <Box flexDirection="column">
       <Text>
-        Key found for <Text bold>{holder}</Text>. Custodian, identify yourself:
+        <Text bold>{holder}</Text> is a practice holder: a stand-in key sd-drill made for this
+        practice drill. It opens only this throw-away practice domain and is deleted when the drill
+        ends, so nobody keeps it and no custodian is named.
       </Text>
-      {name === undefined ? (
-        <Box>
-          <Text>Your name: </Text>
-          <TextField
-            key="name"
-            placeholder="full name"
-            onSubmit={(v) => v.trim() && setName(v.trim())}
-          />
-        </Box>
-      ) : role === undefined ? (
-        <Box>
-          <Text>Your role: </Text>
-          <TextField
-            key="role"
-            placeholder="e.g. Security Architect"
-            onSubmit={(v) => v.trim() && setRole(v.trim())}
-          />
-        </Box>
-      ) : (
-        <Box flexDirection="column">
-          <Text wrap="wrap">“{DUTIES}”</Text>
-          <Text bold>
-            {name}, {role}: press y to acknowledge these duties.
-          </Text>
-        </Box>
-      )}
-    </Box>
-  );
-}
-
-function ChooseAbsent({
-  state,
-  rows,
-  onChoose,
-  onCancel,
-}: {
-  state: CeremonyState;
-  rows: number;
-  onChoose: (i: number) => void;
-  onCancel: () => void;
-}) {
-  useKeys({cancel: onCancel});
-  // Numbered by holder: 3 is holder 3, whichever line it is on.
-  const options = state.holders
-    .filter((h) => h.state === 'waiting' || h.state === 'absent')
-    .map((h) => ({
-      label: `${h.name ?? `holder ${h.index}`} — ${h.state === 'absent' ? 'mark present again' : 'mark absent'}`,
-      value: String(h.index),
-      ...(h.index <= 9 ? {key: String(h.index)} : {}),
-    }));
-  return (
-    <Box flexDirection="column">
-      <Text>Which holder is absent? (the number is the holder's)</Text>
-      <Choice options={options} rows={rows} onChoose={(v) => onChoose(Number(v))} />
+      <Text bold>Press y to take its share.</Text>
     </Box>
   );
 }
@@ -120,19 +74,33 @@ function ChooseAbsent({
  *   Quorum ■■□ 2 of 3 — 1 more needed
  *   ✓  1 alice  571e6437…8366  share accepted  Alice Ng, Security Architect
  *   ·  2 bob    223ed2c5…24da  waiting
- *   Insert the next stick: [ carol ]
+ *   Next holder: insert your stick. Sticks present (choose one to insert):
+ *   ❯ 2  bob (folder)
+ *
+ * The rows are shared out from the terminal's: the holders in full while the stick list keeps
+ * a window of a few entries, else in two columns (ten holders at 80×24).
  */
 export function CollectScreen({
   state,
   sticks,
   actions,
+  registry,
+  contents,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: CollectActions;
+  /** The holder registry: certificate fingerprint → custodian (a holder's turn in seconds). */
+  registry?: ReadonlyMap<string, Custodian>;
+  /** What is on each stick present: one with no key on it is marked so. */
+  contents?: ReadonlyMap<string, StickContents> | undefined;
 }) {
   const [choosingAbsent, setChoosingAbsent] = useState(false);
   const [remoteOpen, setRemoteOpen] = useState(false);
+  const closePanel = () => {
+    setRemoteOpen(false);
+    setChoosingAbsent(false);
+  };
   const p = state.presenting;
   const required = state.domain?.required ?? 0;
   const held = acceptedCount(state);
@@ -164,8 +132,10 @@ export function CollectScreen({
       ? undefined
       : `New HSM in recovery mode: ${state.hsm.recovery.id.slice(0, 18)}`;
   // The new HSM shares the meter's line when both fit: rows are few with ten holders.
-  const meterWidth = widthOf(`Quorum ${'#'.repeat(required + 2)} ${quorumWords(held, required)}`);
-  const recoveryBeside = recovery !== undefined && meterWidth + 3 + widthOf(recovery) <= width;
+  const meter = `Quorum ${'#'.repeat(required + 2)} ${quorumWords(held, required, proving)}`;
+  const recoveryBeside = recovery !== undefined && widthOf(meter) + 3 + widthOf(recovery) <= width;
+  // The meter's own rows: a rotation's "every new holder proves their key" wraps at 60.
+  const meterRows = rowsOf(meter, width);
 
   // Rows the body takes besides a list in it; the list gets what the holders leave.
   let bodyRows: number;
@@ -181,22 +151,30 @@ export function CollectScreen({
         state={state}
         sticks={sticks}
         actions={remote}
+        registry={registry}
         rows={listRows(rows)}
-        onClose={() => setRemoteOpen(false)}
+        onClose={closePanel}
       />
     );
   } else if (choosingAbsent) {
-    bodyRows = 1;
+    bodyRows = Math.max(
+      rowsOf("Which holder is absent? (the number is the holder's)", width),
+      // Its question when the mark would end the drill.
+      rowsOf(
+        `Mark ${holderOf(state.holders.length)} absent? Only 2 holders could still come, fewer than the quorum of ${required}: the drill ends now as FAIL.`,
+        width,
+      ) + 1,
+    );
     listNeed = state.holders.filter((h) => h.state === 'waiting' || h.state === 'absent').length;
     renderBody = (rows) => (
-      <ChooseAbsent
+      <AbsentChoice
         state={state}
         rows={listRows(rows)}
         onChoose={(i) => {
-          setChoosingAbsent(false);
+          closePanel();
           actions.absent(i);
         }}
-        onCancel={() => setChoosingAbsent(false)}
+        onCancel={closePanel}
       />
     );
   } else if (state.identifying) {
@@ -219,20 +197,57 @@ export function CollectScreen({
       </Box>
     );
   } else if (p?.phase === 'acknowledge') {
-    bodyRows = 1 + rowsOf(`“${DUTIES}”`, width) + 2;
-    renderBody = () => (
-      <Acknowledge
-        key={p.file}
-        holder={holderOf(p.holderIndex)}
-        onDone={actions.acknowledge}
-        onCancel={actions.cancel}
-      />
-    );
+    const h = state.holders.find((x) => x.index === p.holderIndex);
+    const practice =
+      state.mode === 'onboarding' &&
+      state.newcomer !== undefined &&
+      h?.certFingerprint !== state.newcomer.certFingerprint;
+    const known = h ? registry?.get(h.certFingerprint) : undefined;
+    // The key found, the registry's custodian, the duties, the question (and a refusal).
+    bodyRows =
+      rowsOf(`Key found for ${holderOf(p.holderIndex)}. Custodian, identify yourself:`, width) +
+      (known
+        ? rowsOf(
+            `The holder registry has ${known.name}, ${known.role} as this key’s custodian.`,
+            width,
+          )
+        : 0) +
+      rowsOf(`“${DUTIES}”`, width) +
+      2 +
+      (practice ? 2 : 0);
+    renderBody = () =>
+      practice ? (
+        <PracticeHolder
+          key={p.file}
+          holder={holderOf(p.holderIndex)}
+          onDone={actions.acknowledge}
+          onCancel={actions.cancel}
+        />
+      ) : (
+        <Box flexDirection="column">
+          <Text>
+            Key found for <Text bold>{holderOf(p.holderIndex)}</Text>.
+            {known ? '' : ' Custodian, identify yourself:'}
+          </Text>
+          <CustodianPrompt
+            key={p.file}
+            registered={known}
+            duties={DUTIES}
+            onDone={actions.acknowledge}
+            onCancel={actions.cancel}
+          />
+        </Box>
+      );
   } else if (p?.phase === 'passphrase') {
+    const earlier =
+      p.custodian?.from === 'ceremony'
+        ? `${p.custodian.name}, ${p.custodian.role}: identified earlier in this ceremony.`
+        : undefined;
     const text = `${p.custodian?.name ?? 'Custodian'}, type the passphrase of your key (${p.file.split('/').pop()}). Try ${p.attempts + 1} of ${MAX_PASSPHRASE_TRIES}.`;
-    bodyRows = rowsOf(text, width) + 1;
+    bodyRows = (earlier ? rowsOf(earlier, width) : 0) + rowsOf(text, width) + 1;
     renderBody = () => (
       <Box flexDirection="column">
+        {earlier ? <Text color={color('muted')}>{earlier}</Text> : null}
         <Text>{text}</Text>
         <SecretInput label="Passphrase: " onSubmit={actions.passphrase} onCancel={actions.cancel} />
       </Box>
@@ -242,29 +257,38 @@ export function CollectScreen({
     renderBody = () => <Spinner label={`Opening the share of ${holderOf(p.holderIndex)}…`} />;
   } else if (state.awaitingRemoval) {
     const removing = state.awaitingRemoval;
-    const text = `Remove the stick ${removing.split('/').pop()} now${
+    const stick = removing.split('/').pop() ?? removing;
+    const rest = ` now${
       sticks.find((s) => s.path === removing)?.source === 'folder'
-        ? ' (demo stick: press x)'
+        ? ' (a folder standing in for a stick: press x)'
         : ' (or press x once it is out)'
     }.`;
-    bodyRows = rowsOf(text, width);
+    bodyRows = rowsOf(`Remove the stick ${stick}${rest}`, width);
     renderBody = () => (
       <Text>
-        Remove the stick <Text bold>{removing.split('/').pop()}</Text>
-        {text.slice(`Remove the stick ${removing.split('/').pop()}`.length)}
+        Remove the stick <Text bold>{stick}</Text>
+        {rest}
       </Text>
     );
   } else {
-    // Sticks keep their places (and numbers) once their share is taken, marked so; the pointer
-    // starts on the first one still to come (demo folders stay listed after their "removal").
+    // Sticks keep their places (and numbers, in natural order) once their share is taken, and
+    // say so; a stick with no key (nor a remote holder's contribution) on it says so too. The
+    // pointer starts on the first one still to come that has a key.
     const taken = new Set(
       state.holders.filter((h) => h.state === 'accepted' && h.stick).map((h) => h.stick?.path),
     );
+    const keyless = (s: Stick) => {
+      const c = contents?.get(s.path);
+      return c !== undefined && c.keys === 0 && c.contributions === 0;
+    };
     const options = sticks.map((s) => ({
-      label: `${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}${taken.has(s.path) ? ' — share taken' : ''}`,
+      label: `${s.label}${s.source === 'folder' ? ' (folder)' : ''}${taken.has(s.path) ? ' — share taken' : keyless(s) ? ' — no key on it' : ''}`,
       value: s.path,
     }));
-    const first = sticks.find((s) => !taken.has(s.path))?.path;
+    const first = (
+      sticks.find((s) => !taken.has(s.path) && !keyless(s)) ??
+      sticks.find((s) => !taken.has(s.path))
+    )?.path;
     const prompt = `${
       held < required
         ? 'Next holder: insert your stick.'
@@ -296,7 +320,7 @@ export function CollectScreen({
 
   // The rows: the meter, the holders, a gap, the body (and its list), the notice, the new HSM.
   const noticeRows = state.notice ? rowsOf(`! ${state.notice.text}`, width) : 0;
-  const fixed = 1 + 1 + bodyRows + noticeRows + (recovery && !recoveryBeside ? 1 : 0);
+  const fixed = meterRows + 1 + bodyRows + noticeRows + (recovery && !recoveryBeside ? 1 : 0);
   const room = layout.bodyRows - fixed;
   const fullHolders = holderRows(state.holders, width);
   // The holders in full while a list below keeps a useful window (4 entries, or all it has).
@@ -314,6 +338,7 @@ export function CollectScreen({
       <QuorumMeter
         held={held}
         required={required}
+        everyone={proving}
         {...(recovery && recoveryBeside ? {after: recovery} : {})}
       />
       <HolderList holders={state.holders} maxRows={holderBudget} />

@@ -1,5 +1,5 @@
 import {Box} from 'ink';
-import type {CeremonyState, Scenario} from '../ceremony/types.js';
+import type {CeremonyState, ExchangeTarget, Scenario} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
 import {glyphs} from '../components/glyphs.js';
 import {Spinner} from '../components/spinner.js';
@@ -17,11 +17,18 @@ const OPTIONS: Array<{label: string; value: Scenario}> = (
 
 /**
  * Disaster: the simulated HSM goes down, and a new one comes up in recovery mode with a
- * fresh exchange key. In restore mode the disaster was real: only the new HSM comes up.
+ * fresh exchange key. In restore mode the disaster was real and the operator's new HSM is
+ * already in recovery mode: it is named by its exchange certificate, and a simulated HSM comes
+ * up only to rehearse the upload into.
+ *
+ *   Your new HSM is in recovery mode. Its exchange certificate (from init-recovery):
+ *     /media/op/exchange.pem
+ *     x5t#S256  HG_7Jd…
  */
 export function DisasterScreen({
   state,
   restoreBlobOut,
+  exchangeTarget,
   starting,
   onScenario,
   onStartRecovery,
@@ -30,6 +37,8 @@ export function DisasterScreen({
   state: CeremonyState;
   /** Restore mode: where the restore blob for the real HSM goes (--restore-blob-out). */
   restoreBlobOut?: string;
+  /** Restore mode: the real HSM's exchange certificate (--exchange-key), read. */
+  exchangeTarget?: ExchangeTarget;
   starting: boolean;
   onScenario: (s: Scenario) => void;
   onStartRecovery: () => void;
@@ -45,21 +54,11 @@ export function DisasterScreen({
   return (
     <Box flexDirection="column" gap={1}>
       {restore ? (
-        <Box flexDirection="column" gap={1}>
-          <Text>
-            The HSM is gone for real. A new HSM in recovery mode needs the security domain. Press
-            Enter to bring it up and start collecting shares.
-          </Text>
-          {state.domain?.format !== 'azure' ? null : restoreBlobOut ? (
-            <Text>The restore blob for your new HSM will be written to {restoreBlobOut}.</Text>
-          ) : (
-            <Text color={color('warning')}>
-              No --exchange-key and --restore-blob-out were given: this proves the quorum opens the
-              domain, but writes no restore blob for your new HSM. For the real restore, press
-              Ctrl-C and start again with --exchange-key CERT --restore-blob-out FILE.
-            </Text>
-          )}
-        </Box>
+        <RestoreStart
+          azure={state.domain?.format === 'azure'}
+          {...(exchangeTarget ? {target: exchangeTarget} : {})}
+          {...(restoreBlobOut ? {out: restoreBlobOut} : {})}
+        />
       ) : chosen ? (
         <Box flexDirection="column">
           <Text color={color('error')}>
@@ -74,8 +73,70 @@ export function DisasterScreen({
         </Box>
       )}
       {starting ? (
-        <Spinner label="Provisioning a new HSM in recovery mode with a fresh exchange key…" />
+        <Spinner
+          label={
+            !restore
+              ? 'Provisioning a new simulated HSM in recovery mode with a fresh exchange key…'
+              : state.domain?.format === 'azure'
+                ? 'Bringing up a simulated HSM to rehearse the restore into (your new HSM is not touched)…'
+                : 'Bringing up the simulated HSM in recovery mode…'
+          }
+        />
       ) : null}
+    </Box>
+  );
+}
+
+/** Restore mode, before Enter: which HSM the restore is for, and what will be written. */
+function RestoreStart({
+  azure,
+  target,
+  out,
+}: {
+  azure: boolean;
+  target?: ExchangeTarget;
+  out?: string;
+}) {
+  if (!azure)
+    return (
+      <Box flexDirection="column" gap={1}>
+        <Text>
+          The HSM is gone for real. This is an sd-drill (native) domain: it is restored into
+          sd-drill&apos;s simulated HSM. Press Enter to bring it up and start collecting shares.
+        </Text>
+        {target ? (
+          <Text color={color('warning')}>
+            --exchange-key is for Azure domains: {target.file} is not used, and no restore blob is
+            written.
+          </Text>
+        ) : null}
+      </Box>
+    );
+  if (!target || !out)
+    return (
+      <Box flexDirection="column" gap={1}>
+        <Text>The HSM is gone for real. Press Enter to start collecting shares.</Text>
+        <Text color={color('warning')}>
+          No --exchange-key and --restore-blob-out were given: this proves the quorum opens the
+          domain and rehearses the restore into a simulated HSM, but writes no restore blob for your
+          new HSM. For the real restore, press Ctrl-C and start again with --exchange-key CERT
+          --restore-blob-out FILE.
+        </Text>
+      </Box>
+    );
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Box flexDirection="column">
+        <Text>
+          The HSM is gone for real. Your new HSM is in recovery mode; its exchange certificate (from
+          init-recovery) is {target.file}:
+        </Text>
+        <Text>{`  x5t#S256  ${target.x5t256}`}</Text>
+        <Text>{`  SHA-256   ${target.sha256}`}</Text>
+      </Box>
+      <Text>
+        The restore blob for it will be written to {out}. Press Enter to start collecting shares.
+      </Text>
     </Box>
   );
 }

@@ -10,6 +10,7 @@ import {rowsOf} from '../components/wrap.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {MAX_HOLDERS, MIN_HOLDERS} from '../limits.js';
 import type {Stick} from '../media/stick.js';
+import type {StickContents} from '../drill/stick-contents.js';
 
 export interface EnlistActions {
   /** Reads the certificates on a stick. */
@@ -29,7 +30,7 @@ const short = (fp: string): string => `${fp.slice(0, 8)}${glyphs().ellipsis}${fp
  *   New holders (3 to 10), in share order:
  *    1 alice   748c7d74…2165  the old file (holder 1) — keeps holder 1
  *    2 frank   a91f92a9…a029  frank.cer on stick frank
- *   ❯ read stick frank (demo folder)
+ *   ❯ read stick frank (folder)
  *     keep holder 2 (bob) from the old file
  *     done: these 2 are the new holders
  */
@@ -37,14 +38,21 @@ export function EnlistScreen({
   state,
   sticks,
   actions,
+  contents,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: EnlistActions;
+  /** What is on each stick present: one whose certificates are all in already is not offered. */
+  contents?: ReadonlyMap<string, StickContents> | undefined;
 }) {
   const list = state.rotation?.newHolders ?? [];
   const last = list[list.length - 1];
-  useKeys({drop: last !== undefined && (() => actions.drop(last.certFingerprint))});
+  // `d`: done, one key away however long the list; `u` takes the last one back.
+  useKeys({
+    done: list.length >= MIN_HOLDERS && actions.done,
+    drop: last !== undefined && (() => actions.drop(last.certFingerprint)),
+  });
   const {width, bodyRows} = useLayout();
   // A compromise never keeps a key reported lost: it is not offered.
   const chosen = new Set([...list.map((h) => h.keeps), ...(state.compromise?.lost ?? [])]);
@@ -52,14 +60,26 @@ export function EnlistScreen({
     state.domain?.format === 'native'
       ? state.holders.filter((h) => !chosen.has(h.index) && list.length < MAX_HOLDERS)
       : [];
+  // A stick whose certificates are all new holders already has nothing more to read; one with
+  // no certificate on it can give none (it is listed last, and says so).
+  const inList = new Set(list.flatMap((h) => [h.certFingerprint, h.spkiFingerprint]));
+  const certs = (s: Stick) => contents?.get(s.path)?.certificates;
+  const readIn = sticks.filter((s) => {
+    const c = contents?.get(s.path);
+    return c !== undefined && c.certificates > 0 && c.fingerprints.every((f) => inList.has(f));
+  });
+  const toRead = sticks
+    .filter((s) => !readIn.includes(s))
+    .sort((a, b) => Number(certs(a) === 0) - Number(certs(b) === 0));
+  // Remaining holders first: most of a rotation's new holders are old ones kept.
   const options = [
-    ...sticks.map((s) => ({
-      label: `read stick ${s.label}${s.source === 'folder' ? ' (demo folder)' : ''}`,
-      value: `stick:${s.path}`,
-    })),
     ...keepable.map((h) => ({
       label: `keep holder ${h.index}${h.name ? ` (${h.name})` : ''} from the old file`,
       value: `keep:${h.index}`,
+    })),
+    ...toRead.map((s) => ({
+      label: `read stick ${s.label}${s.source === 'folder' ? ' (folder)' : ''}${certs(s) === 0 ? ' — no certificate on it' : ''}`,
+      value: `stick:${s.path}`,
     })),
     ...(list.length >= MIN_HOLDERS
       ? [{label: `done: these ${list.length} are the new holders`, value: 'done'}]
@@ -70,8 +90,12 @@ export function EnlistScreen({
     options.length === 0
       ? 'Insert a new holder’s stick…'
       : list.length >= MIN_HOLDERS
-        ? 'Insert the next new holder’s stick, or when all are in choose “done” (last):'
+        ? 'Insert the next new holder’s stick, or when all are in press d (done):'
         : 'Insert a new holder’s stick to read their certificate, or choose:';
+  const already =
+    readIn.length > 0
+      ? `Already in (their certificates are new holders): stick${readIn.length > 1 ? 's' : ''} ${readIn.map((s) => s.label).join(', ')}.`
+      : '';
   const nameWidth = Math.min(16, Math.max(5, ...list.map((h) => h.name.length)));
   const lines = list.map((h, i) => ({
     h,
@@ -85,6 +109,7 @@ export function EnlistScreen({
     rowsOf(title, width) -
     1 -
     rowsOf(prompt, width) -
+    rowsOf(already, width) -
     (state.notice ? rowsOf(`! ${state.notice.text}`, width) : 0);
   const listWants = Math.min(options.length, 5) + (options.length > 5 ? 2 : 0);
   const heights = lines.map((l) =>
@@ -139,6 +164,7 @@ export function EnlistScreen({
             }}
           />
         ) : null}
+        {already ? <Text color={color('muted')}>{already}</Text> : null}
       </Box>
       <Notice notice={state.notice} />
     </Box>

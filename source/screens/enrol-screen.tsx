@@ -8,6 +8,8 @@ import {SecretInput} from '../components/secret-input.js';
 import {color} from '../components/theme.js';
 import {useKeys} from '../hooks/use-keys.js';
 import type {Stick} from '../media/stick.js';
+import {HOLDER_NAME, holderNameLike} from '../domain/holder-name.js';
+import {MIN_NEW_PASSPHRASE, newPassphraseProblem} from '../domain/new-passphrase.js';
 
 export interface EnrolRequest {
   holder: string;
@@ -38,7 +40,8 @@ export function EnrolScreen({
   // The first passphrase waits in a ref, not in state: React state must never hold a secret.
   const first = useRef<Buffer | undefined>(undefined);
   const [haveFirst, setHaveFirst] = useState(false);
-  const [mismatch, setMismatch] = useState(false);
+  // Why the last name or passphrase was refused, said on screen (never silently).
+  const [refusal, setRefusal] = useState<string>();
   useEffect(
     () => () => {
       first.current?.fill(0);
@@ -55,7 +58,18 @@ export function EnrolScreen({
         <Text>Your name (letters, digits, . _ -): </Text>
         <TextField
           placeholder="e.g. frank"
-          onSubmit={(v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v.trim()) && setName(v.trim())}
+          onSubmit={(v) => {
+            const t = v.trim();
+            if (HOLDER_NAME.test(t)) {
+              setRefusal(undefined);
+              return setName(t);
+            }
+            setRefusal(
+              t
+                ? `“${t}” cannot be used: your name names your key file and certificate, so letters, digits, . _ - only, no spaces — e.g. ${holderNameLike(t)}.`
+                : 'Type your name, then Enter.',
+            );
+          }}
         />
       </Box>
     );
@@ -75,13 +89,20 @@ export function EnrolScreen({
   } else if (!haveFirst) {
     body = (
       <Box flexDirection="column">
-        {mismatch ? (
-          <Text color={color('error')}>The two passphrases differed. Choose one again.</Text>
-        ) : null}
+        <Text>
+          It protects your real wrapping key: {MIN_NEW_PASSPHRASE} characters or more. You will type
+          it twice.
+        </Text>
         <SecretInput
-          label="Choose a passphrase: "
+          label={`Choose a passphrase (${MIN_NEW_PASSPHRASE}+ characters): `}
           onSubmit={(b) => {
             if (b.length === 0) return;
+            const problem = newPassphraseProblem(b);
+            if (problem) {
+              b.fill(0);
+              return setRefusal(`${problem[0]?.toUpperCase()}${problem.slice(1)}. Choose another.`);
+            }
+            setRefusal(undefined);
             first.current = b;
             setHaveFirst(true);
           }}
@@ -100,9 +121,10 @@ export function EnrolScreen({
           setHaveFirst(false);
           if (!chosen || !same) {
             chosen?.fill(0);
-            setMismatch(true);
+            setRefusal('The two passphrases differed. Choose one again.');
             return;
           }
+          setRefusal(undefined);
           onEnrol({holder: name, stick, passphrase: chosen});
         }}
       />
@@ -112,6 +134,7 @@ export function EnrolScreen({
     <Box flexDirection="column" gap={1}>
       <Text>Welcome to the quorum. First, make your own wrapping key on your own stick.</Text>
       {body}
+      {refusal ? <Text color={color('error')}>{refusal}</Text> : null}
       {error ? <Text color={color('error')}>{error}</Text> : null}
     </Box>
   );

@@ -21,6 +21,9 @@ export function LoadScreen({
   onBack: () => void;
 }) {
   const [typing, setTyping] = useState(candidates.length === 0);
+  // Each path tried gets a fresh field: after a refusal (which names the path) the old text
+  // is not left there for the next one to be appended to.
+  const [tries, setTries] = useState(0);
   useKeys({
     back: () => (typing && candidates.length > 0 ? setTyping(false) : onBack()),
   });
@@ -32,8 +35,13 @@ export function LoadScreen({
         <Box flexDirection="column">
           <Text>Path to the security-domain file (sd-drill or Azure Managed HSM JSON):</Text>
           <TextField
+            key={tries}
             placeholder="e.g. /media/alice/SD/security-domain.json"
-            onSubmit={(v) => v.trim() && onLoad(v.trim())}
+            onSubmit={(v) => {
+              if (!v.trim()) return;
+              setTries((t) => t + 1);
+              onLoad(v.trim());
+            }}
           />
         </Box>
       ) : (
@@ -42,7 +50,7 @@ export function LoadScreen({
           <Choice
             options={[
               ...candidates.map((c) => ({label: c, value: c})),
-              // Not '': Select reports no choice of an empty value.
+              // ':' names no file: it stands for typing a path.
               {label: 'Type a path…', value: ':'},
             ]}
             onChoose={(v) => (v === ':' ? setTyping(true) : onLoad(v))}

@@ -1,10 +1,11 @@
 import {Box} from 'ink';
-import type {CeremonyState} from '../ceremony/types.js';
+import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {LayoutContext, useLayout} from '../components/layout.js';
 import {Spinner} from '../components/spinner.js';
 import {Text} from '../components/text.js';
 import {rowsOf} from '../components/wrap.js';
 import type {Stick} from '../media/stick.js';
+import type {StickContents} from '../drill/stick-contents.js';
 import {CollectScreen, type CollectActions} from './collect-screen.js';
 
 /**
@@ -13,16 +14,21 @@ import {CollectScreen, type CollectActions} from './collect-screen.js';
  * is checked against the new domain.
  *
  *   Every new holder proves their key against /media/backup/security-domain-gen2.json
- *   Quorum ■■□ 2 of 3 — 1 more needed
+ *   Proven ■■□ 2 of 3 — every new holder proves their key: 1 still to come
  */
 export function ProveScreen({
   state,
   sticks,
   actions,
+  registry,
+  contents,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: CollectActions;
+  /** The holder registry (certificate fingerprint → custodian): a new key may be registered. */
+  registry?: ReadonlyMap<string, Custodian>;
+  contents?: ReadonlyMap<string, StickContents> | undefined;
 }) {
   const layout = useLayout();
   const to = state.rotation?.to;
@@ -43,7 +49,13 @@ export function ProveScreen({
       <LayoutContext.Provider
         value={{...layout, bodyRows: layout.bodyRows - rowsOf(title, layout.width)}}
       >
-        <CollectScreen state={lens} sticks={sticks} actions={actions} />
+        <CollectScreen
+          state={lens}
+          sticks={sticks}
+          actions={actions}
+          {...(registry ? {registry} : {})}
+          contents={contents}
+        />
       </LayoutContext.Provider>
     </Box>
   );

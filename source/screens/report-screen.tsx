@@ -1,5 +1,5 @@
 import {Box} from 'ink';
-import type {CeremonyState} from '../ceremony/types.js';
+import type {CeremonyState, RestoreSummary} from '../ceremony/types.js';
 import {display} from '../components/display.js';
 import {glyphs} from '../components/glyphs.js';
 import {useLayout} from '../components/layout.js';
@@ -40,8 +40,7 @@ export function ReportScreen({
   saveError?: string;
   onQuit: () => void;
 }) {
-  // q only: Enter, the key a tired hand presses next, does not end the screen that shows the
-  // report's path.
+  // q only: Enter, the key a tired holder presses next, must not close the last screen.
   useKeys({quit: onQuit});
   const {width, bodyRows, screenReader} = useLayout();
   const lines =
@@ -49,47 +48,35 @@ export function ReportScreen({
   const verdict = state.outcome?.verdict ?? 'aborted';
   const tone = verdict === 'pass' ? 'ok' : 'error';
   const r = state.restore;
+  const signed =
+    state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise'
+      ? `Signed with report key ${state.identity.reportKey.slice(0, 12)}… (${PINNED[state.identity.pinnedBy]})`
+      : '';
   const findingsLine = `Findings: ${plural(findings.errors, 'error')}, ${plural(findings.warnings, 'warning')}${findings.rules.length ? ` (${findings.rules.join(', ')})` : ''}`;
+  const saved = state.report ? `Report saved: ${state.report.markdown} and .json` : '';
   // Everything else is read first; the timeline takes the rows left, or says where it is.
-  const restored = r
-    ? `${state.domain?.format === 'azure' ? 'Blobs restored and verified' : 'Keys restored'}: ${r.keysRestored} of ${r.keysExpected} · canaries decrypted: ${r.canaries.passed} of ${r.canaries.total}${r.restoreBlobFile ? ` · restore blob: ${r.restoreBlobFile}` : ''}`
-    : '';
   const others =
     rowsOf(`Verdict: ${VERDICT[verdict]} — ${state.outcome?.reason ?? ''}`, width) +
-    rowsOf(restored, width) +
-    (state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise'
-      ? rowsOf(
-          `Signed with report key ${state.identity.reportKey.slice(0, 12)}… (${PINNED[state.identity.pinnedBy]})`,
-          width,
-        )
+    (r
+      ? restoreLines(state, r).reduce((n, l) => n + rowsOf(l, width), 0) +
+        (r.restoreBlob && state.domain?.format === 'azure' ? 1 : 0)
       : 0) +
+    rowsOf(signed, width) +
     (state.newcomer ? 4 : 0) +
     1 +
     rowsOf(findingsLine, width) +
-    rowsOf(`Report saved: ${state.report?.markdown ?? ''} and .json`, width);
+    Math.max(1, rowsOf(saved, width));
   const timelineFits = screenReader || others + 2 + lines.length <= bodyRows;
   return (
     <Box flexDirection="column">
-      <Text wrap="wrap">
+      <Text>
         <Text bold color={color(tone)}>
           Verdict: {VERDICT[verdict]}
         </Text>
         {` — ${state.outcome?.reason ?? ''}`}
       </Text>
-      {r ? (
-        <Text>
-          {state.domain?.format === 'azure'
-            ? `Blobs restored and verified: ${r.keysRestored} of ${r.keysExpected}`
-            : `Keys restored: ${r.keysRestored} of ${r.keysExpected} · canaries decrypted: ${r.canaries.passed} of ${r.canaries.total}`}
-          {r.restoreBlobFile ? ` · restore blob: ${r.restoreBlobFile}` : ''}
-        </Text>
-      ) : null}
-      {state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise' ? (
-        <Text>
-          Signed with report key {state.identity.reportKey.slice(0, 12)}… (
-          {PINNED[state.identity.pinnedBy]})
-        </Text>
-      ) : null}
+      {r ? <RestoreOutcome state={state} restore={r} /> : null}
+      {signed ? <Text>{signed}</Text> : null}
       {state.newcomer ? (
         <Text>
           {state.holders.find((h) => h.certFingerprint === state.newcomer?.certFingerprint)
@@ -107,7 +94,7 @@ export function ReportScreen({
       ) : state.rotation ? (
         // A rotation's timeline is in the report files; the screen has room for what to do next.
         <RotationOutcome state={state} />
-      ) : timelineFits ? (
+      ) : state.mode === 'restore' && r ? null : timelineFits ? (
         <Box marginTop={1} flexDirection="column">
           <Text bold>Timeline</Text>
           {lines.map((line, i) => (
@@ -122,13 +109,72 @@ export function ReportScreen({
       <Box marginTop={1} flexDirection="column">
         <Text>{findingsLine}</Text>
         {state.report ? (
-          <Text>{`Report saved: ${state.report.markdown} and .json`}</Text>
+          <Text>{saved}</Text>
         ) : saveError ? (
           <Text color={color('error')}>The report could not be saved: {saveError}</Text>
         ) : (
           <Text>Saving the report…</Text>
         )}
       </Box>
+    </Box>
+  );
+}
+
+/** The restore outcome's lines, to count their rows (RestoreOutcome draws the same). */
+function restoreLines(state: CeremonyState, r: RestoreSummary): string[] {
+  const rehearsed = `${r.keysRestored} of ${r.keysExpected} blobs verified`;
+  if (state.domain?.format !== 'azure')
+    return [
+      `Keys restored into the new (simulated) HSM: ${r.keysRestored} of ${r.keysExpected} · canaries decrypted: ${r.canaries.passed} of ${r.canaries.total}`,
+    ];
+  const b = r.restoreBlob;
+  if (!b)
+    return [
+      `No restore blob was written (no --exchange-key was given). Rehearsed into a simulated HSM: ${rehearsed}.`,
+    ];
+  return [
+    `Restore blob for your new HSM: ${b.file}`,
+    `  sha256 ${b.sha256}`,
+    `  for exchange certificate x5t#S256 ${b.x5t256}`,
+    `Rehearsed into a simulated HSM (its own exchange key): ${rehearsed}.`,
+    'Next, on the online machine:',
+    `  ${b.upload}`,
+  ];
+}
+
+/**
+ * What the restore step did, each result under its own name: the restore blob written for the
+ * operator's HSM (and the command that uploads it), or that none was written, and the
+ * simulated HSM's own result. A restore's timeline is in the report files.
+ */
+function RestoreOutcome({state, restore: r}: {state: CeremonyState; restore: RestoreSummary}) {
+  if (state.domain?.format !== 'azure')
+    return (
+      <Text>
+        Keys restored into the new (simulated) HSM: {r.keysRestored} of {r.keysExpected} · canaries
+        decrypted: {r.canaries.passed} of {r.canaries.total}
+      </Text>
+    );
+  const rehearsed = `${r.keysRestored} of ${r.keysExpected} blobs verified`;
+  if (!r.restoreBlob)
+    return (
+      <Text>
+        {state.mode === 'restore'
+          ? `No restore blob was written (no --exchange-key was given). Rehearsed into a simulated HSM: ${rehearsed}.`
+          : `Restored into the new (simulated) HSM: ${rehearsed}.`}
+      </Text>
+    );
+  const b = r.restoreBlob;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text>
+        <Text bold>Restore blob for your new HSM:</Text> {b.file}
+      </Text>
+      <Text>{`  sha256 ${b.sha256}`}</Text>
+      <Text>{`  for exchange certificate x5t#S256 ${b.x5t256}`}</Text>
+      <Text>Rehearsed into a simulated HSM (its own exchange key): {rehearsed}.</Text>
+      <Text bold>Next, on the online machine:</Text>
+      <Text>{`  ${b.upload}`}</Text>
     </Box>
   );
 }

@@ -36,10 +36,12 @@ export function RestoreScreen({state}: {state: CeremonyState}) {
             {g.ok} Domain reconstructed from holders {state.reconstruction?.usedHolders.join(', ')};
             every share authenticated.
           </Text>
-          <Text>
-            {azure
-              ? 'Uploading the restore blob to the new HSM and checking every data blob…'
-              : 'Restoring keys into the new HSM and checking each against the manifest…'}
+          <Text wrap="wrap">
+            {state.hsm.target
+              ? 'Writing the restore blob for your new HSM, then rehearsing its upload into a simulated HSM and checking every data blob…'
+              : azure
+                ? 'Uploading a restore blob to the simulated HSM and checking every data blob…'
+                : 'Restoring keys into the new (simulated) HSM and checking each against the manifest…'}
           </Text>
           {screenReader ? (
             <Text>{`Progress: ${spoken} percent.`}</Text>

@@ -6,6 +6,8 @@
  */
 import {describe, expect, it} from 'vitest';
 import {initialState, sharesHeld} from '../../source/ceremony/reduce.js';
+import {safeQuorum} from '../../source/ceremony/uses/rotation.js';
+import {findingsFor} from '../../source/report/findings.js';
 import type {
   CeremonyEvent,
   CeremonyState,
@@ -94,7 +96,7 @@ const chosen = (): CeremonyState =>
 function toProve(): CeremonyState {
   return run(
     chosen(),
-    {type: 'choose-quorum', required: 2},
+    {type: 'choose-quorum', required: 2, confirmed: true},
     {type: 'rewrap-started'},
     {type: 'rewrapped', domain: newFile},
   );
@@ -166,12 +168,54 @@ describe('rotation: new holders and the new file', () => {
     expect(run(s, {type: 'back'}).step).toBe('enlist');
   });
 
+  it('starts the quorum at the current one (never below 3 where n allows): a lower one is confirmed, and recorded', () => {
+    const s = chosen();
+    // The old file is 2 of 3; 3 new holders: 3 of 3 is where the choice starts.
+    expect(safeQuorum(2, 3)).toBe(3);
+    expect(safeQuorum(3, 5)).toBe(3);
+    expect(safeQuorum(4, 5)).toBe(4);
+    expect(safeQuorum(4, 3)).toBe(3);
+    const refused = run(s, {type: 'choose-quorum', required: 2});
+    expect(refused.rotation?.required).toBeUndefined();
+    expect(refused.notice?.text).toBe('A quorum of 2 is lower than 3 of 3: it must be confirmed.');
+    const lowered = run(s, {type: 'choose-quorum', required: 2, confirmed: true});
+    expect(lowered.rotation?.required).toBe(2);
+    expect(lowered.rotation?.lowered).toEqual({from: 3, to: 2, current: 2});
+    expect(lowered.journal.at(-1)).toMatchObject({
+      event: 'new quorum chosen lower, confirmed',
+      detail: '2 of 3 (the current quorum is 2 of 3; 3 of 3 was offered first)',
+    });
+    // The report's finding, which names both quorums.
+    const findings = (x: CeremonyState) =>
+      findingsFor(x, {
+        now: clock,
+        history: [],
+        registry: [],
+        settings: {reviewDays: 90, rtoMinutes: 60},
+      })
+        .filter((f) => f.rule === 'quorum-lowered')
+        .map((f) => [f.severity, f.evidence]);
+    expect(findings(lowered)).toEqual([
+      [
+        'warning',
+        "The new file's quorum is 2 of 3, below the 3 the domain document recommends (the current quorum is 2 of 3); the operator confirmed it at the machine.",
+      ],
+    ]);
+    const safe = run(s, {type: 'choose-quorum', required: 3});
+    expect(safe.rotation?.lowered).toBeUndefined();
+    expect(findings(safe)).toEqual([]);
+    // Back, then the safe quorum: nothing lowered is left over.
+    expect(
+      run(lowered, {type: 'back'}, {type: 'choose-quorum', required: 3}).rotation?.lowered,
+    ).toBeUndefined();
+  });
+
   it('a failed write stays on the step with its reason; a written file starts the proof with every new holder waiting', () => {
     let s = chosen();
     expect(run(s, {type: 'rewrap-started'}).rotation?.writing).toBeUndefined();
     s = run(
       s,
-      {type: 'choose-quorum', required: 2},
+      {type: 'choose-quorum', required: 2, confirmed: true},
       {type: 'rewrap-started'},
       {type: 'rewrap-failed', message: '/x: already exists'},
     );

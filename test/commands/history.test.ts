@@ -85,4 +85,26 @@ describe('sd-drill history', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^No drills on record yet/);
   });
+
+  it('lists an onboarding drill as practice, with no domain to review', () => {
+    const own = tempDir('history-onboarding');
+    openStore({dir: own}).recordDrill(
+      drill('p1', 1, 'pass', {
+        mode: 'onboarding',
+        domainId: 'practice-1',
+        domainName: 'practice-hsm',
+      }),
+    );
+    const env2 = {SD_DRILL_CONFIG_DIR: own};
+    const r = runCli(['history'], {env: env2});
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/practice-hsm {2}onboarding \(practice domain, no reviews\) {2}PASS/);
+    expect(r.stdout).not.toMatch(/practice-hsm:.*review/);
+    const doc = JSON.parse(runCli(['history', '--json'], {env: env2}).stdout) as {
+      drills: unknown[];
+      domains: unknown[];
+    };
+    expect(doc.drills).toHaveLength(1);
+    expect(doc.domains).toEqual([]);
+  });
 });

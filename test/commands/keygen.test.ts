@@ -1,4 +1,4 @@
-import {readdirSync} from 'node:fs';
+import {readdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {describeLocation} from '../../source/media/location.js';
@@ -50,6 +50,34 @@ describe('keygen onto a stick', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(
       `sd-drill: ${join(dir, 'zoe.key')}: already exists; refusing to overwrite it (choose another --out or --holder)\n`,
+    );
+  });
+
+  it('refuses a new passphrase under 12 characters, and a name with a space, saying what would do', () => {
+    const dir = tempDir('keygen-rules');
+    const short = join(dir, 'short.txt');
+    writeFileSync(short, 'abc\n');
+    const r = runCli([
+      ...['keygen', '--out', dir, '--holder', 'zoe', '--bits', '2048', '--allow-fixed-disk'],
+      ...['--passphrase-file', short],
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `sd-drill: ${short}: that passphrase has 3 characters; a new key's passphrase needs 12 or more; nothing was written\n`,
+    );
+    // é is one character, as the masked field counts it: 11 characters in 12 bytes is short.
+    writeFileSync(short, 'ééééé-abcde\n');
+    expect(
+      runCli([
+        ...['keygen', '--out', dir, '--holder', 'zoe', '--bits', '2048', '--allow-fixed-disk'],
+        ...['--passphrase-file', short],
+      ]).stderr,
+    ).toMatch(/has 11 characters/);
+    expect(readdirSync(dir)).toEqual(['short.txt']);
+    const spaced = runCli([...keygen(dir), '--holder', 'Frank Moss', '--allow-fixed-disk']);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toBe(
+      'sd-drill: --holder "Frank Moss": may use letters, digits, ".", "_" and "-" only (no spaces), e.g. Frank-Moss\n',
     );
   });
 });

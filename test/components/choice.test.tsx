@@ -50,6 +50,8 @@ describe('a list to choose from', () => {
     }));
     const r = render(<Choice options={quorum} onChoose={onChoose} />);
     expect(plain(r.lastFrame())).toMatch(/2-5 choose by number/);
+    // The key begins the label: no number beside it to read twice.
+    expect(plain(r.lastFrame())).toMatch(/^❯ 2 of 5$/m);
     await press(r.stdin, '3');
     expect(onChoose).toHaveBeenLastCalledWith('3');
     await press(r.stdin, '1');

@@ -103,10 +103,15 @@ describe('fieldEvents: what each useInput call means', () => {
   it('arrows, tab, Ctrl- and Alt- keys and unnamed escape sequences type nothing', () => {
     expect(fieldEvents('', key({upArrow: true})).events).toEqual([]);
     expect(fieldEvents('\t', key({tab: true})).events).toEqual([]);
-    expect(fieldEvents('u', key({ctrl: true})).events).toEqual([]);
+    expect(fieldEvents('w', key({ctrl: true})).events).toEqual([]);
     expect(fieldEvents('b', key({meta: true})).events).toEqual([]);
     // Shift-F1 in xterm: ESC[1;2P, which Ink hands over as "[1;2P".
     expect(fieldEvents('[1;2P', NO_KEY).events).toEqual([]);
+  });
+
+  it('Ctrl-U clears the line, as in a shell; inside a paste it is content and is dropped', () => {
+    expect(fieldEvents('u', key({ctrl: true})).events).toEqual([{type: 'clear'}]);
+    expect(fieldEvents('u', key({ctrl: true}), true)).toEqual({events: [], inPaste: true});
   });
 
   it('bracketed paste: the markers open and close it and never reach the field', () => {

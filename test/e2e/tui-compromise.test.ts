@@ -4,7 +4,7 @@
  * registry puts the three remaining keys in one vault under one role: both separation findings
  * show on the inspect step. Alice, dave and erin bring the old instance up (bob's stick, were it
  * brought, is refused); alice and dave are kept, frank (keygen on his stick) is added — keeping
- * bob is refused; quorum 2 of 3; the new HSM's domain goes on the backup stick; all three
+ * bob is refused; quorum 3 of 3 (the current quorum, where the choice starts); the new HSM's domain goes on the backup stick; all three
  * prove their keys; every key migrates with its progress shown; the old instance is purged.
  * PASS, signed by the new domain's key; the report names the old one's and gives the checklist.
  */
@@ -25,7 +25,9 @@ import {
   choose,
   exitCode,
   insert,
+  passphrase,
   present as presentAt,
+  removeStick,
   shownAnywhere,
   startApp,
   tooWide,
@@ -34,6 +36,8 @@ import {
 
 const demo = join(fixturesDir, 'demo');
 const DEMO_SD = join(demo, 'security-domain.json');
+/** The custodians the registry names for the three keys left after the stolen bag. */
+const CUSTODIAN: Record<string, string> = {alice: 'Alice Ng', dave: 'Dave Cole', erin: 'Erin Park'};
 
 interface Report {
   verdict: string;
@@ -47,6 +51,25 @@ interface Report {
     oldPurged: boolean;
     checklist: Array<{record: string}>;
   };
+}
+
+type Pane = Parameters<typeof insert>[0];
+
+/** A registered holder: their stick, `y` for the registry's custodian, their passphrase. */
+async function presentRegistered(p: Pane, stick: string, custodian: string): Promise<void> {
+  await insert(p, stick);
+  await p.waitFor(`The holder registry has ${custodian}, SRE as this key`);
+  await p.keys('y');
+  await passphrase(p, `${stick}-practice-only`, {burst: true});
+  await removeStick(p, stick);
+}
+
+/** A holder identified earlier in this ceremony, proving their new key: stick and passphrase. */
+async function presentKnown(p: Pane, stick: string): Promise<void> {
+  await insert(p, stick);
+  await p.waitFor('identified earlier in this ceremony');
+  await passphrase(p, `${stick}-practice-only`, {burst: true});
+  await removeStick(p, stick);
 }
 
 tuiSuite('the compromise rehearsal in a real terminal', () => {
@@ -64,12 +87,14 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
     };
     for (const h of sd.holders.filter((x) => ['alice', 'dave', 'erin'].includes(x.name))) {
       const r = runCli(
-        ['holders', 'register', '--fingerprint', h.certFingerprint, '--custodian', h.name].concat([
-          '--role',
-          'SRE',
-          '--location',
-          'HQ vault',
-        ]),
+        [
+          'holders',
+          'register',
+          '--fingerprint',
+          h.certFingerprint,
+          '--custodian',
+          CUSTODIAN[h.name] as string,
+        ].concat(['--role', 'SRE', '--location', 'HQ vault']),
         {env},
       );
       expect(r.code).toBe(0);
@@ -111,12 +136,8 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
     await insert(p, 'bob');
     await p.waitFor(/whose stick was reported lost: in this rehearsal it is not here/);
     await p.keys('x');
-    for (const [stick, name] of [
-      ['alice', 'Alice Ng'],
-      ['dave', 'Dave Cole'],
-      ['erin', 'Erin Park'],
-    ] as const)
-      await presentAt(p, stick, name, 'Key custodian', {burst: true});
+    for (const stick of ['alice', 'dave', 'erin'])
+      await presentRegistered(p, stick, CUSTODIAN[stick] as string);
     await p.waitFor('Quorum reached: press r');
     await p.keys('r');
     await p.waitFor('The old instance is up (simulated)');
@@ -134,14 +155,16 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
     await p.waitFor("alice is new holder 3 (keeps holder 1's key)");
     await choose(p, 'done: these 3 are the new holders');
     await p.waitFor('3 new holders: 2 kept, 1 added, 3 departed.');
-    await choose(p, '2 of 3');
+    // The choice starts on the current quorum: one Enter never weakens the domain.
+    await p.waitFor('❯ 3 of 3 — the current quorum');
+    await p.keys('Enter');
     await p.waitFor('Where does the new file go?');
     await choose(p, 'on stick backup as security-domain-new-hsm.json');
     const out = join(media, 'backup', 'security-domain-new-hsm.json');
     await p.waitFor(/New HSM demo-hsm-new provisioned \(simulated\) with a new security domain/);
-    await presentAt(p, 'dave', 'Dave Cole', 'Key custodian', {burst: true});
+    await presentKnown(p, 'dave');
     await presentAt(p, 'frank', 'Frank Oz', 'Key custodian', {burst: true, passphrase: null});
-    await presentAt(p, 'alice', 'Alice Ng', 'Key custodian', {burst: true});
+    await presentKnown(p, 'alice');
     await p.waitFor('Every new holder has opened their share: press r');
     await p.keys('r');
     await p.waitFor('Report saved');
@@ -162,7 +185,7 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
       .reportKey;
     expect(report.scope.mode).toBe('compromise');
     expect(report.proof).toMatchObject({signed: true, publicKey: header});
-    expect(report.compromise.to).toMatchObject({file: out, required: 2, total: 3});
+    expect(report.compromise.to).toMatchObject({file: out, required: 3, total: 3});
     expect(report.compromise.from.reportKey).not.toBe(header);
     expect(report.compromise.migration).toMatchObject({
       total: 27,
@@ -211,12 +234,13 @@ tuiSuite('the compromise rehearsal in a real terminal', () => {
     await choose(p, 'keep holder 2 (bob)');
     await p.waitFor('bob is new holder 3');
     await choose(p, 'done: these 3 are the new holders');
-    await choose(p, '2 of 3');
+    await p.waitFor('❯ 3 of 3 — the current quorum');
+    await p.keys('Enter');
     await choose(p, 'on stick backup as security-domain-new-hsm.json');
     await p.waitFor(/New HSM big-hsm-new provisioned/);
     await presentAt(p, 'frank', 'Frank Oz', 'Key custodian', {burst: true, passphrase: null});
-    await presentAt(p, 'alice', 'Alice Ng', 'Key custodian', {burst: true});
-    await presentAt(p, 'bob', 'Bob Li', 'Key custodian', {burst: true});
+    await presentKnown(p, 'alice');
+    await presentKnown(p, 'bob');
     await p.waitFor('Every new holder has opened their share: press r');
     await p.keys('r');
     // Part-way: the count, the key next in line, the bar.

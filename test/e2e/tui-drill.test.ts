@@ -105,7 +105,7 @@ tuiSuite('the TUI drill in a real terminal', () => {
     check();
     expect(fits).toEqual([]);
     const last = p.flat();
-    expect(last).toMatch(/Keys restored: 27 of 27/);
+    expect(last).toMatch(/Keys restored into the new \(simulated\) HSM: 27 of 27/);
     expect(last).toMatch(/Timeline/);
     for (const step of ['Load domain', 'Inspect', 'Disaster', 'Collect shares', 'Restore'])
       expect(last).toContain(step);

@@ -28,6 +28,8 @@ import {
 const demoSd = join(fixturesDir, 'demo', 'security-domain.json');
 const demoSticks = join(fixturesDir, 'demo', 'sticks');
 const pass = (h: string): string => `${h}-practice-only`;
+/** Carol's certificate fingerprint (fixtures/demo), as the holder registry keys it. */
+const CAROL_FP = 'b4f48ccd84e7e6844c6c606bc979464d7a5caf07eca92f0fabe4050966cc67c9';
 
 tuiSuite('a holder at another site, in the TUI', () => {
   it('calls Carol, takes her contribution from a courier stick, and passes', async () => {
@@ -45,6 +47,12 @@ tuiSuite('a holder at another site, in the TUI', () => {
     await p.keys('Enter');
     await p.waitFor('Which holder is at another site?');
     await choose(p, '3 carol');
+    // Who is called: nobody is registered for carol's key, so the operator names them.
+    await p.waitFor('Who keeps the key of carol (holder 3), at the other site?');
+    await p.waitFor('Their name:');
+    await p.burst('Carol Diaz');
+    await p.waitFor('Their role:');
+    await p.burst('Key custodian');
     await p.waitFor('Write the request for carol (holder 3) to');
     await choose(p, 'stick courier');
     const called = await p.waitFor(/remote — waiting\s+code (\w{4}-\w{4}-\w{4}-\w{4})/);
@@ -98,12 +106,95 @@ tuiSuite('a holder at another site, in the TUI', () => {
 
     const report = onlyReport<{
       verdict: string;
-      participants: Array<{holderIndex: number; remote?: boolean; contribution?: unknown}>;
+      participants: Array<{
+        holderIndex: number;
+        custodian: string | null;
+        role: string | null;
+        remote?: boolean;
+        contribution?: unknown;
+      }>;
     }>(reports);
     expect(report.verdict).toBe('pass');
     const row = report.participants.find((x) => x.holderIndex === 3);
-    expect(row).toMatchObject({remote: true, contribution: {sha256: expect.any(String)}});
+    expect(row).toMatchObject({
+      custodian: 'Carol Diaz',
+      role: 'Key custodian',
+      remote: true,
+      contribution: {sha256: expect.any(String)},
+    });
     // Nothing secret on any frame: the passphrases never showed.
     expect(shownAnywhere(p, ['practice-only'])).toEqual([]);
+  }, 120_000);
+
+  it('calls a registered holder to a folder typed after "a folder (type its path)…", and reads the answer by path', async () => {
+    const media = tempDir('e2e-remote-folder-media');
+    for (const h of ['alice', 'bob'])
+      cpSync(join(demoSticks, h), join(media, h), {recursive: true});
+    const exchange = tempDir('e2e-remote-exchange');
+    const carol = tempDir('e2e-remote-folder-carol');
+    const app = startApp('remote', ['drill', '--sd', demoSd, '--media', media]);
+    const {p, reports} = app;
+    const registered = await runCliAsync(
+      [
+        ...['holders', 'register', '--fingerprint', CAROL_FP],
+        ...['--custodian', 'Carol Diaz', '--role', 'Key custodian'],
+      ],
+      {env: {SD_DRILL_CONFIG_DIR: app.config}},
+    );
+    expect(registered.code, registered.stderr).toBe(0);
+    await toCollect(p);
+    await p.keys('c');
+    await p.waitFor('Holder at another site');
+    await p.keys('Enter');
+    await choose(p, '3 carol');
+    // Registered: one key calls her.
+    await p.waitFor('The holder registry has Carol Diaz, Key custodian');
+    await p.keys('y');
+    await p.waitFor('Write the request for carol (holder 3) to');
+    // The last choice: before, it showed a ✔ and then nothing, and typing did nothing.
+    await choose(p, 'a folder (type its path)');
+    await p.waitFor('Folder for the request to carol (holder 3):');
+    await p.text(exchange);
+    await p.waitFor(exchange);
+    await p.keys('Enter');
+    const called = await p.waitFor(/remote — waiting\s+code (\w{4}-\w{4}-\w{4}-\w{4})/);
+    const code = /code (\w{4}-\w{4}-\w{4}-\w{4})/.exec(called)?.[1] ?? '';
+    const request = readdirSync(exchange).find((n) => n.startsWith('sd-drill-request-holder-3-'));
+    expect(request, `the request in ${exchange}`).toBeDefined();
+
+    writeFileSync(join(carol, 'pass'), `${pass('carol')}\n`, {mode: 0o600});
+    const answer = join(carol, 'contribution.json');
+    const answered = await runCliAsync([
+      ...['contribute', '--request', join(exchange, request as string), '--sd', demoSd],
+      ...[
+        '--key',
+        join(demoSticks, 'carol', 'carol.key'),
+        '--passphrase-file',
+        join(carol, 'pass'),
+      ],
+      ...['--out', answer, '--expect-code', code],
+    ]);
+    expect(answered.code, answered.stderr).toBe(0);
+    await p.keys('c');
+    await p.waitFor('Holder at another site');
+    await choose(p, 'Read a contribution file');
+    await p.waitFor('Path of the contribution file:');
+    await p.burst(answer);
+    await p.waitFor(/Contribution of carol \(holder 3\) accepted \(remote\)/);
+
+    await present(p, 'alice', 'Alice Ng', 'Key custodian');
+    await present(p, 'bob', 'Bob Brown', 'Key custodian');
+    await p.waitFor('Quorum reached: press r');
+    await p.keys('r');
+    await p.waitFor('Report saved');
+    await p.keys('q');
+    expect(await exitCode(p)).toBe('0');
+    const report = onlyReport<{
+      participants: Array<{holderIndex: number; custodian: string | null; remote?: boolean}>;
+    }>(reports);
+    expect(report.participants.find((x) => x.holderIndex === 3)).toMatchObject({
+      custodian: 'Carol Diaz',
+      remote: true,
+    });
   }, 120_000);
 });

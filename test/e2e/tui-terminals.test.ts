@@ -216,8 +216,8 @@ tuiSuite('every terminal', () => {
     for (const choice of [
       /^1 of \d: Quarterly rehearsal/m,
       /^2 of 3: purged/m,
-      /^1 of 5: alice \(demo folder\)$/m,
-      /^1 of 5: alice \(demo folder\) - share taken$/m,
+      /^1 of 5: alice \(folder\)$/m,
+      /^1 of 5: alice \(folder\) - share taken$/m,
     ])
       expect(text).toMatch(choice);
     // The fields as typed, kept once answered; the passphrases never, not even as dots.

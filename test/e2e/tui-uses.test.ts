@@ -3,7 +3,7 @@
  * purge from a real-format Azure security domain, its restore blob opened by the tests'
  * independent decoder (jose); and the idle timeout of a whole session with a share held.
  */
-import {createPrivateKey} from 'node:crypto';
+import {createHash, createPrivateKey} from 'node:crypto';
 import {cpSync, mkdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {expect, it} from 'vitest';
@@ -28,12 +28,14 @@ const azure = join(fixturesDir, 'azure');
 const demo = join(fixturesDir, 'demo');
 
 interface ReportJson {
+  scope: {exchangeCertificate?: {x5t256: string; sha256: string} | null};
   verdict: string;
   verdictReason: string;
   participants: Array<{holderIndex: number; custodian: string | null; matchedBy: string | null}>;
   restore: {
     blobs: Array<{tag: string; bytes: number; sha256: string}>;
     restoreBlobFile: string | null;
+    restoreBlob?: {x5t256: string; sha256: string} | null;
     verified: boolean;
   } | null;
 }
@@ -75,7 +77,9 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     await p.waitFor('Press Enter when the holders are ready');
     expect(p.flat()).toMatch(/Restore after a purge .* quorum 2 of 3/);
     await p.keys('Enter');
-    await p.waitFor(`The restore blob for your new HSM will be written to ${out}`);
+    // The operator's new HSM, named by the certificate init-recovery wrote: its x5t#S256.
+    await p.waitFor(`The restore blob for it will be written to ${out}`);
+    expect(p.flat()).toContain(`x5t#S256 ${expected.exchange.x5t_256}`);
     await p.keys('Enter');
     await p.waitFor('Sticks present');
 
@@ -87,8 +91,19 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     });
 
     await toReport(p);
-    expect(p.flat()).toMatch(/Verdict: PASS/);
-    expect(p.flat()).toContain(`restore blob: ${out}`);
+    const shown = p.flat();
+    expect(shown).toMatch(/Verdict: PASS/);
+    expect(shown).toContain(`Restore blob for your new HSM: ${out}`);
+    expect(shown).toContain(`for exchange certificate x5t#S256 ${expected.exchange.x5t_256}`);
+    expect(shown).toContain(
+      'Rehearsed into a simulated HSM (its own exchange key): 3 of 3 blobs verified.',
+    );
+    expect(shown).toContain(
+      `az keyvault security-domain upload --hsm-name <HSM-NAME> --sd-file ${out} --restore-blob`,
+    );
+    // Nothing claims the operator's HSM was restored, nor that a fresh exchange key was used.
+    expect(shown).not.toMatch(/restored into the new HSM/);
+    expect(shownAnywhere(p, ['fresh exchange key'])).toEqual([]);
 
     // The blob: 0600, wrapped to the exchange key, and every plaintext as the fixture made it.
     expect(statSync(out).mode & 0o777).toBe(0o600);
@@ -101,6 +116,12 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     const report = onlyReport<ReportJson>(reports);
     expect(report.verdict).toBe('pass');
     expect(report.restore?.restoreBlobFile).toBe(out);
+    // The report ties itself to the blob: its exchange thumbprint is the blob's WrappedKey.x5t_256.
+    expect(report.scope.exchangeCertificate?.x5t256).toBe(opened.x5t256);
+    expect(report.restore?.restoreBlob?.x5t256).toBe(opened.x5t256);
+    expect(report.restore?.restoreBlob?.sha256).toBe(
+      createHash('sha256').update(readFileSync(out)).digest('hex'),
+    );
     expect(report.restore?.blobs).toEqual(expected.blobs);
     expect(custodians(report)).toEqual([
       [1, 'Ivo Petrov', 'certificate'],

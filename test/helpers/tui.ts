@@ -190,7 +190,7 @@ async function pick(
 export function insert(p: Pane, stick: string): Promise<void> {
   return pick(
     p,
-    /❯ \d+ +\S+ \(demo folder\)/,
+    /❯ \d+ +\S+ \(folder\)/,
     (line) => line.split(' ')[0] === stick,
     8,
     `stick ${stick} to insert`,

@@ -76,7 +76,9 @@ describe('the Markdown report', () => {
 
   it('gives the verdict, the restore results and the public key', () => {
     expect(section(md, 'Verdict')).toContain('**PASS**');
-    expect(section(md, 'Restore results')).toContain('Keys restored: 12 of 12');
+    expect(section(md, 'Restore results')).toContain(
+      'Keys restored into the new (simulated) HSM: 12 of 12',
+    );
     expect(section(md, 'Restore results')).toContain('Canaries passed: 3 of 3');
     if (!report.proof.signed) throw new Error('unsigned');
     expect(section(md, 'Proof of recovery')).toContain(report.proof.publicKey);

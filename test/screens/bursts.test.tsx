@@ -127,13 +127,13 @@ describe('enrol screen', () => {
     await waitForFrame(lastFrame, (f) => /Which stick is yours/.test(f));
     await press(stdin, KEY.enter);
     await waitForFrame(lastFrame, (f) => /Choose a passphrase/.test(f));
-    await press(stdin, 'Grüße-é\r\n');
+    await press(stdin, 'Grüße-é 12chars\r\n');
     await waitForFrame(lastFrame, (f) => /Type it again/.test(f));
-    await press(stdin, PASTE('Grüße-é\n'));
+    await press(stdin, PASTE('Grüße-é 12chars\n'));
     expect(onEnrol).toHaveBeenCalledTimes(1);
     const req = onEnrol.mock.calls[0]?.[0] as {holder: string; passphrase: Buffer};
     expect(req.holder).toBe('frank');
-    expect(req.passphrase.toString('utf8')).toBe('Grüße-é');
+    expect(req.passphrase.toString('utf8')).toBe('Grüße-é 12chars');
     req.passphrase.fill(0);
   });
 });

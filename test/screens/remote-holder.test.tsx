@@ -6,7 +6,7 @@
 import {renderScreen as render} from '../helpers/screen.js';
 import {describe, expect, it, vi} from 'vitest';
 import {CollectScreen} from '../../source/screens/collect-screen.js';
-import {KEY, press, waitForFrame} from '../helpers/ink.js';
+import {KEY, plain, press, waitForFrame} from '../helpers/ink.js';
 import {collectActions, folderStick, toCollect, walk} from './fixtures.js';
 
 function actions() {
@@ -18,7 +18,7 @@ function actions() {
 }
 
 describe('calling a holder at another site', () => {
-  it('c, then the holder and the stick: the session is asked to write the request there', async () => {
+  it('c, then the holder, who they are, and the stick: the session is asked to write the request there', async () => {
     const a = actions();
     const sticks = [folderStick('alice'), folderStick('courier')];
     const {stdin, lastFrame, unmount} = render(
@@ -30,10 +30,52 @@ describe('calling a holder at another site', () => {
     await press(stdin, KEY.enter);
     await waitForFrame(lastFrame, (f) => f.includes('Which holder is at another site?'));
     await press(stdin, KEY.down, KEY.down, KEY.enter);
+    // Nobody registered for carol's key: the operator names who they call.
+    await waitForFrame(lastFrame, (f) => f.includes('Who keeps the key of carol (holder 3)'));
+    await press(stdin, 'Carol Diaz\r');
+    await waitForFrame(lastFrame, (f) => f.includes('Their role:'));
+    await press(stdin, 'Key custodian\r');
     await waitForFrame(lastFrame, (f) => f.includes('Write the request for carol (holder 3) to'));
     await press(stdin, KEY.down, KEY.enter);
-    expect(a.remote.call).toHaveBeenCalledWith(3, '/demo/courier');
+    expect(a.remote.call).toHaveBeenCalledWith(3, '/demo/courier', {
+      name: 'Carol Diaz',
+      role: 'Key custodian',
+    });
     await waitForFrame(lastFrame, (f) => f.includes('Sticks present'));
+    unmount();
+  });
+
+  it('a registered holder is called with one key (y), and a folder typed after "a folder…" takes the request', async () => {
+    const a = actions();
+    const registry = new Map([['3'.repeat(64), {name: 'Carol Diaz', role: 'Key custodian'}]]);
+    const {stdin, lastFrame, unmount} = render(
+      <CollectScreen
+        state={walk(...toCollect)}
+        sticks={[folderStick('alice')]}
+        actions={a}
+        registry={registry}
+      />,
+    );
+    await waitForFrame(lastFrame, (f) => f.includes('c remote'));
+    await press(stdin, 'c', KEY.enter);
+    await waitForFrame(lastFrame, (f) => f.includes('Which holder is at another site?'));
+    await press(stdin, KEY.down, KEY.down, KEY.enter);
+    await waitForFrame(lastFrame, (f) =>
+      f.includes('The holder registry has Carol Diaz, Key custodian'),
+    );
+    expect(plain(lastFrame())).toMatch(/y yes · n no/);
+    await press(stdin, 'y');
+    await waitForFrame(lastFrame, (f) => f.includes('Write the request for carol (holder 3) to'));
+    // The last choice, "a folder (type its path)…": it must open a field (it froze the screen).
+    await press(stdin, KEY.down, KEY.enter);
+    await waitForFrame(lastFrame, (f) => f.includes('Folder for the request to carol (holder 3)'));
+    expect(plain(lastFrame())).toMatch(/Enter submit/);
+    await press(stdin, '/media/courier\r');
+    expect(a.remote.call).toHaveBeenCalledWith(3, '/media/courier', {
+      name: 'Carol Diaz',
+      role: 'Key custodian',
+      from: 'registry',
+    });
     unmount();
   });
 

@@ -14,7 +14,7 @@ import {ProveScreen} from '../../source/screens/prove-screen.js';
 import {ReportScreen} from '../../source/screens/report-screen.js';
 import {RewrapScreen} from '../../source/screens/rewrap-screen.js';
 import {StartScreen} from '../../source/screens/start-screen.js';
-import {KEY, plain, press, type} from '../helpers/ink.js';
+import {flush, KEY, plain, press, type, waitForFrame} from '../helpers/ink.js';
 import {collectActions, domain, folderStick, info, walk} from './fixtures.js';
 
 const render = (node: ReactElement) => renderScreen(node);
@@ -79,7 +79,7 @@ const proving: CeremonyEvent[] = [
   ...enlisting,
   ...added(holder(1, 'alice', 1), holder(2, 'bob', 2), holder(6, 'frank')),
   {type: 'new-holders-chosen', change: {kept: [], added: [], departed: []}, destroy: []},
-  {type: 'choose-quorum', required: 2},
+  {type: 'choose-quorum', required: 2, confirmed: true},
   {type: 'rewrap-started'},
   {type: 'rewrapped', domain: newFile},
 ];
@@ -123,14 +123,20 @@ describe('enlist screen', () => {
     let f = plain(none.lastFrame());
     expect(f).toMatch(/New holders \(3 to 10\)/);
     expect(f).toMatch(/none yet/);
-    expect(f).toMatch(/❯ 1 {2}read stick frank \(demo folder\)/);
-    expect(f).toMatch(/keep holder 1 \(alice\) from the old file/);
+    // The remaining holders first, then the sticks to read.
+    expect(f).toMatch(/❯ 1 {2}keep holder 1 \(alice\) from the old file/);
     expect(f).not.toMatch(/done:/);
-    expect(f).not.toMatch(/d remove the last/);
+    expect(f).not.toMatch(/u undo the last|d done/);
+    // Fewer than 3: d does nothing yet.
+    await press(none.stdin, 'd');
+    expect(actions.done).not.toHaveBeenCalled();
+    await press(none.stdin, KEY.enter);
+    expect(actions.keep).toHaveBeenCalledWith(1);
+    // Below the five old holders to keep: frank's stick to read.
+    await press(none.stdin, KEY.down, KEY.down, KEY.down, KEY.down, KEY.down);
+    expect(plain(none.lastFrame())).toMatch(/❯ 6 {2}read stick frank \(folder\)/);
     await press(none.stdin, KEY.enter);
     expect(actions.read).toHaveBeenCalledWith(sticks[0]);
-    await press(none.stdin, KEY.down, KEY.enter);
-    expect(actions.keep).toHaveBeenCalledWith(1);
     none.unmount();
 
     const three = walk(
@@ -145,12 +151,16 @@ describe('enlist screen', () => {
     expect(f).not.toMatch(/keep holder 1 /);
     expect(f).toMatch(/keep holder 3 \(carol\)/);
     expect(f).toMatch(/done: these 3 are the new holders/);
-    await press(r.stdin, 'd');
+    expect(f).toMatch(/d done · u undo the last/);
+    await press(r.stdin, 'u');
     expect(actions.drop).toHaveBeenCalledWith(fp(6));
+    // Done is one key away, wherever the pointer is.
+    await press(r.stdin, 'd');
+    expect(actions.done).toHaveBeenCalledTimes(1);
     await press(r.stdin, KEY.down, KEY.down, KEY.down, KEY.down);
     expect(plain(r.lastFrame())).toMatch(/❯ 5 {2}done: these 3 are the new holders/);
     await press(r.stdin, KEY.enter);
-    expect(actions.done).toHaveBeenCalled();
+    expect(actions.done).toHaveBeenCalledTimes(2);
   });
 
   it('offers no keeping for an Azure file: it carries no certificates', () => {
@@ -174,28 +184,92 @@ describe('rewrap screen', () => {
     {type: 'new-holders-chosen', change: {kept: [], added: [], departed: []}, destroy: []},
   ] as CeremonyEvent[];
 
-  it('chooses a quorum from 2 to n, noting the recommendation', async () => {
+  it('starts the quorum at the current one; a lower one asks first, and n goes back', async () => {
     const actions = {quorum: vi.fn(), write: vi.fn(), back: vi.fn()};
     const {lastFrame, stdin} = render(
       <RewrapScreen state={walk(...chosen)} sticks={[]} actions={actions} />,
     );
     const f = plain(lastFrame());
     expect(f).toMatch(/How many of the 4 new holders must come to open the new file\?/);
-    expect(f).toMatch(/2 of 4 \(the domain document recommends 3 or more\)/);
-    expect(f).toMatch(/4 of 4/);
-    await press(stdin, KEY.down, KEY.enter);
-    expect(actions.quorum).toHaveBeenCalledWith(3);
+    // The domain is 3 of 5: the pointer starts on 3, higher ones follow, lower ones last.
+    expect(
+      f
+        .split('\n')
+        .filter((l) => / of 4/.test(l))
+        .map((l) => l.trim()),
+    ).toEqual([
+      '❯ 3 of 4 — the current quorum',
+      '4 of 4',
+      '2 of 4 — lower: asks first; 3 or more recommended',
+    ]);
+    // A lower one asks first; n goes back to the list, nothing chosen.
+    await press(stdin, KEY.down, KEY.down, KEY.enter);
+    await waitForFrame(lastFrame, (x) => x.includes('Lower the quorum to 2 of 4?'));
+    expect(plain(lastFrame()).replace(/\s+/g, ' ')).toMatch(
+      /Today 3 of 5 holders are needed\. With 2, fewer holders — or fewer lost or stolen keys — open the new file\. Press y to lower it \(the report records it as quorum-lowered\), n to choose again\./,
+    );
+    expect(plain(lastFrame())).toMatch(/y yes · n no/);
+    await press(stdin, 'n');
+    await waitForFrame(lastFrame, (x) => x.includes('❯ 3 of 4'));
+    expect(actions.quorum).not.toHaveBeenCalled();
+    // One tired Enter takes the safe quorum.
+    await press(stdin, KEY.enter);
+    expect(actions.quorum).toHaveBeenLastCalledWith(3);
+    // y takes the lower one, confirmed.
+    await press(stdin, KEY.down, KEY.down, KEY.enter);
+    await waitForFrame(lastFrame, (x) => x.includes('Lower the quorum to 2 of 4?'));
+    await press(stdin, 'y');
+    expect(actions.quorum).toHaveBeenLastCalledWith(2, true);
     await press(stdin, KEY.escape);
     expect(actions.back).toHaveBeenCalled();
+  });
+
+  it('does not offer a departed holder’s stick as a place for the new file', async () => {
+    const actions = {
+      quorum: vi.fn(),
+      write: vi.fn(),
+      back: vi.fn(),
+      departedHolder: (fps: readonly string[]) =>
+        fps.includes('e'.repeat(64)) ? 'erin (holder 5)' : undefined,
+    };
+    const contents = new Map([
+      ['/demo/alice', {keys: 1, certificates: 1, contributions: 0, fingerprints: ['a'.repeat(64)]}],
+      ['/demo/backup', {keys: 0, certificates: 0, contributions: 0, fingerprints: []}],
+      ['/demo/erin', {keys: 1, certificates: 1, contributions: 0, fingerprints: ['e'.repeat(64)]}],
+    ]);
+    const state = walk(...chosen, {type: 'choose-quorum', required: 3});
+    const {lastFrame} = render(
+      <RewrapScreen
+        state={state}
+        sticks={[folderStick('alice'), folderStick('backup'), folderStick('erin')]}
+        actions={actions}
+        contents={contents}
+      />,
+    );
+    const f = await waitForFrame(lastFrame, (x) => x.includes('Where does the new file go?'));
+    // A stick with no key on it comes first; a holder's key stick is said to be one.
+    expect(f).toMatch(/❯ 1 {2}on stick backup as security-domain-gen2\.json\n/);
+    expect(f).toMatch(/ on stick alice as security-domain-gen2\.json \(a holder’s key stick\)/);
+    expect(f).not.toMatch(/on stick erin/);
+    expect(f.replace(/\s+/g, ' ')).toMatch(
+      /Not offered: stick erin, which carries the key of departed erin \(holder 5\) \(to be destroyed\)\./,
+    );
   });
 
   it('writes to a stick under a name that says the generation, or to a typed path', async () => {
     const actions = {quorum: vi.fn(), write: vi.fn(), back: vi.fn()};
     const state = walk(...chosen, {type: 'choose-quorum', required: 3});
     const {lastFrame, stdin} = render(
-      <RewrapScreen state={state} sticks={[folderStick('backup')]} actions={actions} />,
+      <RewrapScreen
+        state={state}
+        sticks={[folderStick('backup')]}
+        actions={actions}
+        contents={new Map()}
+      />,
     );
-    expect(plain(lastFrame())).toMatch(/Quorum 3 of 4\. Where does the new file go\?/);
+    await waitForFrame(lastFrame, (x) => /Quorum 3 of 4\. Where does the new file go\?/.test(x));
+    // The list has just replaced "Looking at the sticks…": let it take keys.
+    await flush();
     await press(stdin, KEY.enter);
     expect(actions.write).toHaveBeenCalledWith('/demo/backup/security-domain-gen2.json');
     await press(stdin, KEY.down, KEY.enter);
@@ -224,7 +298,9 @@ describe('prove screen and the end', () => {
     );
     const f = plain(lastFrame());
     expect(f).toMatch(/Every new holder proves their key against/);
-    expect(f).toMatch(/1 of 3 — 2 more needed/);
+    // Every new holder must prove their key: no "quorum" is shown.
+    expect(f).toMatch(/Proven ■□□ 1 of 3 — every new holder proves their key: 2 still to come/);
+    expect(f).not.toMatch(/Quorum/);
     expect(f).toMatch(/✓ +1 alice/);
     expect(f).toMatch(/· +3 frank +66666666…6666 +waiting/);
     expect(f).not.toMatch(/carol/);

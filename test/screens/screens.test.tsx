@@ -168,14 +168,36 @@ describe('disaster screen', () => {
     expect(without.replace(/\s+/g, ' ')).toMatch(
       /writes no restore blob for your new HSM\. For the real restore, press Ctrl-C and start again with --exchange-key CERT --restore-blob-out FILE/,
     );
+    const target = {file: '/safe/exchange.pem', x5t256: 'HG_7Jd', sha256: '1c6f'.repeat(16)};
     const withOut = plain(
       render(
-        <DisasterScreen {...props} restoreBlobOut="/safe/restore-blob.json" onBack={vi.fn()} />,
+        <DisasterScreen
+          {...props}
+          restoreBlobOut="/safe/restore-blob.json"
+          exchangeTarget={target}
+          onBack={vi.fn()}
+        />,
+      ).lastFrame(),
+    ).replace(/\s+/g, ' ');
+    // The operator's HSM by its exchange certificate, and where its blob goes.
+    expect(withOut).toMatch(
+      /Your new HSM is in recovery mode; its exchange certificate \(from init-recovery\) is \/safe\/exchange\.pem: x5t#S256 HG_7Jd SHA-256 (1c6f){16}/,
+    );
+    expect(withOut).toMatch(/restore blob for it will be written to \/safe\/restore-blob\.json/);
+    // Bringing up the rehearsal HSM: never "a fresh exchange key" for the operator's HSM.
+    const starting = plain(
+      render(
+        <DisasterScreen
+          {...props}
+          starting
+          restoreBlobOut="/safe/restore-blob.json"
+          exchangeTarget={target}
+          onBack={vi.fn()}
+        />,
       ).lastFrame(),
     );
-    expect(withOut).toMatch(
-      /restore blob for your new HSM will be written to \/safe\/restore-blob\.json/,
-    );
+    expect(starting).toMatch(/simulated HSM to rehearse the restore into/);
+    expect(starting).not.toMatch(/fresh exchange key/);
   });
 
   it('shows the HSM going down and the new one coming up', () => {
@@ -276,11 +298,11 @@ describe('collect screen', () => {
     const f = plain(
       render(<CollectScreen state={state} sticks={sticks} actions={actions()} />).lastFrame(),
     );
-    const list = f.split('\n').filter((l) => /\(demo folder\)/.test(l));
+    const list = f.split('\n').filter((l) => /\(folder\)/.test(l));
     expect(list.map((l) => l.trim())).toEqual([
-      '1  alice (demo folder) — share taken',
-      '❯ 2  bob (demo folder)',
-      '3  carol (demo folder)',
+      '1  alice (folder) — share taken',
+      '❯ 2  bob (folder)',
+      '3  carol (folder)',
     ]);
   });
 
@@ -358,22 +380,39 @@ describe('enrol screen', () => {
     const {stdin, lastFrame} = render(
       <EnrolScreen sticks={sticks} busy={false} onEnrol={onEnrol} onBack={vi.fn()} />,
     );
+    // A name with a space is refused out loud, with one that would do.
+    await type(stdin, 'Frank Moss');
+    await press(stdin, KEY.enter);
+    expect(plain(lastFrame()).replace(/\s+/g, ' ')).toMatch(
+      /“Frank Moss” cannot be used: your name names your key file and certificate, so letters, digits, \. _ - only, no spaces — e\.g\. Frank-Moss\./,
+    );
+    await press(stdin, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace);
+    await press(stdin, '\u0015');
     await type(stdin, 'frank');
     await press(stdin, KEY.enter, KEY.enter);
-    await type(stdin, 'pw1');
+    expect(plain(lastFrame())).toMatch(/Choose a passphrase \(12\+ characters\):/);
+    expect(plain(lastFrame())).toMatch(/12 characters or more/);
+    // A short one is refused, saying why; nothing is asked twice.
+    await type(stdin, 'abc');
     await press(stdin, KEY.enter);
-    await type(stdin, 'pw2');
+    expect(plain(lastFrame()).replace(/\s+/g, ' ')).toMatch(
+      /That passphrase has 3 characters; a new key's passphrase needs 12 or more\. Choose another\./,
+    );
+    expect(plain(lastFrame())).not.toMatch(/Type it again/);
+    await type(stdin, 'correct horse 1');
+    await press(stdin, KEY.enter);
+    await type(stdin, 'correct horse 2');
     await press(stdin, KEY.enter);
     expect(plain(lastFrame())).toMatch(/differed/);
     expect(onEnrol).not.toHaveBeenCalled();
-    await type(stdin, 'pw1');
+    await type(stdin, 'correct horse 1');
     await press(stdin, KEY.enter);
-    await type(stdin, 'pw1');
+    await type(stdin, 'correct horse 1');
     await press(stdin, KEY.enter);
     expect(onEnrol).toHaveBeenCalledTimes(1);
     const req = onEnrol.mock.calls[0]?.[0] as {holder: string; passphrase: Buffer};
     expect(req.holder).toBe('frank');
-    expect(req.passphrase.toString()).toBe('pw1');
+    expect(req.passphrase.toString()).toBe('correct horse 1');
   });
 });
 

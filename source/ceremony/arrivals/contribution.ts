@@ -28,6 +28,7 @@ export function contributionEvent(s: CeremonyState, e: TimedEvent): CeremonyStat
           requestFile: e.requestFile,
           expiresAt: e.expiresAt,
         },
+        ...(e.custodian ? {custodian: e.custodian} : {}),
       });
       return log(
         {
@@ -39,7 +40,7 @@ export function contributionEvent(s: CeremonyState, e: TimedEvent): CeremonyStat
         },
         e.at,
         'remote holder called',
-        `${holderName(s, e.holderIndex)}: request ${e.requestFile}, code ${e.code}, expires ${new Date(e.expiresAt).toISOString()}`,
+        `${holderName(s, e.holderIndex)}${e.custodian ? ` (${e.custodian.name}, ${e.custodian.role}${e.custodian.from === 'registry' ? ', as registered' : ''})` : ''}: request ${e.requestFile}, code ${e.code}, expires ${new Date(e.expiresAt).toISOString()}`,
       );
     }
     case 'remote-call-failed':

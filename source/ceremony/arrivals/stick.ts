@@ -182,8 +182,12 @@ export function stickEvent(s: CeremonyState, e: TimedEvent): CeremonyState | und
           notice: undefined,
         },
         e.at,
-        'custodian acknowledged duties',
-        `${e.custodian.name}, ${e.custodian.role}`,
+        e.custodian.from === 'ceremony'
+          ? 'custodian known from earlier in this ceremony'
+          : e.custodian.from === 'practice'
+            ? 'practice stand-in taken'
+            : 'custodian acknowledged duties',
+        `${e.custodian.name}, ${e.custodian.role}${e.custodian.from === 'registry' ? ' (the registered custodian, confirmed)' : ''}`,
       );
     }
     case 'passphrase-submitted':

@@ -13,11 +13,37 @@ import {MAX_HOLDERS, MIN_HOLDERS} from '../../limits.js';
 import {collect as collectShares} from '../collect.js';
 import {acceptedCount, end, go, log, waitingHolders} from '../machine.js';
 import {SHARED_STEPS, type StepReducer} from '../steps.js';
-import type {CeremonyState, HolderStatus, TimedEvent} from '../types.js';
+import type {CeremonyState, Custodian, HolderStatus, TimedEvent} from '../types.js';
 import type {RotationState} from '../types.js';
 import type {Use} from './use.js';
 
 const short = (fp: string): string => `${fp.slice(0, 8)}…${fp.slice(-4)}`;
+
+/** The quorum the domain document recommends at least (where there are holders enough). */
+export const RECOMMENDED_QUORUM = 3;
+
+/**
+ * In the prove step, the custodian a new holder was already identified as in this ceremony: a
+ * kept holder who presented for the old quorum. They bring their stick and passphrase only.
+ */
+export function identifiedCustodian(
+  s: CeremonyState,
+  newHolderIndex: number,
+): Custodian | undefined {
+  if (s.step !== 'prove') return undefined;
+  const kept = s.rotation?.change?.kept.find((k) => k.next.index === newHolderIndex);
+  const old = kept ? s.holders.find((h) => h.index === kept.old.index) : undefined;
+  if (!old?.custodian || old.state !== 'accepted') return undefined;
+  return {name: old.custodian.name, role: old.custodian.role, from: 'ceremony'};
+}
+
+/**
+ * Where the new quorum starts: the current quorum, never below the recommended 3 where the new
+ * holders allow it, never above their number. Anything lower is asked for and confirmed.
+ */
+export function safeQuorum(currentRequired: number, newTotal: number): number {
+  return Math.min(Math.max(currentRequired, RECOMMENDED_QUORUM), newTotal);
+}
 
 const inspect: StepReducer = (s, e) =>
   e.type === 'inspected'
@@ -149,14 +175,31 @@ const rewrap: StepReducer = (s, e) => {
   if (!r) return s;
   const n = r.newHolders.length;
   switch (e.type) {
-    case 'choose-quorum':
+    case 'choose-quorum': {
       if (r.writing || !Number.isInteger(e.required) || e.required < 2 || e.required > n) return s;
+      const current = s.domain?.required ?? 0;
+      const safe = safeQuorum(current, n);
+      // One tired Enter must never weaken the real domain: a lower quorum is confirmed first.
+      if (e.required < safe && !e.confirmed)
+        return {
+          ...s,
+          notice: {
+            level: 'warning',
+            text: `A quorum of ${e.required} is lower than ${safe} of ${n}: it must be confirmed.`,
+          },
+        };
+      const {lowered: _, ...rest} = r;
+      const lowered = e.required < safe ? {from: safe, to: e.required, current} : undefined;
       return log(
-        withRotation({...s, notice: undefined}, {...r, required: e.required}),
+        withRotation(
+          {...s, notice: undefined},
+          {...rest, required: e.required, ...(lowered ? {lowered} : {})},
+        ),
         e.at,
-        'new quorum chosen',
-        `${e.required} of ${n}`,
+        lowered ? 'new quorum chosen lower, confirmed' : 'new quorum chosen',
+        `${e.required} of ${n}${lowered ? ` (the current quorum is ${current} of ${s.domain?.total ?? '?'}; ${safe} of ${n} was offered first)` : ''}`,
       );
+    }
     case 'back': {
       if (r.writing) return s;
       if (r.required !== undefined)

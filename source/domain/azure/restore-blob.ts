@@ -25,6 +25,18 @@ import type {DecryptedBlob} from './reconstruct.js';
 
 export const TRANSFER_KEY_BYTES = 32;
 
+/** A word for the shell: quoted unless plainly safe. */
+const shellWord = (s: string): string =>
+  /^[\w./:@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * What the operator runs next, on the online machine, to restore the new HSM from the blob:
+ * the one text `restore-blob` and restore mode's screens and report print.
+ */
+export function uploadCommand(restoreBlobFile: string): string {
+  return `az keyvault security-domain upload --hsm-name <HSM-NAME> --sd-file ${shellWord(restoreBlobFile)} --restore-blob`;
+}
+
 /** Builds the payload; the caller still owns (and wipes) the plaintexts. */
 export function buildRestoreBlob(
   domainBlobs: ReadonlyArray<{tag: string; plaintext: Buffer}>,

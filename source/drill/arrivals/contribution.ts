@@ -22,7 +22,7 @@ import {
   verifySignature,
 } from '../../remote/contribution.js';
 import {PendingRequest, requestFileText} from '../../remote/request.js';
-import type {CeremonyState, StickInfo} from '../../ceremony/types.js';
+import type {CeremonyState, Custodian, StickInfo} from '../../ceremony/types.js';
 import {fail, ok, type Result} from '../../errors.js';
 import {wipe} from '../../secret.js';
 import type {ShareArrival, ShareDesk} from './desk.js';
@@ -60,6 +60,7 @@ export class ContributionArrival implements ShareArrival {
     holderIndex: number,
     to: {dir: string} | {file: string},
     ttlMs: number,
+    custodian?: Custodian,
   ): Promise<Result<PendingRequest, string>> {
     const s = this.desk.getState();
     const opened = this.desk.openedDomain;
@@ -103,6 +104,7 @@ export class ContributionArrival implements ShareArrival {
       code: pending.code,
       requestFile: file,
       expiresAt: pending.expiresAt,
+      ...(custodian ? {custodian} : {}),
     });
     return ok(pending);
   }

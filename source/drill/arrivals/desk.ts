@@ -38,6 +38,11 @@ export interface ShareDesk {
    * holder's and a new key, holds it, and tells the machine `share-accepted` — or refuses it.
    */
   accept(share: OpenedShare, from: AcceptFrom): void;
+  /**
+   * A rotation's prove step: whose departed key this is (by certificate or public-key
+   * fingerprint), if it is one — "erin (holder 5)".
+   */
+  departedHolder?(fingerprints: ReadonlyArray<string | null | undefined>): string | undefined;
 }
 
 export interface ShareArrival {

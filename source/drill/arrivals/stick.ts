@@ -14,10 +14,15 @@ import type {FoundKey} from '../../media/key-material.js';
 import {scanStick} from '../../media/scan.js';
 import type {Stick} from '../../media/stick.js';
 import {wipe} from '../../secret.js';
+import {identifiedCustodian} from '../../ceremony/uses/rotation.js';
 import {stickInfo, type ShareArrival, type ShareDesk} from './desk.js';
 
 /** Steps in which shares arrive: the collect, and a rotation's new holders proving their keys. */
 const COLLECTING: ReadonlySet<string> = new Set(['collect', 'prove']);
+
+/** A departed holder's key at a rotation's prove step: it has no share in the new file. */
+const departedMessage = (stick: string, who: string): string =>
+  `The key on stick ${stick} is the key of ${who}, who departs in this rotation: it has no share in the new file, and is to be destroyed once the rotation passes.`;
 
 export const NOT_OURS =
   "is not one of this domain's wrapping keys (a stranger's key, or a key from another domain).";
@@ -87,9 +92,11 @@ export class StickArrival implements ShareArrival {
     if (scan.contributions.length > 0 && this.contributions)
       return this.contributions(info, scan.contributions);
     let locked: string | undefined;
+    let departed: string | undefined;
     for (const key of scan.keys) {
       const match = this.matchScanned(domain, key);
       if (!match) {
+        departed ??= this.desk.departedHolder?.([key.fingerprint, key.spkiFingerprint]);
         if (key.encrypted) locked ??= key.file;
         continue;
       }
@@ -102,6 +109,16 @@ export class StickArrival implements ShareArrival {
         encrypted: key.encrypted,
         matchedBy: match.by,
         certMissing: match.certMissing,
+      });
+      this.knownCustodian();
+      return;
+    }
+    if (departed) {
+      // Known by its certificate or public key: no passphrase is asked for a key with no share.
+      this.desk.dispatch({
+        type: 'key-refused',
+        stick: info,
+        message: departedMessage(info.label, departed),
       });
       return;
     }
@@ -167,11 +184,15 @@ export class StickArrival implements ShareArrival {
     });
     if (!match) {
       wipe(passphrase);
+      const departed = this.desk.departedHolder?.([
+        key.value.spkiFingerprint,
+        beside?.certFingerprint,
+      ]);
       this.desk.dispatch({
         type: 'key-refused',
         stick: id.stick,
         file: id.file,
-        message: `${id.file}: ${NOT_OURS}`,
+        message: departed ? departedMessage(id.stick.label, departed) : `${id.file}: ${NOT_OURS}`,
       });
       return;
     }
@@ -188,6 +209,18 @@ export class StickArrival implements ShareArrival {
       matchedBy: match.by,
       certMissing: match.certMissing,
     });
+    this.knownCustodian();
+  }
+
+  /**
+   * A holder already identified in this ceremony (a rotation's kept holder proving their new
+   * key) is not asked again who they are: stick and passphrase only.
+   */
+  private knownCustodian(): void {
+    const s = this.desk.getState();
+    if (s.presenting?.phase !== 'acknowledge') return;
+    const known = identifiedCustodian(s, s.presenting.holderIndex);
+    if (known) this.acknowledge(known);
   }
 
   private dropHeldPassphrase(): void {

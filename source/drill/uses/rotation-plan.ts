@@ -85,7 +85,8 @@ export async function runRotationPlan<P extends PlanLike>(
       return session.abort(`the plan's new holders: ${notice?.text ?? ''}`);
   }
   work.choose();
-  work.chooseQuorum(rotation.quorum);
+  // A reviewed plan's quorum is a decision made beforehand; a lower one is still a finding.
+  work.chooseQuorum(rotation.quorum, true);
   s = session.getState();
   if (s.step !== 'rewrap' || s.rotation?.required !== rotation.quorum)
     return session.abort(

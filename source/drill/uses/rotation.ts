@@ -175,8 +175,20 @@ export class RotationWork {
     this.host.dispatch({type: 'new-holders-chosen', change, destroy});
   }
 
-  chooseQuorum(required: number): void {
-    this.host.dispatch({type: 'choose-quorum', required});
+  /** Whose departed key this is, by certificate or public-key fingerprint ("erin (holder 5)"). */
+  departedHolder(fingerprints: ReadonlyArray<string | null | undefined>): string | undefined {
+    const departed = this.host.getState().rotation?.change?.departed ?? [];
+    const keys = this.oldHolders();
+    for (const {old} of departed) {
+      const spki = keys.find((k) => k.index === old.index)?.spkiFingerprint;
+      if (fingerprints.some((f) => f && (f === old.certFingerprint || f === spki)))
+        return old.name ? `${old.name} (holder ${old.index})` : `holder ${old.index}`;
+    }
+    return undefined;
+  }
+
+  chooseQuorum(required: number, confirmed = false): void {
+    this.host.dispatch({type: 'choose-quorum', required, confirmed});
   }
 
   /** Writes the new file (never over one), checks it, and collects for it from now on. */
