@@ -5,6 +5,7 @@ import {glyphs} from '../components/glyphs.js';
 import {useLayout} from '../components/layout.js';
 import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
+import {ScrollList, type ScrollItem} from '../components/scroll-list.js';
 import {rowsOf} from '../components/wrap.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {RotationOutcome} from './rotation-outcome.js';
@@ -67,6 +68,34 @@ export function ReportScreen({
     rowsOf(findingsLine, width) +
     Math.max(1, rowsOf(saved, width));
   const timelineFits = screenReader || others + 2 + lines.length <= bodyRows;
+  // Too much to read for the rows there are (a restore blob's path, its digest and the upload
+  // command at 60 columns): the same lines, each whole, scrolled with ↑↓ — never cut.
+  if (!screenReader && r && !state.rotation && state.mode !== 'compromise' && others > bodyRows) {
+    const items: ScrollItem[] = [
+      {
+        key: 'verdict',
+        text: `Verdict: ${VERDICT[verdict]} — ${state.outcome?.reason ?? ''}`,
+        node: (
+          <Text>
+            <Text bold color={color(tone)}>
+              Verdict: {VERDICT[verdict]}
+            </Text>
+            {` — ${state.outcome?.reason ?? ''}`}
+          </Text>
+        ),
+      },
+      ...restoreLines(state, r).map((text, i) => ({key: `restore ${i}`, text})),
+      ...(signed ? [{key: 'signed', text: signed}] : []),
+      {key: 'findings', text: findingsLine},
+      {
+        key: 'saved',
+        text:
+          saved ||
+          (saveError ? `The report could not be saved: ${saveError}` : 'Saving the report…'),
+      },
+    ];
+    return <ScrollList items={items} rows={bodyRows} />;
+  }
   return (
     <Box flexDirection="column">
       <Text>

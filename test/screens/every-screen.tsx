@@ -295,6 +295,15 @@ export function cases(holders: 5 | 10, spy: (...args: any[]) => void = vi.fn()):
   const registered = new Map(
     d.holders.map((h) => [h.certFingerprint, `Custodian of ${h.name}, Key Custodian (Zurich)`]),
   );
+  const custodians = new Map(
+    d.holders.map((h) => [
+      h.certFingerprint,
+      {
+        name: `Maximiliane von Rosenberg-Lindqvist ${h.index}`,
+        role: 'Principal Key Custodian, Zurich',
+      },
+    ]),
+  );
   const collect = (
     state: CeremonyState,
     extra: Partial<Parameters<typeof CollectScreen>[0]> = {},
@@ -386,6 +395,29 @@ export function cases(holders: 5 | 10, spy: (...args: any[]) => void = vi.fn()):
         'Principal Cryptographic Key Custodian, Infrastructure Security',
         KEY.enter,
       ],
+    ),
+    rehearsal('collect', 'the registry names the custodian', () =>
+      collect(walk(...collectOn(d), ...present(d, 1)), {registry: custodians}),
+    ),
+    rehearsal(
+      'collect',
+      'the registry named someone else: they type their own',
+      () => collect(walk(...collectOn(d), ...present(d, 1)), {registry: custodians}),
+      ['n'],
+    ),
+    rehearsal(
+      'collect',
+      'marking a holder absent would end the drill: asks first',
+      () =>
+        collect(
+          walk(
+            ...collectOn(d),
+            ...d.holders
+              .slice(2)
+              .map((h) => ({type: 'mark-absent' as const, holderIndex: h.index})),
+          ),
+        ),
+      ['a', '1'],
     ),
     rehearsal('collect', 'passphrase, second try', () =>
       collect(
@@ -489,6 +521,63 @@ export function cases(holders: 5 | 10, spy: (...args: any[]) => void = vi.fn()):
           {...disasterProps}
         />
       ),
+    },
+    {
+      use: 'restore',
+      step: 'report',
+      what: 'the restore blob written, and the command to upload it',
+      holders,
+      node: () => (
+        <ReportScreen
+          state={walk(
+            ...collectOn({...d, format: 'azure'}, 'restore'),
+            ...accepted(d, 1),
+            ...accepted(d, 2),
+            ...accepted(d, 3),
+            {type: 'reconstruct'},
+            {type: 'reconstructed', usedHolders: [1, 2, 3], badShares: [], identity},
+            {
+              type: 'restored',
+              summary: {
+                keysExpected: 3,
+                keysRestored: 3,
+                canaries: {total: 0, passed: 0},
+                blobs: [],
+                verified: true,
+                mismatched: [],
+                restoreBlob: {
+                  file: '/media/courier/restore-blob-production-managed-hsm-westeurope.json',
+                  sha256: 'f'.repeat(64),
+                  x5t256: 'HG_7JdVq3xk2Qm0pR8sT1uW4yZ6bC9eF2hJ5kL8nP0r',
+                  upload:
+                    'az keyvault security-domain upload --hsm-name <HSM-NAME> --sd-file /media/courier/restore-blob-production-managed-hsm-westeurope.json --restore-blob',
+                },
+              },
+            },
+          )}
+          chart={CHART}
+          findings={{errors: 0, warnings: 0, rules: []}}
+          onQuit={noop}
+        />
+      ),
+    },
+    {
+      use: 'onboarding',
+      step: 'collect',
+      what: 'a practice holder',
+      holders,
+      node: () =>
+        collect(
+          walk(
+            {type: 'choose-mode', mode: 'onboarding'},
+            {type: 'enrolled', holder: 'frank', certFingerprint: 'ab'.repeat(32)},
+            {type: 'domain-loaded', domain: d},
+            {type: 'inspected'},
+            {type: 'choose-scenario', scenario: 'purged'},
+            {type: 'recovery-ready', hsmId: 'new-hsm', exchangeFingerprint: 'ab'},
+            ...present(d, 2),
+          ),
+        ),
     },
     {
       use: 'restore',
