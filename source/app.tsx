@@ -1,6 +1,9 @@
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, useApp} from 'ink';
 import {sharesHeld} from './ceremony/reduce.js';
+import {needsFirstPin} from './ceremony/steps.js';
+import type {FirstPinFacts} from './drill/first-pin.js';
+import {FirstPinScreen} from './screens/first-pin-screen.js';
 import type {CeremonyState, Custodian, ExchangeTarget, Mode} from './ceremony/types.js';
 import {AppFrame, KeysProvider} from './components/app-frame.js';
 import {Text} from './components/text.js';
@@ -35,6 +38,8 @@ export interface DrillServices {
   finish(session: DrillSession): Promise<string | undefined>;
   /** Security-domain files found on the sticks present. */
   domainCandidates(sticks: Stick[]): string[];
+  /** What a first pin of the domain would pin (../drill/first-pin.ts). */
+  firstPinFacts(state: CeremonyState): FirstPinFacts | undefined;
   /** Onboarding: makes the newcomer's key and the practice domain; returns an error message or the SD file. */
   enrol(
     request: EnrolRequest,
@@ -140,16 +145,22 @@ function Ceremony({session, services, options}: AppProps) {
   );
 
   const over = state.step === 'report' || state.step === 'done';
+  // Asked whether to pin a first-seen domain: Ctrl-C answers no, and the report is written.
+  const pinning = needsFirstPin(state);
   useKeys(
     {
       abort:
         !over &&
         (() =>
           sharesHeld(state) ? setConfirmAbort(true) : abort('aborted by the operator (Ctrl-C)')),
-      leave: over && (() => exit()),
+      decline: pinning && (() => session.decideFirstPin(false)),
+      leave: over && !pinning && (() => exit()),
     },
     {isActive: !confirmAbort},
   );
+
+  // After a pass on a domain with no record here: pin its key? (answered before the report)
+  const asking = needsFirstPin(state);
 
   // Steps the shell moves on by itself: a mode or file given on the command line, the
   // report being written.
@@ -169,12 +180,14 @@ function Ceremony({session, services, options}: AppProps) {
       lostOnce.current = true;
       session.compromise.reportLost(options.lost);
     }
-    if (state.step === 'report' && !finished.current) {
+    // A first-seen domain's key is pinned (or not) before the report is written: it says which.
+    if (state.step === 'report' && !finished.current && !asking) {
       finished.current = true;
       void services.finish(session).then(setSaveError);
     }
   }, [
     state.step,
+    asking,
     state.scenario,
     state.hsm.recovery,
     starting,
@@ -184,8 +197,20 @@ function Ceremony({session, services, options}: AppProps) {
     services,
   ]);
 
+  // Nobody answers the pin question: after the idle limit it is answered no (the domain secret
+  // is held while it waits) and the report is written.
+  useEffect(() => {
+    if (!asking) return;
+    const timer = setTimeout(() => session.decideFirstPin(false), state.idleLimitMs);
+    timer.unref();
+    return () => clearTimeout(timer);
+  }, [asking, session, state.idleLimitMs]);
+  const pinFacts = asking ? services.firstPinFacts(state) : undefined;
+
   let screen: React.ReactNode;
-  if (confirmAbort) {
+  if (pinFacts) {
+    screen = <FirstPinScreen facts={pinFacts} onDecide={(pin) => session.decideFirstPin(pin)} />;
+  } else if (confirmAbort) {
     screen = (
       <ConfirmAbort
         onConfirm={() => abort('aborted by the operator (Ctrl-C)')}
@@ -266,9 +291,9 @@ function Ceremony({session, services, options}: AppProps) {
         const actions: CollectActions = {
           insert: (s) => void session.stickInserted(s),
           remove: (p) => session.stickRemoved(p),
-          acknowledge: (c) => session.acknowledge(c),
-          passphrase: (b) => session.submitPassphrase(b),
-          identify: (b) => session.identify(b),
+          acknowledge: (c) => void session.acknowledge(c),
+          passphrase: (b) => void session.submitPassphrase(b),
+          identify: (b) => void session.identify(b),
           cancel: () => session.cancelPresenting(),
           absent: (i) => session.markAbsent(i),
           // A rotation's new holders: every share is checked against the new file.

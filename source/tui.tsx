@@ -20,6 +20,7 @@ import type {ReportService} from './drill/services.js';
 import type {DrillSession} from './drill/session.js';
 import type {PracticeDomain} from './drill/practice.js';
 import {StartScreen} from './screens/start-screen.js';
+import {firstPinFacts} from './drill/first-pin.js';
 import {wipe} from './secret.js';
 
 export interface TuiParts {
@@ -95,6 +96,7 @@ export async function runTui(
       return error;
     },
     domainCandidates,
+    firstPinFacts: (state) => firstPinFacts(state, reports.pins()),
     enrol: async (request) => {
       try {
         // Onboarding only: key generation (node-forge) is loaded when it is needed, so the

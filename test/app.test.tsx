@@ -22,6 +22,7 @@ function fakeServices() {
     chart: vi.fn(() => []),
     finish: vi.fn(async () => undefined),
     domainCandidates: vi.fn(() => []),
+    firstPinFacts: vi.fn(() => undefined),
     enrol: vi.fn(async () => {
       throw new Error('enrol is not part of a rehearsal');
     }),

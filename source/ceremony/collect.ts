@@ -14,20 +14,25 @@ import {
 import {stickEvent} from './arrivals/stick.js';
 import {contributionEvent} from './arrivals/contribution.js';
 
+/**
+ * A problem with the domain file found on the way (a key that opens two shares, two holders
+ * with one share): kept once for the findings, in whatever step it is found.
+ */
+export function withDomainProblem(
+  s: CeremonyState,
+  e: TimedEvent & {type: 'domain-problem'},
+): CeremonyState {
+  const known = s.domainProblems ?? [];
+  if (known.some((p) => p.text === e.problem.text)) return s;
+  return log({...s, domainProblems: [...known, e.problem]}, e.at, 'domain problem', e.problem.text);
+}
+
 export function collect(s: CeremonyState, e: TimedEvent): CeremonyState {
   const arrived = stickEvent(s, e) ?? contributionEvent(s, e);
   if (arrived) return arrived;
   switch (e.type) {
-    case 'domain-problem': {
-      const known = s.domainProblems ?? [];
-      if (known.some((p) => p.text === e.problem.text)) return s;
-      return log(
-        {...s, domainProblems: [...known, e.problem]},
-        e.at,
-        'domain problem',
-        e.problem.text,
-      );
-    }
+    case 'domain-problem':
+      return withDomainProblem(s, e);
     case 'share-accepted': {
       if (!s.presenting || s.presenting.holderIndex !== e.holderIndex) return s;
       const p = s.presenting;

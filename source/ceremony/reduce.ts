@@ -6,6 +6,7 @@
 import {DEFAULT_IDLE_LIMIT_MS, type CeremonyState, type TimedEvent} from './types.js';
 import {end, go, log, sharesHeld} from './machine.js';
 import {SHARED_STEPS} from './steps.js';
+import {withDomainProblem} from './collect.js';
 import {USES} from './uses/index.js';
 
 export {acceptedCount, sharesHeld} from './machine.js';
@@ -83,6 +84,9 @@ export function reduce(s: CeremonyState, e: TimedEvent): CeremonyState {
     if (s.step === 'report' || s.step === 'done') return s;
     return end({...s, notice: undefined}, e.at, 'aborted', e.reason);
   }
+  // A reconstruction (or a rotation's proof) finds some problems only once shares combine.
+  if (e.type === 'domain-problem' && s.step !== 'start' && s.step !== 'done')
+    return withDomainProblem(s, e);
   const next = reduceStep(s, e);
   return next === s
     ? s

@@ -149,10 +149,39 @@ export function restoredReason(s: CeremonyState, r: RestoreSummary): string {
 }
 
 function report(s: CeremonyState, e: TimedEvent): CeremonyState {
+  if (e.type === 'first-pin-decided') {
+    if (!needsFirstPin(s) || !s.identity) return s;
+    return log(
+      {...s, identity: {...s.identity, firstPin: {pinned: e.pin, at: e.at}}},
+      e.at,
+      e.pin ? 'domain key pinned at first use' : 'domain key not pinned',
+      s.identity.reportKey,
+    );
+  }
   if (e.type === 'report-saved')
     return log({...s, report: {markdown: e.markdown, json: e.json}}, e.at, 'report saved', e.json);
   if (e.type === 'finish') return go(s, 'done', e.at);
   return s;
+}
+
+/**
+ * A pass on a domain this machine's store has no record of: its key is pinned only if a person
+ * says so (the TUI asks; a plan says `pinFirstUse`), before the report is written.
+ */
+export function needsFirstPin(s: CeremonyState): boolean {
+  return (
+    s.step === 'report' &&
+    // A practice domain (onboarding) is thrown away: nothing of it is pinned; a compromise
+    // rehearsal's report is signed by the new domain it made (pinned with it), not this one.
+    s.mode !== 'onboarding' &&
+    s.mode !== 'compromise' &&
+    s.outcome?.verdict === 'pass' &&
+    s.report === undefined &&
+    s.identity !== undefined &&
+    s.identity.mismatch === null &&
+    s.identity.recorded === false &&
+    s.identity.firstPin === undefined
+  );
 }
 
 const none: StepReducer = (s) => s;

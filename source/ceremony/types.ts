@@ -62,6 +62,8 @@ export interface DomainSummary {
   /** Native version 2: the report key pinned in the file's authenticated header. */
   reportKey?: string;
   generation?: number;
+  /** Azure: SHA-256 of the file's EncData, the domain's identity in the store. */
+  encDataSha256?: string;
   /**
    * The report key this machine's store pins for the domain (by its id, file or holders), for
    * its history and review dates only: a rotated file is the same domain under the same key.
@@ -142,6 +144,13 @@ export interface DomainKeyCheck {
   pinnedBy: 'header' | 'store' | 'first-use' | null;
   /** Why this is not the domain on record, when it is not. */
   mismatch: string | null;
+  /**
+   * This machine's store already has this domain under this key. When it has not, pinning the
+   * key is a decision a person makes after a pass (`firstPin`), never a side effect.
+   */
+  recorded?: boolean;
+  /** The operator's answer to "pin this domain's key?" (or a plan's `pinFirstUse`). */
+  firstPin?: {pinned: boolean; at: number};
 }
 
 /**
@@ -294,6 +303,8 @@ export type CeremonyEvent =
   | {type: 'restore-progress'; done: number; total: number}
   | {type: 'restored'; summary: RestoreSummary}
   | {type: 'restore-failed'; message: string}
+  /** After a pass, for a domain this machine has no record of: pin its key, or not. */
+  | {type: 'first-pin-decided'; pin: boolean}
   | {type: 'report-saved'; markdown: string; json: string}
   | {type: 'finish'}
   | {type: 'back'}
@@ -368,7 +379,8 @@ export type RotationEvent =
   | {type: 'choose-quorum'; required: number; confirmed?: boolean}
   | {type: 'rewrap-started'}
   | {type: 'rewrap-failed'; message: string}
-  | {type: 'rewrapped'; domain: DomainSummary}
+  /** `notes`: other domains here whose holders the new file shares (said, never an error). */
+  | {type: 'rewrapped'; domain: DomainSummary; notes?: string[]}
   | {
       type: 'new-shares-checked';
       proven: number[];

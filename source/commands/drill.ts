@@ -67,7 +67,7 @@ async function exchangeTarget(options: DrillOptions): Promise<ExchangeTarget | u
 }
 
 async function planned(options: DrillOptions): Promise<number> {
-  const [{readPlan, runPlan}, {ReportService}, {DrillSession}] = await Promise.all([
+  const [{readPlan, runPlan, settleFirstPin}, {ReportService}, {DrillSession}] = await Promise.all([
     import('../drill/plan.js'),
     import('../drill/services.js'),
     import('../drill/session.js'),
@@ -86,7 +86,6 @@ async function planned(options: DrillOptions): Promise<number> {
   const session = new DrillSession({
     azureExchangeBits: 2048,
     pins: reports.pins,
-    recordPin: reports.recordRotationPin,
     ...idle(options),
     ...restoreOptions(options, target),
   });
@@ -99,6 +98,7 @@ async function planned(options: DrillOptions): Promise<number> {
   });
   try {
     await runPlan(plan, session, (line) => out(line));
+    settleFirstPin(plan, session, reports.pins(), (line) => out(line));
     const state = session.getState();
     if (!state.domain) {
       const notice = state.notice?.text ?? 'the security domain could not be loaded';
@@ -168,6 +168,12 @@ async function interactive(options: DrillOptions): Promise<number> {
       'drill needs a terminal (it is interactive); for a scripted drill use --plan FILE',
     );
   }
+  // A store others can write is refused before the first frame, not after a quorum has typed.
+  const [{storeDirectory}, {assertStoreTrusted}] = await Promise.all([
+    import('../store/location.js'),
+    import('../store/permissions.js'),
+  ]);
+  assertStoreTrusted(storeDirectory());
   const target = await exchangeTarget(options);
   const shown = detectDisplay(process.env, {
     ...(options.ascii ? {ascii: true} : options.unicode ? {ascii: false} : {}),
@@ -203,7 +209,6 @@ async function interactive(options: DrillOptions): Promise<number> {
         session = new DrillSession({
           ...idle(options),
           pins: reports.pins,
-          recordPin: reports.recordRotationPin,
           ...restoreOptions(options, target),
         });
         return {session, reports, domainCandidates: services.domainCandidates};
@@ -234,7 +239,7 @@ export async function drillAction(options: DrillOptions): Promise<void> {
   if (options.mode && !MODES.includes(options.mode as Mode))
     throw usageError(
       'bad-mode',
-      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.join(', ')}`,
+      `--mode ${JSON.stringify(options.mode)}: must be ${MODES.slice(0, -1).join(', ')} or ${MODES.at(-1)}`,
     );
   if (options.restoreBlobOut && !options.exchangeKey) {
     throw usageError(

@@ -26,6 +26,7 @@ const EXAMPLES: Record<string, string> = {
   'holders register':
     'npx sd-drill holders register --fingerprint <sha256> --custodian "Alice Ng" --role "Security Architect"',
   'holders list': 'npx sd-drill holders list',
+  assess: 'npx sd-drill assess --sd fixtures/demo/security-domain.json --lost 2 --file-exposed',
   contribute:
     'npx sd-drill contribute --request request.json --sd security-domain.json --key /media/carol/carol.key --out contribution-3.json',
 };

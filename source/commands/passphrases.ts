@@ -58,3 +58,33 @@ export function promptPassphrase(prompt: string): Promise<Result<Buffer>> {
     stdin.on('data', onData);
   });
 }
+
+/**
+ * Reads one line typed on the terminal, shown as typed (a code read over the phone is not a
+ * secret). Only on a terminal; Ctrl-C or Ctrl-D cancels.
+ */
+export async function promptLine(prompt: string): Promise<Result<string>> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY)
+    return fail(
+      usageError('no-terminal', `${prompt.replace(/[:?]\s*$/, '')}: no terminal to ask on`),
+    );
+  const {createInterface} = await import('node:readline');
+  const rl = createInterface({input: process.stdin, output: process.stderr, terminal: true});
+  return new Promise((resolve) => {
+    let answered = false;
+    const cancel = (): void => {
+      if (answered) return;
+      answered = true;
+      rl.close();
+      process.stderr.write('\n');
+      resolve(fail(inputError('cancelled', 'cancelled at the prompt; nothing was written')));
+    };
+    rl.on('SIGINT', cancel);
+    rl.on('close', cancel);
+    rl.question(prompt, (line) => {
+      answered = true;
+      rl.close();
+      resolve(ok(line));
+    });
+  });
+}

@@ -1,7 +1,9 @@
 /**
  * `sd-drill report verify FILE [--sd SD] [--expect-key KEY]`: is this drill report intact,
- * and signed by a key pinned for its domain? Exit 0 only for both; 1 for a bad signature or
- * an unpinned or different key; 2 for a file that is not a report.
+ * and signed by a key pinned for the domain it describes? Exit 0 only for both; 1 for a bad
+ * signature, an unpinned or different key, or a description its pin does not bear out; 2 for
+ * a file that is not a report (../report/verify.ts). What is printed as the domain is the
+ * pin's own label (the store's record, the file given, or the key given), never the report's.
  */
 import {checkError, usageError} from '../errors.js';
 import {REPORT_KEY_PATTERN} from '../domain/report-key.js';
@@ -60,12 +62,13 @@ function verify(file: string, options: ReportVerifyOptions): number {
   const check = result.value;
   const report = check.report;
   const domain = report?.scope.domain;
-  const to = report?.compromise?.to;
-  const domainName = domain
-    ? `${domain.name ?? domain.id ?? domain.file}${to ? ` (compromise rehearsal; signed by the new domain ${to.name ?? to.id ?? to.file})` : ''}`
-    : 'no domain';
+  // A compromise rehearsal's report is signed by the new HSM's domain: said beside its label.
+  const compromise = report?.compromise?.to
+    ? ' (a compromise rehearsal, signed by the new domain it made)'
+    : '';
   const counts = check.valid && check.pinned;
   if (options.json) {
+    const record = check.record;
     printJson({
       file,
       valid: check.valid,
@@ -73,7 +76,24 @@ function verify(file: string, options: ReportVerifyOptions): number {
       pinnedBy: check.pinnedBy ?? [],
       ...(check.reason ? {reason: check.reason} : {}),
       id: report?.id ?? null,
-      domain: domain
+      // What pins the key says the domain is: the only description that counts.
+      pin: counts
+        ? {
+            label: check.label ?? null,
+            ...(record
+              ? {
+                  record: {
+                    label: record.label,
+                    source: record.source,
+                    pinnedAt: record.pinnedAt,
+                    pinnedBy: record.pinnedBy,
+                  },
+                }
+              : {}),
+          }
+        : null,
+      // What the report says of itself: checked against the pin, never shown as the domain.
+      claimed: domain
         ? {name: domain.name, id: domain.id, file: domain.file, sha256: domain.sha256 ?? null}
         : null,
       verdict: report?.verdict ?? null,
@@ -85,7 +105,7 @@ function verify(file: string, options: ReportVerifyOptions): number {
   }
   if (!counts) throw checkError('report-invalid', `${file}: ${check.reason ?? 'not valid'}`, file);
   out(
-    `${file}: signature valid and its key pinned — drill ${report?.id ?? '?'} of ${domainName}, verdict ${(report?.verdict ?? '?').toUpperCase()}`,
+    `${file}: signature valid and its key pinned — drill ${report?.id ?? '?'} of ${check.label ?? 'the pinned domain'}${compromise}, verdict ${(report?.verdict ?? '?').toUpperCase()}`,
   );
   out(`  Ed25519 public key ${check.publicKey}: ${continuitySentence(check)}`);
   return 0;

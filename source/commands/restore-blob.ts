@@ -15,10 +15,10 @@ import {checkError, unwrap, usageError} from '../errors.js';
 import type {BadShare, BlobDigest, OpenedShare, PresentedKey} from '../domain/format.js';
 import {
   loadCertificate,
-  loadPrivateKey,
   siblingCertificatePaths,
   type LoadedCertificate,
 } from '../domain/key-file.js';
+import {loadPrivateKey} from '../domain/key-unlock.js';
 import {readSmallFileSync} from '../fs/read-file.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {readAzureDomain} from '../domain/azure/reader.js';
@@ -103,10 +103,10 @@ const short = (x5t: string) => `${x5t.slice(0, 8)}…${x5t.slice(-4)}`;
  * Runs the whole restore offline. Warnings go to `onWarning` as they arise (so they are seen
  * even when a later step fails) and into the report.
  */
-export function runRestoreBlob(
+export async function runRestoreBlob(
   options: RestoreBlobOptions,
   onWarning: (line: string) => void = () => {},
-): RestoreBlobReport {
+): Promise<RestoreBlobReport> {
   const warnings: string[] = [];
   const note = (line: string) => {
     warnings.push(line);
@@ -144,7 +144,7 @@ export function runRestoreBlob(
     }
     for (const [i, file] of options.key.entries()) {
       const passphrase = passphrases[i];
-      const key = unwrap(loadPrivateKey(file, passphrase?.length ? passphrase : undefined));
+      const key = unwrap(await loadPrivateKey(file, passphrase?.length ? passphrase : undefined));
       if (!key.encrypted && passphrase?.length) {
         note(`${file}: is not encrypted; its passphrase line (${i + 1}) was ignored`);
       }
@@ -268,8 +268,8 @@ function printHuman(report: RestoreBlobReport): void {
 }
 
 /** `sd-drill restore-blob` (registered in ./index.ts). */
-export function restoreBlobAction(options: RestoreBlobOptions): void {
-  const report = runRestoreBlob(options, warn);
+export async function restoreBlobAction(options: RestoreBlobOptions): Promise<void> {
+  const report = await runRestoreBlob(options, warn);
   if (options.json) printJson(report);
   else printHuman(report);
 }

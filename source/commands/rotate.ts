@@ -2,9 +2,12 @@
  * `sd-drill rotate`: the old quorum reconstructs the domain (matched, unlocked and refused as
  * `verify` does) and the same domain is written to a new file wrapped to new holders'
  * certificates with a new quorum (the policy `init` applies). Everything is checked before
- * anything is written: the new set, the output path, the old quorum and the domain's pinned
- * key. The new file is checked in memory, written beside nothing (never over a file), read
- * back and checked again. The old file is only read.
+ * anything is written: the new set, the output path, the old quorum, the domain's pinned key,
+ * and the new file against every pin (it is the same domain: no record may know it under
+ * another key; its holders may wrap other domains too, which is said and changes nothing).
+ * The new file is checked in memory, written beside nothing (never over a file), read back and
+ * checked again. The old file is only read, and the store is not written: the new file is the
+ * same domain id or EncData the store already knows, and its first passing drill links it.
  *
  * Then every new holder must prove their key (`verify --all`) before the old file and the
  * departed holders' keys are destroyed: until then the old file and any quorum of old keys
@@ -26,9 +29,9 @@ import {openDomainFile, type OpenedDomain} from '../domain/open.js';
 import {writeRewrapped, type NewHolder} from '../domain/rewrap.js';
 import {MAX_HOLDERS, MIN_HOLDERS} from '../limits.js';
 import {wipe} from '../secret.js';
-import {identityOf} from '../store/pins.js';
-import {openStore} from '../store/store.js';
-import {out, printJson, refuseExistingOut, warn} from './io.js';
+import {identityOf, rotationPinCheck} from '../store/pins.js';
+import {out, printJson, refuseExistingOut} from './io.js';
+import {storePins} from './store-pins.js';
 import {collectShares, reconstructWithQuorum} from './verify.js';
 
 export interface RotateOptions {
@@ -132,6 +135,16 @@ async function rotate(options: RotateOptions): Promise<number> {
       name: holderNames[i] as string,
       certificate,
     }));
+    const pinned = rotationPinCheck(
+      identityOf({
+        ...opened.domain.describe(),
+        sha256: null,
+        holders: certs.map((c) => ({certFingerprint: c.certFingerprint})),
+      }),
+      rec.reportKey,
+      await storePins(),
+    );
+    if (!pinned.ok) throw checkError('domain-key-mismatch', pinned.message, options.sd);
     const written = unwrap(
       writeRewrapped({old: opened, reconstructed: rec, holders, required}, outPath),
     );
@@ -144,7 +157,6 @@ async function rotate(options: RotateOptions): Promise<number> {
         spkiFingerprint: c.spkiFingerprint,
       })),
     );
-    pinBoth(opened, written.opened, rec.reportKey);
     const from = opened.domain.describe();
     const to = written.opened.domain.describe();
     const destroy = destructions(
@@ -174,34 +186,16 @@ async function rotate(options: RotateOptions): Promise<number> {
         holders: changeJson(change),
         destroy,
         azDownload: az,
+        notes: pinned.notes,
       });
       return 0;
     }
     printHuman({from, to, outPath, sha256: written.sha256, change, destroy, az, rec, certs});
+    for (const note of pinned.notes) out(`Note: ${note}.`);
     return 0;
   } finally {
     rec?.wipe();
     for (const s of collected.shares) wipe(s.secret);
-  }
-}
-
-/**
- * The store knows the new file as the same domain (the same key), so history, trend and review
- * dates carry on across the rotation. A store that cannot be written costs the link, not the
- * rotation: the new file is written and checked.
- */
-function pinBoth(old: OpenedDomain, next: OpenedDomain, key: string): void {
-  try {
-    const store = openStore();
-    for (const d of [old, next]) {
-      const id = identityOf({...d.domain.describe(), sha256: d.sha256 ?? null});
-      const r = store.recordPin(id, key, 'rotation', 'rotation');
-      if (!r.ok) warn(`the new domain was not linked to the old in the store: ${r.error.message}`);
-    }
-  } catch (error) {
-    warn(
-      `the new domain was not linked to the old in the store: ${error instanceof Error ? error.message : String(error)}`,
-    );
   }
 }
 

@@ -1,9 +1,12 @@
 import {realpathSync} from 'node:fs';
 import {checkError, SdError, usageError} from '../errors.js';
 import {
+  duplicateShareProblem,
+  duplicatesOf,
   holderLabel,
   ReconstructError,
   type BadShare,
+  type DuplicateShare,
   type DomainProblem,
   type OpenedShare,
   type ReconstructedDomain,
@@ -13,9 +16,9 @@ import {openDomainFile, type OpenedDomain} from '../domain/open.js';
 import {presentKeyFile} from '../domain/present-key.js';
 import {readSmallFileSync} from '../fs/read-file.js';
 import {wipe} from '../secret.js';
-import {checkPin, identityOf, type DomainPin, type PinCheck} from '../store/pins.js';
+import {checkPin, identityOf, lookalikeNotes, type PinCheck} from '../store/pins.js';
+import {storePins} from './store-pins.js';
 import {proveAll, unprovenText} from '../domain/prove-all.js';
-import {pinsFile, storeExists} from '../store/location.js';
 import {out, printJson} from './io.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {promptPassphrase} from './passphrases.js';
@@ -106,7 +109,7 @@ export async function collectShares(
         prompted = p.value;
         passphrase = prompted;
       }
-      const presented = presentKeyFile(
+      const presented = await presentKeyFile(
         domain,
         file,
         passphrase && passphrase.length > 0 ? passphrase : undefined,
@@ -177,7 +180,11 @@ export interface QuorumResult {
   /** Why the quorum did not open the domain on record, when it did not. */
   failure?: SdError;
   badShares: BadShare[];
+  /** Holders whose shares were one share: counted once, proving neither. */
+  duplicates: DuplicateShare[];
   pin?: PinCheck;
+  /** A domain with no record here: other pinned domains a person could take it for. */
+  lookalikes: string[];
 }
 
 /**
@@ -193,6 +200,7 @@ export async function reconstructWithQuorum(
   let failure: SdError | undefined;
   let badShares: BadShare[] = [];
   const r = opened.domain.reconstruct(collected.shares);
+  const duplicates = duplicatesOf(r);
   if (r.ok) {
     reconstructed = r.value;
     badShares = r.value.badShares;
@@ -201,9 +209,13 @@ export async function reconstructWithQuorum(
     if (r.error instanceof ReconstructError) badShares = r.error.badShares;
   }
   // The quorum opened *a* domain; is it the one on record? (the file's header, the store)
-  const pin = reconstructed
-    ? checkPin(identityOf(identityInput(opened)), reconstructed.reportKey, await storePins())
-    : undefined;
+  const pins = reconstructed ? await storePins() : [];
+  const identity = identityOf(identityInput(opened));
+  const pin = reconstructed ? checkPin(identity, reconstructed.reportKey, pins) : undefined;
+  const seen =
+    reconstructed && pin?.ok && pin.records.length === 0
+      ? lookalikeNotes(pins, identity, reconstructed.reportKey)
+      : [];
   if (pin && !pin.ok) failure = checkError('domain-key-mismatch', `${sd}: ${pin.message}`, sd);
   // A key file that could not be read at all is an input problem (exit 2) when it cost the quorum.
   const inputProblem = collected.refused.find((x) => x.kind === 'input');
@@ -219,7 +231,9 @@ export async function reconstructWithQuorum(
     ...(reconstructed ? {reconstructed} : {}),
     ...(failure ? {failure} : {}),
     badShares,
+    duplicates,
     ...(pin ? {pin} : {}),
+    lookalikes: seen,
   };
 }
 
@@ -231,7 +245,7 @@ async function verify(options: VerifyOptions): Promise<number> {
   const desc = opened.value.domain.describe();
   const collected = await collectShares(opened.value, options.key, options.passphraseFile);
   const result = await reconstructWithQuorum(opened.value, collected, options.sd);
-  const {reconstructed, badShares, pin} = result;
+  const {reconstructed, badShares, duplicates, pin, lookalikes: alike} = result;
   let failure = result.failure;
   try {
     const proofs = options.all
@@ -240,6 +254,7 @@ async function verify(options: VerifyOptions): Promise<number> {
           collected.matched.map((m) => ({holderIndex: m.holder, file: m.file})),
           badShares,
           reconstructed !== undefined && !failure,
+          duplicates,
         )
       : undefined;
     if (!failure && proofs?.some((p) => !p.proven))
@@ -249,7 +264,11 @@ async function verify(options: VerifyOptions): Promise<number> {
         options.sd,
       );
     const okResult = reconstructed !== undefined && !failure;
-    const problems = [...desc.problems, ...collected.problems];
+    const problems = [
+      ...desc.problems,
+      ...collected.problems,
+      ...duplicates.map(duplicateShareProblem),
+    ];
     if (options.json) {
       printJson({
         ok: okResult,
@@ -272,6 +291,7 @@ async function verify(options: VerifyOptions): Promise<number> {
           ? {
               reportKey: reconstructed.reportKey,
               pinnedBy: pin?.ok ? pin.pinnedBy : null,
+              notes: alike,
               blobs: reconstructed.evidence.blobs,
             }
           : {}),
@@ -304,8 +324,10 @@ async function verify(options: VerifyOptions): Promise<number> {
     );
     for (const m of collected.matched) {
       const h = desc.holders.find((x) => x.index === m.holder);
+      const twin = duplicates.find((d) => d.holderIndex === m.holder || d.sameAs === m.holder);
+      const other = twin && (twin.holderIndex === m.holder ? twin.sameAs : twin.holderIndex);
       out(
-        `  ✓ ${m.file} → ${h ? holderLabel(h) : `holder ${m.holder}`} [${shortFingerprint(m.fingerprint)}]${matchNote(m)}`,
+        `  ${twin ? '✗' : '✓'} ${m.file} → ${h ? holderLabel(h) : `holder ${m.holder}`} [${shortFingerprint(m.fingerprint)}]${matchNote(m)}${twin ? ` — but its share is holder ${other}'s share (duplicate-share): it proves nothing` : ''}`,
       );
     }
     for (const r of collected.refused) out(`  ✗ ${r.reason}`);
@@ -331,6 +353,7 @@ async function verify(options: VerifyOptions): Promise<number> {
       out(
         `  report key ${reconstructed.reportKey} (${PIN_WORDS[pin?.ok ? pin.pinnedBy : 'first-use']})`,
       );
+      for (const note of alike) out(`  note: ${note}`);
       return 0;
     }
     if (failure) throw failure;
@@ -344,7 +367,8 @@ async function verify(options: VerifyOptions): Promise<number> {
 const PIN_WORDS = {
   header: "the key pinned in the file's header",
   store: 'the key on record for this domain',
-  'first-use': 'no key on record for this domain yet: a passing drill pins it',
+  'first-use':
+    "no key on record for this domain on this machine; verify pins nothing — a drill's first pass pins it when its operator says so",
 } as const;
 
 function matchNote(m: MatchedKey): string {
@@ -357,18 +381,6 @@ function matchNote(m: MatchedKey): string {
 
 function identityInput(opened: OpenedDomain) {
   return {...opened.domain.describe(), sha256: opened.sha256 ?? null};
-}
-
-/**
- * The store's pins, read only, straight from their file (../store/pins-schema.ts): no store,
- * no pins, and nothing of the store loaded; zod's classic API is loaded only where there is one.
- */
-async function storePins(): Promise<DomainPin[]> {
-  if (!storeExists()) return [];
-  const {readPins} = await import('../store/pins-schema.js');
-  const read = readPins(pinsFile());
-  if (read.problem) process.stderr.write(`sd-drill: warning: ${read.problem}\n`);
-  return read.pins;
 }
 
 /** `sd-drill verify` (registered in ./index.ts). */

@@ -64,6 +64,12 @@ export const KEYS = {
   cancel: {keys: 'Esc', label: 'cancel', matches: escape},
   quit: {keys: 'q', label: 'quit', matches: letter('q')},
   abort: {keys: 'Ctrl-C', label: 'abort', matches: (input, key) => key.ctrl && input === 'c'},
+  /** Ctrl-C at the first-pin question: answers no (the report is written then). */
+  decline: {
+    keys: 'Ctrl-C',
+    label: 'answer no',
+    matches: (input, key) => key.ctrl && input === 'c',
+  },
   /** Ctrl-C once the drill is over: nothing is left to abort. */
   leave: {keys: 'Ctrl-C', label: 'quit', matches: (input, key) => key.ctrl && input === 'c'},
 } as const satisfies Record<string, KeySpec>;

@@ -34,6 +34,11 @@ export interface DomainDescription {
   holders: Holder[];
   /** The report key pinned in the file's authenticated header (native version 2). */
   reportKey?: string;
+  /**
+   * Azure: SHA-256 of the file's EncData, the domain itself (a rotation keeps it byte for
+   * byte; a new download from the HSM makes a new one): the domain's identity in the store.
+   */
+  encDataSha256?: string;
   /** Native version 2: 1 at init, one higher at every rotation. */
   generation?: number;
   /** Problems with the file found when it was read: two shares to one key, a damaged share. */
@@ -77,7 +82,7 @@ export interface KeyEvidence {
 
 /** A problem with the domain file itself, known without any key (a finding, not a refusal). */
 export interface DomainProblem {
-  rule: 'duplicate-wrapping-key' | 'share-damaged';
+  rule: 'duplicate-wrapping-key' | 'share-damaged' | 'duplicate-share';
   /** The shares concerned (1-based). */
   shares: number[];
   /** One sentence naming the shares and what is wrong. */
@@ -99,6 +104,26 @@ export interface BadShare {
   reason: string;
 }
 
+/**
+ * Two holders whose opened shares are one and the same share (Azure: holder 1's share re-sealed
+ * into holder 3's slot — anyone who held holder 1's share can do it). Counted once; neither
+ * holder has proven anything (see ./prove-all.ts), and the domain is a holder short.
+ */
+export interface DuplicateShare {
+  holderIndex: number;
+  /** The holder whose share it already is (given earlier). */
+  sameAs: number;
+}
+
+/** The domain problem a duplicate share is, for findings and the CLI. */
+export function duplicateShareProblem(d: DuplicateShare): DomainProblem {
+  return {
+    rule: 'duplicate-share',
+    shares: [d.sameAs, d.holderIndex],
+    text: `holders ${d.sameAs} and ${d.holderIndex} carry the same share: it counts once and proves neither holder's key — the file's share for one of them was replaced by the other's`,
+  };
+}
+
 export interface BlobDigest {
   tag: string;
   bytes: number;
@@ -117,6 +142,8 @@ export interface ReconstructedDomain {
   /** Shares that took part; shares found bad are listed in `badShares`. */
   usedHolders: number[];
   badShares: BadShare[];
+  /** Holders whose shares were one share (counted once): never proven. */
+  duplicates?: DuplicateShare[];
   wipe(): void;
 }
 
@@ -144,10 +171,26 @@ export interface SecurityDomainFormat {
 /** A failed reconstruction, naming the shares found bad where that could be proven. */
 export class ReconstructError extends SdError {
   readonly badShares: BadShare[];
-  constructor(reason: string, message: string, badShares: BadShare[] = [], file?: string) {
+  readonly duplicates: DuplicateShare[];
+  constructor(
+    reason: string,
+    message: string,
+    badShares: BadShare[] = [],
+    file?: string,
+    duplicates: DuplicateShare[] = [],
+  ) {
     super('check', reason, message, file);
     this.badShares = badShares;
+    this.duplicates = duplicates;
   }
+}
+
+/** The duplicate shares a reconstruction found, whether it opened the domain or not. */
+export function duplicatesOf(
+  r: {ok: true; value: ReconstructedDomain} | {ok: false; error: SdError},
+): DuplicateShare[] {
+  if (r.ok) return r.value.duplicates ?? [];
+  return r.error instanceof ReconstructError ? r.error.duplicates : [];
 }
 
 /** All k-element subsets of `items`, in lexicographic order (the first is items[0..k)). */

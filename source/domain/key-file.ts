@@ -15,6 +15,7 @@ import {
 import {basename} from 'node:path';
 import {fail, inputError, ok, type Result} from '../errors.js';
 import {readSmallFileSync} from '../fs/read-file.js';
+import {keyEncryption} from './key-kdf.js';
 
 export const MIN_RSA_BITS = 2048;
 
@@ -315,6 +316,10 @@ export function parsePrivateKey(
       inputError('passphrase-required', `${file}: is encrypted and needs its passphrase`, file),
     );
   }
+  // What the file asks the key derivation to cost is read before OpenSSL derives anything.
+  const der = encrypted ? encryptedPkcs8Der(bytes) : undefined;
+  const enc = der ? keyEncryption(der) : undefined;
+  if (enc?.kind === 'refused') return fail(inputError('kdf-refused', `${file}: ${enc.why}`, file));
   let input: Buffer;
   let key: KeyObject | undefined;
   let lastError: unknown;
@@ -378,14 +383,13 @@ export function parsePrivateKey(
   });
 }
 
-export function loadPrivateKey(file: string, passphrase?: Buffer): Result<LoadedKey> {
-  const bytes = readSmallFileSync(file);
-  if (!bytes.ok) return bytes;
-  try {
-    return parsePrivateKey(file, bytes.value, passphrase);
-  } finally {
-    bytes.value.fill(0);
-  }
+/** The DER of an encrypted PKCS#8 key (PEM "ENCRYPTED PRIVATE KEY" or DER); not traditional PEM. */
+export function encryptedPkcs8Der(bytes: Buffer): Buffer | undefined {
+  const s = sniff(bytes);
+  if (s.kind !== 'encrypted-private-key') return undefined;
+  if (s.encoding === 'der') return bytes;
+  const block = pemBlocks(bytes).find((b) => b.label === 'ENCRYPTED PRIVATE KEY');
+  return block ? Buffer.from(block.body, 'base64') : undefined;
 }
 
 /** The certificate beside a key file, as azure-cli finds it: same name, `.cer` extension. */

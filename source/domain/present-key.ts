@@ -8,11 +8,11 @@ import {fail, ok, type Result} from '../errors.js';
 import type {OpenedShare, SecurityDomainFormat} from './format.js';
 import {
   loadCertificate,
-  loadPrivateKey,
   siblingCertificatePaths,
   type LoadedCertificate,
   type LoadedKey,
 } from './key-file.js';
+import {loadPrivateKey} from './key-unlock.js';
 
 export interface Presented {
   opened: OpenedShare;
@@ -39,12 +39,16 @@ export function findCertificateBeside(keyFile: string): {
   return {};
 }
 
-export function presentKeyFile(
+/**
+ * Loads the key (its derivation off the main thread: ./key-unlock.ts) and opens its holder's
+ * share. The passphrase is the caller's to wipe, once this has resolved.
+ */
+export async function presentKeyFile(
   domain: SecurityDomainFormat,
   file: string,
   passphrase?: Buffer,
-): Result<Presented> {
-  const key = loadPrivateKey(file, passphrase);
+): Promise<Result<Presented>> {
+  const key = await loadPrivateKey(file, passphrase);
   if (!key.ok) return key;
   const beside = findCertificateBeside(file);
   // A certificate beside the key that belongs to another key is ignored, not trusted.

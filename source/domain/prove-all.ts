@@ -5,10 +5,11 @@
  * the winning subset it gives the same secret). Used by `verify --all` and by the rotation
  * ceremony, where every new holder proves their key before the old file may be destroyed.
  *
- * A holder who did not prove is named with what is known — no key opened their share, or
- * their share does not agree — never with a guess about why.
+ * A holder who did not prove is named with what is known — no key opened their share, their
+ * share does not agree, or it is the very share another holder carries (a duplicate counts once
+ * and proves neither: the file's share for one of them was replaced) — never with a guess.
  */
-import {holderLabel, type BadShare, type Holder} from './format.js';
+import {holderLabel, type BadShare, type DuplicateShare, type Holder} from './format.js';
 
 export interface HolderProof {
   index: number;
@@ -28,6 +29,7 @@ export function proveAll(
   opened: ReadonlyArray<{holderIndex: number; file: string}>,
   badShares: readonly BadShare[],
   reconstructed: boolean,
+  duplicates: readonly DuplicateShare[] = [],
 ): HolderProof[] {
   return holders.map((h) => {
     const base = {
@@ -39,6 +41,16 @@ export function proveAll(
     if (!share) return {...base, proven: false, reason: NO_KEY};
     const bad = badShares.find((b) => b.holderIndex === h.index);
     if (bad) return {...base, proven: false, file: share.file, reason: bad.reason};
+    const twin = duplicates.find((d) => d.holderIndex === h.index || d.sameAs === h.index);
+    if (twin) {
+      const other = twin.holderIndex === h.index ? twin.sameAs : twin.holderIndex;
+      return {
+        ...base,
+        proven: false,
+        file: share.file,
+        reason: `its share is the very share holder ${other} carries: one share for two holders proves neither (duplicate-share)`,
+      };
+    }
     if (!reconstructed)
       return {
         ...base,

@@ -9,12 +9,15 @@ import * as z from 'zod';
 import {fail, inputError, ok, type Result} from '../errors.js';
 import {describeIssue, issueMessage} from '../domain/schema-issue.js';
 import {readSmallFileSync} from '../fs/read-file.js';
+import {parseStrictJsonBytes} from '../strict-json.js';
 import {readPassphraseFile} from '../domain/passphrase-file.js';
 import {wipe} from '../secret.js';
 import {DISASTERS} from '../hsm/disasters.js';
 import type {CeremonyState} from '../ceremony/types.js';
 import type {DrillSession} from './session.js';
 import {participantSchema, type Participant} from './plan-participant.js';
+import {firstPinFacts, firstPinLines, needsFirstPin} from './first-pin.js';
+import type {DomainPin} from '../store/pins.js';
 
 export {participantSchema, type Participant} from './plan-participant.js';
 import {awaitContributions, callRemotes, remoteProblem, remoteSchema} from './plan-remote.js';
@@ -37,6 +40,11 @@ export const planSchema = z
     /** Compromise rehearsal: the rotation's fields for the new HSM, and the sticks lost. */
     compromise: compromisePlanShape(participantSchema).optional(),
     reportDir: z.string().min(1),
+    /**
+     * A pass on a domain this machine has no record of pins its key only when the plan says
+     * so: the reviewer of the plan decides, as the operator does on screen.
+     */
+    pinFirstUse: z.boolean().optional(),
   })
   .refine((p) => p.mode === 'rotation' || p.mode === 'compromise' || p.scenario !== undefined, {
     message: 'scenario is required (destroyed, purged or archived-and-deleted)',
@@ -62,12 +70,13 @@ export const rel = (plan: Plan, p: string): string =>
 export function readPlan(file: string): Result<Plan> {
   const bytes = readSmallFileSync(file, 1024 * 1024, 'plan file');
   if (!bytes.ok) return bytes;
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.value.toString('utf8'));
-  } catch {
-    return fail(inputError('not-json', `${file}: the plan is not valid JSON`, file));
-  }
+  // Strict: a plan is reviewed before it runs, so it must mean what its reviewer read.
+  const read = parseStrictJsonBytes(bytes.value);
+  if (!read.ok)
+    return fail(
+      inputError('not-json', `${file}: the plan is not valid JSON: ${read.problem}`, file),
+    );
+  const json = read.value;
   const parsed = planSchema.safeParse(json, {error: issueMessage});
   if (!parsed.success)
     return fail(inputError('bad-plan', `${file}: bad plan: ${describeIssue(parsed.error)}`, file));
@@ -151,7 +160,7 @@ export async function runPlan(
   for (const absent of plan.absent ?? []) session.markAbsent(absent);
   // Requests go out first, so holders at other sites work while the local ones present.
   const deadlines = await callRemotes(plan.remote ?? [], session, tell);
-  if (!presentAll(plan, plan.participants, session, tell, 'collect')) return;
+  if (!(await presentAll(plan, plan.participants, session, tell, 'collect'))) return;
   await awaitContributions(plan.remote ?? [], deadlines, session, tell);
   const s = session.getState();
   if (s.step !== 'collect') return;
@@ -165,16 +174,40 @@ export async function runPlan(
 }
 
 /**
+ * The drill passed on a domain this machine has no record of: the plan's `pinFirstUse` decides
+ * whether its key is pinned, and the operator is told what was (or was not) pinned.
+ */
+export function settleFirstPin(
+  plan: Plan,
+  session: DrillSession,
+  pins: readonly DomainPin[],
+  tell: (line: string) => void,
+): void {
+  const state = session.getState();
+  if (!needsFirstPin(state)) return;
+  const facts = firstPinFacts(state, pins);
+  const pin = plan.pinFirstUse === true;
+  session.decideFirstPin(pin);
+  if (!facts) return;
+  tell(
+    pin
+      ? `First use: no key was on record here for "${facts.label}"; its key is pinned, as the plan says ("pinFirstUse": true):`
+      : `First use: no key is on record here for "${facts.label}", and its key is NOT pinned (the plan does not say "pinFirstUse": true); its reports verify only with ${facts.header ? '--sd (its file) or ' : ''}--expect-key:`,
+  );
+  for (const line of firstPinLines(facts)) tell(`  ${line}`);
+}
+
+/**
  * Each participant inserts a (folder) stick, presents the named key, and removes the stick,
  * while the ceremony is in `step`; false when a passphrase file could not be read (aborted).
  */
-export function presentAll(
+export async function presentAll(
   plan: Plan,
   participants: readonly Participant[],
   session: DrillSession,
   tell: (line: string) => void,
   step: 'collect' | 'prove',
-): boolean {
+): Promise<boolean> {
   for (const p of participants) {
     if (session.getState().step !== step) break;
     const keyFile = rel(plan, p.key);
@@ -196,7 +229,7 @@ export function presentAll(
       passphrase = line.value;
     }
     const before = new Set(accepted(session, step));
-    session.presentFile(stick, keyFile, {name: p.custodian, role: p.role}, passphrase);
+    await session.presentFile(stick, keyFile, {name: p.custodian, role: p.role}, passphrase);
     const now = session.getState();
     const taken = holdersIn(now, step).find((h) => h.state === 'accepted' && !before.has(h.index));
     const whose = step === 'prove' ? 'new holder' : 'holder';

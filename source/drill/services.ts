@@ -54,46 +54,46 @@ export class ReportService {
   /** The pins a session checks its reconstruction against. */
   pins = (): DomainPin[] => this.store.pins();
 
-  /** A rotation's new file is the same domain: the store links it to the domain's key. */
-  recordRotationPin = (identity: DomainIdentity, key: string): void => {
-    const r = this.store.recordPin(identity, key, 'rotation', 'rotation');
-    if (!r.ok)
-      process.stderr.write(
-        `sd-drill: warning: the new domain file was not linked to its domain: ${r.error.message}\n`,
-      );
-  };
-
   /**
-   * A passing, signed drill pins its domain's key: trust on first use for an Azure (or
-   * version 1) file, the header's key for a native one. Later drills and reports of the
-   * domain must carry the same key.
+   * A passing, signed drill of a domain on record adds what it learnt (a new file of it) to
+   * its record. A domain with no record here is pinned only when a person said so after the
+   * pass (`identity.firstPin`): trust on first use is a decision, not a side effect. A
+   * rotation's new file is linked only once every new holder has proven their key (`next`).
    */
-  private pin(report: DrillReport): void {
+  private pin(report: DrillReport, next: DomainIdentity | undefined): void {
+    // A compromise rehearsal's report is signed by the new domain this ceremony made.
     const to = report.compromise?.to;
     if (to) return this.pinNewDomain(report, to);
     const d = report.scope.domain;
-    // Onboarding's practice domain is thrown away when the drill ends: nothing to pin.
-    if (
-      report.verdict !== 'pass' ||
-      !report.proof.signed ||
-      !d ||
-      report.scope.mode === 'onboarding'
-    )
-      return;
+    const id = report.identity;
+    if (report.verdict !== 'pass' || !report.proof.signed || !d || !id || id.mismatch) return;
+    // A practice domain (onboarding) is thrown away when the drill ends: nothing to pin.
+    if (report.scope.mode === 'onboarding') return;
+    if (id.recorded === false && id.firstPin?.pinned !== true) return;
+    const key = report.proof.publicKey;
     const identity = identityOf({
       ...d,
       holders: d.holders.map((h) => ({certFingerprint: h.fingerprint})),
-      reportKey: report.identity?.pinnedBy === 'header' ? report.proof.publicKey : null,
+      reportKey: id.pinnedBy === 'header' ? key : null,
     });
     const source = identity.headerKey ? 'header' : 'first-use';
-    const r = this.store.recordPin(identity, report.proof.publicKey, `drill ${report.id}`, source);
+    const r = this.store.recordPin(identity, key, `drill ${report.id}`, source);
     if (!r.ok)
       process.stderr.write(
         `sd-drill: warning: the domain's key was not pinned: ${r.error.message}\n`,
       );
+    if (!next) return;
+    const linked = this.store.recordPin(next, key, `rotation in drill ${report.id}`, 'rotation');
+    if (!linked.ok)
+      process.stderr.write(
+        `sd-drill: warning: the new domain file was not linked to its domain: ${linked.error.message}\n`,
+      );
   }
 
-  /** A passing compromise rehearsal's new domain: its header's key, pinned for it. */
+  /**
+   * A passing compromise rehearsal's new domain: its header's key, pinned for it. No question is
+   * asked: this ceremony made the domain in front of its operator, from fresh randomness.
+   */
   private pinNewDomain(
     report: DrillReport,
     to: NonNullable<DrillReport['compromise']>['to'],
@@ -166,7 +166,7 @@ export class ReportService {
         process.stderr.write(
           `sd-drill: warning: the drill was not added to history: ${recorded.error.message}\n`,
         );
-      this.pin(report);
+      this.pin(report, session.rotation.provenIdentity);
       recordRetirements(this.store, report);
       session.dispatch({
         type: 'report-saved',

@@ -17,6 +17,8 @@ import type {
   StickInfo,
 } from '../ceremony/types.js';
 import {
+  duplicateShareProblem,
+  duplicatesOf,
   holderLabel,
   type OpenedShare,
   type ReconstructedDomain,
@@ -33,7 +35,7 @@ import {ContributionArrival} from './arrivals/contribution.js';
 import {DEFAULT_REQUEST_MS} from '../remote/request.js';
 import {readExchangeTarget, RecoveryTarget} from './recovery.js';
 import {stickContents, type StickContents} from './stick-contents.js';
-import {RotationWork, type RecordPin} from './uses/rotation.js';
+import {RotationWork} from './uses/rotation.js';
 import {CompromiseWork} from './uses/compromise.js';
 
 export {stickInfo} from './arrivals/desk.js';
@@ -55,8 +57,6 @@ export interface SessionOptions {
   pins?: () => readonly DomainPin[];
   /** Tests only: key material for remote requests' key pairs (see ./arrivals/contribution.ts). */
   requestKeyMaterial?: () => Buffer;
-  /** Rotation: pins the domain's key for the new file in the store (the same domain). */
-  recordPin?: RecordPin;
   /** Called once the drill ends (report step reached); the shell writes the report. */
   onEnded?: (session: DrillSession) => void;
 }
@@ -92,7 +92,7 @@ export class DrillSession implements ShareDesk {
     );
     this.sticks = new StickArrival(this, (stick, files) => this.remote.fromStick(stick, files));
     this.arrivals = [this.sticks, this.remote];
-    this.rotation = new RotationWork(this, options.recordPin);
+    this.rotation = new RotationWork(this, options.pins);
     this.compromise = new CompromiseWork(this, this.rotation);
   }
 
@@ -207,16 +207,17 @@ export class DrillSession implements ShareDesk {
   // The stick arrival's actions, as the TUI and the plan runner call them.
   stickInserted = (stick: Stick): Promise<void> => this.sticks.stickInserted(stick);
   stickRemoved = (path: string): void => this.sticks.stickRemoved(path);
-  identify = (passphrase: Buffer): void => this.sticks.identify(passphrase);
-  acknowledge = (custodian: Custodian): void => this.sticks.acknowledge(custodian);
-  submitPassphrase = (passphrase: Buffer): void => this.sticks.submitPassphrase(passphrase);
+  identify = (passphrase: Buffer): Promise<void> => this.sticks.identify(passphrase);
+  acknowledge = (custodian: Custodian): Promise<void> => this.sticks.acknowledge(custodian);
+  submitPassphrase = (passphrase: Buffer): Promise<void> =>
+    this.sticks.submitPassphrase(passphrase);
   cancelPresenting = (): void => this.sticks.cancelPresenting();
   presentFile = (
     stick: StickInfo,
     file: string,
     custodian: Custodian,
     passphrase: Buffer | undefined,
-  ): void => this.sticks.presentFile(stick, file, custodian, passphrase);
+  ): Promise<void> => this.sticks.presentFile(stick, file, custodian, passphrase);
 
   // The remote-holder arrival's actions, as the TUI calls them.
   callRemote = (holderIndex: number, dir: string, custodian?: Custodian): Promise<unknown> =>
@@ -311,6 +312,14 @@ export class DrillSession implements ShareDesk {
     return {...event, message: printable(message)};
   }
 
+  /**
+   * After a pass on a domain this machine has no record of: pin its key (or not), before the
+   * report is written, so the report says which. ../report/first-pin.ts shows what is pinned.
+   */
+  decideFirstPin(pin: boolean): void {
+    this.dispatch({type: 'first-pin-decided', pin});
+  }
+
   markAbsent(holderIndex: number): void {
     this.dispatch({type: 'mark-absent', holderIndex});
   }
@@ -323,6 +332,9 @@ export class DrillSession implements ShareDesk {
     const shares = [...this.vault.values()];
     const r = this.domain.domain.reconstruct(shares);
     this.wipeShares();
+    // Two holders with one share: said before the verdict, so the report has it either way.
+    for (const d of duplicatesOf(r))
+      this.dispatch({type: 'domain-problem', problem: duplicateShareProblem(d)});
     if (!r.ok) {
       const bad =
         'badShares' in r.error
@@ -348,6 +360,7 @@ export class DrillSession implements ShareDesk {
         reportKey: r.value.reportKey,
         pinnedBy: pin?.ok ? pin.pinnedBy : null,
         mismatch: pin && !pin.ok ? pin.message : null,
+        recorded: pin?.ok === true && pin.records.length > 0,
       },
     });
     if (after.step !== 'restore') return;

@@ -27,12 +27,13 @@ export function summarise(opened: OpenedDomain): DomainSummary {
     ...(opened.sha256 ? {sha256: opened.sha256} : {}),
     ...(d.reportKey ? {reportKey: d.reportKey} : {}),
     ...(d.generation ? {generation: d.generation} : {}),
+    ...(d.encDataSha256 ? {encDataSha256: d.encDataSha256} : {}),
   };
 }
 
 /**
- * The report key the store pins for this domain, when one is (by its id, a file digest or its
- * holders' certificates): a rotated file is linked there to the domain it came from, so its
+ * The report key the store pins for this domain, when one is (by its id, its EncData or a file
+ * digest): a rotated file is linked there to the domain it came from, so its
  * history and review dates carry on. Only for those; proof needs a reconstruction.
  */
 export function withKnownKey(summary: DomainSummary, pins: readonly DomainPin[]): DomainSummary {

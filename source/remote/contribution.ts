@@ -31,7 +31,8 @@
 import {constants, createPublicKey, sign, verify, X509Certificate} from 'node:crypto';
 import * as z from 'zod';
 import {canonicalJson} from '../canonical-json.js';
-import {fail, ok, type Result} from '../errors.js';
+import {fail, inputError, ok, type Result} from '../errors.js';
+import {parseStrictJsonBytes} from '../strict-json.js';
 import type {Holder, KeyMatch} from '../domain/format.js';
 import {sha256Hex, type LoadedCertificate, type LoadedKey} from '../domain/key-file.js';
 import {describeIssue, issueMessage} from '../domain/schema-issue.js';
@@ -91,12 +92,21 @@ export interface MakeInput {
 export async function makeContribution(input: MakeInput): Promise<Contribution> {
   const {request} = input;
   const {seal} = await import('./hpke.js');
-  const sealed = await seal(
-    Buffer.from(request.publicKey, 'base64url'),
-    input.requestDigest,
-    sealAad(request.holder.index, request.nonce),
-    input.payload,
-  );
+  let sealed: Sealed;
+  try {
+    sealed = await seal(
+      Buffer.from(request.publicKey, 'base64url'),
+      input.requestDigest,
+      sealAad(request.holder.index, request.nonce),
+      input.payload,
+    );
+  } catch {
+    // An all-zero or low-order X25519 key: DH with it gives no shared secret (RFC 7748 §6.1).
+    throw inputError(
+      'bad-request-key',
+      "the request's public key is not a usable X25519 key, so nothing can be sealed to it; nothing was written — ask the ceremony for a new request",
+    );
+  }
   const spki = createPublicKey(input.key.privateKey).export({type: 'spki', format: 'der'});
   const unsigned = {
     contribution: CONTRIBUTION_FORMAT,
@@ -124,12 +134,14 @@ export interface ParsedContribution {
 
 /** Parses a contribution; anything but the exact bytes `contribute` writes is `damaged`. */
 export function parseContribution(bytes: Buffer): Result<ParsedContribution, string> {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return fail('it is not JSON');
-  }
+  const read = parseStrictJsonBytes(bytes, 8);
+  if (!read.ok)
+    return fail(
+      read.problem.startsWith('is ')
+        ? `it ${read.problem}`
+        : `it is not sd-drill JSON: ${read.problem}`,
+    );
+  const json = read.value;
   const parsed = contributionSchema.safeParse(json, {error: issueMessage});
   if (!parsed.success) return fail(describeIssue(parsed.error));
   if (!bytes.equals(Buffer.from(contributionText(parsed.data), 'utf8')))

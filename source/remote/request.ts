@@ -6,14 +6,18 @@
  * a contribution cannot be opened after the ceremony, not even by its operator.
  *
  * The request's digest (SHA-256 of its canonical JSON) is the HPKE `info` a contribution is
- * sealed with, and its first 80 bits are the short code the operator reads over the phone
- * and `contribute` prints: the same code on both ends means the holder seals to the key this
- * ceremony holds, not to one an attacker swapped in on the way.
+ * sealed with, and its first 100 bits are the code the operator reads over the phone and the
+ * holder types into `contribute`, which seals nothing until it matches: the same code on both
+ * ends means the holder seals to the key this ceremony holds, not to one an attacker swapped
+ * in on the way. To pass a request of their own off as this one, an attacker must find one
+ * whose digest starts with the same 100 bits — a second preimage: 2^100 SHA-256 hashes on
+ * average, ~40,000 years at 10^18 a second, for a request that lives an hour.
  */
 import {createHash, randomBytes} from 'node:crypto';
 import * as z from 'zod';
 import {canonicalJson} from '../canonical-json.js';
 import {fail, inputError, ok, type Result} from '../errors.js';
+import {parseStrictJsonBytes} from '../strict-json.js';
 import {describeIssue, issueMessage} from '../domain/schema-issue.js';
 import {HPKE_SUITE, REQUEST_FORMAT} from './names.js';
 import type {KemKey, Sealed} from './hpke.js';
@@ -55,11 +59,20 @@ export const requestDigest = (r: RemoteRequest): Buffer =>
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** 80 bits of the digest as 16 Crockford base32 characters: `7K3Q-M9PX-2HDA-W4TE`. */
+/** How many bits of the request's digest its code carries (README: the code's strength). */
+export const CODE_BITS = 100;
+
+/**
+ * 100 bits of the digest as 20 Crockford base32 characters in five groups of four, read over
+ * the phone and typed back: `7K3Q-M9PX-2HDA-W4TE-5RNB` (no I, L, O or U to mishear).
+ */
 export function shortCode(digest: Buffer): string {
   let bits = '';
-  for (const byte of digest.subarray(0, 10)) bits += byte.toString(2).padStart(8, '0');
-  const chars = (bits.match(/.{5}/g) ?? []).map((b) => CROCKFORD[parseInt(b, 2)]).join('');
+  for (const byte of digest.subarray(0, Math.ceil(CODE_BITS / 8)))
+    bits += byte.toString(2).padStart(8, '0');
+  const chars = (bits.slice(0, CODE_BITS).match(/.{5}/g) ?? [])
+    .map((b) => CROCKFORD[parseInt(b, 2)])
+    .join('');
   return (chars.match(/.{4}/g) ?? []).join('-');
 }
 
@@ -68,12 +81,10 @@ export const requestFileText = (r: RemoteRequest): string => `${JSON.stringify(r
 
 /** Parses a request file; unknown fields, a wrong suite or a malformed key are refused. */
 export function parseRequest(file: string, bytes: Buffer): Result<RemoteRequest> {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return fail(inputError('not-json', `${file}: is not JSON — not an sd-drill request`, file));
-  }
+  const read = parseStrictJsonBytes(bytes, 8);
+  if (!read.ok)
+    return fail(inputError('not-json', `${file}: ${read.problem} — not an sd-drill request`, file));
+  const json = read.value;
   const parsed = requestSchema.safeParse(json, {error: issueMessage});
   if (!parsed.success)
     return fail(

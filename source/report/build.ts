@@ -109,6 +109,17 @@ function remoteFields(h: HolderStatus): Pick<Participant, 'remote' | 'contributi
   };
 }
 
+function identityOfState(
+  id: NonNullable<CeremonyState['identity']>,
+): NonNullable<DrillReport['identity']> {
+  const {firstPin, recorded, ...rest} = id;
+  return {
+    ...rest,
+    ...(recorded !== undefined ? {recorded} : {}),
+    ...(firstPin ? {firstPin: {pinned: firstPin.pinned, at: iso(firstPin.at)}} : {}),
+  };
+}
+
 function unsignedReason(input: BuildReportInput): string {
   const outcome = input.state.outcome;
   if (!outcome) return 'the drill ended before a verdict, so there is no proof of recovery';
@@ -152,6 +163,7 @@ export function buildReport(input: BuildReportInput): DrillReport {
             quorum: {required: d.required, total: d.total},
             sha256: d.sha256 ?? null,
             generation: d.generation ?? null,
+            ...(d.encDataSha256 ? {encDataSha256: d.encDataSha256} : {}),
             holders: d.holders.map((h) => ({
               index: h.index,
               name: h.name ?? null,
@@ -197,7 +209,7 @@ export function buildReport(input: BuildReportInput): DrillReport {
           mismatched: [...state.restore.mismatched],
         }
       : null,
-    identity: state.identity ? {...state.identity} : null,
+    identity: state.identity ? identityOfState(state.identity) : null,
     ...(state.mode === 'rotation'
       ? {rotation: rotationSection(state, input.id, input.registry)}
       : {}),

@@ -40,6 +40,18 @@ export function duplicateWrappingKey(state: CeremonyState): Finding[] {
     }));
 }
 
+/** Two holders carrying one share (found when shares combine): neither proved anything. */
+export function duplicateShare(state: CeremonyState): Finding[] {
+  return problems(state)
+    .filter((p) => p.rule === 'duplicate-share')
+    .map((p) => ({
+      rule: 'duplicate-share' as const,
+      severity: 'error' as const,
+      evidence: `Two holders' shares are one share: ${p.text}.`,
+      remedy: `Treat the file as tampered with: whoever put the share there held holder ${p.shares[0] ?? '?'}'s share. Restore the security-domain file from a copy on record and check it with sd-drill verify --all; until then the quorum is a holder short.`,
+    }));
+}
+
 export function shareDamaged(state: CeremonyState): Finding[] {
   return problems(state)
     .filter((p) => p.rule === 'share-damaged')

@@ -19,6 +19,7 @@ import {
   holdersCount,
   quorumSize,
   shareDamaged,
+  duplicateShare,
 } from './findings-domain.js';
 import {quorumAtOneSite, rolesNotSeparate} from './findings-separation.js';
 import {compromiseFindings} from './compromise.js';
@@ -367,6 +368,7 @@ export function findingsFor(state: CeremonyState, ctx: FindingsContext): Finding
     ...domainKeyMismatch(state),
     ...duplicateWrappingKey(state),
     ...shareDamaged(state),
+    ...duplicateShare(state),
     ...rotationFindings(state),
     ...compromiseFindings(state),
     ...quorumLowered(state),

@@ -236,12 +236,31 @@ function restoreSection(report: DrillReport): string[] {
   return lines;
 }
 
-const PIN_WORDS = {
-  header: "the key pinned in the domain file's authenticated header",
-  store: "the key on record for this domain on the drill's machine",
-  'first-use':
-    'first passing drill of this domain on the drill’s machine: the key is pinned from now on',
-} as const;
+/** How the report key stood on the drill's machine, and what the operator decided at first use. */
+function pinWords(id: NonNullable<DrillReport['identity']>): string {
+  const first = id.firstPin;
+  const when = first ? isoMinute(first.at) : '';
+  const header = "the key pinned in the domain file's authenticated header";
+  // No record here and no answer: the drill ended (a signal) before anyone was asked.
+  const unanswered =
+    id.recorded === false && !first
+      ? "; no key was on record for this domain on the drill's machine, and none was pinned (the drill ended before anyone was asked)"
+      : '';
+  if (id.pinnedBy === 'header')
+    return !first
+      ? `${header}${unanswered}`
+      : first.pinned
+        ? `${header}; no key was on record for this domain on the drill's machine, and the operator pinned it there at first use on ${when}`
+        : `${header}; no key was on record for this domain on the drill's machine, and the operator chose not to pin it there`;
+  if (id.pinnedBy === 'store') return "the key on record for this domain on the drill's machine";
+  if (first?.pinned)
+    return `pinned at first use on ${when}: no key was on record for this domain on the drill's machine, and the operator, shown this key and the file's SHA-256, pinned it`;
+  if (first)
+    return "NOT pinned: no key was on record for this domain on the drill's machine, and the operator chose not to pin this one; this report verifies only against a key on record (`--expect-key`)";
+  return unanswered
+    ? `NOT pinned${unanswered}`
+    : "first passing drill of this domain on the drill's machine";
+}
 
 function proofSection(report: DrillReport): string[] {
   const p = report.proof;
@@ -251,7 +270,7 @@ function proofSection(report: DrillReport): string[] {
     ? id.mismatch
       ? [`- The reconstructed domain is NOT the domain on record: ${text(id.mismatch)}.`]
       : [
-          `- ${report.compromise ? "The old domain's report key" : 'Report key'} ${code(id.reportKey)}: ${PIN_WORDS[id.pinnedBy ?? 'first-use']}.`,
+          `- ${report.compromise ? "The old domain's report key" : 'Report key'} ${code(id.reportKey)}: ${pinWords(id)}.`,
         ]
     : [];
   if (!p.signed)
@@ -280,6 +299,11 @@ export function renderMarkdown(report: DrillReport): string {
     `# Drill report: ${text(title)} — ${report.verdict.toUpperCase()}`,
     '',
     `Drill ${code(report.id)} · ${text(report.scope.mode, 'no mode chosen')} · ${report.tool.name} ${text(report.tool.version)} · report schema ${report.schemaVersion} · generated ${isoMinute(report.generatedAt)}`,
+    '',
+    // This file is not signed: a person must know where the record is before trusting a word.
+    report.proof.signed
+      ? `> This Markdown is a rendering, not the record: it is not signed, and anyone can edit it. The signed record is ${code(`drill-${report.id}.json`)}: check that file with \`sd-drill report verify\` and take the facts from it.`
+      : `> This Markdown is a rendering of ${code(`drill-${report.id}.json`)}. Neither file is signed (the drill did not pass), so neither proves anything on its own.`,
     '',
     ...scope(report),
     '## Objectives',

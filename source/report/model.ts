@@ -34,6 +34,7 @@ export const FINDING_RULES = [
   'keys-not-migrated',
   'quorum-lowered',
   'custodian-mismatch',
+  'duplicate-share',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];
 
@@ -208,6 +209,8 @@ export const DrillReportSchema = z.object({
         sha256: z.string().nullable().optional(),
         /** Native version 2: the domain's generation (one higher at every rotation). */
         generation: nonNegInt.nullable().optional(),
+        /** Azure: SHA-256 of the file's EncData, the domain itself (`report verify` compares it). */
+        encDataSha256: z.string().nullable().optional(),
         holders: z.array(
           z.object({
             index: nonNegInt,
@@ -258,6 +261,10 @@ export const DrillReportSchema = z.object({
       reportKey: z.string(),
       pinnedBy: z.enum(['header', 'store', 'first-use']).nullable(),
       mismatch: z.string().nullable(),
+      /** The drill's machine already had this domain's key on record. */
+      recorded: z.boolean().optional(),
+      /** It had not: whether the operator pinned the key at this first use, and when. */
+      firstPin: z.object({pinned: z.boolean(), at: isoDate}).nullable().optional(),
     })
     .nullable()
     .optional(),

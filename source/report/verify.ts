@@ -10,8 +10,15 @@
  */
 import {readSmallFileSync} from '../fs/read-file.js';
 import {fail, inputError, ok, type Result} from '../errors.js';
-import {checkPin, identityOf, type DomainIdentity, type DomainPin} from '../store/pins.js';
-import {nestedDeeperThan} from '../json-depth.js';
+import {
+  knownBy,
+  pinHistory,
+  pinsMatching,
+  type DomainIdentity,
+  type DomainPin,
+} from '../store/pins.js';
+import {claimedIdentity, claimsAgainstFile, claimsAgainstRecord} from './claims.js';
+import {parseStrictJsonBytes} from '../strict-json.js';
 import type {DrillRecord} from '../store/schema.js';
 import {DrillReportSchema, type DrillReport} from './model.js';
 import {signedBytes, verifyBytes} from './proof.js';
@@ -25,20 +32,18 @@ export function readReportFile(file: string): Result<{report: DrillReport; raw: 
   // The one bounded reader: no FIFO or device opened, no file over the limit read.
   const bytes = readSmallFileSync(file, MAX_REPORT_BYTES, 'drill report');
   if (!bytes.ok) return bytes;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(bytes.value.toString('utf8'));
-  } catch {
-    return fail(inputError('malformed', `${file}: is not JSON, so not a drill report`, file));
-  }
-  if (nestedDeeperThan(raw, MAX_REPORT_DEPTH))
+  // Strict: a key given twice, a lone surrogate or a number that does not read back would let
+  // the signed value differ from what a person (or another parser) reads in the file.
+  const json = parseStrictJsonBytes(bytes.value, MAX_REPORT_DEPTH);
+  if (!json.ok)
     return fail(
       inputError(
         'malformed',
-        `${file}: nests more than ${MAX_REPORT_DEPTH} levels deep, so not a drill report`,
+        `${file}: ${json.problem}, so not a drill report sd-drill signs`,
         file,
       ),
     );
+  const raw = json.value;
   const parsed = DrillReportSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -68,6 +73,10 @@ export interface ReportCheck {
   /** Earlier drills in this machine's history signed with the same key. */
   matchesEarlier: number;
   report?: DrillReport;
+  /** The store's record that pins the key, when the store does: its label is what is shown. */
+  record?: DomainPin;
+  /** What the report is shown as a drill of: the pin's own words, never the report's. */
+  label?: string;
 }
 
 /** Where a key may be pinned; each one given must agree. */
@@ -81,50 +90,57 @@ export interface PinSources {
   history: readonly DrillRecord[];
 }
 
-/** The domain the report says it is of: only a key to look pins up by, never trusted alone. */
-function claimedIdentity(report: DrillReport): DomainIdentity | undefined {
-  // A compromise rehearsal's report is signed by the new domain it made, not the old one.
-  const to = report.compromise?.to;
-  if (to)
-    return identityOf({
-      format: 'native',
-      file: to.file,
-      name: to.name,
-      id: to.id,
-      sha256: to.sha256,
-      holders: to.holders.map((h) => ({certFingerprint: h.fingerprint})),
-    });
-  const d = report.scope.domain;
-  if (!d) return undefined;
-  return identityOf({
-    format: d.format,
-    file: d.file,
-    name: d.name,
-    id: d.id,
-    sha256: d.sha256 ?? null,
-    holders: d.holders.map((h) => ({certFingerprint: h.fingerprint})),
-  });
-}
-
-function pinReasons(
-  report: DrillReport,
-  key: string,
-  sources: PinSources,
-): {
+interface Pinning {
   by: PinnedBy[];
   problems: string[];
-} {
-  const by: PinnedBy[] = [];
-  const problems: string[] = [];
+  record?: DomainPin;
+  label?: string;
+}
+
+/**
+ * The store's one record of `key`, and whether every identifier the report claims is that
+ * record's (./claims.ts). `file`: the domain file given, which the record must know too.
+ */
+function byStore(
+  report: DrillReport,
+  key: string,
+  pins: readonly DomainPin[],
+  file?: DomainIdentity,
+): {record: DomainPin} | {problem: string} {
+  const record = pins.find((p) => p.reportKey === key);
+  const claimed = claimedIdentity(report);
+  if (!record) {
+    const other = claimed ? pinsMatching(pins, claimed)[0] : undefined;
+    return {
+      problem: other
+        ? `this is not the domain on record: it claims ${knownBy(other, claimed as DomainIdentity) ?? 'the domain'} of "${other.label}" (${pinHistory(other)}), whose key is ${other.reportKey}, not ${key}`
+        : 'no domain pinned on this machine has this key (no passing drill of it is on record here); give --sd FILE (the domain file) or --expect-key KEY (the key on record)',
+    };
+  }
+  const disagree = claimsAgainstRecord(report, record);
+  if (file && !knownBy(record, file))
+    disagree.push(`the domain file given is not one the record knows`);
+  if (disagree.length > 0)
+    return {
+      problem: `its key is pinned for "${record.label}" (${pinHistory(record)}), but the report does not describe that domain: ${disagree.join('; ')}`,
+    };
+  return {record};
+}
+
+function pinReasons(report: DrillReport, key: string, sources: PinSources): Pinning {
+  const out: Pinning = {by: [], problems: []};
   if (sources.expectKey !== undefined) {
-    if (key === sources.expectKey) by.push('expect-key');
-    else problems.push(`it was signed with ${key}, not the expected key ${sources.expectKey}`);
+    if (key === sources.expectKey) {
+      out.by.push('expect-key');
+      out.label = `the domain whose key you gave (${key})`;
+    } else
+      out.problems.push(`it was signed with ${key}, not the expected key ${sources.expectKey}`);
   }
   if (sources.sd) {
     const {file, identity} = sources.sd;
     const recorded = report.scope.domain?.sha256 ?? null;
     if (recorded === null)
-      problems.push(
+      out.problems.push(
         `it does not record the SHA-256 of its domain file, so it cannot be checked against ${file}; pin it with --expect-key`,
       );
     // A rotation's report is of both files: the old one opened and the new one proven; so is
@@ -134,33 +150,42 @@ function pinReasons(
       report.rotation?.to?.sha256 !== identity.fileSha256 &&
       report.compromise?.to?.sha256 !== identity.fileSha256
     )
-      problems.push(
+      out.problems.push(
         `it is a drill of another domain file (sha256 ${recorded.slice(0, 16)}…), not ${file} (sha256 ${(identity.fileSha256 ?? '').slice(0, 16)}…)`,
       );
-    else if (identity.headerKey !== null) {
-      if (identity.headerKey === key) by.push('sd-header');
-      else problems.push(`${file} pins the key ${identity.headerKey}, not ${key}`);
-    } else {
-      const check = checkPin(identity, key, sources.pins);
-      if (!check.ok) problems.push(check.message);
-      else if (check.pinnedBy === 'store') by.push('store');
-      else
-        problems.push(
-          `${file} carries no report key (an Azure file has no room for one) and no drill of it is on record on this machine; pin it with --expect-key`,
-        );
+    else {
+      const disagree = claimsAgainstFile(report, identity);
+      if (disagree.length > 0)
+        out.problems.push(`it does not describe ${file}: ${disagree.join('; ')}`);
+      else if (identity.headerKey !== null) {
+        if (identity.headerKey === key) {
+          out.by.push('sd-header');
+          out.label = `${file}${identity.name ? ` ("${identity.name}")` : ''}`;
+        } else out.problems.push(`${file} pins the key ${identity.headerKey}, not ${key}`);
+      } else {
+        const store = byStore(report, key, sources.pins, identity);
+        if ('problem' in store)
+          out.problems.push(
+            `${file} carries no report key (an Azure file has no room for one), so only this machine's record can pin it, and ${store.problem}`,
+          );
+        else {
+          out.by.push('store');
+          out.record = store.record;
+          out.label = `${file} ("${store.record.label}")`;
+        }
+      }
     }
   }
   if (sources.expectKey === undefined && !sources.sd) {
-    const claimed = claimedIdentity(report);
-    const check = claimed ? checkPin(claimed, key, sources.pins) : undefined;
-    if (check && !check.ok) problems.push(check.message);
-    else if (check?.ok && check.pinnedBy === 'store') by.push('store');
-    else
-      problems.push(
-        'no passing drill of this domain is on record on this machine, so nothing pins its key; give --sd FILE (the domain file) or --expect-key KEY (the key on record)',
-      );
+    const store = byStore(report, key, sources.pins);
+    if ('problem' in store) out.problems.push(store.problem);
+    else {
+      out.by.push('store');
+      out.record = store.record;
+      out.label = `"${store.record.label}"`;
+    }
   }
-  return {by, problems};
+  return out;
 }
 
 export function verifyReport(raw: unknown, report: DrillReport, sources: PinSources): ReportCheck {
@@ -181,14 +206,14 @@ export function verifyReport(raw: unknown, report: DrillReport, sources: PinSour
   const matchesEarlier = sources.history.filter(
     (r) => r.publicKey === proof.publicKey && r.id !== report.id,
   ).length;
-  const {by, problems} = pinReasons(report, proof.publicKey, sources);
+  const {by, problems, record, label} = pinReasons(report, proof.publicKey, sources);
   const pinned = by.length > 0 && problems.length === 0;
   return {
     valid: true,
     pinned,
     ...(by.length > 0 ? {pinnedBy: by} : {}),
     ...(pinned
-      ? {}
+      ? {...(record ? {record} : {}), ...(label ? {label} : {})}
       : {reason: `the signature is valid but its key is not pinned: ${problems.join('; ')}`}),
     publicKey: proof.publicKey,
     matchesEarlier,
@@ -212,9 +237,15 @@ const PINNED_WORDS: Record<PinnedBy, string> = {
   store: "this machine's record of the domain",
 };
 
-/** One line on what pins the key, and how it compares with this machine's history. */
+/** One line on what pins the key, how and when, and this machine's history of it. */
 export function continuitySentence(check: ReportCheck): string {
-  const by = (check.pinnedBy ?? []).map((b) => PINNED_WORDS[b]).join(' and ');
+  const by = (check.pinnedBy ?? [])
+    .map((b) =>
+      b === 'store' && check.record
+        ? `${PINNED_WORDS.store}, "${check.record.label}" (${pinHistory(check.record)})`
+        : PINNED_WORDS[b],
+    )
+    .join(' and ');
   const earlier =
     check.matchesEarlier > 0
       ? `; the same key signed ${check.matchesEarlier} earlier drill${check.matchesEarlier === 1 ? '' : 's'} on record`

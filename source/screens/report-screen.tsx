@@ -14,11 +14,19 @@ import {plural} from '../store/history.js';
 
 const VERDICT = {pass: 'PASS', fail: 'FAIL', aborted: 'ABORTED'} as const;
 
-const PINNED = {
-  header: "pinned in the domain file's header",
-  store: 'the key on record for this domain',
-  'first-use': 'first pass on record: pinned from now on',
-} as const;
+/** How the report key stands, in the words of the answer given at first use. */
+function pinWords(id: NonNullable<CeremonyState['identity']>): string {
+  const first = id.firstPin;
+  const when = first ? new Date(first.at).toISOString().slice(0, 10) : '';
+  if (id.pinnedBy === 'header')
+    return first
+      ? `pinned in the domain file's header; ${first.pinned ? `recorded here at first use on ${when}` : 'NOT recorded here: you chose not to pin it'}`
+      : "pinned in the domain file's header";
+  if (id.pinnedBy === 'store') return 'the key on record for this domain';
+  if (first?.pinned) return `pinned at first use on ${when}`;
+  if (first) return 'NOT pinned: you chose not to; its reports verify only with --expect-key';
+  return 'no key on record for this domain yet';
+}
 
 /**
  * Report: the verdict, a per-step timeline chart, the findings, where the report was saved.
@@ -51,7 +59,7 @@ export function ReportScreen({
   const r = state.restore;
   const signed =
     state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise'
-      ? `Signed with report key ${state.identity.reportKey.slice(0, 12)}… (${PINNED[state.identity.pinnedBy]})`
+      ? `Signed with report key ${state.identity.reportKey.slice(0, 12)}… (${pinWords(state.identity)})`
       : '';
   const findingsLine = `Findings: ${plural(findings.errors, 'error')}, ${plural(findings.warnings, 'warning')}${findings.rules.length ? ` (${findings.rules.join(', ')})` : ''}`;
   const saved = state.report ? `Report saved: ${state.report.markdown} and .json` : '';

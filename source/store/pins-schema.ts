@@ -10,20 +10,32 @@ import {readSmallFileSync} from '../fs/read-file.js';
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest (64 hex digits)');
 export const reportKeySchema = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 Ed25519 key');
 
-export const DomainPinSchema = z.object({
-  reportKey: reportKeySchema,
-  /** A name for people: the HSM's name, else the domain id, else the first file's name. */
-  label: z.string().min(1),
-  format: z.enum(['native', 'azure']),
-  domainIds: z.array(z.string().min(1)).default([]),
-  fileSha256s: z.array(hex64).default([]),
-  holderSets: z.array(hex64).default([]),
-  pinnedAt: z.iso.datetime({offset: true}),
-  /** What pinned it: a drill's id, or a rotation. */
-  pinnedBy: z.string().min(1),
-  /** header: the key in a native file's header; first-use: an Azure (or v1) file's first pass. */
-  source: z.enum(['header', 'first-use', 'rotation']),
-});
+export const DomainPinSchema = z
+  .object({
+    reportKey: reportKeySchema,
+    /** A name for people: the HSM's name, else the domain id, else the first file's name. */
+    label: z.string().min(1),
+    format: z.enum(['native', 'azure']),
+    /** The HSM names its files carry (native); a record made before names were kept has its label. */
+    names: z.array(z.string().min(1)).optional(),
+    domainIds: z.array(z.string().min(1)).default([]),
+    /** Azure: SHA-256 of each file's EncData (the domain itself; a rotation keeps it). */
+    encDataSha256s: z.array(hex64).default([]),
+    fileSha256s: z.array(hex64).default([]),
+    /** Each file's holders' certificates: shown, never an identity (HSMs may share holders). */
+    holderSets: z.array(hex64).default([]),
+    pinnedAt: z.iso.datetime({offset: true}),
+    /** What pinned it: a drill's id, or a rotation. */
+    pinnedBy: z.string().min(1),
+    /**
+     * header: a native file's header key, recorded at the domain's first passing drill here;
+     * first-use: an Azure (or v1) file's key, pinned at its first passing drill here;
+     * rotation: a record made by a rotation. Either way the first record was confirmed by a
+     * person (on screen, or a plan's `pinFirstUse`), unless it predates that rule.
+     */
+    source: z.enum(['header', 'first-use', 'rotation']),
+  })
+  .transform((p) => ({...p, names: p.names ?? (p.format === 'native' ? [p.label] : [])}));
 export type DomainPin = z.infer<typeof DomainPinSchema>;
 
 export const PinsFileSchema = z.object({

@@ -1,12 +1,17 @@
 /**
  * Pinned domain keys. A report's signature proves something only against a key written where
  * an attacker cannot rewrite it: a native file's authenticated header, or this store's record
- * of the domain's first passing drill (trust on first use; Azure files have no room for a
- * key). A domain is known here by every name it has shown: its id (native), the SHA-256 of
- * each file it was drilled from, and the SHA-256 of each set of holders' certificates that
- * wrapped it. A drill or report whose domain matches a record by any of them must carry that
- * record's key; another key is a different domain secret — a substitute file, or another
- * domain that reuses these wrapping keys — and a failure, not a notice.
+ * of the domain's first passing drill here (trust on first use, confirmed by a person; Azure
+ * files have no room for a key).
+ *
+ * A record names what it pins: the key, and every identifier of the domain seen with that key —
+ * its id (native), its EncData's SHA-256 (Azure: the domain itself, which a rotation keeps byte
+ * for byte and a new download replaces), the SHA-256 of each file it was drilled from, and the
+ * HSM's name. A domain is looked up by id, EncData or file, never by its holders' certificates:
+ * two HSMs may share one set of wrapping keys, and a holder set names nobody's domain. A
+ * domain found under another key is a different domain secret — a substitute file — and a
+ * failure. The holder sets are kept to say, when a new domain is about to be pinned, that its
+ * holders already wrap another domain here.
  */
 import {createHash} from 'node:crypto';
 import type {DomainPin} from './pins-schema.js';
@@ -17,11 +22,15 @@ export type {DomainPin} from './pins-schema.js';
 export interface DomainIdentity {
   format: 'native' | 'azure';
   label: string;
+  /** The HSM's name, where the file carries one (native). */
+  name: string | null;
   /** SHA-256 of the file as read, where known. */
   fileSha256: string | null;
   /** SHA-256 over the holders' certificate fingerprints, sorted (see holderSetDigest). */
   holderSet: string;
   domainId: string | null;
+  /** Azure: SHA-256 of the file's EncData (see ../domain/azure/reader.ts encDataDigest). */
+  encDataSha256: string | null;
   /** Native version 2: the key pinned in the file's authenticated header. */
   headerKey: string | null;
 }
@@ -38,26 +47,64 @@ export function identityOf(domain: {
   name?: string | null;
   id?: string | null;
   sha256?: string | null;
+  encDataSha256?: string | null;
   reportKey?: string | null;
   holders: ReadonlyArray<{certFingerprint: string}>;
 }): DomainIdentity {
   return {
     format: domain.format,
     label: domain.name ?? domain.id ?? domain.file,
+    name: domain.name ?? null,
     fileSha256: domain.sha256 ?? null,
     holderSet: holderSetDigest(domain.holders.map((h) => h.certFingerprint)),
     domainId: domain.id ?? null,
+    encDataSha256: domain.encDataSha256 ?? null,
     headerKey: domain.reportKey ?? null,
   };
 }
 
-/** The records that name this domain by any of its identifiers. */
+/** How a record knows this domain: by id, EncData or file; undefined when it does not. */
+export function knownBy(p: DomainPin, id: DomainIdentity): string | undefined {
+  if (id.domainId !== null && p.domainIds.includes(id.domainId)) return 'the same domain id';
+  if (id.encDataSha256 !== null && p.encDataSha256s.includes(id.encDataSha256))
+    return 'the same EncData (the same Azure domain)';
+  if (id.fileSha256 !== null && p.fileSha256s.includes(id.fileSha256)) return 'the same file';
+  return undefined;
+}
+
+/** The records that name this domain by its id, its EncData or a file of it. */
 export function pinsMatching(pins: readonly DomainPin[], id: DomainIdentity): DomainPin[] {
-  return pins.filter(
-    (p) =>
-      (id.domainId !== null && p.domainIds.includes(id.domainId)) ||
-      (id.fileSha256 !== null && p.fileSha256s.includes(id.fileSha256)) ||
-      p.holderSets.includes(id.holderSet),
+  return pins.filter((p) => knownBy(p, id) !== undefined);
+}
+
+/**
+ * Records of *other* domains that look like this one to a person: the same holders'
+ * certificates, or the same HSM name, under another key. Not an error (HSMs may share their
+ * wrapping keys); said before a new domain is pinned, so a substitute is not pinned unawares.
+ */
+export function lookalikes(
+  pins: readonly DomainPin[],
+  id: DomainIdentity,
+  key: string,
+): Array<{pin: DomainPin; by: 'holders' | 'name'}> {
+  const out: Array<{pin: DomainPin; by: 'holders' | 'name'}> = [];
+  for (const p of pins) {
+    if (p.reportKey === key || knownBy(p, id)) continue;
+    if (p.holderSets.includes(id.holderSet)) out.push({pin: p, by: 'holders'});
+    else if (id.name !== null && p.names.includes(id.name)) out.push({pin: p, by: 'name'});
+  }
+  return out;
+}
+
+/** The lookalikes of a domain with no record here, one sentence each (said before pinning). */
+export function lookalikeNotes(
+  pins: readonly DomainPin[],
+  id: DomainIdentity,
+  key: string,
+): string[] {
+  return lookalikes(pins, id, key).map(
+    ({pin, by}) =>
+      `${by === 'holders' ? "its holders' certificates also wrap" : 'its HSM name is also that of'} "${pin.label}", a different domain pinned here under another key (${pin.reportKey.slice(0, 12)}…, ${pinHistory(pin)}): if you meant that domain, this file is not it`,
   );
 }
 
@@ -70,7 +117,9 @@ const short = (key: string): string => `${key.slice(0, 12)}…`;
 
 /**
  * Checks the key a reconstruction derived against the file's header and the store's records.
- * A mismatch names what disagrees; with no pin anywhere the answer is first use.
+ * A mismatch names what disagrees. `records` are the store's records of this domain: empty
+ * means no record here yet, and pinning it is a decision (pinnedBy 'first-use', or 'header'
+ * for a native file whose header carries the key).
  */
 export function checkPin(
   id: DomainIdentity,
@@ -88,17 +137,11 @@ export function checkPin(
   const records = pinsMatching(pins, id);
   const other = records.find((p) => p.reportKey !== derivedKey);
   if (other) {
-    const how =
-      id.domainId !== null && other.domainIds.includes(id.domainId)
-        ? `the same domain id`
-        : id.fileSha256 !== null && other.fileSha256s.includes(id.fileSha256)
-          ? `the same file`
-          : `the same holders' certificates`;
     return {
       ok: false,
       expected: other.reportKey,
       source: 'store',
-      message: `this is not the domain on record: ${how} as "${other.label}" (pinned ${other.pinnedAt.slice(0, 10)} by ${other.pinnedBy}), but its report key is ${short(derivedKey)}, not ${short(other.reportKey)} — a substitute file, or another domain that reuses these wrapping keys`,
+      message: `this is not the domain on record: ${knownBy(other, id) ?? 'the same domain'} as "${other.label}" (pinned ${other.pinnedAt.slice(0, 10)} by ${other.pinnedBy}), but its report key is ${short(derivedKey)}, not ${short(other.reportKey)} — a substitute file`,
     };
   }
   if (id.headerKey !== null) return {ok: true, pinnedBy: 'header', records};
@@ -123,7 +166,9 @@ export function withPin(
   if (existing) {
     const merged: DomainPin = {
       ...existing,
+      names: add(existing.names, id.name),
       domainIds: add(existing.domainIds, id.domainId),
+      encDataSha256s: add(existing.encDataSha256s, id.encDataSha256),
       fileSha256s: add(existing.fileSha256s, id.fileSha256),
       holderSets: add(existing.holderSets, id.holderSet),
     };
@@ -135,7 +180,9 @@ export function withPin(
       reportKey: key,
       label: id.label,
       format: id.format,
+      names: add([], id.name),
       domainIds: add([], id.domainId),
+      encDataSha256s: add([], id.encDataSha256),
       fileSha256s: add([], id.fileSha256),
       holderSets: [id.holderSet],
       pinnedAt: at,
@@ -143,4 +190,42 @@ export function withPin(
       source,
     },
   ];
+}
+
+/** "pinned at first use on 2026-05-01 by drill d-…": how and when a record came to be. */
+export function pinHistory(p: DomainPin): string {
+  const day = p.pinnedAt.slice(0, 10);
+  const how =
+    p.source === 'first-use'
+      ? 'pinned at first use'
+      : p.source === 'header'
+        ? "recorded from its file's header at its first drill here"
+        : 'recorded by a rotation';
+  return `${how} on ${day} by ${p.pinnedBy}`;
+}
+
+/**
+ * Before a rotation writes its new file: the new file is the same domain (the same id or
+ * EncData, the same key), so no record may know it under another key; and its new holders'
+ * certificates may already wrap other domains here, which is said (HSMs may share holders)
+ * and changes nothing in their records.
+ */
+export function rotationPinCheck(
+  next: DomainIdentity,
+  key: string,
+  pins: readonly DomainPin[],
+): {ok: true; notes: string[]} | {ok: false; message: string} {
+  const check = checkPin({...next, headerKey: null}, key, pins);
+  if (!check.ok)
+    return {
+      ok: false,
+      message: `the new file would not be the domain on record: ${check.message}; nothing was written`,
+    };
+  const notes = lookalikes(pins, next, key)
+    .filter((l) => l.by === 'holders')
+    .map(
+      (l) =>
+        `the new holders' certificates also wrap "${l.pin.label}" (another domain, ${pinHistory(l.pin)}); its record is left as it is — each domain is known by its own key and ${l.pin.format === 'azure' ? 'EncData' : 'id'}, never by its holders`,
+    );
+  return {ok: true, notes};
 }

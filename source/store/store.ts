@@ -30,6 +30,8 @@ import {makeDirs} from '../fs/make-dirs.js';
 import {describeZodError, StoreFile, type StoreOwner} from './store-file.js';
 import {withPin, type DomainIdentity, type DomainPin} from './pins.js';
 import {PinsFileSchema} from './pins-schema.js';
+import {storeDirectory} from './location.js';
+import {assertStoreTrusted} from './permissions.js';
 
 export interface StoreOptions extends LockOptions {
   /** The store's directory; default `$SD_DRILL_CONFIG_DIR`, else the user's config dir. */
@@ -92,18 +94,20 @@ class StoreImpl implements Store, StoreOwner {
   constructor(private readonly options: StoreOptions) {
     const env = options.env ?? process.env;
     const explicit = options.dir ?? (env.SD_DRILL_CONFIG_DIR ? env.SD_DRILL_CONFIG_DIR : undefined);
-    if (explicit) {
-      try {
-        makeDirs(explicit, 0o700);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-        throw inputError(
-          'store-unwritable',
-          `${explicit}: cannot create the sd-drill store folder (${code})`,
-          explicit,
-        );
-      }
+    // Made private (0700) here, wherever it is: conf would make the default one 0777 & ~umask.
+    const folder = explicit ?? storeDirectory(env);
+    try {
+      makeDirs(folder, 0o700);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      throw inputError(
+        'store-unwritable',
+        `${folder}: cannot create the sd-drill store folder (${code})`,
+        folder,
+      );
     }
+    // A store others can write is no trust anchor (./permissions.ts): refused, as ssh does.
+    assertStoreTrusted(folder);
     this.now = options.now ?? Date.now;
     this.history = new StoreFile(this, 'drill history', 'history', HistoryFileSchema, explicit);
     this.holders = new StoreFile(this, 'holder registry', 'holders', HoldersFileSchema, explicit);

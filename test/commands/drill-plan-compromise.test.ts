@@ -175,7 +175,16 @@ describe('drill --plan, mode compromise', () => {
     expect(runCli(['report', 'verify', json, '--sd', newFile], {env}).code).toBe(0);
     const againstOld = runCli(['report', 'verify', json, '--sd', DEMO_SD], {env});
     expect(againstOld.code).toBe(1);
-    expect(againstOld.stderr).toMatch(/pins the key .*, not /);
+    // The report describes the new domain it is signed by, which the old file is not.
+    expect(againstOld.stderr).toMatch(
+      /it does not describe .*security-domain\.json: it names the HSM "demo-hsm-new", and the file names "demo-hsm"/,
+    );
+    // From the store, it is shown as the new domain's, by the store's own label.
+    const fromStore = runCli(['report', 'verify', json], {env});
+    expect(fromStore.code, fromStore.stderr).toBe(0);
+    expect(fromStore.stdout).toMatch(
+      /of "demo-hsm-new" \(a compromise rehearsal, signed by the new domain it made\)/,
+    );
     // A forger cannot make a report pass for the new domain: an edit breaks the signature, and
     // a report re-signed with a fresh key is pinned by neither the new file nor the store.
     const raw = JSON.parse(readFileSync(json, 'utf8')) as Report & {verdictReason: string};

@@ -11,6 +11,7 @@ import {describe, expect, it} from 'vitest';
 import {bundle, fixturesDir} from '../helpers/paths.js';
 import {cleanErrorProblems, lines, runCliAsync, type CliResult} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
+import {codeOf} from '../remote/kit.js';
 
 const demo = join(fixturesDir, 'demo');
 const demoSd = join(demo, 'security-domain.json');
@@ -89,6 +90,8 @@ async function carolAnswers(p: RemotePlan, key = keyOf('carol')): Promise<CliRes
     join(p.dir, key.includes('carol') ? 'carol.pass' : 'bob.pass'),
     '--out',
     out,
+    '--expect-code',
+    codeOf(p.request),
     '--json',
   ]);
   if (r.code === 0) renameSync(out, p.contribution);
@@ -104,7 +107,7 @@ function reportOf(p: RemotePlan): {file: string; report: Record<string, unknown>
 
 describe('drill --plan with a holder at another site', () => {
   it('two local holders and one remote pass, and the report verifies', async () => {
-    const p = writeRemotePlan('remote-plan-pass');
+    const p = writeRemotePlan('remote-plan-pass', 120, {pinFirstUse: true});
     const env = {SD_DRILL_CONFIG_DIR: p.config};
     const [drill, carol] = await Promise.all([
       runCliAsync(['drill', '--plan', p.plan], {env}),
@@ -214,6 +217,8 @@ describe('drill --plan with a holder at another site', () => {
       join(fixturesDir, 'azure', 'holders', 'holder1.pem'),
       '--out',
       join(p.dir, 'never.json'),
+      '--expect-code',
+      codeOf(p.request),
     ]);
     expect(azure.code).toBe(1);
     expect(azure.stderr).toMatch(/is for another security-domain file/);

@@ -84,6 +84,8 @@ describe('drill --plan, mode rotation', () => {
         out: 'new-sd.json',
         newHolders: [who('Ivo Petrov', h1), who('Grace', grace.key), who('Heidi', heidi.key)],
       },
+      // First drill of this Azure domain here: the plan's reviewer pins its key.
+      pinFirstUse: true,
     });
     const r = drill(dir, file);
     expect(r.stderr).toBe('');
@@ -113,7 +115,8 @@ describe('drill --plan, mode rotation', () => {
     expect(opened.secret.toString('hex')).toBe(AZURE.combined_secret_hex);
     expect(opened.blobs).toEqual(AZURE.blobs);
 
-    // The store links the new file to the domain: its report verifies against the new file.
+    // The key pinned at first use and the new file linked once every new holder had proven
+    // theirs: its report verifies from the store.
     const json = readdirSync(join(dir, 'reports')).find((n) => n.endsWith('.json')) as string;
     const v = runCli(['report', 'verify', join(dir, 'reports', json)], {
       env: {SD_DRILL_CONFIG_DIR: join(dir, 'store')},

@@ -6,7 +6,6 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'n
 import {basename, join, relative} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import type {OpenedShare} from '../../source/domain/format.js';
-import {loadPrivateKey} from '../../source/domain/key-file.js';
 import {openDomainFile} from '../../source/domain/open.js';
 import {findCertificateBeside} from '../../source/domain/present-key.js';
 import {fixturesDir} from '../helpers/paths.js';
@@ -20,6 +19,7 @@ import {
 import {filesUnder} from '../helpers/files.js';
 import {leaks, secret, verbatim, type Secret} from '../helpers/leaks.js';
 import {tempDir} from '../helpers/temp.js';
+import {parsePrivateKey} from '../../source/domain/key-file.js';
 
 const demo = join(fixturesDir, 'demo');
 const demoSd = join(demo, 'security-domain.json');
@@ -125,7 +125,7 @@ function demoSecrets(): string[] {
   if (!opened.ok) throw opened.error;
   const shares: OpenedShare[] = [];
   for (const h of HOLDERS) {
-    const key = loadPrivateKey(keyOf(h), Buffer.from(passOf(h)));
+    const key = parsePrivateKey(keyOf(h), readFileSync(keyOf(h)), Buffer.from(passOf(h)));
     if (!key.ok) throw key.error;
     const {certificate} = findCertificateBeside(keyOf(h));
     const share = opened.value.domain.openShare({
@@ -174,11 +174,15 @@ describe('sd-drill drill --plan', () => {
   beforeAll(async () => {
     // Four independent drills, each with its own plan, store and report directory.
     [pass, short, oneCustodian, mistyped] = await Promise.all([
-      runPlan([
-        {holder: 'alice', custodian: 'Alice Ng', role: 'Security Architect'},
-        {holder: 'bob', custodian: 'Bob Brown', role: 'Operations'},
-        {holder: 'carol', custodian: 'Carol Chu', role: 'Audit'},
-      ]),
+      // The reviewer of this plan decided to pin the domain's key at its first pass here.
+      runPlan(
+        [
+          {holder: 'alice', custodian: 'Alice Ng', role: 'Security Architect'},
+          {holder: 'bob', custodian: 'Bob Brown', role: 'Operations'},
+          {holder: 'carol', custodian: 'Carol Chu', role: 'Audit'},
+        ],
+        {pinFirstUse: true},
+      ),
       runPlan([
         {holder: 'alice', custodian: 'Alice Ng'},
         {holder: 'bob', custodian: 'Bob Brown'},
@@ -199,10 +203,17 @@ describe('sd-drill drill --plan', () => {
   it('passes with 3 of 5: exit 0, a signed report with participants, timeline and findings', () => {
     expect(pass.result.stderr).toBe('');
     expect(pass.result.code).toBe(0);
-    expect(lines(pass.result.stdout).slice(0, 4)).toEqual([
+    expect(lines(pass.result.stdout).slice(0, 7)).toEqual([
       'Alice Ng: share of holder 1 (alice) accepted',
       'Bob Brown: share of holder 2 (bob) accepted',
       'Carol Chu: share of holder 3 (carol) accepted',
+      'First use: no key was on record here for "demo-hsm"; its key is pinned, as the plan says ("pinFirstUse": true):',
+      expect.stringMatching(
+        /^ {2}domain file .*security-domain\.json \(native\), sha256 [0-9a-f]{64}$/,
+      ),
+      expect.stringMatching(
+        /^ {2}report key [A-Za-z0-9+/]{43}= \(the key its file's header carries\)$/,
+      ),
       expect.stringMatching(/^Drill pass: /),
     ]);
     const {report, md} = reportOf(pass);

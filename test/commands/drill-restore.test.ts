@@ -206,7 +206,7 @@ describe('restore mode: what the report says happened', () => {
     const r = runCli(['drill', '--mode', 'foo']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'sd-drill: --mode "foo": must be rehearsal, restore, onboarding or rotation\n',
+      'sd-drill: --mode "foo": must be rehearsal, restore, onboarding, rotation or compromise\n',
     );
   });
 });

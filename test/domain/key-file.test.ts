@@ -10,12 +10,8 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import fc from 'fast-check';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {
-  loadCertificate,
-  loadPrivateKey,
-  parsePrivateKey,
-  sniff,
-} from '../../source/domain/key-file.js';
+import {loadCertificate, parsePrivateKey, sniff} from '../../source/domain/key-file.js';
+import {loadPrivateKey, loadUnencryptedKey} from '../../source/domain/key-unlock.js';
 import {fixturesDir} from '../helpers/paths.js';
 import {openssl} from '../helpers/keys.js';
 import {tempDir} from '../helpers/temp.js';
@@ -154,9 +150,9 @@ function opensslSpkiFingerprint(keyFile: string, passphrase?: string): string {
 }
 
 describe('loading wrapping keys in every form openssl writes', () => {
-  it('loads each encoding as a 2048-bit RSA key and says whether it was encrypted', () => {
+  it('loads each encoding as a 2048-bit RSA key and says whether it was encrypted', async () => {
     for (const e of encodings) {
-      const r = loadPrivateKey(e.file, e.encrypted ? pass() : undefined);
+      const r = await loadPrivateKey(e.file, e.encrypted ? pass() : undefined);
       expect(r.ok, `${e.name}: ${r.ok ? '' : r.error.message}`).toBe(true);
       if (!r.ok) continue;
       expect(r.value.bits, e.name).toBe(2048);
@@ -165,29 +161,31 @@ describe('loading wrapping keys in every form openssl writes', () => {
     }
   });
 
-  it('gives one public-key fingerprint across every encoding, equal to openssl’s', () => {
+  it('gives one public-key fingerprint across every encoding, equal to openssl’s', async () => {
     const expected = opensslSpkiFingerprint(f('pkcs8.pem'));
-    fc.assert(
-      fc.property(fc.constantFrom(...encodings), (e) => {
-        const r = loadPrivateKey(e.file, e.encrypted ? pass() : undefined);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...encodings), async (e) => {
+        const r = await loadPrivateKey(e.file, e.encrypted ? pass() : undefined);
         return r.ok && r.value.spkiFingerprint === expected;
       }),
       {numRuns: 40},
     );
     // Every encoding, not just the ones the sampler happened to draw.
     const fps = new Set(
-      encodings.map((e) => {
-        const r = loadPrivateKey(e.file, e.encrypted ? pass() : undefined);
-        return r.ok ? r.value.spkiFingerprint : `failed ${e.name}`;
-      }),
+      await Promise.all(
+        encodings.map(async (e) => {
+          const r = await loadPrivateKey(e.file, e.encrypted ? pass() : undefined);
+          return r.ok ? r.value.spkiFingerprint : `failed ${e.name}`;
+        }),
+      ),
     );
     expect([...fps]).toEqual([expected]);
   });
 
-  it('loads a key made encrypted by `openssl genrsa -traditional -aes256`', () => {
+  it('loads a key made encrypted by `openssl genrsa -traditional -aes256`', async () => {
     const file = f('genrsa-trad.pem');
     expect(readFileSync(file, 'latin1')).toMatch(/Proc-Type: 4,ENCRYPTED/);
-    const r = loadPrivateKey(file, pass());
+    const r = await loadPrivateKey(file, pass());
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.value.encrypted).toBe(true);
@@ -206,10 +204,10 @@ describe('loading wrapping keys in every form openssl writes', () => {
 describe('passphrases', () => {
   const encrypted = (): Encoding[] => encodings.filter((e) => e.encrypted);
 
-  it('refuses an encrypted key without a passphrase: passphrase-required, naming the file', () => {
+  it('refuses an encrypted key without a passphrase: passphrase-required, naming the file', async () => {
     for (const e of [...encrypted(), {name: 'genrsa', file: f('genrsa-trad.pem')}]) {
       for (const p of [undefined, Buffer.alloc(0)]) {
-        const r = loadPrivateKey(e.file, p);
+        const r = await loadPrivateKey(e.file, p);
         expect(r.ok, e.name).toBe(false);
         if (r.ok) continue;
         expect(r.error.reason, e.name).toBe('passphrase-required');
@@ -219,7 +217,7 @@ describe('passphrases', () => {
     }
   });
 
-  it('says "wrong passphrase for FILE" for PKCS#8 and traditional PEM alike', () => {
+  it('says "wrong passphrase for FILE" for PKCS#8 and traditional PEM alike', async () => {
     const files = [
       f('enc-pkcs8.pem'),
       f('enc-pkcs8.der'),
@@ -228,7 +226,7 @@ describe('passphrases', () => {
       f('genrsa-trad.pem'),
     ];
     for (const file of files) {
-      const r = loadPrivateKey(file, pass(OTHER_PASS));
+      const r = await loadPrivateKey(file, pass(OTHER_PASS));
       expect(r.ok, file).toBe(false);
       if (r.ok) continue;
       expect(r.error.reason, file).toBe('wrong-passphrase');
@@ -263,8 +261,8 @@ describe('passphrases', () => {
     );
   });
 
-  it('ignores a passphrase given for an unencrypted key', () => {
-    const r = loadPrivateKey(f('pkcs8.pem'), pass());
+  it('ignores a passphrase given for an unencrypted key', async () => {
+    const r = await loadPrivateKey(f('pkcs8.pem'), pass());
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.value.encrypted).toBe(false);
   });
@@ -274,7 +272,7 @@ describe('certificates', () => {
   it('loads PEM and DER certificates; certFingerprint is SHA-256 of the DER', () => {
     const der = readFileSync(f('c.der'));
     const expected = createHash('sha256').update(der).digest('hex');
-    const key = loadPrivateKey(f('pkcs8.pem'));
+    const key = loadUnencryptedKey(f('pkcs8.pem'));
     expect(key.ok).toBe(true);
     for (const file of [f('c.pem'), f('c.der'), f('c-crlf-bom.pem')]) {
       const c = loadCertificate(file);
@@ -298,8 +296,8 @@ describe('certificates', () => {
 });
 
 describe('refusals name the file and say why', () => {
-  const refused = (file: string, passphrase?: Buffer): {reason: string; message: string} => {
-    const r = loadPrivateKey(file, passphrase);
+  const refused = (file: string): {reason: string; message: string} => {
+    const r = loadUnencryptedKey(file);
     if (r.ok) throw new Error(`${file} was accepted`);
     expect(r.error.kind).toBe('input');
     expect(r.error.message).toContain(file);
@@ -347,7 +345,7 @@ describe('refusals name the file and say why', () => {
 
   it('a file of exactly 1 MiB is still read (the limit is inclusive)', () => {
     expect(readFileSync(f('edge.pem')).length).toBe(1024 * 1024);
-    expect(loadPrivateKey(f('edge.pem')).ok).toBe(true);
+    expect(loadUnencryptedKey(f('edge.pem')).ok).toBe(true);
   });
 
   it('a directory', () => {
@@ -386,7 +384,7 @@ describe('refusals name the file and say why', () => {
     expect(['malformed-key', 'not-a-key']).toContain(r.reason);
   });
 
-  it('never puts the passphrase into a refusal message', () => {
+  it('never puts the passphrase into a refusal message', async () => {
     const files = [
       f('ec.pem'),
       f('rsa1024.pem'),
@@ -398,7 +396,7 @@ describe('refusals name the file and say why', () => {
       f('enc-traditional.pem'),
     ];
     for (const file of files) {
-      const r = loadPrivateKey(file, pass(OTHER_PASS));
+      const r = await loadPrivateKey(file, pass(OTHER_PASS));
       if (r.ok) throw new Error(`${file} was accepted`);
       expect(r.error.message).not.toContain(OTHER_PASS);
     }

@@ -45,20 +45,20 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
     expect(s.presenting).toBeUndefined();
 
     const wrong = Buffer.from('not-alices-passphrase');
-    session.identify(wrong);
+    await session.identify(wrong);
     expect(wrong.every((b) => b === 0)).toBe(true);
     s = session.getState();
     expect(s.identifying?.attempts).toBe(1);
     expect(s.notice?.text).toMatch(/Wrong passphrase for alice\.key on stick alice — 2 tries left/);
 
     const right = Buffer.from('alice-practice-only');
-    session.identify(right);
+    await session.identify(right);
     s = session.getState();
     expect(s.identifying).toBeUndefined();
     expect(s.presenting).toMatchObject({holderIndex: 1, phase: 'acknowledge', encrypted: true});
     // Kept only until the passphrase step, which it answers without a second prompt.
     expect(right.some((b) => b !== 0)).toBe(true);
-    session.acknowledge({name: 'Alice Ng', role: 'Security Architect'});
+    await session.acknowledge({name: 'Alice Ng', role: 'Security Architect'});
     expect(right.every((b) => b === 0)).toBe(true);
     s = session.getState();
     const alice = s.holders.find((h) => h.index === 1);
@@ -82,7 +82,7 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
     await insert(session, path);
     expect(session.getState().identifying).toBeDefined();
     const pass = Buffer.from('strangers-passphrase');
-    session.identify(pass);
+    await session.identify(pass);
     expect(pass.every((b) => b === 0)).toBe(true);
     const s = session.getState();
     expect(s.identifying).toBeUndefined();
@@ -97,7 +97,7 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
     const path = keyOnlyStick('mallory', 'bob');
     await insert(session, path);
     const pass = Buffer.from('bob-practice-only');
-    session.identify(pass);
+    await session.identify(pass);
     expect(session.getState().presenting?.holderIndex).toBe(2);
     expect(pass.some((b) => b !== 0)).toBe(true);
     session.cancelPresenting();
@@ -110,7 +110,7 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
     const path = keyOnlyStick('carol');
     await insert(session, path);
     const pass = Buffer.from('carol-practice-only');
-    session.identify(pass);
+    await session.identify(pass);
     expect(session.getState().presenting?.holderIndex).toBe(3);
     session.stickRemoved(path);
     expect(pass.every((b) => b === 0)).toBe(true);
@@ -124,7 +124,7 @@ describe('an encrypted key without its certificate, in the ceremony', () => {
     mkdirSync(path);
     copyFileSync(join(demo, 'sticks', 'alice', 'alice.key'), join(path, 'x\u001b[2J\n.key'));
     await insert(session, path);
-    session.identify(Buffer.from('wrong'));
+    await session.identify(Buffer.from('wrong'));
     const text = session.getState().notice?.text ?? '';
     expect(text).toContain('Wrong passphrase for x\\u001b[2J\\u000a.key on stick alice');
     const unprintable = (t: string) => [...t].some((c) => c.charCodeAt(0) < 0x20);

@@ -13,6 +13,7 @@ import {onlyReport} from '../helpers/files.js';
 import {bundle, fixturesDir} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 import {
+  answerFirstPin,
   exitCode,
   identify,
   insert,
@@ -77,6 +78,7 @@ tuiSuite('input in bursts, in a real terminal', () => {
     await p.waitFor('Quorum reached: press r');
     expect(p.flat()).not.toMatch(/Wrong passphrase/);
     await p.keys('r');
+    await answerFirstPin(p);
     await p.waitFor('Report saved');
     const report = onlyReport<ReportJson>(reports);
     expect(report.verdict).toBe('pass');

@@ -99,9 +99,22 @@ tuiSuite('the TUI drill in a real terminal', () => {
     await p.waitFor('Quorum reached: press r');
     check();
     await p.keys('r');
+    // First drill of the demo domain with this store: pinning its key is asked, not assumed.
+    const question = await p.waitFor('pin its key?');
+    check();
+    expect(question.replace(/\s+/g, ' ')).toMatch(/SHA-256 [0-9a-f]{64}/);
+    expect(question.replace(/\s+/g, ' ')).toMatch(
+      /Report key [A-Za-z0-9+/]{43}= \(the key its file's header carries\)/,
+    );
+    expect(question.replace(/\s+/g, ' ')).toMatch(/y yes · n no/);
+    // Enter chooses nothing: the operator answers knowingly.
+    await p.keys('Enter');
+    expect(p.flat()).toContain('pin its key?');
+    await p.keys('y');
     await p.waitFor('Verdict: PASS');
     const screen = p.flat();
     await p.waitFor('Report saved');
+    expect(p.flat()).toMatch(/recorded here at first use on \d{4}-\d\d-\d\d/);
     check();
     expect(fits).toEqual([]);
     const last = p.flat();

@@ -161,6 +161,9 @@ tuiSuite('keystrokes a ceremony takes', () => {
     const unregistered = {keys: t.keys - before.keys, passphrase: t.secret - before.secret};
     await t.p.waitFor('Quorum reached: press r');
     await t.key('r');
+    // The demo domain's first drill with this store: its key is pinned only when asked.
+    await t.p.waitFor('pin its key?');
+    await t.key('y');
     await t.p.waitFor('Report saved');
     expect(t.p.flat()).toMatch(/Verdict: PASS/);
     await t.p.keys('q');
@@ -245,11 +248,14 @@ tuiSuite('keystrokes a ceremony takes', () => {
     await t.p.waitFor('Stick removed');
 
     await t.p.keys('r');
+    await t.p.waitFor('pin its key?');
+    await t.p.keys('y');
     await t.p.waitFor('Report saved');
     expect(t.p.flat()).toMatch(/Verdict: PASS — all 5 new holders proved their keys/);
     await t.p.keys('q');
     expect(await exitCode(t.p)).toBe('0');
-    const all = counted.keys + counted.secret + 1; // and the r that checks every share
+    // And the r that checks every share, and the y that pins the domain's key at its first use.
+    const all = counted.keys + counted.secret + 2;
     console.log(
       `rotation 3 of 5, 4 kept and 1 joining: ${all} keys in all (${counted.secret} of them passphrase characters, 8 passphrases)`,
     );

@@ -13,6 +13,7 @@ import {fixturesDir} from '../helpers/paths.js';
 import {runCliAsync} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 import {
+  answerFirstPin,
   choose,
   exitCode,
   insert,
@@ -55,8 +56,8 @@ tuiSuite('a holder at another site, in the TUI', () => {
     await p.burst('Key custodian');
     await p.waitFor('Write the request for carol (holder 3) to');
     await choose(p, 'stick courier');
-    const called = await p.waitFor(/remote — waiting\s+code (\w{4}-\w{4}-\w{4}-\w{4})/);
-    const code = /code (\w{4}-\w{4}-\w{4}-\w{4})/.exec(called)?.[1];
+    const called = await p.waitFor(/remote — waiting\s+code (\w{4}-\w{4}-\w{4}-\w{4}-\w{4})/);
+    const code = /code (\w{4}-\w{4}-\w{4}-\w{4}-\w{4})/.exec(called)?.[1];
     expect(tooWide(p.capture({join: true}))).toEqual([]);
 
     // Carol's machine: the request came on the courier stick; she answers, the answer goes back.
@@ -79,7 +80,7 @@ tuiSuite('a holder at another site, in the TUI', () => {
       (code ?? '').toLowerCase().replace(/-/g, ' '),
     ]);
     expect(answered.code, answered.stderr).toBe(0);
-    expect(answered.stdout).toContain(`Request code: ${code}`);
+    expect(answered.stdout).toContain(`Code ${code} confirmed (it matches --expect-code)`);
     renameSync(join(carol, 'contribution.json'), join(courier, 'contribution-carol.json'));
 
     await insert(p, 'courier');
@@ -99,6 +100,7 @@ tuiSuite('a holder at another site, in the TUI', () => {
     await present(p, 'bob', 'Bob Brown', 'Key custodian');
     await p.waitFor('Quorum reached: press r');
     await p.keys('r');
+    await answerFirstPin(p);
     await p.waitFor('Verdict: PASS');
     await p.waitFor('Report saved');
     await p.keys('q');
@@ -157,8 +159,8 @@ tuiSuite('a holder at another site, in the TUI', () => {
     await p.text(exchange);
     await p.waitFor(exchange);
     await p.keys('Enter');
-    const called = await p.waitFor(/remote — waiting\s+code (\w{4}-\w{4}-\w{4}-\w{4})/);
-    const code = /code (\w{4}-\w{4}-\w{4}-\w{4})/.exec(called)?.[1] ?? '';
+    const called = await p.waitFor(/remote — waiting\s+code (\w{4}-\w{4}-\w{4}-\w{4}-\w{4})/);
+    const code = /code (\w{4}-\w{4}-\w{4}-\w{4}-\w{4})/.exec(called)?.[1] ?? '';
     const request = readdirSync(exchange).find((n) => n.startsWith('sd-drill-request-holder-3-'));
     expect(request, `the request in ${exchange}`).toBeDefined();
 
@@ -186,6 +188,7 @@ tuiSuite('a holder at another site, in the TUI', () => {
     await present(p, 'bob', 'Bob Brown', 'Key custodian');
     await p.waitFor('Quorum reached: press r');
     await p.keys('r');
+    await answerFirstPin(p);
     await p.waitFor('Report saved');
     await p.keys('q');
     expect(await exitCode(p)).toBe('0');

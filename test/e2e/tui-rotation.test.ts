@@ -18,6 +18,7 @@ import {runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 import type {Pane} from '../helpers/tmux.js';
 import {
+  answerFirstPin,
   choose,
   exitCode,
   insert,
@@ -143,6 +144,7 @@ tuiSuite('the rotation ceremony in a real terminal', () => {
     await present(p, 'frank', 'Frank Oz', FRANK_PASS);
     await p.waitFor('Every new holder has opened their share: press r');
     await p.keys('r');
+    await answerFirstPin(p);
     await p.waitFor('Report saved');
     const screen = p.flat();
     expect(screen).toMatch(/Verdict: PASS — all 3 new holders proved their keys/);

@@ -8,7 +8,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseRestoreBlob} from '../../source/domain/azure/restore-blob.js';
-import {loadPrivateKey} from '../../source/domain/key-file.js';
+import {loadUnencryptedKey} from '../../source/domain/key-unlock.js';
 import {describeLocation} from '../../source/media/location.js';
 import {azureRestoreBlobArgs, demoPlan} from '../hardening/kit.js';
 import {mountStickImage, type StickFs} from '../helpers/mounts.js';
@@ -43,7 +43,7 @@ describe.each(STICKS)('onto %s', (_name, fs) => {
     if (where.kind === 'not-a-disk') expect(r.stderr).toMatch(/could not tell whether/);
     expect(readdirSync(out).sort()).toEqual(['alice.cer', 'alice.key']);
     const keyPem = readFileSync(join(out, 'alice.key'));
-    expect(loadPrivateKey(join(out, 'alice.key')).ok).toBe(true);
+    expect(loadUnencryptedKey(join(out, 'alice.key')).ok).toBe(true);
 
     const again = runCli([...args, '--allow-fixed-disk']);
     expect(again.code).toBe(2);
@@ -56,7 +56,7 @@ describe.each(STICKS)('onto %s', (_name, fs) => {
   it('a drill writes its report pair to a report folder there, and report verify accepts it', (ctx) => {
     const stick = mountStickImage(ctx, fs).dir;
     const reportDir = join(stick, 'reports');
-    const plan = demoPlan(tempDir('fat-demo'), reportDir);
+    const plan = demoPlan(tempDir('fat-demo'), reportDir, {pinFirstUse: true});
     const env = {SD_DRILL_CONFIG_DIR: tempDir('fat-store')};
     const r = runCli(['drill', '--plan', plan], {env});
     expect(r.code, r.stderr).toBe(0);

@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it, type TestContext} from 'vitest';
-import {loadPrivateKey} from '../../source/domain/key-file.js';
+import {loadUnencryptedKey} from '../../source/domain/key-unlock.js';
 import {openDomainFile} from '../../source/domain/open.js';
 import {presentKeyFile} from '../../source/domain/present-key.js';
 import {DrillSession} from '../../source/drill/session.js';
@@ -221,11 +221,11 @@ const END_TO_END = new Set([
 ]);
 
 describe('the forms openssl and az tooling write open their holder’s share', () => {
-  it.each(accepted)('%s', (_what, name) => {
+  it.each(accepted)('%s', async (_what, name) => {
     const opened = openDomainFile(demoSd);
     if (!opened.ok) throw opened.error;
     const passphrase = encryptedForm(name) ? Buffer.from(PASSPHRASE) : undefined;
-    const r = presentKeyFile(opened.value.domain, at('keys', name), passphrase);
+    const r = await presentKeyFile(opened.value.domain, at('keys', name), passphrase);
     expect(r.ok && r.value.opened.holder.index).toBe(1);
     if (r.ok) wipe(r.value.opened.secret);
   });
@@ -234,7 +234,7 @@ describe('the forms openssl and az tooling write open their holder’s share', (
 describe('a key file that cannot be a wrapping key is refused: exit 2, one line naming it', () => {
   it.each(refused)('%s', (_what, name, says) => {
     const file = keyPath(name);
-    const r = loadPrivateKey(file);
+    const r = loadUnencryptedKey(file);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error).toBeInstanceOf(SdError);

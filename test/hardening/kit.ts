@@ -193,6 +193,7 @@ export function writePlan(
     reportDir: string;
     scenario?: string;
     mode?: string;
+    pinFirstUse?: boolean;
   },
 ): string {
   writeFileSync(file, JSON.stringify({scenario: 'purged', ...plan}, null, 2));
@@ -203,9 +204,14 @@ export function writePlan(
  * The demo copied to `dir` (copyDemo) with `dir/plan.json`: alice, bob and carol present with
  * their passphrase files, the reports going to `reportDir`. Returns the plan's path.
  */
-export function demoPlan(dir: string, reportDir: string): string {
+export function demoPlan(
+  dir: string,
+  reportDir: string,
+  extra: {pinFirstUse?: boolean} = {},
+): string {
   copyDemo(dir);
   return writePlan(join(dir, 'plan.json'), {
+    ...extra,
     domain: 'security-domain.json',
     reportDir,
     participants: ['alice', 'bob', 'carol'].map((h) => ({

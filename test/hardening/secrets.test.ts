@@ -20,7 +20,7 @@ import secrets from 'secrets.js-grempe';
 import {beforeAll, describe, expect, it} from 'vitest';
 import type {AzureDomain} from '../../source/domain/azure/reader.js';
 import type {OpenedShare, PresentedKey} from '../../source/domain/format.js';
-import {loadPrivateKey} from '../../source/domain/key-file.js';
+import {loadPrivateKey} from '../../source/domain/key-unlock.js';
 import {oaepLabel} from '../../source/domain/native/crypto.js';
 import type {NativeDomain, NativeReconstructed} from '../../source/domain/native/reader.js';
 import type {NativeDomainFile} from '../../source/domain/native/schema.js';
@@ -118,10 +118,14 @@ beforeAll(async () => {
   if (!opened.ok) throw opened.error;
   const shares: OpenedShare[] = [];
   for (const i of [1, 2, 3]) {
-    const k = loadPrivateKey(key(i), Buffer.from(PASS[i - 1] as string));
+    const k = await loadPrivateKey(key(i), Buffer.from(PASS[i - 1] as string));
     if (!k.ok) throw k.error;
     known.push(...privateParts(`holder ${i}'s key`, k.value.privateKey));
-    const share = presentKeyFile(opened.value.domain, key(i), Buffer.from(PASS[i - 1] as string));
+    const share = await presentKeyFile(
+      opened.value.domain,
+      key(i),
+      Buffer.from(PASS[i - 1] as string),
+    );
     if (!share.ok) throw share.error;
     shares.push(share.value.opened);
     known.push(shareSecret(`holder ${i}'s share`, share.value.opened.secret));
@@ -359,15 +363,15 @@ async function demoSession(): Promise<{
   return {session, demo, shares};
 }
 
-function present(
+async function present(
   session: DrillSession,
   file: string,
   passphrase: Buffer | undefined,
   who = 'custodian',
-): void {
+): Promise<void> {
   const path = dirname(file);
   const stick = {path, label: path, source: 'folder' as const, removable: null, device: path};
-  session.presentFile(stick, file, {name: who, role: 'holder'}, passphrase);
+  await session.presentFile(stick, file, {name: who, role: 'holder'}, passphrase);
   if (session.getState().presenting) session.cancelPresenting();
   session.stickRemoved(path);
 }
@@ -380,17 +384,17 @@ describe('the Buffers that held secrets are zero when done', () => {
     const right = Buffer.from(demoPassphrase('alice'));
     const wrong = Buffer.from(WRONG);
     const stranger = Buffer.from(WRONG);
-    present(session, demo.key('alice'), right);
-    present(session, demo.key('bob'), wrong);
-    present(session, at('stranger.key'), stranger);
+    await present(session, demo.key('alice'), right);
+    await present(session, demo.key('bob'), wrong);
+    await present(session, at('stranger.key'), stranger);
     expect([right, wrong, stranger].map(zero)).toEqual([true, true, true]);
     session.abort('test over');
   });
 
   it('shares held in collect are wiped when the drill is aborted', async () => {
     const {session, demo, shares} = await demoSession();
-    present(session, demo.key('alice'), Buffer.from(demoPassphrase('alice')));
-    present(session, demo.key('bob'), Buffer.from(demoPassphrase('bob')));
+    await present(session, demo.key('alice'), Buffer.from(demoPassphrase('alice')));
+    await present(session, demo.key('bob'), Buffer.from(demoPassphrase('bob')));
     expect(shares).toHaveLength(2);
     expect(shares.some(zero)).toBe(false);
     session.abort('interrupted by SIGTERM');
@@ -409,7 +413,7 @@ describe('the Buffers that held secrets are zero when done', () => {
       return r;
     };
     for (const h of ['alice', 'bob', 'carol'])
-      present(session, demo.key(h), Buffer.from(demoPassphrase(h)), h);
+      await present(session, demo.key(h), Buffer.from(demoPassphrase(h)), h);
     await session.reconstructAndRestore();
     expect(session.getState().outcome?.verdict).toBe('pass');
     expect(shares.map(zero)).toEqual([true, true, true]);
@@ -426,7 +430,7 @@ describe('the Buffers that held secrets are zero when done', () => {
   it('a failed reconstruction (a corrupt share among them) wipes every share', async () => {
     const {session, demo, shares} = await demoSession();
     for (const h of ['alice', 'bob'])
-      present(session, demo.key(h), Buffer.from(demoPassphrase(h)), h);
+      await present(session, demo.key(h), Buffer.from(demoPassphrase(h)), h);
     const domain = session.openedDomain?.domain as NativeDomain;
     const reconstruct = domain.reconstruct.bind(domain);
     // Alice's share is damaged in memory after it opened: no combination authenticates.
@@ -436,7 +440,7 @@ describe('the Buffers that held secrets are zero when done', () => {
       if (first) first.secret[last] = (first.secret[last] ?? 0) ^ 0x01;
       return reconstruct(s);
     };
-    present(session, demo.key('carol'), Buffer.from(demoPassphrase('carol')), 'carol');
+    await present(session, demo.key('carol'), Buffer.from(demoPassphrase('carol')), 'carol');
     await session.reconstructAndRestore();
     expect(session.getState().outcome?.verdict).toBe('fail');
     expect(shares.map(zero)).toEqual([true, true, true]);
@@ -469,8 +473,8 @@ describe('the Buffers that held secrets are zero when done', () => {
     };
     session.inspected();
     await session.bringUpRecoveryHsm();
-    present(session, join(azureDir, 'holders', 'holder1.pem'), undefined);
-    present(session, join(azureDir, 'holders', 'holder2.pem'), Buffer.from(AZURE_PASSPHRASE));
+    await present(session, join(azureDir, 'holders', 'holder1.pem'), undefined);
+    await present(session, join(azureDir, 'holders', 'holder2.pem'), Buffer.from(AZURE_PASSPHRASE));
     await session.reconstructAndRestore();
     expect(session.getState().outcome?.verdict, session.getState().outcome?.reason).toBe('pass');
     const secretBuf = session.domainSecret;

@@ -134,10 +134,21 @@ export async function toCollect(p: Pane, check?: () => void): Promise<void> {
   check?.();
 }
 
-/** The quorum reached, r to restore, and the report saved. */
+/**
+ * A pass on a domain the drill's store has no record of asks whether to pin its key before the
+ * report is written: answered `y` (pin) unless told otherwise. A drill that ends without the
+ * question (onboarding, a failure) goes straight to the report.
+ */
+export async function answerFirstPin(p: Pane, answer: 'y' | 'n' = 'y'): Promise<void> {
+  const screen = await p.waitFor(/pin its key\?|Report saved/);
+  if (/pin its key\?/.test(screen.replace(/\s+/g, ' '))) await p.keys(answer);
+}
+
+/** The quorum reached, r to restore, the first-pin question answered, and the report saved. */
 export async function toReport(p: Pane): Promise<void> {
   await p.waitFor('Quorum reached: press r');
   await p.keys('r');
+  await answerFirstPin(p);
   await p.waitFor('Report saved');
 }
 

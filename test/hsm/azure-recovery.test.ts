@@ -6,7 +6,8 @@ import {AzureRecoveryHsm} from '../../source/hsm/azure-recovery.js';
 import {parseExchangeKey} from '../../source/domain/azure/exchange-key.js';
 import {buildRestoreBlob} from '../../source/domain/azure/restore-blob.js';
 import {readAzureDomain, type AzureDomain} from '../../source/domain/azure/reader.js';
-import {loadCertificate, loadPrivateKey} from '../../source/domain/key-file.js';
+import {loadCertificate} from '../../source/domain/key-file.js';
+import {loadUnencryptedKey} from '../../source/domain/key-unlock.js';
 import type {OpenedShare} from '../../source/domain/format.js';
 import {buildDomain, holderPool, openAll, replaceSegment, segment} from '../domain/azure/kit.js';
 
@@ -107,7 +108,7 @@ describe('simulated Azure Managed HSM in recovery mode', () => {
     const domain = readAzureDomain(join(dir, 'sdfile.json'));
     if (!domain.ok) throw domain.error;
     const shares = ['sd1', 'sd2'].map((name) => {
-      const key = loadPrivateKey(join(dir, `${name}.pem`));
+      const key = loadUnencryptedKey(join(dir, `${name}.pem`));
       const certificate = loadCertificate(join(dir, `${name}.cer`));
       if (!key.ok || !certificate.ok) throw new Error('vector files unreadable');
       const opened = domain.value.openShare({key: key.value, certificate: certificate.value});

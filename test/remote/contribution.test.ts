@@ -4,7 +4,7 @@
  * like a presented key — or is refused, each forgery with its own line.
  */
 import {generateKeyPairSync, randomBytes} from 'node:crypto';
-import {mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {describeFolder} from '../../source/media/discover.js';
 import {scanStick} from '../../source/media/scan.js';
 import {join} from 'node:path';
@@ -40,9 +40,9 @@ async function call(session: DrillSession, holder: number, dir: string, ttl = 30
 const holder = (session: DrillSession, i: number) =>
   session.getState().holders.find((h) => h.index === i);
 
-function present(session: DrillSession, name: string): void {
+async function present(session: DrillSession, name: string): Promise<void> {
   const key = demoKey(name);
-  session.presentFile(
+  await session.presentFile(
     {path: join(key, '..'), label: name, source: 'folder', removable: null, device: null},
     key,
     {name, role: 'Key custodian'},
@@ -63,12 +63,24 @@ describe('a remote holder on the demo domain', () => {
     const out = join(dir, 'contribution.json');
     const passFile = join(dir, 'carol.pass');
     writeFileSync(passFile, 'carol-practice-only\n');
+    const shown: string[] = [];
     const done = await contribute(
       {request: file, sd: demoSd, key: demoKey('carol'), passphraseFile: passFile, out},
-      (c) => codes.push(c),
+      {
+        show: (f) =>
+          shown.push(`${f.holder} of ${f.domain}, ${f.fileSha256}, until ${f.expiresAt}`),
+        // Carol types the code the ceremony lead reads to her, as she hears it.
+        askCode: async () => pending.code.toLowerCase().replace(/-/g, ' '),
+        confirmed: (c) => codes.push(c),
+      },
     );
-    // The holder sees the code the ceremony shows.
+    // She was shown the domain (as her own file names it), herself and the expiry, and the
+    // code she typed is the one the ceremony shows.
+    expect(shown).toEqual([
+      `holder 3 (carol) of demo-hsm, ${session.getState().domain?.sha256 ?? ''}, until ${pending.request.expiresAt}`,
+    ]);
     expect(codes).toEqual([pending.code]);
+    expect(done.confirmed).toBe('typed');
     expect(await session.remote.receiveFile(out)).toBe(true);
     const h = holder(session, 3);
     expect(h?.state).toBe('accepted');
@@ -77,8 +89,8 @@ describe('a remote holder on the demo domain', () => {
     // Answered: its key is gone.
     expect(pending.open).toBe(false);
 
-    present(session, 'alice');
-    present(session, 'bob');
+    await present(session, 'alice');
+    await present(session, 'bob');
     await session.reconstructAndRestore();
     const s = session.getState();
     expect(s.outcome?.verdict).toBe('pass');
@@ -196,10 +208,12 @@ describe('a remote holder on the demo domain', () => {
       key: demoKey('alice'),
       passphraseFile: passFile,
       out: join(dir, 'never.json'),
-      expectCode: 'AAAA-BBBB-CCCC-DDDD',
+      expectCode: 'AAAA-BBBB-CCCC-DDDD-EEEE',
     });
     await expect(wrongCode).rejects.toThrow(/this is not the request the ceremony showed you/);
-    expect(pending.code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+    // 100 bits: 20 Crockford base32 characters in five groups of four.
+    expect(pending.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$/);
     session.abort('test');
   });
 });

@@ -13,7 +13,7 @@ import {openDomainFile} from '../../source/domain/open.js';
 import {payloadToSeal} from '../../source/domain/remote-share.js';
 import {DrillSession, type SessionOptions} from '../../source/drill/session.js';
 import {contributionText, makeContribution} from '../../source/remote/contribution.js';
-import {parseRequest, requestDigest} from '../../source/remote/request.js';
+import {parseRequest, requestDigest, shortCode} from '../../source/remote/request.js';
 import {readFileSync} from 'node:fs';
 import {wipe} from '../../source/secret.js';
 import {fixturesDir} from '../helpers/paths.js';
@@ -48,6 +48,13 @@ export async function atCollect(
   return {session, advance: (ms) => (clock += ms)};
 }
 
+/** The code of a request file, as the ceremony that made it shows it. */
+export function codeOf(request: string): string {
+  const r = parseRequest(request, readFileSync(request));
+  if (!r.ok) throw r.error;
+  return shortCode(requestDigest(r.value));
+}
+
 /** The holder runs `contribute` (in process) against a request; returns the contribution file. */
 export async function answer(
   dir: string,
@@ -59,7 +66,9 @@ export async function answer(
 ): Promise<string> {
   const passFile = join(dir, `pass-${Math.random().toString(36).slice(2)}`);
   writeFileSync(passFile, `${passphrase}\n`, {mode: 0o600});
-  await contribute({request, sd, key, passphraseFile: passFile, out});
+  // The holder types the code the ceremony showed: here, the request's own (the ceremony shows
+  // the same code, as contribution.test.ts checks).
+  await contribute({request, sd, key, passphraseFile: passFile, out, expectCode: codeOf(request)});
   return out;
 }
 
@@ -79,7 +88,7 @@ export async function forge(
   const opened = openDomainFile(sd);
   if (!r.ok || !opened.ok) throw new Error('forge: bad request or domain');
   const pass = passphrase ? Buffer.from(passphrase) : undefined;
-  const presented = presentKeyFile(opened.value.domain, key, pass);
+  const presented = await presentKeyFile(opened.value.domain, key, pass);
   if (!presented.ok) throw presented.error;
   const {opened: share, key: loaded, certificate} = presented.value;
   const payload = payloadToSeal(opened.value, share, loaded);

@@ -133,3 +133,35 @@ describe('renderTimelineChart', () => {
     ]);
   });
 });
+
+describe('the Markdown report on the key’s pin', () => {
+  const at = Date.parse('2025-03-01T11:00:00.000Z');
+  const withIdentity = (identity: NonNullable<CeremonyState['identity']>) => {
+    const s = drillState();
+    return renderMarkdown(build({...s, identity}, randomBytes(32)));
+  };
+  const key = 'A'.repeat(43) + '=';
+  const base = {reportKey: key, mismatch: null, recorded: false} as const;
+
+  it('says it is a rendering and names the signed record', () => {
+    const md = withIdentity({...base, pinnedBy: 'store', recorded: true});
+    expect(md).toMatch(
+      /> This Markdown is a rendering, not the record: it is not signed.*`drill-md-1\.json`/,
+    );
+  });
+
+  it('says whether the first use was pinned, declined, or never asked', () => {
+    expect(withIdentity({...base, pinnedBy: 'first-use', firstPin: {pinned: true, at}})).toMatch(
+      /pinned at first use on 2025-03-01 11:00:00Z: no key was on record/,
+    );
+    expect(withIdentity({...base, pinnedBy: 'first-use', firstPin: {pinned: false, at}})).toMatch(
+      /NOT pinned: .*the operator chose not to pin this one/,
+    );
+    expect(withIdentity({...base, pinnedBy: 'header'})).toMatch(
+      /authenticated header; no key was on record .* none was pinned \(the drill ended before anyone was asked\)/,
+    );
+    expect(withIdentity({...base, pinnedBy: 'header', firstPin: {pinned: true, at}})).toMatch(
+      /authenticated header; .*the operator pinned it there at first use on 2025-03-01 11:00:00Z/,
+    );
+  });
+});

@@ -4,13 +4,13 @@
  * record of the domain's first passing drill. Every way an attacker could make a report
  * verify without the domain's secret is tried here.
  */
-import {generateKeyPairSync, randomBytes, sign} from 'node:crypto';
+import {generateKeyPairSync, randomBytes, sign, type KeyObject} from 'node:crypto';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {recordFromReport} from '../../source/report/build.js';
 import type {DrillReport} from '../../source/report/model.js';
-import {signedBytes} from '../../source/report/proof.js';
+import {deriveReportKey, signedBytes} from '../../source/report/proof.js';
 import {reportPublicKey} from '../../source/domain/report-key.js';
 import {continuitySentence, verifyReportFile, type PinSources} from '../../source/report/verify.js';
 import {identityOf, withPin, type DomainPin} from '../../source/store/pins.js';
@@ -20,6 +20,9 @@ import {tempDir} from '../helpers/temp.js';
 
 const tmp = (): string => tempDir('report');
 
+/** The domain's Ed25519 report key (what any quorum that reconstructed it can derive). */
+const privateKeyOf = (domainSecret: Buffer): KeyObject => deriveReportKey(domainSecret).privateKey;
+
 function written(report: unknown): string {
   const file = join(tmp(), 'drill.json');
   writeFileSync(file, JSON.stringify(report, null, 2));
@@ -28,7 +31,13 @@ function written(report: unknown): string {
 
 const secret = randomBytes(32);
 const realKey = reportPublicKey(secret);
-const passing = build(drillState(), secret, 'pass-1');
+const FILE_SHA = 'ab'.repeat(32);
+/** A drill of a domain file with a known digest (drill-states gives none). */
+const withFile = () => {
+  const s = drillState();
+  return {...s, domain: {...s.domain!, sha256: FILE_SHA}};
+};
+const passing = build(withFile(), secret, 'pass-1');
 const identity = (r: DrillReport) => {
   const d = r.scope.domain;
   if (!d) throw new Error('no domain');
@@ -67,13 +76,63 @@ describe('report verify: a valid signature counts only under a pinned key', () =
   it('a genuine report is pinned by the store record of its first passing drill', () => {
     const c = check(written(passing), {pins: pinned, history: []});
     expect(c).toMatchObject({valid: true, pinned: true, pinnedBy: ['store']});
-    expect(continuitySentence(c)).toBe("pinned by this machine's record of the domain");
+    expect(c.label).toBe(`"${pinned[0]?.label}"`);
+    expect(continuitySentence(c)).toBe(
+      `pinned by this machine's record of the domain, "${pinned[0]?.label}" (pinned at first use on ${passing.endedAt.slice(0, 10)} by drill pass-1)`,
+    );
+  });
+
+  it('a report re-signed with a pinned key but claiming another domain does not count (issue 21, 1)', () => {
+    // The holder of one pinned domain's key relabels a report as another domain and signs it.
+    const relabel = (edit: (d: NonNullable<DrillReport['scope']['domain']>) => void) => {
+      const copy = structuredClone(passing);
+      if (copy.scope.domain) edit(copy.scope.domain);
+      copy.proof = {signed: true, algorithm: 'Ed25519', publicKey: realKey, signature: ''};
+      const signature = sign(null, signedBytes(copy), privateKeyOf(secret)).toString('base64');
+      copy.proof = {...copy.proof, signature};
+      return copy;
+    };
+    const cases: Array<[string, (d: NonNullable<DrillReport['scope']['domain']>) => void, RegExp]> =
+      [
+        ['another name', (d) => (d.name = 'contoso-prod-hsm'), /names the HSM "contoso-prod-hsm"/],
+        [
+          'another id',
+          (d) => (d.id = '00000000-0000-4000-8000-000000000000'),
+          /domain id .* not the record's/,
+        ],
+        [
+          'another file',
+          (d) => (d.sha256 = 'cd'.repeat(32)),
+          /domain file \(sha256 cdcd.*\) is not a file of the record's domain/,
+        ],
+        ['no file', (d) => (d.sha256 = null), /records no SHA-256/],
+        ['another format', (d) => (d.format = 'azure'), /calls its domain azure/],
+        [
+          'another EncData',
+          (d) => (d.encDataSha256 = 'ef'.repeat(32)),
+          /its EncData .* not the record's/,
+        ],
+        [
+          'other holders',
+          (d) => (d.holders = d.holders.slice(1)),
+          /holders' certificates are not a set/,
+        ],
+      ];
+    for (const [what, edit, why] of cases) {
+      const c = check(written(relabel(edit)), {pins: pinned, history: []});
+      expect(c.valid, what).toBe(true);
+      expect(c.pinned, what).toBe(false);
+      expect(c.reason, what).toMatch(why);
+      expect(c.reason, what).toMatch(/its key is pinned for "/);
+    }
+    // Untouched but re-signed the same way: it counts (the helper is no forgery on its own).
+    expect(check(written(relabel(() => {})), {pins: pinned, history: []}).pinned).toBe(true);
   });
 
   it('a genuine report with nothing pinning it is valid but does not count', () => {
     const c = check(written(passing), none);
     expect(c).toMatchObject({valid: true, pinned: false});
-    expect(c.reason).toMatch(/not pinned: no passing drill of this domain is on record/);
+    expect(c.reason).toMatch(/not pinned: no domain pinned on this machine has this key/);
   });
 
   it('a forged report (participants changed, signed with a fresh key) does not count', () => {
@@ -121,34 +180,39 @@ describe('report verify: a valid signature counts only under a pinned key', () =
   });
 
   it('--sd: a native file pins the key in its header, and its digest must be the report’s', () => {
-    const sha256 = passing.scope.domain?.sha256 ?? null;
-    expect(sha256).toBeNull(); // drill-states has no file digest: give it one
-    const withFile = build(
-      {...drillState(), domain: {...drillState().domain!, sha256: 'ab'.repeat(32)}},
-      secret,
-      'pass-2',
-    );
+    const report = build(withFile(), secret, 'pass-2');
     const sd = (fileSha256: string, headerKey: string | null) => ({
       file: 'sd.json',
-      identity: {...identity(withFile), fileSha256, headerKey},
+      identity: {...identity(report), fileSha256, headerKey},
     });
-    expect(check(written(withFile), {...none, sd: sd('ab'.repeat(32), realKey)})).toMatchObject({
+    expect(check(written(report), {...none, sd: sd(FILE_SHA, realKey)})).toMatchObject({
       pinned: true,
       pinnedBy: ['sd-header'],
     });
-    const otherFile = check(written(withFile), {...none, sd: sd('cd'.repeat(32), realKey)});
+    const otherFile = check(written(report), {...none, sd: sd('cd'.repeat(32), realKey)});
     expect(otherFile.pinned).toBe(false);
     expect(otherFile.reason).toMatch(/a drill of another domain file/);
-    const otherKey = check(written(withFile), {
+    const otherKey = check(written(report), {
       ...none,
-      sd: sd('ab'.repeat(32), 'B'.repeat(43) + '='),
+      sd: sd(FILE_SHA, 'B'.repeat(43) + '='),
     });
     expect(otherKey.pinned).toBe(false);
     expect(otherKey.reason).toMatch(/pins the key B{10}/);
+    // The file's own name and id must be the report's too.
+    const renamed = {file: 'sd.json', identity: {...sd(FILE_SHA, realKey).identity, name: 'x'}};
+    expect(check(written(report), {...none, sd: renamed}).reason).toMatch(
+      /does not describe sd.json: it names the HSM/,
+    );
     // An Azure file (no key in it) pins only through the store.
-    expect(check(written(withFile), {...none, sd: sd('ab'.repeat(32), null)}).reason).toMatch(
+    expect(check(written(report), {...none, sd: sd(FILE_SHA, null)}).reason).toMatch(
       /carries no report key/,
     );
+    expect(
+      check(written(report), {pins: pinned, history: [], sd: sd(FILE_SHA, null)}),
+    ).toMatchObject({
+      pinned: true,
+      pinnedBy: ['store'],
+    });
   });
 
   it('a tampered report is not valid whatever pins it', () => {

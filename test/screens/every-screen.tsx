@@ -20,6 +20,7 @@ import {CollectScreen} from '../../source/screens/collect-screen.js';
 import {DisasterScreen} from '../../source/screens/disaster-screen.js';
 import {EnlistScreen} from '../../source/screens/enlist-screen.js';
 import {EnrolScreen} from '../../source/screens/enrol-screen.js';
+import {FirstPinScreen} from '../../source/screens/first-pin-screen.js';
 import {InspectScreen} from '../../source/screens/inspect-screen.js';
 import {LoadScreen} from '../../source/screens/load-screen.js';
 import {MigrateScreen} from '../../source/screens/migrate-screen.js';
@@ -522,6 +523,22 @@ export function cases(holders: 5 | 10, spy: (...args: any[]) => void = vi.fn()):
         />
       ),
     },
+    rehearsal('report', 'pin a first-seen domain’s key?', () => (
+      <FirstPinScreen
+        facts={{
+          label: d.name ?? 'domain',
+          format: 'native',
+          file: d.file,
+          fileSha256: 'e'.repeat(64),
+          reportKey: `${'Q'.repeat(43)}=`,
+          header: true,
+          lookalikes: [
+            'production-managed-hsm-westeurop (pinned 2026-03-01) has a name one letter away',
+          ],
+        }}
+        onDecide={noop}
+      />
+    )),
     {
       use: 'restore',
       step: 'report',

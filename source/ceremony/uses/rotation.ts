@@ -223,13 +223,14 @@ const rewrap: StepReducer = (s, e) => {
     case 'rewrapped': {
       const d = e.domain;
       const holders = waitingHolders(d);
-      const next = log(
+      const notes = e.notes ?? [];
+      let next = log(
         withRotation(
           {
             ...s,
             notice: {
               level: 'info',
-              text: `Written and checked: ${d.file}. Every new holder, one at a time: insert your stick and open your share in the new file.`,
+              text: `Written and checked: ${d.file}. Every new holder, one at a time: insert your stick and open your share in the new file.${notes.map((n) => ` Note: ${n}.`).join('')}`,
             },
           },
           {...r, writing: false, to: {domain: d, holders}},
@@ -238,6 +239,7 @@ const rewrap: StepReducer = (s, e) => {
         'new domain file written',
         `${d.file} (${d.required} of ${d.total}${d.generation ? `, generation ${d.generation}` : ''}, sha256 ${d.sha256 ?? '?'})`,
       );
+      for (const n of notes) next = log(next, e.at, 'note', n);
       return go(next, 'prove', e.at);
     }
     default:

@@ -7,6 +7,8 @@
  * Everything structural is checked when the file is opened, so later steps fail only for
  * reasons about keys and integrity.
  */
+import {createHash} from 'node:crypto';
+import {canonicalJson} from '../../canonical-json.js';
 import type {
   DomainDescription,
   DomainProblem,
@@ -53,6 +55,19 @@ export interface AzureDomainParts {
   blobs: AzureBlobEntry[];
   version: unknown;
   kdf: string;
+}
+
+/**
+ * SHA-256 of the canonical JSON of the file's EncData as read (its blobs' tags and compact
+ * JWEs in file order, and its KDF): whatever spacing or key order the file uses, the same
+ * domain gives the same digest, and a rotation (which copies the blobs) keeps it.
+ */
+export function encDataDigest(
+  blobs: ReadonlyArray<{tag: string; compact: string}>,
+  kdf: string,
+): string {
+  const data = blobs.map((b) => ({compact_jwe: b.compact, tag: b.tag}));
+  return createHash('sha256').update(canonicalJson({data, kdf})).digest('hex');
 }
 
 /** True when parsed JSON looks like an Azure SD file (the two sections azure-cli needs). */
@@ -104,6 +119,7 @@ export class AzureDomain implements SecurityDomainFormat {
     return {
       format: 'azure',
       file: this.file,
+      encDataSha256: encDataDigest(this.blobs, this.kdf),
       required: this.required,
       total: this.shares.length,
       holders: this.holderList.map((h) => ({...h})),
@@ -174,12 +190,14 @@ export class AzureDomain implements SecurityDomainFormat {
     if (!match || !entry) {
       const holders = this.shares.map((s) => s.x5t256).join(', ');
       const n = this.shares.length;
+      // The same answer as a native file gives (a check, not unreadable input): the other keys
+      // still count, and the quorum decides.
       return fail(
-        inputError(
+        checkError(
           'not-a-holder',
           certificate
-            ? `${key.file}: its certificate ${certificate.file} (x5t_256 ${Buffer.from(certificate.certFingerprint, 'hex').toString('base64url')}) is not a holder of ${this.file} and the key opens none of its ${n} shares; the holders' x5t_256 are ${holders}`
-            : `${key.file}: opens none of the ${n} shares of ${this.file} (no certificate beside it); the holders' x5t_256 are ${holders}`,
+            ? `${key.file}: this key is not one of this domain's ${n} wrapping keys (a stranger's key, a departed holder's, or a key from another domain): its certificate ${certificate.file} (x5t_256 ${Buffer.from(certificate.certFingerprint, 'hex').toString('base64url')}) is not a holder of ${this.file} and the key opens none of its shares; the holders' x5t_256 are ${holders}`
+            : `${key.file}: this key is not one of this domain's ${n} wrapping keys (a stranger's key, a departed holder's, or a key from another domain): it opens none of the shares of ${this.file} (no certificate beside it); the holders' x5t_256 are ${holders}`,
           key.file,
         ),
       );

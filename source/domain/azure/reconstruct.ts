@@ -9,7 +9,15 @@
  * the winning subset is checked by swapping it in, so a bad share is named.
  */
 import {timingSafeEqual} from 'node:crypto';
-import type {BadShare, BlobDigest, Holder, OpenedShare, ReconstructedDomain} from '../format.js';
+import {
+  ReconstructError,
+  type BadShare,
+  type BlobDigest,
+  type DuplicateShare,
+  type Holder,
+  type OpenedShare,
+  type ReconstructedDomain,
+} from '../format.js';
 import {checkError, fail, ok, preview, type Result} from '../../errors.js';
 import {sha256Hex} from '../key-file.js';
 import {reportPublicKey} from '../report-key.js';
@@ -147,6 +155,7 @@ export function reconstruct(
   const m = domain.required;
   const notes: string[] = [];
   const badShares: BadShare[] = [];
+  const duplicates: DuplicateShare[] = [];
   const candidates: Candidate[] = [];
   const cleanup = () => candidates.forEach((c) => wipeShare(c.decoded));
 
@@ -182,6 +191,7 @@ export function reconstruct(
       notes.push(
         `holder ${index} (${opened.file}) carries the same share as ${label(sameX)} (x=${decoded.share.x}); counted once`,
       );
+      duplicates.push({holderIndex: index, sameAs: sameX.opened.holder.index});
       wipeShare(decoded.share);
       continue;
     }
@@ -194,10 +204,12 @@ export function reconstruct(
     cleanup();
     const extra = [...notes, ...badShares.map((b) => `holder ${b.holderIndex}: ${b.reason}`)];
     return fail(
-      checkError(
+      new ReconstructError(
         'quorum-not-met',
         `${m} distinct shares are required to reconstruct ${domain.file}; ${distinct} ${distinct === 1 ? 'was' : 'were'} given${extra.length ? ` (${extra.join('; ')})` : ''}`,
+        [],
         domain.file,
+        duplicates,
       ),
     );
   }
@@ -228,10 +240,12 @@ export function reconstruct(
         ? `no ${m} of the ${candidates.length} shares given work together`
         : `one of the ${m} shares is wrong or the file has been altered; bring another holder's key to find out which`;
     return fail(
-      checkError(
+      new ReconstructError(
         'reconstruction-failed',
         `reconstruction of ${domain.file} failed: ${firstWhy} — ${which}`,
+        [],
         domain.file,
+        duplicates,
       ),
     );
   }
@@ -274,6 +288,7 @@ export function reconstruct(
     reportKey: reportPublicKey(secret),
     usedHolders: candidates.filter((c) => used.has(c)).map((c) => c.opened.holder.index),
     badShares,
+    duplicates,
     notes,
     wipe: () => wipe(secret),
     decryptBlobs: () => decryptBlobs(domain, secret),

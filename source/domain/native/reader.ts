@@ -162,7 +162,7 @@ class NativeDomainImpl implements NativeDomain {
       return fail(
         checkError(
           'not-a-holder',
-          `${key.file}: this key is not one of this domain's ${this.doc.quorum.total} wrapping keys (a stranger's key, or a key from another domain)`,
+          `${key.file}: this key is not one of this domain's ${this.doc.quorum.total} wrapping keys (a stranger's key, a departed holder's, or a key from another domain)`,
           key.file,
         ),
       );

@@ -8,7 +8,7 @@
  */
 import type {CeremonyState, Custodian, StickInfo} from '../../ceremony/types.js';
 import type {KeyEvidence, KeyMatch, SecurityDomainFormat} from '../../domain/format.js';
-import {loadPrivateKey} from '../../domain/key-file.js';
+import {loadPrivateKey, loadUnencryptedKey} from '../../domain/key-unlock.js';
 import {findCertificateBeside, presentKeyFile} from '../../domain/present-key.js';
 import type {FoundKey} from '../../media/key-material.js';
 import {scanStick} from '../../media/scan.js';
@@ -31,6 +31,8 @@ export class StickArrival implements ShareArrival {
   /** See identify(): the passphrase that unlocked a key with no certificate beside it. */
   private heldPassphrase: {file: string; passphrase: Buffer} | undefined;
   private readonly scanning = new Set<string>();
+  /** A key is being unlocked (its derivation runs off the main thread). */
+  private unlocking = false;
 
   /**
    * `contributions`: where remote holders' contributions found on a stick go (./contribution.ts).
@@ -110,7 +112,7 @@ export class StickArrival implements ShareArrival {
         matchedBy: match.by,
         certMissing: match.certMissing,
       });
-      this.knownCustodian();
+      await this.knownCustodian();
       return;
     }
     if (departed) {
@@ -149,7 +151,7 @@ export class StickArrival implements ShareArrival {
     };
     const quick = domain.matchKey(evidence);
     if (quick || key.encrypted) return quick;
-    const loaded = loadPrivateKey(key.file);
+    const loaded = loadUnencryptedKey(key.file);
     return loaded.ok ? domain.matchKey({...evidence, key: loaded.value}) : undefined;
   }
 
@@ -159,11 +161,20 @@ export class StickArrival implements ShareArrival {
    * only until that holder's passphrase step, where it is used and wiped; wiped at once if the
    * key matches nobody, and whenever the presentation ends.
    */
-  identify(passphrase: Buffer): void {
+  async identify(passphrase: Buffer): Promise<void> {
     const id = this.desk.getState().identifying;
     const domain = this.desk.format();
-    if (!id || !domain) return wipe(passphrase);
-    const key = loadPrivateKey(id.file, passphrase);
+    // One unlock at a time: a second Enter while the key opens is not a second try.
+    if (!id || !domain || this.unlocking) return wipe(passphrase);
+    this.unlocking = true;
+    let key: Awaited<ReturnType<typeof loadPrivateKey>>;
+    try {
+      key = await loadPrivateKey(id.file, passphrase);
+    } finally {
+      this.unlocking = false;
+    }
+    // While it opened, the stick may have gone, or the drill ended (q, Ctrl-C, idle).
+    if (this.desk.getState().identifying?.file !== id.file) return wipe(passphrase);
     if (!key.ok) {
       wipe(passphrase);
       if (key.error.reason === 'wrong-passphrase')
@@ -209,18 +220,18 @@ export class StickArrival implements ShareArrival {
       matchedBy: match.by,
       certMissing: match.certMissing,
     });
-    this.knownCustodian();
+    await this.knownCustodian();
   }
 
   /**
    * A holder already identified in this ceremony (a rotation's kept holder proving their new
    * key) is not asked again who they are: stick and passphrase only.
    */
-  private knownCustodian(): void {
+  private async knownCustodian(): Promise<void> {
     const s = this.desk.getState();
     if (s.presenting?.phase !== 'acknowledge') return;
     const known = identifiedCustodian(s, s.presenting.holderIndex);
-    if (known) this.acknowledge(known);
+    if (known) await this.acknowledge(known);
   }
 
   private dropHeldPassphrase(): void {
@@ -232,17 +243,17 @@ export class StickArrival implements ShareArrival {
    * A named key file presented from a stick (the plan runner's way in; the TUI scans the
    * stick instead). Emits the same events the TUI path does.
    */
-  presentFile(
+  async presentFile(
     stick: StickInfo,
     file: string,
     custodian: Custodian,
     passphrase: Buffer | undefined,
-  ): void {
+  ): Promise<void> {
     const domain = this.desk.format();
     const before = this.desk.dispatch({type: 'stick-inserted', stick});
     if (!domain || !COLLECTING.has(before.step)) return wipe(passphrase);
     const beside = findCertificateBeside(file).certificate;
-    const probe = loadPrivateKey(file);
+    const probe = loadUnencryptedKey(file);
     const encrypted = !probe.ok && probe.error.reason === 'passphrase-required';
     if (!probe.ok && !encrypted) {
       wipe(passphrase);
@@ -251,7 +262,11 @@ export class StickArrival implements ShareArrival {
     }
     // An encrypted key the plan gives a passphrase for is unlocked to match it by its public
     // key or trial decryption, as the ceremony does once its custodian types it.
-    const unlocked = probe.ok ? probe : passphrase ? loadPrivateKey(file, passphrase) : undefined;
+    const unlocked = probe.ok
+      ? probe
+      : passphrase
+        ? await loadPrivateKey(file, passphrase)
+        : undefined;
     const key = unlocked?.ok ? unlocked.value : undefined;
     const match = domain.matchKey({
       ...(beside && (!key || beside.spkiFingerprint === key.spkiFingerprint)
@@ -289,10 +304,10 @@ export class StickArrival implements ShareArrival {
         });
         return;
       }
-      this.submitPassphrase(passphrase);
+      await this.submitPassphrase(passphrase);
     } else {
       wipe(passphrase);
-      if (s.presenting?.phase === 'opening') this.openPresented(undefined);
+      if (s.presenting?.phase === 'opening') await this.openPresented(undefined);
     }
   }
 
@@ -300,9 +315,9 @@ export class StickArrival implements ShareArrival {
     this.desk.dispatch({type: 'stick-removed', path});
   }
 
-  acknowledge(custodian: Custodian): void {
+  async acknowledge(custodian: Custodian): Promise<void> {
     const s = this.desk.dispatch({type: 'acknowledged', custodian});
-    if (s.presenting?.phase === 'opening') this.openPresented(undefined);
+    if (s.presenting?.phase === 'opening') await this.openPresented(undefined);
     else if (
       s.presenting?.phase === 'passphrase' &&
       this.heldPassphrase?.file === s.presenting.file
@@ -310,26 +325,35 @@ export class StickArrival implements ShareArrival {
       // Typed once already, to identify the key.
       const {passphrase} = this.heldPassphrase;
       this.heldPassphrase = undefined;
-      this.submitPassphrase(passphrase);
+      await this.submitPassphrase(passphrase);
     }
   }
 
-  /** Tries the passphrase; the Buffer is wiped here whatever happens. */
-  submitPassphrase(passphrase: Buffer): void {
+  /**
+   * Tries the passphrase; the Buffer is wiped here whatever happens. The key opens off the main
+   * thread (the phase is `opening` meanwhile: q, Ctrl-C and the idle limit still work).
+   */
+  async submitPassphrase(passphrase: Buffer): Promise<void> {
     const s = this.desk.dispatch({type: 'passphrase-submitted'});
     if (s.presenting?.phase !== 'opening') {
       wipe(passphrase);
       return;
     }
-    this.openPresented(passphrase);
+    await this.openPresented(passphrase);
   }
 
-  private openPresented(passphrase: Buffer | undefined): void {
+  private async openPresented(passphrase: Buffer | undefined): Promise<void> {
     const p = this.desk.getState().presenting;
     const domain = this.desk.format();
     if (!p || !domain) return wipe(passphrase);
-    const presented = presentKeyFile(domain, p.file, passphrase);
+    const presented = await presentKeyFile(domain, p.file, passphrase);
     wipe(passphrase);
+    // While the key opened, the drill may have been aborted or the stick pulled: nothing taken.
+    const now = this.desk.getState().presenting;
+    if (now?.file !== p.file || now.holderIndex !== p.holderIndex || now.phase !== 'opening') {
+      if (presented.ok) wipe(presented.value.opened.secret);
+      return;
+    }
     if (!presented.ok) {
       if (presented.error.reason === 'wrong-passphrase') {
         this.desk.dispatch({type: 'passphrase-failed', message: `Wrong passphrase for ${p.file}`});

@@ -47,7 +47,7 @@ export interface PlanHelpers<P extends PlanLike> {
     session: DrillSession,
     tell: (line: string) => void,
     step: 'collect' | 'prove',
-  ) => boolean;
+  ) => Promise<boolean>;
   /** Writes the new file (default: the rotation's; a compromise provisions its new HSM). */
   write?: (file: string) => Promise<void>;
   /** Checks every new share (default: the rotation's; a compromise then migrates). */
@@ -62,7 +62,7 @@ export async function runRotationPlan<P extends PlanLike>(
   {rel, present, write, check}: PlanHelpers<P>,
 ): Promise<void> {
   for (const absent of plan.absent ?? []) session.markAbsent(absent);
-  if (!present(plan, plan.participants, session, tell, 'collect')) return;
+  if (!(await present(plan, plan.participants, session, tell, 'collect'))) return;
   let s = session.getState();
   if (s.step !== 'collect') return;
   if (s.holders.filter((h) => h.state === 'accepted').length < (s.domain?.required ?? 0)) {
@@ -96,7 +96,7 @@ export async function runRotationPlan<P extends PlanLike>(
   s = session.getState();
   if (s.step !== 'prove') return session.abort(s.notice?.text ?? 'the new file was not written');
   tell(`New domain file written and checked: ${s.rotation?.to?.domain.file ?? ''}`);
-  if (!present(plan, rotation.newHolders, session, tell, 'prove')) return;
+  if (!(await present(plan, rotation.newHolders, session, tell, 'prove'))) return;
   s = session.getState();
   if (s.step !== 'prove') return;
   // A new holder the plan does not bring cannot prove their key: the rotation fails.

@@ -13,7 +13,13 @@ import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
 import type {CeremonyEvent, CeremonyState} from '../../ceremony/types.js';
 import {printable} from '../../errors.js';
-import {ReconstructError, type OpenedShare, type ReconstructedDomain} from '../../domain/format.js';
+import {
+  duplicateShareProblem,
+  duplicatesOf,
+  ReconstructError,
+  type OpenedShare,
+  type ReconstructedDomain,
+} from '../../domain/format.js';
 import {
   destructions,
   holderChange,
@@ -28,7 +34,12 @@ import {writeRewrapped} from '../../domain/rewrap.js';
 import {scanStick} from '../../media/scan.js';
 import type {Stick} from '../../media/stick.js';
 import {wipe} from '../../secret.js';
-import {identityOf, type DomainIdentity} from '../../store/pins.js';
+import {
+  identityOf,
+  rotationPinCheck,
+  type DomainIdentity,
+  type DomainPin,
+} from '../../store/pins.js';
 import {summarise} from '../summary.js';
 
 export interface RotationHost {
@@ -39,8 +50,8 @@ export interface RotationHost {
   takeShares(): OpenedShare[];
 }
 
-/** Links the new file to the domain's key in the store (the same domain, the same key). */
-export type RecordPin = (identity: DomainIdentity, reportKey: string) => void;
+/** The store's pinned domain keys, read when the new file is about to be written. */
+export type PinsNow = () => readonly DomainPin[];
 
 const tick = () => new Promise((r) => setTimeout(r, 20));
 
@@ -48,11 +59,20 @@ export class RotationWork {
   /** The new holders' certificates, by certificate fingerprint (public). */
   private readonly certificates = new Map<string, LoadedCertificate>();
   private written: OpenedDomain | undefined;
+  private proven: DomainIdentity | undefined;
 
   constructor(
     private readonly host: RotationHost,
-    private readonly recordPin?: RecordPin,
+    private readonly pins?: PinsNow,
   ) {}
+
+  /**
+   * The new file, once every new holder has proven their key: only then may the store link it
+   * to the domain's key (the report service does, with the report).
+   */
+  get provenIdentity(): DomainIdentity | undefined {
+    return this.proven;
+  }
 
   /** The new file, once written and checked: the new holders' shares are taken for it. */
   get target(): OpenedDomain | undefined {
@@ -212,12 +232,26 @@ export class RotationWork {
       return certificate ? [{name: h.name, certificate}] : [];
     });
     if (holders.length !== r.newHolders.length) return void fail('a new certificate is missing');
+    // The new file against every pin before it exists (two HSMs may share their holders).
+    const od = old.domain.describe();
+    const pinned = rotationPinCheck(
+      identityOf({
+        ...od,
+        sha256: null,
+        holders: holders.map((h) => ({certFingerprint: h.certificate.certFingerprint})),
+      }),
+      rec.reportKey,
+      this.pins?.() ?? [],
+    );
+    if (!pinned.ok) return void fail(pinned.message);
     const written = writeRewrapped({old, reconstructed: rec, holders, required: r.required}, out);
     if (!written.ok) return void fail(written.error.message);
     this.written = written.value.opened;
-    const d = written.value.opened.domain.describe();
-    this.recordPin?.(identityOf({...d, sha256: written.value.sha256}), rec.reportKey);
-    this.host.dispatch({type: 'rewrapped', domain: summarise(written.value.opened)});
+    this.host.dispatch({
+      type: 'rewrapped',
+      domain: summarise(written.value.opened),
+      ...(pinned.notes.length > 0 ? {notes: pinned.notes.map(printable)} : {}),
+    });
   }
 
   /**
@@ -232,14 +266,22 @@ export class RotationWork {
     const shares = this.host.takeShares();
     try {
       const r = target.domain.reconstruct(shares);
+      const duplicates = duplicatesOf(r);
+      for (const d of duplicates)
+        this.host.dispatch({type: 'domain-problem', problem: duplicateShareProblem(d)});
       const proofs = proveAll(
         target.domain.describe().holders,
         shares.map((s) => ({holderIndex: s.holder.index, file: s.file})),
         r.ok ? r.value.badShares : r.error instanceof ReconstructError ? r.error.badShares : [],
         r.ok,
+        duplicates,
       );
       const reportKey = r.ok ? r.value.reportKey : null;
       if (r.ok) r.value.wipe();
+      // Every new holder proven, the same domain: the store may now link the new file.
+      const all = proofs.length > 0 && proofs.every((p) => p.proven);
+      if (all && reportKey !== null && reportKey === this.host.getState().identity?.reportKey)
+        this.proven = identityOf({...target.domain.describe(), sha256: target.sha256 ?? null});
       this.host.dispatch({
         type: 'new-shares-checked',
         proven: proofs.filter((p) => p.proven).map((p) => p.index),

@@ -2,7 +2,8 @@ import {readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {fixturesDir} from '../../helpers/paths.js';
-import {loadCertificate, loadPrivateKey} from '../../../source/domain/key-file.js';
+import {loadCertificate, parsePrivateKey} from '../../../source/domain/key-file.js';
+import {loadUnencryptedKey} from '../../../source/domain/key-unlock.js';
 import {readAzureDomain} from '../../../source/domain/azure/reader.js';
 import {loadExchangeKey} from '../../../source/domain/azure/exchange-key.js';
 import {buildRestoreBlob, openRestoreBlob} from '../../../source/domain/azure/restore-blob.js';
@@ -32,8 +33,9 @@ function checkFixtureSet(root: string) {
     expected.holders.map((h) => h.x5t_256),
   );
   const shares = expected.holders.map((h) => {
-    const key = loadPrivateKey(
+    const key = parsePrivateKey(
       join(root, h.key),
+      readFileSync(join(root, h.key)),
       h.passphrase ? Buffer.from(h.passphrase) : undefined,
     );
     const cert = loadCertificate(join(root, h.certificate));
@@ -56,7 +58,7 @@ function checkFixtureSet(root: string) {
   // The exchange key in both forms names the same certificate; a blob built for it reopens.
   const pemForm = loadExchangeKey(join(root, expected.exchange.certificate));
   const jwkForm = loadExchangeKey(join(root, expected.exchange.transfer_key));
-  const exchangeKey = loadPrivateKey(join(root, expected.exchange.private_key));
+  const exchangeKey = loadUnencryptedKey(join(root, expected.exchange.private_key));
   if (!pemForm.ok || !jwkForm.ok || !exchangeKey.ok)
     throw new Error('exchange fixtures unreadable');
   expect([pemForm.value.x5t256, jwkForm.value.x5t256]).toEqual([

@@ -8,9 +8,10 @@ import {describe, expect, it} from 'vitest';
 import {azureVectorsDir} from '../../helpers/paths.js';
 import {
   loadCertificate,
-  loadPrivateKey,
   siblingCertificatePaths,
+  parsePrivateKey,
 } from '../../../source/domain/key-file.js';
+import {loadUnencryptedKey} from '../../../source/domain/key-unlock.js';
 import {readAzureDomain, type AzureDomain} from '../../../source/domain/azure/reader.js';
 import {deriveBlobKey, sp800108HmacSha512} from '../../../source/domain/azure/kdf.js';
 import {loadExchangeKey} from '../../../source/domain/azure/exchange-key.js';
@@ -73,7 +74,11 @@ function openWithKeys(
   return keys.map((k, i) => {
     const file = join(base(v), k);
     const password = passwords[i];
-    const key = loadPrivateKey(file, password ? Buffer.from(password, 'utf8') : undefined);
+    const key = parsePrivateKey(
+      file,
+      readFileSync(file),
+      password ? Buffer.from(password, 'utf8') : undefined,
+    );
     if (!key.ok) throw key.error;
     const cert = loadCertificate(siblingCertificatePaths(file)[0]!);
     if (!cert.ok) throw cert.error;
@@ -160,7 +165,7 @@ describe('azure-cli vectors', () => {
   it("refuses sd3's key presented with sd1's certificate (azure-cli crashes in RSA)", () => {
     const v = real!;
     const domain = open(v);
-    const key = loadPrivateKey(join(dir, 'sd3.pem'));
+    const key = loadUnencryptedKey(join(dir, 'sd3.pem'));
     const cert = loadCertificate(join(dir, 'sd1.cer'));
     if (!key.ok || !cert.ok) throw new Error('vector files unreadable');
     const r = domain.openShare({key: key.value, certificate: cert.value});
@@ -175,7 +180,7 @@ describe('azure-cli vectors', () => {
 
   it("opens azure-cli's restore blob with test-exchange.key, giving the SD's digests", () => {
     const u = real!.upload_roundtrip!;
-    const key = loadPrivateKey(join(dir, u.exchange_private_key_file));
+    const key = loadUnencryptedKey(join(dir, u.exchange_private_key_file));
     const cert = loadExchangeKey(join(dir, u.exchange_certificate_file));
     if (!key.ok || !cert.ok) throw new Error('vector files unreadable');
     expect(cert.value.x5t256).toBe(u.exchange_x5t_256);
@@ -201,7 +206,7 @@ describe('azure-cli vectors', () => {
     if (!r.ok) throw r.error;
     const plain = r.value.decryptBlobs();
     const cert = loadExchangeKey(join(dir, u.exchange_certificate_file));
-    const key = loadPrivateKey(join(dir, u.exchange_private_key_file));
+    const key = loadUnencryptedKey(join(dir, u.exchange_private_key_file));
     if (!plain.ok || !cert.ok || !key.ok) throw new Error('setup failed');
     const payload = buildRestoreBlob(plain.value, cert.value);
     const independent = await decodeRestoreBlobIndependently(payload, key.value.privateKey);
