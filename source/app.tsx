@@ -1,15 +1,15 @@
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import {ConfirmInput} from '@inkjs/ui';
-import {Box, Text, useApp, useInput} from 'ink';
+import {Box, useApp} from 'ink';
 import {sharesHeld} from './ceremony/reduce.js';
 import {needsFirstPin} from './ceremony/steps.js';
 import type {FirstPinFacts} from './drill/first-pin.js';
 import {FirstPinScreen} from './screens/first-pin-screen.js';
 import type {CeremonyState, Custodian, ExchangeTarget, Mode} from './ceremony/types.js';
-import {HelpLine} from './components/help-line.js';
-import {StepHeader} from './components/step-header.js';
+import {AppFrame, KeysProvider} from './components/app-frame.js';
+import {Text} from './components/text.js';
 import {color} from './components/theme.js';
 import type {DrillSession} from './drill/session.js';
+import {useKeys} from './hooks/use-keys.js';
 import {useIdleTick, useSession} from './hooks/use-session.js';
 import {useSticks} from './hooks/use-sticks.js';
 import {useStickContents} from './hooks/use-stick-contents.js';
@@ -33,7 +33,7 @@ export interface DrillServices {
   registered(): Map<string, string>;
   /** The holder registry: certificate fingerprint → custodian and role. */
   registry?(): Map<string, Custodian>;
-  chart(state: CeremonyState): string[];
+  chart(state: CeremonyState, options?: {width?: number; ascii?: boolean}): string[];
   /** Writes the report (and history); resolves with an error message or undefined. */
   finish(session: DrillSession): Promise<string | undefined>;
   /** Security-domain files found on the sticks present. */
@@ -62,18 +62,26 @@ export interface AppOptions {
   exchangeTarget?: ExchangeTarget;
 }
 
-export function App({
-  session,
-  services,
-  options,
-  onCheck,
-}: {
+export {AppFrame};
+
+interface AppProps {
   session: DrillSession;
   services: DrillServices;
   options: AppOptions;
-  /** The start screen's fifth use, "Check my key": not a ceremony, so the shell runs it. */
+  /** The start screen's sixth use, "Check my key": not a ceremony, so the shell runs it. */
   onCheck?: () => void;
-}) {
+}
+
+/** The ceremony's screens over one session, with one key registry for all their keys. */
+export function App(props: AppProps) {
+  return (
+    <KeysProvider>
+      <Ceremony {...props} />
+    </KeysProvider>
+  );
+}
+
+function Ceremony({session, services, options, onCheck}: AppProps) {
   const state = useSession(session);
   const {exit} = useApp();
   useIdleTick(session);
@@ -138,15 +146,17 @@ export function App({
     [session, exit],
   );
 
-  useInput(
-    (input, key) => {
-      if (key.ctrl && input === 'c') {
-        // Asked whether to pin a first-seen domain: Ctrl-C answers no, and the report is written.
-        if (needsFirstPin(state)) session.decideFirstPin(false);
-        else if (state.step === 'report' || state.step === 'done') exit();
-        else if (sharesHeld(state)) setConfirmAbort(true);
-        else abort('aborted by the operator (Ctrl-C)');
-      }
+  const over = state.step === 'report' || state.step === 'done';
+  // Asked whether to pin a first-seen domain: Ctrl-C answers no, and the report is written.
+  const pinning = needsFirstPin(state);
+  useKeys(
+    {
+      abort:
+        !over &&
+        (() =>
+          sharesHeld(state) ? setConfirmAbort(true) : abort('aborted by the operator (Ctrl-C)')),
+      decline: pinning && (() => session.decideFirstPin(false)),
+      leave: over && !pinning && (() => exit()),
     },
     {isActive: !confirmAbort},
   );
@@ -204,20 +214,10 @@ export function App({
     screen = <FirstPinScreen facts={pinFacts} onDecide={(pin) => session.decideFirstPin(pin)} />;
   } else if (confirmAbort) {
     screen = (
-      <Box flexDirection="column" gap={1}>
-        <Text color={color('warning')}>
-          Abort the drill? The shares held so far will be wiped and the drill recorded as aborted.
-        </Text>
-        <Box>
-          <Text>Abort? </Text>
-          <ConfirmInput
-            defaultChoice="cancel"
-            onConfirm={() => abort('aborted by the operator (Ctrl-C)')}
-            onCancel={() => setConfirmAbort(false)}
-          />
-        </Box>
-        <HelpLine bindings={['yes', 'no']} />
-      </Box>
+      <ConfirmAbort
+        onConfirm={() => abort('aborted by the operator (Ctrl-C)')}
+        onCancel={() => setConfirmAbort(false)}
+      />
     );
   } else {
     switch (state.step) {
@@ -381,7 +381,7 @@ export function App({
         screen = (
           <ReportScreen
             state={state}
-            chart={services.chart(state)}
+            chart={(o) => services.chart(state, o)}
             findings={{
               errors: findings.filter((f) => f.severity === 'error').length,
               warnings: findings.filter((f) => f.severity === 'warning').length,
@@ -411,24 +411,15 @@ export function App({
   );
 }
 
-/** The frame every screen sits in: the header with the step line, then the screen. */
-export function AppFrame({
-  step,
-  mode,
-  domain,
-  children,
-}: {
-  step: CeremonyState['step'];
-  mode?: Mode;
-  domain?: string;
-  children: React.ReactNode;
-}) {
+/** Ctrl-C with shares held: y ends the drill, n or Esc goes back to it. */
+function ConfirmAbort({onConfirm, onCancel}: {onConfirm: () => void; onCancel: () => void}) {
+  useKeys({yes: onConfirm, no: onCancel, cancel: onCancel});
   return (
-    <Box flexDirection="column" width={80}>
-      <StepHeader step={step} {...(mode ? {mode} : {})} {...(domain ? {domain} : {})} />
-      <Box marginTop={1} flexDirection="column">
-        {children}
-      </Box>
+    <Box flexDirection="column" gap={1}>
+      <Text color={color('warning')}>
+        Abort the drill? The shares held so far will be wiped and the drill recorded as aborted.
+      </Text>
+      <Text>Abort? Press y to abort, n to go on with the drill.</Text>
     </Box>
   );
 }

@@ -4,9 +4,10 @@
  * on screen. No ceremony machine: no quorum, no custodian of the whole domain.
  */
 import {useEffect, useRef, useState} from 'react';
-import {Box, Text, useApp, useInput} from 'ink';
-import {color} from './components/theme.js';
+import {useApp} from 'ink';
+import {AppFrame} from './components/app-frame.js';
 import type {SoloCheckSession, SoloStep} from './drill/solo-check.js';
+import {useKeys} from './hooks/use-keys.js';
 import {useSoloCheck} from './hooks/use-solo-check.js';
 import {useSticks} from './hooks/use-sticks.js';
 import type {Stick} from './media/stick.js';
@@ -20,30 +21,25 @@ const STEP_TITLE: Record<SoloStep, string> = {
   result: 'Result',
 };
 
+const FLOW: SoloStep[] = ['domain', 'stick', 'passphrase', 'result'];
+
 /**
+ * The solo check's frame (the ceremony's, with its own header):
  *   sd-drill · Check my key (one holder)
- *   Insert your stick   domain › [stick] › passphrase › result
+ *   Step 2/4 Insert your stick   domain › [stick] › passphrase › result
  */
 export function CheckFrame({step, children}: {step?: SoloStep; children: React.ReactNode}) {
-  const flow: SoloStep[] = ['domain', 'stick', 'passphrase', 'result'];
   return (
-    <Box flexDirection="column" width={80}>
-      <Text wrap="truncate-end">
-        <Text bold color={color('accent')}>
-          sd-drill
-        </Text>
-        {' · Check my key (one holder)'}
-      </Text>
-      <Text wrap="truncate-end">
-        <Text bold>{step ? STEP_TITLE[step] : 'Starting'}</Text>
-        <Text color={color('muted')}>
-          {'  ' + flow.map((s) => (s === step ? `[${s}]` : s)).join(' › ')}
-        </Text>
-      </Text>
-      <Box marginTop={1} flexDirection="column">
-        {children}
-      </Box>
-    </Box>
+    <AppFrame
+      header={{
+        use: 'Check my key (one holder)',
+        flow: FLOW,
+        step: step ?? 'starting',
+        stepTitle: step ? STEP_TITLE[step] : 'Starting',
+      }}
+    >
+      {children}
+    </AppFrame>
   );
 }
 
@@ -71,11 +67,11 @@ export function SoloCheckApp({
     (stick) => void session.stickInserted(stick),
     (stick) => session.stickRemoved(stick.path),
   );
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') {
+  useKeys({
+    abort: () => {
       session.dispose();
       exit();
-    }
+    },
   });
   useEffect(() => {
     if (state.step === 'domain' && options.sdFile && !triedSd.current) {

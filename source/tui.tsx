@@ -7,10 +7,14 @@
  * does not need): `Boot` shows the start screen at once and loads them meanwhile; once a use
  * is chosen (or given with --mode) and they are loaded, the App takes over with that use.
  */
-import {Spinner} from '@inkjs/ui';
-import {render, useApp, useInput} from 'ink';
+import {render, useApp} from 'ink';
 import {useEffect, useState} from 'react';
-import {App, AppFrame, type AppOptions, type DrillServices} from './app.js';
+import {App, type AppOptions, type DrillServices} from './app.js';
+import {AppFrame, KeysProvider} from './components/app-frame.js';
+import {setDisplay, type Display} from './components/display.js';
+import {Spinner} from './components/spinner.js';
+import {TerminalStdout, TranscriptStdout} from './components/terminal-output.js';
+import {useKeys} from './hooks/use-keys.js';
 import type {ReportService} from './drill/services.js';
 import type {DrillSession} from './drill/session.js';
 import type {PracticeDomain} from './drill/practice.js';
@@ -35,16 +39,22 @@ export interface TuiOptions extends AppOptions {
 
 type Loaded = {session: DrillSession; services: DrillServices; soloCheck?: () => SoloCheckSession};
 
-export function Boot({
-  load,
-  options,
-  onChecked,
-}: {
+interface BootProps {
   load: () => Promise<Loaded>;
   options: TuiOptions;
   /** Each solo check's verdict, as it is reached (the process exits with the last). */
   onChecked?: (ok: boolean) => void;
-}) {
+}
+
+export function Boot(props: BootProps) {
+  return (
+    <KeysProvider>
+      <Starting {...props} />
+    </KeysProvider>
+  );
+}
+
+function Starting({load, options, onChecked}: BootProps) {
   const {exit} = useApp();
   const [ready, setReady] = useState<Loaded>();
   const [use, setUse] = useState<Use | undefined>(options.use ?? options.mode);
@@ -62,7 +72,7 @@ export function Boot({
   // The start screen stays Boot's until a use is chosen, so no keystroke falls between two
   // screens while the session loads.
   const handOver = ready !== undefined && use !== undefined;
-  useInput((input, key) => key.ctrl && input === 'c' && exit(), {isActive: !handOver});
+  useKeys({abort: () => exit()}, {isActive: !handOver});
   if (handOver && use === 'check' && ready.soloCheck) {
     return (
       <SoloCheckApp
@@ -100,14 +110,16 @@ export function Boot({
 export async function runTui(
   load: () => Promise<TuiParts>,
   options: TuiOptions,
+  shown: Display,
 ): Promise<{checked?: boolean}> {
+  setDisplay(shown);
   let checked: boolean | undefined;
   let practice: PracticeDomain | undefined;
   const servicesFor = ({reports, domainCandidates}: TuiParts): DrillServices => ({
     findings: (state) => reports.findings(state),
     registered: () => reports.registered(),
     registry: () => reports.registry(),
-    chart: (state) => reports.chart(state),
+    chart: (state, o) => reports.chart(state, o),
     finish: async (s) => {
       const {error} = reports.finish(s);
       // The practice drill is over, whatever its verdict (an idle timeout included): its keys
@@ -151,12 +163,19 @@ export async function runTui(
     const parts = await load();
     return {session: parts.session, services: servicesFor(parts), soloCheck: parts.soloCheck};
   };
+  // Between Ink and the terminal: frames fitted to its width, or a screen reader's transcript.
+  const stdout = shown.screenReader
+    ? new TranscriptStdout(process.stdout)
+    : new TerminalStdout(process.stdout);
   const app = render(<Boot load={boot} options={options} onChecked={(ok) => (checked = ok)} />, {
     exitOnCtrlC: false,
+    isScreenReaderEnabled: shown.screenReader,
+    stdout: stdout as unknown as NodeJS.WriteStream,
   });
   try {
     await app.waitUntilExit();
   } finally {
+    stdout.stop();
     practice?.dispose();
   }
   return checked === undefined ? {} : {checked};

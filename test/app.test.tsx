@@ -72,7 +72,7 @@ describe('App', () => {
     f = await until(/Sticks present/, 1200);
     expect(f).toShow(/Quorum □□□ 0 of 3/);
     expect(f).toShow(/New HSM in recovery mode: [0-9a-f]/);
-    await until(/❯ alice \(folder\)/);
+    await until(/❯ 1 {2}alice \(folder\)/);
 
     await press(stdin, KEY.enter);
     await until(/Your name:/);
@@ -134,7 +134,7 @@ describe('Boot (the first frame before the session loads)', () => {
     const {lastFrame, stdin, unmount} = render(<Boot load={load} options={{mediaDirs: []}} />);
     cleanup = unmount;
     await press(stdin, KEY.down, KEY.down);
-    expect(plain(lastFrame())).toShow(/❯ Onboarding/);
+    expect(plain(lastFrame())).toShow(/❯ 3 {2}Onboarding/);
     await press(stdin, KEY.enter);
     await waitForFrame(lastFrame, () => session.getState().step !== 'start');
     expect(session.getState().mode).toBe('onboarding');

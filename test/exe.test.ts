@@ -128,7 +128,13 @@ describe(`the executable dist/${name}, with no Node on PATH`, () => {
       ],
       {
         program: [exe],
-        env: {PATH: '', TERM: 'xterm-256color', CI: 'false', SD_DRILL_CONFIG_DIR: config},
+        env: {
+          PATH: '',
+          TERM: 'xterm-256color',
+          LANG: 'C.UTF-8',
+          CI: 'false',
+          SD_DRILL_CONFIG_DIR: config,
+        },
       },
     );
     try {

@@ -4,6 +4,7 @@ import {inputError, usageError, unwrap} from '../errors.js';
 import type {ReportService} from '../drill/services.js';
 import type {DrillSession} from '../drill/session.js';
 import type {ExchangeTarget, Mode} from '../ceremony/types.js';
+import {detectDisplay} from '../components/display.js';
 import {out} from './io.js';
 
 export interface DrillOptions {
@@ -17,6 +18,11 @@ export interface DrillOptions {
   reportDir?: string;
   idleMinutes?: string;
   lost?: string[];
+  ascii?: boolean;
+  unicode?: boolean;
+  /** false with --no-color. */
+  color?: boolean;
+  screenReader?: boolean;
 }
 
 declare const SD_DRILL_VERSION: string;
@@ -172,8 +178,14 @@ async function interactive(options: DrillOptions): Promise<number> {
   ]);
   assertStoreTrusted(storeDirectory());
   const target = await exchangeTarget(options);
-  // chalk ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink (and chalk) load.
-  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+  const shown = detectDisplay(process.env, {
+    ...(options.ascii ? {ascii: true} : options.unicode ? {ascii: false} : {}),
+    ...(options.color === false ? {color: false} : {}),
+    ...(options.screenReader ? {screenReader: true} : {}),
+  });
+  // chalk ignores NO_COLOR and --no-color; FORCE_COLOR=0 must be set before Ink (and chalk)
+  // load, and takes bold and dim with the colours.
+  if (!shown.color) process.env.FORCE_COLOR = '0';
   // CI=false means "not CI" to Ink, but chalk drops colour whenever CI is set at all.
   if (process.env.CI === 'false' || process.env.CI === '0') delete process.env.CI;
   // Ink first: loading it starts its layout engine's WebAssembly compiling (off this thread),
@@ -224,6 +236,7 @@ async function interactive(options: DrillOptions): Promise<number> {
         ...(options.restoreBlobOut ? {restoreBlobOut: resolve(options.restoreBlobOut)} : {}),
         ...(target ? {exchangeTarget: target} : {}),
       },
+      shown,
     );
     // Left before the session was ready: nothing happened, nothing to report.
     // A solo check ("Check my key") exits with its verdict: 0 the share is the one proven.

@@ -67,6 +67,16 @@ function registerDrill(program: Command): void {
       "where reports are written (default ./drill-reports, or the plan's reportDir)",
     )
     .option('--idle-minutes <m>', 'abort and wipe shares after this long idle (default 10)')
+    .option(
+      '--ascii',
+      'plain ASCII glyphs (default on TERM=linux or dumb, or a locale that is not UTF-8)',
+    )
+    .option('--unicode', 'Unicode glyphs even where ASCII would be chosen')
+    .option('--no-color', 'no colour (also NO_COLOR, FORCE_COLOR=0, TERM=dumb)')
+    .option(
+      '--screen-reader',
+      'linear text for a screen reader: each step said once, choices numbered (also INK_SCREEN_READER=true)',
+    )
     .action(async (options: DrillOptions) => {
       await (await import('./drill.js')).drillAction(options);
     });

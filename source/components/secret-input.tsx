@@ -1,8 +1,12 @@
 import {useEffect, useRef, useState} from 'react';
-import {Text} from 'ink';
 import {useFieldInput} from '../hooks/use-field-input.js';
+import {useKeyHints} from '../hooks/use-keys.js';
 import type {FieldEvent} from './field-events.js';
 import {appendText, characterCount, dropLastCharacter} from './secret-buffer.js';
+import {glyphs} from './glyphs.js';
+import {useLayout} from './layout.js';
+import {LIVE} from './screen-reader.js';
+import {Text} from './text.js';
 import {color} from './theme.js';
 
 /** Bytes of UTF-8 a passphrase may have; what does not fit is not typed. */
@@ -18,6 +22,9 @@ const CAPACITY = 1024;
  * Enter on an empty field does nothing: a stray Enter never costs one of the tries.
  *
  *   Passphrase: ••••••••▌
+ *
+ * Keys: Enter submits, Esc cancels when the owner can (both on the footer through the key
+ * registry). For a screen reader only the prompt is said.
  */
 export function SecretInput({
   label,
@@ -79,12 +86,20 @@ export function SecretInput({
     setView((v) => (v.shown === shown ? v : {...v, shown}));
   };
   useFieldInput(handle, {isActive: !isDisabled});
+  useKeyHints(
+    [{binding: 'submit'}, ...(onCancel ? [{binding: 'cancel' as const}] : [])],
+    !isDisabled,
+  );
+  const {screenReader} = useLayout();
 
+  // A screen reader hears the prompt, never the typing: not even how many characters.
+  if (screenReader) return <Text>{`${isDisabled ? '' : LIVE}${label}(typing is not shown)`}</Text>;
+  const g = glyphs();
   return (
     <Text>
       {label}
-      <Text color={color('accent')}>{'•'.repeat(Math.min(view.shown, 40))}</Text>
-      {isDisabled ? '' : '▌'}
+      <Text color={color('accent')}>{g.mask.repeat(Math.min(view.shown, 40))}</Text>
+      {isDisabled ? '' : g.cursor}
     </Text>
   );
 }

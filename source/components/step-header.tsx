@@ -1,5 +1,9 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import {STEP_TITLES, type Mode, type Step} from '../ceremony/types.js';
+import {glyphs} from './glyphs.js';
+import {STEP} from './screen-reader.js';
+import {useLayout} from './layout.js';
+import {Text} from './text.js';
 import {color} from './theme.js';
 
 const FLOW: Record<Mode, Step[]> = {
@@ -19,7 +23,7 @@ const FLOW: Record<Mode, Step[]> = {
   compromise: ['load', 'inspect', 'collect', 'enlist', 'rewrap', 'prove', 'migrate', 'report'],
 };
 
-const MODE_TITLE: Record<Mode, string> = {
+export const MODE_TITLE: Record<Mode, string> = {
   rehearsal: 'Quarterly rehearsal',
   restore: 'Restore after a purge',
   onboarding: 'Onboarding',
@@ -31,16 +35,21 @@ const MODE_TITLE: Record<Mode, string> = {
  * The steps around the current one, as many as fit in `width` columns: steps far from the
  * current one give way first, shown as "…", so the current step is always on screen.
  */
-export function stepTrail(flow: readonly Step[], step: Step, width: number): string {
+export function stepTrail(
+  flow: readonly string[],
+  step: string,
+  width: number,
+  g: {trail: string; ellipsis: string} = {trail: '›', ellipsis: '…'},
+): string {
   const at = flow.indexOf(step);
-  const name = (s: Step) => (s === step ? `[${s}]` : s);
+  const name = (s: string) => (s === step ? `[${s}]` : s);
   let from = 0;
   let to = flow.length;
   for (;;) {
     const parts = flow.slice(from, to).map(name);
-    if (from > 0) parts.unshift('…');
-    if (to < flow.length) parts.push('…');
-    const text = parts.join(' › ');
+    if (from > 0) parts.unshift(g.ellipsis);
+    if (to < flow.length) parts.push(g.ellipsis);
+    const text = parts.join(` ${g.trail} `);
     if (text.length <= width || to - from <= 1) return text;
     // Drop the end farther from the current step (the past first when equally far).
     if (at - from >= to - 1 - at) from++;
@@ -48,33 +57,86 @@ export function stepTrail(flow: readonly Step[], step: Step, width: number): str
   }
 }
 
+export interface HeaderProps {
+  step: Step;
+  mode?: Mode;
+  domain?: string;
+}
+
+/**
+ * What the header shows, for any use: the ceremony's modes (ceremonyHeader) and the solo check
+ * (check-app.tsx) alike. `use` is the use's title; none on the start screen.
+ */
+export interface HeaderModel {
+  use?: string;
+  flow: readonly string[];
+  step: string;
+  stepTitle: string;
+  domain?: string;
+}
+
+const TOOL = 'HSM security-domain recovery drill';
+
+/** The header of a ceremony's step. */
+export function ceremonyHeader({step, mode, domain}: HeaderProps): HeaderModel {
+  return {
+    ...(mode ? {use: MODE_TITLE[mode]} : {}),
+    flow: mode ? FLOW[mode] : [],
+    step,
+    stepTitle: STEP_TITLES[step],
+    ...(domain ? {domain} : {}),
+  };
+}
+
+function position({flow, step}: HeaderModel, spoken: boolean): string {
+  const i = flow.indexOf(step);
+  if (i < 0) return '';
+  return spoken ? `Step ${i + 1} of ${flow.length}: ` : `Step ${i + 1}/${flow.length} `;
+}
+
+/** The header's two lines as drawn at `width` columns; the trail only if it fits beside. */
+export function headerLines(header: HeaderModel, width: number): [string, string] {
+  const g = glyphs();
+  const head = `${position(header, false)}${header.stepTitle}`;
+  const room = width - head.length - 2;
+  const trail =
+    header.flow.length > 0 && room >= 12 ? `  ${stepTrail(header.flow, header.step, room, g)}` : '';
+  const {use, domain} = header;
+  const title = `sd-drill ${g.sep} ${use ?? TOOL}${domain ? ` ${g.sep} ${domain}` : ''}`;
+  return [title, `${head}${trail}`];
+}
+
+/** What a screen reader hears first on each step: where we are, then whose domain. */
+export function spokenHeader(header: HeaderModel): string {
+  const what = header.use ?? `sd-drill, ${TOOL}`;
+  const {domain} = header;
+  return `${position(header, true)}${header.stepTitle}. ${what}${domain ? `, ${domain}` : ''}.`;
+}
+
 /**
  * Where the operator is:
  *   sd-drill · Quarterly rehearsal · demo-hsm (3 of 5)
  *   Step 4/7 Collect shares   load › inspect › disaster › [collect] › …
+ * The first line wraps on a narrow terminal; the trail gives way before the step's name does.
  */
-export function StepHeader({step, mode, domain}: {step: Step; mode?: Mode; domain?: string}) {
-  const flow = mode ? FLOW[mode] : [];
-  const i = flow.indexOf(step);
-  const position = i >= 0 ? `Step ${i + 1}/${flow.length} ` : '';
-  const head = `${position}${STEP_TITLES[step]}  `;
+export function StepHeader({header}: {header: HeaderModel}) {
+  const {width, screenReader} = useLayout();
+  if (screenReader) return <Text>{`${STEP}${spokenHeader(header)}`}</Text>;
+  const [title, second] = headerLines(header, width);
+  const g = glyphs();
+  const [first, ...rest] = title.split(` ${g.sep} `);
+  const head = `${position(header, false)}${header.stepTitle}`;
   return (
-    <Box flexDirection="column" width={80}>
-      <Text wrap="truncate-end">
+    <Box flexDirection="column">
+      <Text>
         <Text bold color={color('accent')}>
-          sd-drill
+          {first}
         </Text>
-        {mode ? ` · ${MODE_TITLE[mode]}` : ' · HSM security-domain recovery drill'}
-        {domain ? ` · ${domain}` : ''}
+        {rest.map((r) => ` ${g.sep} ${r}`).join('')}
       </Text>
-      <Text wrap="truncate-end">
-        <Text bold>
-          {position}
-          {STEP_TITLES[step]}
-        </Text>
-        <Text color={color('muted')}>
-          {flow.length > 0 ? '  ' + stepTrail(flow, step, 80 - head.length) : ''}
-        </Text>
+      <Text>
+        <Text bold>{head}</Text>
+        <Text color={color('muted')}>{second.slice(head.length)}</Text>
       </Text>
     </Box>
   );

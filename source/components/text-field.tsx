@@ -1,7 +1,11 @@
 import {useEffect, useReducer, useRef} from 'react';
-import {Text} from 'ink';
 import {useFieldInput} from '../hooks/use-field-input.js';
+import {useKeyHints} from '../hooks/use-keys.js';
+import {glyphs} from './glyphs.js';
+import {useLayout} from './layout.js';
+import {LIVE} from './screen-reader.js';
 import {reduceTextField} from './text-field-state.js';
+import {Text} from './text.js';
 
 /**
  * A one-line text field (names, roles, paths). Not @inkjs/ui's TextInput: that inserts
@@ -12,6 +16,9 @@ import {reduceTextField} from './text-field-state.js';
  * lives in a reducer, so several reads before a render never act on a stale value.
  *
  *   Your name: Alice Ng▌
+ *
+ * For a screen reader the field is the line being edited (screen-reader.ts): no cursor glyph,
+ * no placeholder, the text as typed.
  */
 export function TextField({
   placeholder = '',
@@ -25,6 +32,8 @@ export function TextField({
 }) {
   const [state, dispatch] = useReducer(reduceTextField, {value: ''});
   useFieldInput((events) => dispatch({type: 'input', events}), {isActive: !isDisabled});
+  useKeyHints([{binding: 'submit'}], !isDisabled);
+  const {screenReader} = useLayout();
 
   const latest = useRef(onSubmit);
   useEffect(() => {
@@ -37,7 +46,8 @@ export function TextField({
     latest.current(submitted.value);
   }, [submitted]);
 
-  const cursor = isDisabled ? '' : '▌';
+  if (screenReader) return <Text>{`${isDisabled ? '' : LIVE}${state.value}`}</Text>;
+  const cursor = isDisabled ? '' : glyphs().cursor;
   if (!state.value)
     return (
       <Text>

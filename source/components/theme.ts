@@ -1,8 +1,11 @@
+import {display} from './display.js';
+
 /**
- * Semantic colours, in one place. With NO_COLOR set, every colour is dropped (the shell also
- * sets FORCE_COLOR=0 before Ink loads, since chalk itself ignores NO_COLOR).
+ * Semantic colours, in one place. With colour off (NO_COLOR, FORCE_COLOR=0, TERM=dumb,
+ * --no-color, a screen reader: display.ts) every colour is dropped; the start-up also sets
+ * FORCE_COLOR=0 before Ink loads, so bold and dim go too (chalk itself ignores NO_COLOR).
  */
-export const noColor = (): boolean => Boolean(process.env.NO_COLOR);
+export const noColor = (): boolean => !display().color;
 
 const palette = {
   accent: 'cyan',

@@ -10,6 +10,11 @@ import {timeline} from '../ceremony/timeline.js';
 import {detectDomainFile} from '../domain/open.js';
 import {buildReport, newDrillId, recordFromReport, type DrillReport} from '../report/build.js';
 import {renderTimelineChart} from '../report/chart.js';
+
+export interface ChartOptions {
+  width?: number;
+  ascii?: boolean;
+}
 import {findingsFor} from '../report/findings.js';
 import {writeReport} from '../report/write.js';
 import {openStore, type Store} from '../store/store.js';
@@ -164,8 +169,9 @@ export class ReportService {
     );
   }
 
-  chart(state: CeremonyState): string[] {
-    return renderTimelineChart(timeline(state, Date.now()), 76);
+  /** The report screen's timeline, `width` columns at most (ASCII bars for plain terminals). */
+  chart(state: CeremonyState, {width = 76, ascii = false}: ChartOptions = {}): string[] {
+    return renderTimelineChart(timeline(state, Date.now()), width, {ascii});
   }
 
   /** Builds, signs (on a pass), writes and records the report; wipes the session's secrets. */

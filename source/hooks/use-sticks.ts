@@ -2,8 +2,17 @@ import {useEffect, useRef, useState} from 'react';
 import type {Stick} from '../media/stick.js';
 import {watchSticks, type WatchOptions} from '../media/watch.js';
 
+/** Sticks in the order people count them: holder-2 before holder-10, Alice with alice. */
+const byLabel = new Intl.Collator('en', {numeric: true, sensitivity: 'base'});
+
+export function naturalOrder(sticks: readonly Stick[]): Stick[] {
+  return [...sticks].sort(
+    (a, b) => byLabel.compare(a.label, b.label) || byLabel.compare(a.path, b.path),
+  );
+}
+
 /**
- * The sticks present right now. Real mounts arriving and leaving are reported to the
+ * The sticks present right now, in natural order of their labels. Real mounts arriving and leaving are reported to the
  * callbacks (the ceremony treats that as insert/remove); folder sticks from --media are
  * listed for the operator to "insert" by choosing one.
  */
@@ -20,7 +29,7 @@ export function useSticks(
   const key = JSON.stringify({m: options.mediaDirs ?? [], r: options.mountRoots ?? []});
   useEffect(() => {
     const watcher = watchSticks(options, (event) => {
-      setSticks(watcher.current());
+      setSticks(naturalOrder(watcher.current()));
       // A stick plugged in while the drill runs is inserted; folders and sticks already in are
       // chosen from the list instead.
       if (event.stick.source !== 'mount' || (event.type === 'arrived' && event.initial)) return;

@@ -46,26 +46,46 @@ const OUTCOME_MARK: Record<ReportTimelineStep['outcome'], string> = {
   'in-progress': ' …',
 };
 
+/** The same in words, for terminals that get plain ASCII (the Linux console, TERM=dumb). */
+const OUTCOME_WORD: Record<ReportTimelineStep['outcome'], string> = {
+  completed: '',
+  failed: ' FAIL',
+  aborted: ' ABORTED',
+  'in-progress': ' ...',
+};
+
+/** A bar of `#`, `width` at the longest step; a non-zero step shows at least one. */
+function asciiBar(durationMs: number, longestMs: number, width: number): string {
+  return blockBar(durationMs, longestMs, width).replace(/█/g, '#');
+}
+
 /**
  * One line per step: title, a bar proportional to the longest step, the duration and a mark
  * for a step that failed (✗), was aborted (!) or is still running (…). Lines are at most
- * `min(max(width, 24), 76)` columns (every character used is one column wide).
+ * `min(max(width, 24), 76)` columns (every character used is one column wide). `ascii`: bars
+ * of `#` and the marks in words (FAIL, ABORTED), for terminals without block glyphs.
  */
 export function renderTimelineChart(
   steps: ReadonlyArray<Pick<ReportTimelineStep, 'title' | 'durationMs' | 'outcome'>>,
   width: number = MAX_CHART_WIDTH,
+  {ascii = false}: {ascii?: boolean} = {},
 ): string[] {
   if (steps.length === 0) return [];
   const total = Math.max(24, Math.min(Math.floor(width), MAX_CHART_WIDTH));
-  const titleWidth = Math.min(14, Math.max(...steps.map((s) => s.title.length)));
+  // Every step title in full (the longest, "New domain file", is 15).
+  const titleWidth = Math.min(16, Math.max(...steps.map((s) => s.title.length)));
   const durationWidth = 8;
-  const markWidth = 2;
+  const marks = ascii ? OUTCOME_WORD : OUTCOME_MARK;
+  const markWidth = Math.max(...steps.map((s) => marks[s.outcome].length));
   const barWidth = Math.max(1, total - titleWidth - 1 - 1 - durationWidth - markWidth);
   const longest = Math.max(...steps.map((s) => s.durationMs));
   return steps.map((s) => {
-    const title = s.title.length > titleWidth ? `${s.title.slice(0, titleWidth - 1)}…` : s.title;
-    const bar = fineBar(s.durationMs, longest, barWidth);
-    const line = `${title.padEnd(titleWidth)} ${bar.padEnd(barWidth)} ${formatDuration(s.durationMs).padStart(durationWidth)}${OUTCOME_MARK[s.outcome]}`;
+    const title =
+      s.title.length > titleWidth
+        ? `${s.title.slice(0, titleWidth - 1)}${ascii ? '.' : '…'}`
+        : s.title;
+    const bar = (ascii ? asciiBar : fineBar)(s.durationMs, longest, barWidth);
+    const line = `${title.padEnd(titleWidth)} ${bar.padEnd(barWidth)} ${formatDuration(s.durationMs).padStart(durationWidth)}${marks[s.outcome]}`;
     return line.trimEnd();
   });
 }

@@ -1,14 +1,10 @@
 import {useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
-import type {Binding} from '../components/keys.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
-
-export const ABSENT_BINDINGS: Record<'list' | 'confirm', Binding[]> = {
-  list: ['move', 'choose', 'cancel', 'abort'],
-  confirm: ['yes', 'no', 'abort'],
-};
+import {useKeys} from '../hooks/use-keys.js';
 
 /**
  * How many holders could still come if `index` were marked absent: when that is fewer than
@@ -23,37 +19,33 @@ export function stillPossible(state: CeremonyState, index: number): number {
 }
 
 /**
- * The `a` key: which holder is absent (or present again). A mark that leaves too few holders
- * for the quorum ends the drill as FAIL, so it asks first, with n the way back.
+ * The `a` key: which holder is absent (or present again), numbered by holder — 3 is holder 3,
+ * whichever line it is on. A mark that leaves too few holders for the quorum ends the drill as
+ * FAIL, so it asks first, with n the way back.
  *
  *   Mark bob (holder 2) absent? Only 2 holders could still come, fewer than the quorum of 3:
- *   the drill ends now as FAIL.   y mark absent and end the drill · n no
+ *   the drill ends now as FAIL.   y yes · n no
  */
 export function AbsentChoice({
   state,
+  rows,
   onChoose,
   onCancel,
-  onBindings,
 }: {
   state: CeremonyState;
+  /** The rows its list may take. */
+  rows?: number;
   onChoose: (i: number) => void;
   onCancel: () => void;
-  onBindings?: (b: readonly Binding[]) => void;
 }) {
   const [confirming, setConfirming] = useState<number>();
   const required = state.domain?.required ?? 0;
   const proving = state.step === 'prove';
-  useInput((input, key) => {
-    if (confirming === undefined) {
-      if (key.escape) onCancel();
-      return;
-    }
-    const k = input.toLowerCase();
-    if (k === 'y') onChoose(confirming);
-    else if (k === 'n' || key.escape) {
-      setConfirming(undefined);
-      onBindings?.(ABSENT_BINDINGS.list);
-    }
+  const asking = confirming !== undefined;
+  useKeys({
+    cancel: asking ? () => setConfirming(undefined) : onCancel,
+    yes: asking && (() => onChoose(confirming)),
+    no: asking && (() => setConfirming(undefined)),
   });
   const label = (i: number) => {
     const h = state.holders.find((x) => x.index === i);
@@ -63,7 +55,7 @@ export function AbsentChoice({
     const left = stillPossible(state, confirming);
     return (
       <Box flexDirection="column">
-        <Text color={color('warning')} wrap="wrap">
+        <Text color={color('warning')}>
           {proving
             ? `Mark ${label(confirming)} absent? Every new holder must prove their key: the rotation ends now as FAIL, nothing is to be destroyed, and the old file stays in use.`
             : `Mark ${label(confirming)} absent? Only ${left} ${left === 1 ? 'holder' : 'holders'} could still come, fewer than the quorum of ${required}: the drill ends now as FAIL.`}
@@ -75,22 +67,21 @@ export function AbsentChoice({
   const options = state.holders
     .filter((h) => h.state === 'waiting' || h.state === 'absent')
     .map((h) => ({
-      label: `${h.index} ${h.name ?? ''} — ${h.state === 'absent' ? 'mark present again' : 'mark absent'}`,
+      label: `${h.name ?? `holder ${h.index}`} — ${h.state === 'absent' ? 'mark present again' : 'mark absent'}`,
       value: String(h.index),
+      ...(h.index <= 9 ? {key: String(h.index)} : {}),
     }));
   return (
     <Box flexDirection="column">
-      <Text>Which holder is absent?</Text>
+      <Text>Which holder is absent? (the number is the holder's)</Text>
       <Choice
         options={options}
-        visibleOptionCount={4}
+        {...(rows ? {rows} : {})}
         onChoose={(v) => {
           const i = Number(v);
           const h = state.holders.find((x) => x.index === i);
-          if (h?.state === 'waiting' && stillPossible(state, i) < required) {
-            setConfirming(i);
-            onBindings?.(ABSENT_BINDINGS.confirm);
-          } else onChoose(i);
+          if (h?.state === 'waiting' && stillPossible(state, i) < required) setConfirming(i);
+          else onChoose(i);
         }}
       />
     </Box>

@@ -1,13 +1,14 @@
 import {useState} from 'react';
-import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
-import type {Binding} from '../components/keys.js';
+import {glyphs} from '../components/glyphs.js';
 import {Notice} from '../components/notice.js';
 import {SecretInput} from '../components/secret-input.js';
+import {Spinner} from '../components/spinner.js';
+import {Text} from '../components/text.js';
 import {TextField} from '../components/text-field.js';
 import {color} from '../components/theme.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {SOLO_PASSPHRASE_TRIES, type SoloCheckSession, type SoloState} from '../drill/solo-check.js';
 import {useSoloCheck} from '../hooks/use-solo-check.js';
 import type {Stick} from '../media/stick.js';
@@ -23,7 +24,7 @@ function ChooseDomain({
   onChoose: (f: string) => void;
 }) {
   const [typing, setTyping] = useState(candidates.length === 0);
-  useInput((_, key) => key.escape && typing && candidates.length > 0 && setTyping(false));
+  useKeys({back: typing && candidates.length > 0 && (() => setTyping(false))});
   return typing ? (
     <Box flexDirection="column">
       <Text>Path to your copy of the security-domain file (sd-drill or Azure JSON):</Text>
@@ -53,7 +54,7 @@ function Result({state}: {state: SoloState}) {
   return (
     <Box flexDirection="column">
       <Text color={color(tone)} wrap="wrap">
-        {r.ok ? '✓ PASS — ' : '✗ FAIL — '}
+        {r.ok ? `${glyphs().ok} PASS — ` : `${glyphs().fail} FAIL — `}
         {r.line}
       </Text>
       {r.matched.slice(1).map((m) => (
@@ -98,23 +99,20 @@ export function CheckScreen({
 }) {
   const state = useSoloCheck(session);
   const offered = state.attestation?.state === 'offered';
-  useInput((input, key) => {
-    if (state.step === 'stick' && key.escape) onBack();
-    if (state.step !== 'result') return;
-    if (offered && input.toLowerCase() === 'y') session.attest();
-    else if (offered && input.toLowerCase() === 'n') session.decline();
-    else if (!offered && key.return) session.again();
-    else if (!offered && input === 'q') onQuit();
+  const result = state.step === 'result';
+  useKeys({
+    back: state.step === 'stick' && onBack,
+    yes: result && offered && (() => session.attest()),
+    no: result && offered && (() => session.decline()),
+    again: result && !offered && (() => session.again()),
+    quit: result && !offered && onQuit,
   });
   let body: React.ReactNode;
-  let bindings: Binding[];
   switch (state.step) {
     case 'domain':
-      bindings = ['move', 'choose', 'abort'];
       body = <ChooseDomain candidates={candidates} onChoose={(f) => session.chooseDomain(f)} />;
       break;
     case 'stick': {
-      bindings = ['insert', 'back', 'abort'];
       const options = sticks.map((s) => ({
         label: `${s.label}${s.source === 'folder' ? ' (folder)' : ''}`,
         value: s.path,
@@ -129,7 +127,7 @@ export function CheckScreen({
           </Text>
           {options.length > 0 ? (
             <Choice
-              visibleOptionCount={4}
+              chooseBinding="insert"
               options={options}
               onChoose={(v) => {
                 const stick = sticks.find((s) => s.path === v);
@@ -142,7 +140,6 @@ export function CheckScreen({
       break;
     }
     case 'passphrase':
-      bindings = ['submit', 'cancel', 'abort'];
       body = (
         <Box flexDirection="column">
           <Text wrap="wrap">
@@ -159,11 +156,9 @@ export function CheckScreen({
       );
       break;
     case 'checking':
-      bindings = ['abort'];
       body = <Spinner label="Opening your share and comparing it with the one on record…" />;
       break;
     case 'result':
-      bindings = offered ? ['yes', 'no', 'abort'] : ['again', 'quit'];
       body = (
         <Box flexDirection="column" gap={1}>
           <Result state={state} />
@@ -201,7 +196,6 @@ export function CheckScreen({
         {body}
       </Box>
       <Notice notice={state.notice} />
-      <HelpLine bindings={bindings} />
     </Box>
   );
 }

@@ -1,5 +1,6 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState} from '../ceremony/types.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
 
 /**
@@ -20,13 +21,13 @@ export function CompromiseOutcome({state}: {state: CeremonyState}) {
   const verified = m?.keys.reduce((n, k) => n + k.verified, 0) ?? 0;
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text wrap="wrap">
+      <Text>
         {to
           ? `New HSM ${to.name ?? ''} (simulated): security domain ${to.required} of ${to.total} at ${to.file}${pass ? `; the report is signed with its key ${(to.reportKey ?? '').slice(0, 12)}…` : ''}`
           : 'No new HSM was provisioned.'}
       </Text>
       {m ? (
-        <Text wrap="wrap">
+        <Text>
           Keys migrated {migrated} of {m.total}
           {done < m.total ? ` (${m.total - done} not tried)` : ''} · data re-protected and verified{' '}
           {verified} of {records} · old instance{' '}
@@ -34,12 +35,12 @@ export function CompromiseOutcome({state}: {state: CeremonyState}) {
         </Text>
       ) : null}
       {pass ? (
-        <Text wrap="wrap">
+        <Text>
           A rehearsal: nothing real was changed. On the day: re-point the applications, purge the
           old HSM, destroy the old file and keys — the report lists each with its custody record.
         </Text>
       ) : (
-        <Text color={color('warning')} wrap="wrap">
+        <Text color={color('warning')}>
           {m && done > 0
             ? 'The old instance was not purged: keys not migrated would lose their data. The report names each.'
             : 'No key was moved and nothing was purged.'}

@@ -1,24 +1,19 @@
-import {useEffect, useRef, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {useState} from 'react';
+import {Box} from 'ink';
 import type {Custodian} from '../ceremony/types.js';
-import type {Binding} from '../components/keys.js';
+import {Text} from '../components/text.js';
 import {TextField} from '../components/text-field.js';
 import {color} from '../components/theme.js';
+import {useKeys} from '../hooks/use-keys.js';
 
-/** Where the custodian prompt is: what the footer must offer there. */
+/** Where the custodian prompt is. */
 export type CustodianPhase = 'confirm' | 'name' | 'role' | 'duties';
-
-export const CUSTODIAN_BINDINGS: Record<CustodianPhase, Binding[]> = {
-  confirm: ['yes', 'no', 'cancel', 'abort'],
-  name: ['submit', 'cancel', 'abort'],
-  role: ['submit', 'cancel', 'abort'],
-  duties: ['yes', 'cancel', 'abort'],
-};
 
 /**
  * Who a holder is: the holder registry's custodian confirmed with one key (y), or — someone
  * else, or nobody registered — a name and a role typed; then, where `duties` is given, the
- * duties acknowledged with y. Esc cancels.
+ * duties acknowledged with y. Esc cancels. Its keys are on the footer as each phase honours
+ * them (y and n only where they do something; Enter only while a field is open).
  *
  *   The holder registry has Alice Ng, Security Architect as this key's custodian.
  *   “I am the custodian of this key. …”
@@ -29,7 +24,6 @@ export function CustodianPrompt({
   duties,
   onDone,
   onCancel,
-  onPhase,
 }: {
   /** The registry's custodian of this key, if it has one. */
   registered?: Custodian | undefined;
@@ -37,7 +31,6 @@ export function CustodianPrompt({
   duties?: string;
   onDone: (c: Custodian) => void;
   onCancel: () => void;
-  onPhase?: (phase: CustodianPhase) => void;
 }) {
   const [typing, setTyping] = useState(!registered);
   const [name, setName] = useState<string | undefined>();
@@ -50,19 +43,15 @@ export function CustodianPrompt({
       : role === undefined
         ? 'role'
         : 'duties';
-  // Told once per phase (the owner's callback may change identity every render).
-  const tell = useRef(onPhase);
-  useEffect(() => {
-    tell.current = onPhase;
-  });
-  useEffect(() => tell.current?.(phase), [phase]);
-  useInput((input, key) => {
-    if (key.escape) return onCancel();
-    const k = input.toLowerCase();
-    if (phase === 'confirm' && registered && k === 'y')
-      onDone({name: registered.name, role: registered.role, from: 'registry'});
-    else if (phase === 'confirm' && k === 'n') setTyping(true);
-    else if (phase === 'duties' && name && role && k === 'y') onDone({name, role});
+  useKeys({
+    cancel: onCancel,
+    yes:
+      phase === 'confirm' && registered
+        ? () => onDone({name: registered.name, role: registered.role, from: 'registry'})
+        : phase === 'duties' && name !== undefined && role !== undefined
+          ? () => onDone({name, role})
+          : undefined,
+    no: phase === 'confirm' && (() => setTyping(true)),
   });
   const field = (what: 'name' | 'role', v: string): void => {
     const t = v.trim();
@@ -75,15 +64,15 @@ export function CustodianPrompt({
   if (phase === 'confirm' && registered)
     return (
       <Box flexDirection="column">
-        <Text wrap="wrap">
+        <Text>
           The holder registry has{' '}
           <Text bold>
             {registered.name}, {registered.role}
           </Text>{' '}
           as this key’s custodian.
         </Text>
-        {duties ? <Text wrap="wrap">“{duties}”</Text> : null}
-        <Text bold wrap="wrap">
+        {duties ? <Text>“{duties}”</Text> : null}
+        <Text bold>
           {duties
             ? `${registered.name}: press y if that is you and you acknowledge these duties, n if you are someone else.`
             : `Press y if ${registered.name} is the one taking part, n if it is someone else.`}
@@ -93,7 +82,7 @@ export function CustodianPrompt({
   return (
     <Box flexDirection="column">
       {registered ? (
-        <Text color={color('muted')} wrap="wrap">
+        <Text color={color('muted')}>
           Not {registered.name}: type who you are (the report names both).
         </Text>
       ) : null}
@@ -113,8 +102,8 @@ export function CustodianPrompt({
         </Box>
       ) : (
         <Box flexDirection="column">
-          <Text wrap="wrap">“{duties}”</Text>
-          <Text bold wrap="wrap">
+          <Text>“{duties}”</Text>
+          <Text bold>
             {name}, {role}: press y to acknowledge these duties.
           </Text>
         </Box>

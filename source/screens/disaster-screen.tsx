@@ -1,9 +1,11 @@
-import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState, ExchangeTarget, Scenario} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
+import {glyphs} from '../components/glyphs.js';
+import {Spinner} from '../components/spinner.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {DISASTER_TEXT} from '../hsm/disasters.js';
 
 const OPTIONS: Array<{label: string; value: Scenario}> = (
@@ -44,9 +46,9 @@ export function DisasterScreen({
 }) {
   const restore = state.mode === 'restore';
   const chosen = state.scenario;
-  useInput((_, key) => {
-    if (key.escape && !chosen && !starting) onBack();
-    if (key.return && restore && !starting) onStartRecovery();
+  useKeys({
+    start: restore && !starting && onStartRecovery,
+    back: !chosen && !starting && onBack,
   });
   const name = state.domain?.name ?? 'the HSM';
   return (
@@ -60,7 +62,7 @@ export function DisasterScreen({
       ) : chosen ? (
         <Box flexDirection="column">
           <Text color={color('error')}>
-            ✗ {name}: {DISASTER_TEXT[chosen]}.
+            {glyphs().fail} {name}: {DISASTER_TEXT[chosen]}.
           </Text>
           <Text>All keys, role assignments and the signing key are gone with it.</Text>
         </Box>
@@ -81,15 +83,6 @@ export function DisasterScreen({
           }
         />
       ) : null}
-      <HelpLine
-        bindings={
-          chosen || starting
-            ? ['abort']
-            : restore
-              ? ['next', 'back', 'abort']
-              : ['move', 'choose', 'back', 'abort']
-        }
-      />
     </Box>
   );
 }
@@ -107,12 +100,12 @@ function RestoreStart({
   if (!azure)
     return (
       <Box flexDirection="column" gap={1}>
-        <Text wrap="wrap">
+        <Text>
           The HSM is gone for real. This is an sd-drill (native) domain: it is restored into
           sd-drill&apos;s simulated HSM. Press Enter to bring it up and start collecting shares.
         </Text>
         {target ? (
-          <Text color={color('warning')} wrap="wrap">
+          <Text color={color('warning')}>
             --exchange-key is for Azure domains: {target.file} is not used, and no restore blob is
             written.
           </Text>
@@ -122,8 +115,8 @@ function RestoreStart({
   if (!target || !out)
     return (
       <Box flexDirection="column" gap={1}>
-        <Text wrap="wrap">The HSM is gone for real. Press Enter to start collecting shares.</Text>
-        <Text color={color('warning')} wrap="wrap">
+        <Text>The HSM is gone for real. Press Enter to start collecting shares.</Text>
+        <Text color={color('warning')}>
           No --exchange-key and --restore-blob-out were given: this proves the quorum opens the
           domain and rehearses the restore into a simulated HSM, but writes no restore blob for your
           new HSM. For the real restore, press Ctrl-C and start again with --exchange-key CERT
@@ -134,14 +127,14 @@ function RestoreStart({
   return (
     <Box flexDirection="column" gap={1}>
       <Box flexDirection="column">
-        <Text wrap="wrap">
+        <Text>
           The HSM is gone for real. Your new HSM is in recovery mode; its exchange certificate (from
           init-recovery) is {target.file}:
         </Text>
         <Text>{`  x5t#S256  ${target.x5t256}`}</Text>
         <Text>{`  SHA-256   ${target.sha256}`}</Text>
       </Box>
-      <Text wrap="wrap">
+      <Text>
         The restore blob for it will be written to {out}. Press Enter to start collecting shares.
       </Text>
     </Box>

@@ -1,10 +1,13 @@
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
+import {glyphs} from '../components/glyphs.js';
+import {useLayout} from '../components/layout.js';
 import {Notice} from '../components/notice.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
-import {KEYS, type Binding} from '../components/keys.js';
+import {rowsOf} from '../components/wrap.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {MAX_HOLDERS, MIN_HOLDERS} from '../limits.js';
 import type {Stick} from '../media/stick.js';
 import type {StickContents} from '../drill/stick-contents.js';
@@ -18,7 +21,7 @@ export interface EnlistActions {
   done: () => void;
 }
 
-const short = (fp: string): string => `${fp.slice(0, 8)}…${fp.slice(-4)}`;
+const short = (fp: string): string => `${fp.slice(0, 8)}${glyphs().ellipsis}${fp.slice(-4)}`;
 
 /**
  * Enlist: the certificates the new file will be wrapped to — from the new holders' sticks
@@ -46,10 +49,11 @@ export function EnlistScreen({
   const list = state.rotation?.newHolders ?? [];
   const last = list[list.length - 1];
   // `d`: done, one key away however long the list; `u` takes the last one back.
-  useInput((input) => {
-    if (input === KEYS.drop.keys && last) actions.drop(last.certFingerprint);
-    else if (input === KEYS.done.keys && list.length >= MIN_HOLDERS) actions.done();
+  useKeys({
+    done: list.length >= MIN_HOLDERS && actions.done,
+    drop: last !== undefined && (() => actions.drop(last.certFingerprint)),
   });
+  const {width, bodyRows} = useLayout();
   // A compromise never keeps a key reported lost: it is not offered.
   const chosen = new Set([...list.map((h) => h.keeps), ...(state.compromise?.lost ?? [])]);
   const keepable =
@@ -81,43 +85,76 @@ export function EnlistScreen({
       ? [{label: `done: these ${list.length} are the new holders`, value: 'done'}]
       : []),
   ];
-  const bindings: Binding[] = [
-    'move',
-    'choose',
-    ...(list.length >= MIN_HOLDERS ? (['done'] as const) : []),
-    ...(last ? (['drop'] as const) : []),
-    'abort',
-  ];
+  const title = `New holders (${MIN_HOLDERS} to ${MAX_HOLDERS}), in share order — the new file is wrapped to their certificates:`;
+  const prompt =
+    options.length === 0
+      ? 'Insert a new holder’s stick…'
+      : list.length >= MIN_HOLDERS
+        ? 'Insert the next new holder’s stick, or when all are in press d (done):'
+        : 'Insert a new holder’s stick to read their certificate, or choose:';
+  const already =
+    readIn.length > 0
+      ? `Already in (their certificates are new holders): stick${readIn.length > 1 ? 's' : ''} ${readIn.map((s) => s.label).join(', ')}.`
+      : '';
+  const nameWidth = Math.min(16, Math.max(5, ...list.map((h) => h.name.length)));
+  const lines = list.map((h, i) => ({
+    h,
+    left: ` ${String(i + 1).padStart(2)} ${h.name.padEnd(nameWidth)} ${short(h.certFingerprint)}  `,
+    from: `${h.from}${h.keeps !== undefined ? ` — keeps holder ${h.keeps}` : ''}`,
+  }));
+  // Rows: the new holders in full unless the list to choose from would lose its window; then
+  // the latest ones, and a line saying how many are above.
+  const room =
+    bodyRows -
+    rowsOf(title, width) -
+    1 -
+    rowsOf(prompt, width) -
+    rowsOf(already, width) -
+    (state.notice ? rowsOf(`! ${state.notice.text}`, width) : 0);
+  const listWants = Math.min(options.length, 5) + (options.length > 5 ? 2 : 0);
+  const heights = lines.map((l) =>
+    width - l.left.length >= 24 ? Math.max(1, rowsOf(l.from, width - l.left.length)) : 2,
+  );
+  const all = heights.reduce((a, b) => a + b, 0);
+  let first = 0;
+  if (all + listWants > room) {
+    let used = 1;
+    first = lines.length;
+    while (first > 0 && used + (heights[first - 1] ?? 1) <= Math.max(2, room - listWants))
+      used += heights[--first] ?? 1;
+  }
+  const shownRows =
+    list.length === 0 ? 1 : heights.slice(first).reduce((a, b) => a + b, 0) + (first > 0 ? 1 : 0);
   return (
     <Box flexDirection="column">
-      <Text>
-        New holders ({MIN_HOLDERS} to {MAX_HOLDERS}), in share order — the new file is wrapped to
-        their certificates:
-      </Text>
+      <Text>{title}</Text>
       {list.length === 0 ? (
         <Text color={color('muted')}> none yet</Text>
       ) : (
-        list.map((h, i) => (
-          <Text key={h.certFingerprint} wrap="truncate-end">
-            {` ${String(i + 1).padStart(2)} ${h.name.padEnd(10).slice(0, 10)} ${short(h.certFingerprint)}  `}
+        <>
+          {first > 0 ? (
             <Text color={color('muted')}>
-              {h.from}
-              {h.keeps !== undefined ? ` — keeps holder ${h.keeps}` : ''}
+              {` ${glyphs().above} ${first} more above (new holders 1 to ${first})`}
             </Text>
-          </Text>
-        ))
+          ) : null}
+          {lines.slice(first).map(({h, left, from}) => (
+            <Box
+              key={h.certFingerprint}
+              flexDirection={width - left.length >= 24 ? 'row' : 'column'}
+            >
+              <Text>{left}</Text>
+              <Box flexShrink={1} marginLeft={width - left.length >= 24 ? 0 : 4}>
+                <Text color={color('muted')}>{from}</Text>
+              </Box>
+            </Box>
+          ))}
+        </>
       )}
       <Box marginTop={1} flexDirection="column">
-        <Text>
-          {options.length === 0
-            ? 'Insert a new holder’s stick…'
-            : list.length >= MIN_HOLDERS
-              ? 'Insert the next new holder’s stick, or when all are in press d (done):'
-              : 'Insert a new holder’s stick to read their certificate, or choose:'}
-        </Text>
+        <Text>{prompt}</Text>
         {options.length > 0 ? (
           <Choice
-            visibleOptionCount={5}
+            rows={Math.max(3, room - shownRows)}
             options={options}
             onChoose={(v) => {
               if (v === 'done') return actions.done();
@@ -127,15 +164,9 @@ export function EnlistScreen({
             }}
           />
         ) : null}
-        {readIn.length > 0 ? (
-          <Text color={color('muted')} wrap="wrap">
-            Already in (their certificates are new holders): stick
-            {readIn.length > 1 ? 's' : ''} {readIn.map((s) => s.label).join(', ')}.
-          </Text>
-        ) : null}
+        {already ? <Text color={color('muted')}>{already}</Text> : null}
       </Box>
       <Notice notice={state.notice} />
-      <HelpLine bindings={bindings} />
     </Box>
   );
 }

@@ -1,13 +1,13 @@
 import {useEffect, useRef, useState} from 'react';
-import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
+import {Spinner} from '../components/spinner.js';
+import {Text} from '../components/text.js';
 import {TextField} from '../components/text-field.js';
 import {SecretInput} from '../components/secret-input.js';
 import {color} from '../components/theme.js';
+import {useKeys} from '../hooks/use-keys.js';
 import type {Stick} from '../media/stick.js';
-import type {Binding} from '../components/keys.js';
 import {HOLDER_NAME, holderNameLike} from '../domain/holder-name.js';
 import {MIN_NEW_PASSPHRASE, newPassphraseProblem} from '../domain/new-passphrase.js';
 
@@ -48,16 +48,11 @@ export function EnrolScreen({
     },
     [],
   );
-  useInput((_, key) => {
-    if (key.escape && !name) onBack();
-  });
+  useKeys({back: !name && !busy && onBack});
   let body: React.ReactNode;
-  let bindings: Binding[] = ['submit', 'abort'];
   if (busy) {
     body = <Spinner label="Generating your RSA-3072 key pair and certificate onto your stick…" />;
-    bindings = ['abort'];
   } else if (!name) {
-    bindings = ['submit', 'back', 'abort'];
     body = (
       <Box>
         <Text>Your name (letters, digits, . _ -): </Text>
@@ -79,7 +74,6 @@ export function EnrolScreen({
       </Box>
     );
   } else if (!stick) {
-    bindings = ['move', 'choose', 'abort'];
     body =
       sticks.length === 0 ? (
         <Text>Insert your stick…</Text>
@@ -87,7 +81,6 @@ export function EnrolScreen({
         <Box flexDirection="column">
           <Text>Which stick is yours? Your private key is written there and nowhere else.</Text>
           <Choice
-            visibleOptionCount={4}
             options={sticks.map((s) => ({label: s.label, value: s.path}))}
             onChoose={(v) => setStick(sticks.find((s) => s.path === v))}
           />
@@ -96,7 +89,7 @@ export function EnrolScreen({
   } else if (!haveFirst) {
     body = (
       <Box flexDirection="column">
-        <Text wrap="wrap">
+        <Text>
           It protects your real wrapping key: {MIN_NEW_PASSPHRASE} characters or more. You will type
           it twice.
         </Text>
@@ -141,13 +134,8 @@ export function EnrolScreen({
     <Box flexDirection="column" gap={1}>
       <Text>Welcome to the quorum. First, make your own wrapping key on your own stick.</Text>
       {body}
-      {refusal ? (
-        <Text color={color('error')} wrap="wrap">
-          {refusal}
-        </Text>
-      ) : null}
+      {refusal ? <Text color={color('error')}>{refusal}</Text> : null}
       {error ? <Text color={color('error')}>{error}</Text> : null}
-      <HelpLine bindings={bindings} />
     </Box>
   );
 }

@@ -1,7 +1,11 @@
-import {Box, Text, useInput} from 'ink';
-import {HelpLine} from '../components/help-line.js';
+import {Box} from 'ink';
+import {glyphs} from '../components/glyphs.js';
+import {useLayout} from '../components/layout.js';
+import {itemRows, ScrollList, type ScrollItem} from '../components/scroll-list.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
 import type {FirstPinFacts} from '../drill/first-pin.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 /**
  * After a pass on a domain this machine has no record of: pin the key the drill reconstructed?
@@ -22,42 +26,59 @@ export function FirstPinScreen({
   facts: FirstPinFacts;
   onDecide: (pin: boolean) => void;
 }) {
-  useInput((input) => {
-    if (input === 'y' || input === 'Y') onDecide(true);
-    else if (input === 'n' || input === 'N') onDecide(false);
-  });
+  useKeys({yes: () => onDecide(true), no: () => onDecide(false)});
+  const {width, bodyRows, screenReader} = useLayout();
+  const g = glyphs();
+  const items: ScrollItem[] = [
+    {
+      key: 'title',
+      text: `The drill passed. First drill of "${facts.label}" on this machine: pin its key?`,
+      node: (
+        <Text bold>
+          The drill passed. First drill of &quot;{facts.label}&quot; on this machine: pin its key?
+        </Text>
+      ),
+    },
+    {
+      key: 'why',
+      text: `No key is on record here for this domain. Pinned, later drills of it must reconstruct this same key, and \`report verify\` accepts its reports; not pinned, its reports verify only with${facts.header ? ' its file (--sd) or' : ''} the key on record (--expect-key).`,
+    },
+    {key: 'file', text: `Domain file ${facts.file} (${facts.format})`},
+    {key: 'sha', text: `SHA-256 ${facts.fileSha256 ?? 'unknown'}`},
+    {
+      key: 'key',
+      text: `Report key ${facts.reportKey}${facts.header ? " (the key its file's header carries)" : ''}`,
+    },
+    ...facts.lookalikes.map((l, i) => ({
+      key: `like ${i}`,
+      text: `${g.warning} Note: ${l}.`,
+      node: <Text color={color('warning')}>{`${g.warning} Note: ${l}.`}</Text>,
+    })),
+    {
+      key: 'ask',
+      text: "Compare the file's SHA-256 and the key with the ones on record before you answer. Pin this key as the domain's?",
+    },
+  ];
+  // Everything here is read before the answer: when it outgrows the rows it scrolls (↑↓),
+  // each line whole, rather than being cut.
+  if (!screenReader && itemRows(items, width) + 2 > bodyRows)
+    return <ScrollList items={items} rows={bodyRows} />;
+  const [title, why, file, sha, key, ...rest] = items;
+  const ask = rest.pop();
+  const show = (i: ScrollItem | undefined) => (i ? (i.node ?? <Text>{i.text}</Text>) : null);
   return (
     <Box flexDirection="column">
-      <Text bold wrap="wrap">
-        The drill passed. First drill of &quot;{facts.label}&quot; on this machine: pin its key?
-      </Text>
-      <Text wrap="wrap">
-        No key is on record here for this domain. Pinned, later drills of it must reconstruct this
-        same key, and `report verify` accepts its reports; not pinned, its reports verify only with
-        {facts.header ? ' its file (--sd) or' : ''} the key on record (--expect-key).
-      </Text>
+      {show(title)}
+      {show(why)}
       <Box marginTop={1} flexDirection="column">
-        <Text wrap="wrap">
-          Domain file {facts.file} ({facts.format})
-        </Text>
-        <Text wrap="wrap">SHA-256 {facts.fileSha256 ?? 'unknown'}</Text>
-        <Text wrap="wrap">
-          Report key {facts.reportKey}
-          {facts.header ? " (the key its file's header carries)" : ''}
-        </Text>
+        {show(file)}
+        {show(sha)}
+        {show(key)}
       </Box>
-      {facts.lookalikes.map((l, i) => (
-        <Text key={i} color={color('warning')} wrap="wrap">
-          ! Note: {l}.
-        </Text>
+      {rest.map((i) => (
+        <Box key={i.key}>{show(i)}</Box>
       ))}
-      <Box marginTop={1}>
-        <Text wrap="wrap">
-          Compare the file&apos;s SHA-256 and the key with the ones on record before you answer. Pin
-          this key as the domain&apos;s?
-        </Text>
-      </Box>
-      <HelpLine bindings={['yes', 'no']} />
+      <Box marginTop={1}>{show(ask)}</Box>
     </Box>
   );
 }

@@ -1,10 +1,11 @@
 import {useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
+import {Text} from '../components/text.js';
 import {TextField} from '../components/text-field.js';
 import {Notice} from '../components/notice.js';
 import type {CeremonyState} from '../ceremony/types.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 /** Load: the security-domain file, from --sd, a stick, or a typed path. */
 export function LoadScreen({
@@ -23,11 +24,8 @@ export function LoadScreen({
   // Each path tried gets a fresh field: after a refusal (which names the path) the old text
   // is not left there for the next one to be appended to.
   const [tries, setTries] = useState(0);
-  useInput((_, key) => {
-    if (key.escape) {
-      if (typing && candidates.length > 0) setTyping(false);
-      else onBack();
-    }
+  useKeys({
+    back: () => (typing && candidates.length > 0 ? setTyping(false) : onBack()),
   });
   return (
     <Box flexDirection="column" gap={1}>
@@ -52,16 +50,13 @@ export function LoadScreen({
           <Choice
             options={[
               ...candidates.map((c) => ({label: c, value: c})),
-              // Not '': Select reports no choice of an empty value.
+              // ':' names no file: it stands for typing a path.
               {label: 'Type a path…', value: ':'},
             ]}
             onChoose={(v) => (v === ':' ? setTyping(true) : onLoad(v))}
           />
         </Box>
       )}
-      <HelpLine
-        bindings={typing ? ['submit', 'back', 'abort'] : ['move', 'choose', 'back', 'abort']}
-      />
     </Box>
   );
 }

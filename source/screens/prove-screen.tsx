@@ -1,7 +1,9 @@
-import {Spinner} from '@inkjs/ui';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState, Custodian} from '../ceremony/types.js';
-import {HelpLine} from '../components/help-line.js';
+import {LayoutContext, useLayout} from '../components/layout.js';
+import {Spinner} from '../components/spinner.js';
+import {Text} from '../components/text.js';
+import {rowsOf} from '../components/wrap.js';
 import type {Stick} from '../media/stick.js';
 import type {StickContents} from '../drill/stick-contents.js';
 import {CollectScreen, type CollectActions} from './collect-screen.js';
@@ -12,7 +14,7 @@ import {CollectScreen, type CollectActions} from './collect-screen.js';
  * is checked against the new domain.
  *
  *   Every new holder proves their key against /media/backup/security-domain-gen2.json
- *   Quorum ■■□ 2 of 3 — 1 more needed
+ *   Proven ■■□ 2 of 3 — every new holder proves their key: 1 still to come
  */
 export function ProveScreen({
   state,
@@ -28,15 +30,12 @@ export function ProveScreen({
   registry?: ReadonlyMap<string, Custodian>;
   contents?: ReadonlyMap<string, StickContents> | undefined;
 }) {
+  const layout = useLayout();
   const to = state.rotation?.to;
   if (!to) return null;
   if (state.rotation?.checking)
-    return (
-      <Box flexDirection="column" gap={1}>
-        <Spinner label="Checking every new share against the new file…" />
-        <HelpLine bindings={['abort']} />
-      </Box>
-    );
+    return <Spinner label="Checking every new share against the new file…" />;
+  const title = `Every new holder proves their key against ${to.domain.file}`;
   // The shared collect screen sees the new file's holders, every one of them required.
   const lens: CeremonyState = {
     ...state,
@@ -45,14 +44,19 @@ export function ProveScreen({
   };
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-middle">Every new holder proves their key against {to.domain.file}</Text>
-      <CollectScreen
-        state={lens}
-        sticks={sticks}
-        actions={actions}
-        {...(registry ? {registry} : {})}
-        contents={contents}
-      />
+      <Text>{title}</Text>
+      {/* The collect screen below has the rows this line leaves. */}
+      <LayoutContext.Provider
+        value={{...layout, bodyRows: layout.bodyRows - rowsOf(title, layout.width)}}
+      >
+        <CollectScreen
+          state={lens}
+          sticks={sticks}
+          actions={actions}
+          {...(registry ? {registry} : {})}
+          contents={contents}
+        />
+      </LayoutContext.Provider>
     </Box>
   );
 }

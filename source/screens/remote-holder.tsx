@@ -1,11 +1,12 @@
 import {useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState, Custodian} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
+import {Text} from '../components/text.js';
 import {TextField} from '../components/text-field.js';
-import type {Binding} from '../components/keys.js';
+import {useKeys} from '../hooks/use-keys.js';
 import type {Stick} from '../media/stick.js';
-import {CustodianPrompt, CUSTODIAN_BINDINGS, type CustodianPhase} from './custodian-prompt.js';
+import {CustodianPrompt} from './custodian-prompt.js';
 
 export interface RemoteActions {
   /**
@@ -25,12 +26,17 @@ type Phase =
   | {kind: 'folder'; holder: number; custodian: Custodian}
   | {kind: 'file'};
 
-/** What the help line offers while the remote-holder panel is open (its lists). */
-export const REMOTE_BINDINGS: readonly Binding[] = ['move', 'choose', 'cancel', 'abort'];
+/** The panel's questions, the longest first to count the rows it needs above its lists. */
+export const REMOTE_PROMPTS = [
+  "Which holder is at another site? (the number is the holder's)",
+  'Who keeps the key of holder-10 (holder 10), at the other site?',
+  'Write the request for holder-10 (holder 10) to:',
+  'Holder at another site:',
+];
 
 /**
- * The "type a folder" choice's value. Not '': @inkjs/ui's Select reports no choice of an empty
- * value, so choosing it did nothing and the panel froze. A stick's path is absolute: never this.
+ * The "type a folder" choice's value: one no stick's (absolute) path can be. (An empty value
+ * once froze the panel: @inkjs/ui's Select reported no choice of it.)
  */
 export const TYPE_FOLDER = ':folder';
 
@@ -40,35 +46,34 @@ export const TYPE_FOLDER = ':folder';
  * from a path (typed or pasted; one on a stick is read when the stick is inserted).
  *
  *   Holder at another site:
- *   ❯ Call a holder (write a request for them)
- *     Read a contribution file (type or paste its path)
+ *   ❯ 1  Call a holder (write a request for them)
+ *     2  Read a contribution file (type or paste its path)
  */
 export function RemoteHolder({
   state,
   sticks,
   actions,
   registry,
+  rows,
   onClose,
-  onBindings,
 }: {
   state: CeremonyState;
   sticks: Stick[];
   actions: RemoteActions;
   /** The holder registry: certificate fingerprint → custodian. */
   registry?: ReadonlyMap<string, Custodian> | undefined;
+  /** The rows its lists may take. */
+  rows?: number;
   onClose: () => void;
-  /** The keys that work where the panel is (a list, a field, a yes/no). */
-  onBindings?: (bindings: readonly Binding[]) => void;
 }) {
   const [phase, setPhase] = useState<Phase>({kind: 'menu'});
-  // The custodian prompt handles its own Esc.
-  useInput((_, key) => key.escape && phase.kind !== 'who' && onClose());
-  const typingBindings: readonly Binding[] = ['submit', 'cancel', 'abort'];
-  const whoPhase = (p: CustodianPhase) => onBindings?.(CUSTODIAN_BINDINGS[p]);
+  // The custodian prompt has its own Esc.
+  useKeys({cancel: phase.kind !== 'who' && onClose});
   const name = (i: number) => {
     const h = state.holders.find((x) => x.index === i);
     return h?.name ? `${h.name} (holder ${i})` : `holder ${i}`;
   };
+  const fit = rows ? {rows} : {};
 
   switch (phase.kind) {
     case 'menu':
@@ -80,10 +85,7 @@ export function RemoteHolder({
               {label: 'Call a holder (write a request for them)', value: 'call'},
               {label: 'Read a contribution file (type or paste its path)', value: 'file'},
             ]}
-            onChoose={(v) => {
-              if (v !== 'call') onBindings?.(typingBindings);
-              setPhase(v === 'call' ? {kind: 'holder'} : {kind: 'file'});
-            }}
+            onChoose={(v) => setPhase(v === 'call' ? {kind: 'holder'} : {kind: 'file'})}
           />
         </Box>
       );
@@ -93,12 +95,14 @@ export function RemoteHolder({
         return <Text>No holder is waiting to be called. Esc to go back.</Text>;
       return (
         <Box flexDirection="column">
-          <Text>Which holder is at another site?</Text>
+          <Text>Which holder is at another site? (the number is the holder's)</Text>
           <Choice
-            visibleOptionCount={4}
+            {...fit}
             options={waiting.map((h) => ({
-              label: `${h.index} ${h.name ?? ''}${h.remote ? ' — called already: call again' : ''}`,
+              // Numbered by holder: 3 is holder 3, whichever line it is on.
+              label: `${h.name ?? `holder ${h.index}`}${h.remote ? ' — called already: call again' : ''}`,
               value: String(h.index),
+              ...(h.index <= 9 ? {key: String(h.index)} : {}),
             }))}
             onChoose={(v) => setPhase({kind: 'who', holder: Number(v)})}
           />
@@ -112,12 +116,8 @@ export function RemoteHolder({
           <Text>Who keeps the key of {name(phase.holder)}, at the other site?</Text>
           <CustodianPrompt
             registered={fp ? registry?.get(fp) : undefined}
-            onPhase={whoPhase}
             onCancel={onClose}
-            onDone={(custodian) => {
-              onBindings?.(REMOTE_BINDINGS);
-              setPhase({kind: 'where', holder: phase.holder, custodian});
-            }}
+            onDone={(custodian) => setPhase({kind: 'where', holder: phase.holder, custodian})}
           />
         </Box>
       );
@@ -127,16 +127,13 @@ export function RemoteHolder({
         <Box flexDirection="column">
           <Text>Write the request for {name(phase.holder)} to:</Text>
           <Choice
-            visibleOptionCount={4}
+            {...fit}
             options={[
               ...sticks.map((s) => ({label: `stick ${s.label}`, value: s.path})),
               {label: 'a folder (type its path)…', value: TYPE_FOLDER},
             ]}
             onChoose={(v) => {
-              if (v === TYPE_FOLDER) {
-                onBindings?.(typingBindings);
-                return setPhase({...phase, kind: 'folder'});
-              }
+              if (v === TYPE_FOLDER) return setPhase({...phase, kind: 'folder'});
               actions.call(phase.holder, v, phase.custodian);
               onClose();
             }}

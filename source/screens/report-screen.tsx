@@ -1,7 +1,13 @@
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState, RestoreSummary} from '../ceremony/types.js';
-import {HelpLine} from '../components/help-line.js';
+import {display} from '../components/display.js';
+import {glyphs} from '../components/glyphs.js';
+import {useLayout} from '../components/layout.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
+import {ScrollList, type ScrollItem} from '../components/scroll-list.js';
+import {rowsOf} from '../components/wrap.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {RotationOutcome} from './rotation-outcome.js';
 import {CompromiseOutcome} from './compromise-outcome.js';
 import {plural} from '../store/history.js';
@@ -37,39 +43,85 @@ export function ReportScreen({
   onQuit,
 }: {
   state: CeremonyState;
-  chart: string[];
+  /** The timeline's lines, or how to draw them at a width (the app's report service). */
+  chart: string[] | ((options: {width: number; ascii: boolean}) => string[]);
   findings: {errors: number; warnings: number; rules: string[]};
   saveError?: string;
   onQuit: () => void;
 }) {
   // q only: Enter, the key a tired holder presses next, must not close the last screen.
-  useInput((input) => {
-    if (input === 'q') onQuit();
-  });
+  useKeys({quit: onQuit});
+  const {width, bodyRows, screenReader} = useLayout();
+  const lines =
+    typeof chart === 'function' ? chart({width, ascii: display().ascii || screenReader}) : chart;
   const verdict = state.outcome?.verdict ?? 'aborted';
   const tone = verdict === 'pass' ? 'ok' : 'error';
   const r = state.restore;
+  const signed =
+    state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise'
+      ? `Signed with report key ${state.identity.reportKey.slice(0, 12)}… (${pinWords(state.identity)})`
+      : '';
+  const findingsLine = `Findings: ${plural(findings.errors, 'error')}, ${plural(findings.warnings, 'warning')}${findings.rules.length ? ` (${findings.rules.join(', ')})` : ''}`;
+  const saved = state.report ? `Report saved: ${state.report.markdown} and .json` : '';
+  // Everything else is read first; the timeline takes the rows left, or says where it is.
+  const others =
+    rowsOf(`Verdict: ${VERDICT[verdict]} — ${state.outcome?.reason ?? ''}`, width) +
+    (r
+      ? restoreLines(state, r).reduce((n, l) => n + rowsOf(l, width), 0) +
+        (r.restoreBlob && state.domain?.format === 'azure' ? 1 : 0)
+      : 0) +
+    rowsOf(signed, width) +
+    (state.newcomer ? 4 : 0) +
+    1 +
+    rowsOf(findingsLine, width) +
+    Math.max(1, rowsOf(saved, width));
+  const timelineFits = screenReader || others + 2 + lines.length <= bodyRows;
+  // Too much to read for the rows there are (a restore blob's path, its digest and the upload
+  // command at 60 columns): the same lines, each whole, scrolled with ↑↓ — never cut. Where the
+  // report was saved, the one thing to write down, stays in view below them.
+  if (!screenReader && r && !state.rotation && state.mode !== 'compromise' && others > bodyRows) {
+    const savedLine =
+      saved || (saveError ? `The report could not be saved: ${saveError}` : 'Saving the report…');
+    const items: ScrollItem[] = [
+      {
+        key: 'verdict',
+        text: `Verdict: ${VERDICT[verdict]} — ${state.outcome?.reason ?? ''}`,
+        node: (
+          <Text>
+            <Text bold color={color(tone)}>
+              Verdict: {VERDICT[verdict]}
+            </Text>
+            {` — ${state.outcome?.reason ?? ''}`}
+          </Text>
+        ),
+      },
+      ...restoreLines(state, r).map((text, i) => ({key: `restore ${i}`, text})),
+      ...(signed ? [{key: 'signed', text: signed}] : []),
+      {key: 'findings', text: findingsLine},
+    ];
+    return (
+      <Box flexDirection="column">
+        <ScrollList items={items} rows={Math.max(3, bodyRows - rowsOf(savedLine, width))} />
+        <Text {...(saveError && !saved ? {color: color('error')} : {})}>{savedLine}</Text>
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
-      <Text wrap="wrap">
+      <Text>
         <Text bold color={color(tone)}>
           Verdict: {VERDICT[verdict]}
         </Text>
         {` — ${state.outcome?.reason ?? ''}`}
       </Text>
       {r ? <RestoreOutcome state={state} restore={r} /> : null}
-      {state.identity?.pinnedBy && verdict === 'pass' && state.mode !== 'compromise' ? (
-        <Text wrap="wrap">
-          Signed with report key {state.identity.reportKey.slice(0, 12)}… (
-          {pinWords(state.identity)})
-        </Text>
-      ) : null}
+      {signed ? <Text>{signed}</Text> : null}
       {state.newcomer ? (
         <Text>
           {state.holders.find((h) => h.certFingerprint === state.newcomer?.certFingerprint)
             ?.state === 'accepted'
-            ? `✓ ${state.newcomer.holder}: your own key opened your own share.`
-            : `✗ ${state.newcomer.holder}: your key did not open your share in this practice drill.`}
+            ? `${glyphs().ok} ${state.newcomer.holder}: your own key opened your own share.`
+            : `${glyphs().fail} ${state.newcomer.holder}: your key did not open your share in this practice drill.`}
         </Text>
       ) : null}
       {state.newcomer ? (
@@ -81,33 +133,52 @@ export function ReportScreen({
       ) : state.rotation ? (
         // A rotation's timeline is in the report files; the screen has room for what to do next.
         <RotationOutcome state={state} />
-      ) : state.mode === 'restore' && r ? null : (
+      ) : state.mode === 'restore' && r ? null : timelineFits ? (
         <Box marginTop={1} flexDirection="column">
           <Text bold>Timeline</Text>
-          {chart.map((line, i) => (
-            <Text key={i} wrap="truncate-end">
-              {line}
-            </Text>
+          {lines.map((line, i) => (
+            <Text key={i}>{line}</Text>
           ))}
         </Box>
+      ) : (
+        <Text color={color('muted')}>
+          The timeline of each step is in the report (this terminal has too few rows for it).
+        </Text>
       )}
       <Box marginTop={1} flexDirection="column">
-        <Text wrap="truncate-end">
-          <Text bold>Findings: </Text>
-          {plural(findings.errors, 'error')}, {plural(findings.warnings, 'warning')}
-          {findings.rules.length ? ` (${findings.rules.slice(0, 5).join(', ')})` : ''}
-        </Text>
+        <Text>{findingsLine}</Text>
         {state.report ? (
-          <Text wrap="truncate-middle">Report saved: {state.report.markdown} and .json</Text>
+          <Text>{saved}</Text>
         ) : saveError ? (
           <Text color={color('error')}>The report could not be saved: {saveError}</Text>
         ) : (
           <Text>Saving the report…</Text>
         )}
       </Box>
-      <HelpLine bindings={['quit']} />
     </Box>
   );
+}
+
+/** The restore outcome's lines, to count their rows (RestoreOutcome draws the same). */
+function restoreLines(state: CeremonyState, r: RestoreSummary): string[] {
+  const rehearsed = `${r.keysRestored} of ${r.keysExpected} blobs verified`;
+  if (state.domain?.format !== 'azure')
+    return [
+      `Keys restored into the new (simulated) HSM: ${r.keysRestored} of ${r.keysExpected} · canaries decrypted: ${r.canaries.passed} of ${r.canaries.total}`,
+    ];
+  const b = r.restoreBlob;
+  if (!b)
+    return [
+      `No restore blob was written (no --exchange-key was given). Rehearsed into a simulated HSM: ${rehearsed}.`,
+    ];
+  return [
+    `Restore blob for your new HSM: ${b.file}`,
+    `  sha256 ${b.sha256}`,
+    `  for exchange certificate x5t#S256 ${b.x5t256}`,
+    `Rehearsed into a simulated HSM (its own exchange key): ${rehearsed}.`,
+    'Next, on the online machine:',
+    `  ${b.upload}`,
+  ];
 }
 
 /**
@@ -118,7 +189,7 @@ export function ReportScreen({
 function RestoreOutcome({state, restore: r}: {state: CeremonyState; restore: RestoreSummary}) {
   if (state.domain?.format !== 'azure')
     return (
-      <Text wrap="wrap">
+      <Text>
         Keys restored into the new (simulated) HSM: {r.keysRestored} of {r.keysExpected} · canaries
         decrypted: {r.canaries.passed} of {r.canaries.total}
       </Text>
@@ -126,7 +197,7 @@ function RestoreOutcome({state, restore: r}: {state: CeremonyState; restore: Res
   const rehearsed = `${r.keysRestored} of ${r.keysExpected} blobs verified`;
   if (!r.restoreBlob)
     return (
-      <Text wrap="wrap">
+      <Text>
         {state.mode === 'restore'
           ? `No restore blob was written (no --exchange-key was given). Rehearsed into a simulated HSM: ${rehearsed}.`
           : `Restored into the new (simulated) HSM: ${rehearsed}.`}
@@ -135,14 +206,14 @@ function RestoreOutcome({state, restore: r}: {state: CeremonyState; restore: Res
   const b = r.restoreBlob;
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text wrap="wrap">
+      <Text>
         <Text bold>Restore blob for your new HSM:</Text> {b.file}
       </Text>
-      <Text wrap="wrap">{`  sha256 ${b.sha256}`}</Text>
-      <Text wrap="wrap">{`  for exchange certificate x5t#S256 ${b.x5t256}`}</Text>
-      <Text wrap="wrap">Rehearsed into a simulated HSM (its own exchange key): {rehearsed}.</Text>
+      <Text>{`  sha256 ${b.sha256}`}</Text>
+      <Text>{`  for exchange certificate x5t#S256 ${b.x5t256}`}</Text>
+      <Text>Rehearsed into a simulated HSM (its own exchange key): {rehearsed}.</Text>
       <Text bold>Next, on the online machine:</Text>
-      <Text wrap="wrap">{`  ${b.upload}`}</Text>
+      <Text>{`  ${b.upload}`}</Text>
     </Box>
   );
 }

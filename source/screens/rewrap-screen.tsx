@@ -1,14 +1,15 @@
 import {useState} from 'react';
-import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box} from 'ink';
 import {join} from 'node:path';
 import type {CeremonyState} from '../ceremony/types.js';
 import {RECOMMENDED_QUORUM, safeQuorum} from '../ceremony/uses/rotation.js';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
 import {Notice} from '../components/notice.js';
+import {Spinner} from '../components/spinner.js';
+import {Text} from '../components/text.js';
 import {TextField} from '../components/text-field.js';
 import {color} from '../components/theme.js';
+import {useKeys} from '../hooks/use-keys.js';
 import type {Stick} from '../media/stick.js';
 import type {StickContents} from '../drill/stick-contents.js';
 
@@ -61,7 +62,7 @@ export interface RewrapActions {
 export function quorumOptions(
   current: number,
   n: number,
-): Array<{label: string; value: string; lower: boolean}> {
+): Array<{label: string; value: string; lower: boolean; key?: string}> {
   const safe = safeQuorum(current, n);
   const order = [
     ...Array.from({length: n - safe + 1}, (_, i) => safe + i),
@@ -77,6 +78,8 @@ export function quorumOptions(
       label: `${m} of ${n}${notes.length ? ` — ${notes.join('; ')}` : ''}`,
       value: String(m),
       lower: m < safe,
+      // The number picks the quorum itself: 3 is "3 of n", never the third line.
+      ...(m <= 9 ? {key: String(m)} : {}),
     };
   });
 }
@@ -121,18 +124,17 @@ export function RewrapScreen({
   const [tries, setTries] = useState(0);
   const r = state.rotation;
   const n = r?.newHolders.length ?? 0;
-  useInput((input, key) => {
-    if (r?.writing) return;
-    if (confirming !== undefined) {
-      if (input.toLowerCase() === 'y') {
+  const asking = !r?.writing && confirming !== undefined;
+  useKeys({
+    yes:
+      asking &&
+      (() => {
         setConfirming(undefined);
-        actions.quorum(confirming, true);
-      } else if (input.toLowerCase() === 'n' || key.escape) setConfirming(undefined);
-      return;
-    }
-    if (!key.escape) return;
-    if (typing) setTyping(false);
-    else actions.back();
+        if (confirming !== undefined) actions.quorum(confirming, true);
+      }),
+    no: asking && (() => setConfirming(undefined)),
+    cancel: asking && (() => setConfirming(undefined)),
+    back: !r?.writing && !asking && (() => (typing ? setTyping(false) : actions.back())),
   });
   const current = state.domain?.required ?? 0;
   const c = r?.change;
@@ -154,13 +156,13 @@ export function RewrapScreen({
     const safe = safeQuorum(current, n);
     body = (
       <Box flexDirection="column">
-        <Text color={color('warning')} wrap="wrap">
+        <Text color={color('warning')}>
           Lower the quorum to {confirming} of {n}? Today {current} of {state.domain?.total ?? '?'}{' '}
           holders are needed
           {safe > current ? `; the domain document recommends ${safe} or more` : ''}. With{' '}
           {confirming}, fewer holders — or fewer lost or stolen keys — open the new file.
         </Text>
-        <Text bold wrap="wrap">
+        <Text bold>
           Press y to lower it (the report records it as quorum-lowered), n to choose again.
         </Text>
       </Box>
@@ -171,7 +173,7 @@ export function RewrapScreen({
       <Box flexDirection="column">
         <Text>How many of the {n} new holders must come to open the new file?</Text>
         <Choice
-          options={options.map(({label, value}) => ({label, value}))}
+          options={options.map(({label, value, key}) => ({label, value, ...(key ? {key} : {})}))}
           onChoose={(v) => {
             const m = Number(v);
             if (options.find((o) => o.value === v)?.lower) setConfirming(m);
@@ -210,7 +212,6 @@ export function RewrapScreen({
           label: `on stick ${s.label} as ${name}${places.get(s.path)?.holdsKey ? ' (a holder’s key stick)' : ''}`,
           value: join(s.path, name),
         })),
-      // Not '': Select reports no choice of an empty value.
       {label: 'Type a path…', value: TYPE},
     ];
     body = (
@@ -219,12 +220,11 @@ export function RewrapScreen({
           Quorum {r.required} of {n}. Where does the new file go?
         </Text>
         <Choice
-          visibleOptionCount={5}
           options={options}
           onChoose={(v) => (v === TYPE ? setTyping(true) : actions.write(v))}
         />
         {gone.map((s) => (
-          <Text key={s.path} color={color('muted')} wrap="wrap">
+          <Text key={s.path} color={color('muted')}>
             Not offered: stick {s.label}, which carries the key of departed{' '}
             {places.get(s.path)?.departed} (to be destroyed).
           </Text>
@@ -237,17 +237,6 @@ export function RewrapScreen({
       <Text>{summary}</Text>
       {body}
       <Notice notice={state.notice} />
-      <HelpLine
-        bindings={
-          r?.writing
-            ? ['abort']
-            : confirming !== undefined
-              ? ['yes', 'no', 'abort']
-              : typing
-                ? ['submit', 'back', 'abort']
-                : ['move', 'choose', 'back', 'abort']
-        }
-      />
     </Box>
   );
 }

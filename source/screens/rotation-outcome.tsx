@@ -1,5 +1,6 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {CeremonyState} from '../ceremony/types.js';
+import {Text} from '../components/text.js';
 import {color} from '../components/theme.js';
 
 /**
@@ -19,7 +20,7 @@ export function RotationOutcome({state}: {state: CeremonyState}) {
   const pass = state.outcome?.verdict === 'pass';
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text wrap="truncate-middle">
+      <Text>
         {to
           ? `New file: ${to.file} — ${to.required} of ${to.total}${to.generation ? `, generation ${to.generation}` : ''}`
           : 'No new file was written.'}

@@ -1,7 +1,7 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {Mode} from '../ceremony/types.js';
 import {Choice} from '../components/choice.js';
-import {HelpLine} from '../components/help-line.js';
+import {Text} from '../components/text.js';
 
 /** What a session is for: one of the ceremony's uses, or one holder checking their key. */
 export type Use = Mode | 'check';
@@ -34,9 +34,10 @@ const OPTIONS: Array<{label: string; value: Use}> = [
 export function StartScreen({onChoose}: {onChoose: (use: Use) => void}) {
   return (
     <Box flexDirection="column" gap={1}>
-      <Text>What is this session for? Choose with the arrow keys and press Enter.</Text>
+      <Text>
+        What is this session for? Choose with the arrow keys and press Enter, or press its number.
+      </Text>
       <Choice options={OPTIONS} onChoose={(v) => onChoose(v as Use)} />
-      <HelpLine bindings={['move', 'choose', 'abort']} />
     </Box>
   );
 }

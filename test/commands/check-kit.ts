@@ -144,6 +144,8 @@ export function drillReport(
       ...(passphraseFiles[i] ? {passphraseFile: passphraseFiles[i]} : {}),
     })),
     reportDir: join(dir, 'reports'),
+    // The drill's machine records the domain's key, as an operator answering y would.
+    pinFirstUse: true,
   });
   const r = cli(work, 'drill', '--plan', plan);
   expect(r.code, r.stderr + r.stdout).toBe(0);

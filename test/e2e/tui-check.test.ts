@@ -65,7 +65,7 @@ tuiSuite('"Check my key": one holder, alone, in a real terminal', () => {
     await choose(p, 'Check my key (one holder)');
     await p.waitFor('Insert your stick');
     expect(p.flat()).toMatch(/demo-hsm · sd-drill simulated HSM · 5 holders/);
-    expect(tooWide(p.capture({join: true}))).toEqual([]);
+    expect(tooWide(p.capture())).toEqual([]);
 
     // The holder's turn starts here: the stick, the passphrase, the attestation.
     await insert(p, 'carol');
@@ -83,7 +83,7 @@ tuiSuite('"Check my key": one holder, alone, in a real terminal', () => {
     await p.waitFor('for the ceremony lead to stick carol? y / n');
     await counted('y');
     await p.waitFor('Attestation written:');
-    expect(tooWide(p.capture({join: true}))).toEqual([]);
+    expect(tooWide(p.capture())).toEqual([]);
     // stick + passphrase (typed) + Enter + y: what a holder's turn takes.
     expect(keys).toBeLessThanOrEqual(1 + 'carol-practice-only'.length + 1 + 1);
 

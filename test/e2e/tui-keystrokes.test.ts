@@ -69,10 +69,20 @@ class Typist {
     await this.p.burst(text);
   }
 
-  /** Down until the highlighted line starts with `label`, then Enter. */
+  /**
+   * The entry whose label starts with `label`: its number when it has one (one key, as the list
+   * offers), else Down until it is highlighted, then Enter.
+   */
   async choose(label: string): Promise<void> {
-    const highlighted = (s: string) => /❯ (.*)$/m.exec(s)?.[1]?.trim() ?? '';
+    const entries = (s: string) =>
+      s.split('\n').flatMap((l) => {
+        const m = /^(❯| ) +(\d+)? +(\S.*)$/.exec(l.trimEnd());
+        return m ? [{here: m[1] === '❯', key: m[2], label: m[3] ?? ''}] : [];
+      });
+    const highlighted = (s: string) => entries(s).find((e) => e.here)?.label ?? '';
     let screen = await this.p.waitFor('❯');
+    const wanted = entries(screen).find((e) => e.label.startsWith(label));
+    if (wanted?.key && /^[1-9]$/.test(wanted.key)) return this.key(wanted.key);
     for (let i = 0; i < 14 && !highlighted(screen).startsWith(label); i++) {
       const before = highlighted(screen);
       await this.key('Down');
@@ -216,7 +226,7 @@ tuiSuite('keystrokes a ceremony takes', () => {
     // The quorum starts at the current one; the file goes first to the stick with no key.
     await t.p.waitFor('❯ 3 of 5 — the current quorum');
     await t.key('Enter');
-    await t.p.waitFor('❯ on stick backup as security-domain-gen2.json');
+    await t.p.waitFor('❯ 1  on stick backup as security-domain-gen2.json');
     expect(t.p.capture()).toShow(
       /Not offered: stick erin, which carries the key of departed erin \(holder 5\)/,
     );

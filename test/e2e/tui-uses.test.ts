@@ -111,9 +111,13 @@ tuiSuite('restore and the idle timeout in a real terminal', () => {
     expect(shown).toShow(
       'Rehearsed into a simulated HSM (its own exchange key): 3 of 3 blobs verified.',
     );
-    expect(shown).toShow(
-      `az keyvault security-domain upload --hsm-name <HSM-NAME> --sd-file ${out} --restore-blob`,
-    );
+    // The report's path stays in view; what does not fit above it scrolls, and says so.
+    expect(shown).toShow(/Report saved: \S+\.md and \.json/);
+    const upload = `az keyvault security-domain upload --hsm-name <HSM-NAME> --sd-file ${out} --restore-blob`;
+    // At 80×24 with this long a path, the upload command is below: ↓ brings it into view.
+    expect(shown).toShow(/↓ \d more below/);
+    await p.keys('Down', 'Down', 'Down', 'Down');
+    await p.waitFor(upload);
     // Nothing claims the operator's HSM was restored, nor that a fresh exchange key was used.
     expect(shown).not.toShow(/restored into the new HSM/);
     expect(shownAnywhere(p, ['fresh exchange key'])).toEqual([]);

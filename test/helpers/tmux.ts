@@ -139,6 +139,12 @@ export class Pane {
     throw new Error(`timed out waiting for ${String(pattern)}; the screen was:\n${screen}`);
   }
 
+  /** The terminal changes size, as when its window is resized (the app gets SIGWINCH). */
+  async resize(width: number, height: number): Promise<void> {
+    tmux(['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
+    await sleep(200);
+  }
+
   /** Named keys (Enter, Down, C-c, x …), one per send, with a short pause after each. */
   async keys(...keys: string[]): Promise<void> {
     for (const k of keys) {

@@ -61,6 +61,9 @@ export interface AppOptions {
   noCi?: boolean;
   /** Make the report folder first, for a test that lists it before anything is written. */
   makeReports?: boolean;
+  /** The terminal's size (default 80×24). */
+  width?: number;
+  height?: number;
 }
 
 /**
@@ -76,8 +79,12 @@ export function startApp(label: string, args: readonly string[], options: AppOpt
   // A drill killed without waiting (Pane.kill) still writes its aborted report and history.
   beforeRemoval(() => endProcessesWithEnv('SD_DRILL_CONFIG_DIR', config));
   const p = Pane.start(`${label}-${process.pid}-${++seq}`, [...args, '--report-dir', reports], {
+    ...(options.width ? {width: options.width} : {}),
+    ...(options.height ? {height: options.height} : {}),
     env: {
       TERM: 'xterm-256color',
+      // A UTF-8 terminal: without a locale sd-drill draws in plain ASCII (display.ts).
+      LANG: 'C.UTF-8',
       ...(options.noCi ? {} : {CI: 'false'}),
       SD_DRILL_CONFIG_DIR: config,
       ...options.env,
@@ -148,12 +155,25 @@ export async function toReport(p: Pane): Promise<void> {
   await p.waitFor('Report saved');
 }
 
-/** The line a list's pointer (❯) is on, without the pointer. */
-const highlighted = (screen: string): string => /❯ (.*)$/m.exec(screen)?.[1]?.trim() ?? '';
+/**
+ * A list's entries on screen, in order: each as shown (its number, one space, its label) and
+ * without its number, and which one the pointer (❯) is on.
+ */
+function entries(screen: string): {line: string; label: string; here: boolean}[] {
+  return screen.split('\n').flatMap((l) => {
+    const m = /^(❯| ) (\d+) +(\S.*)$/.exec(l.trimEnd());
+    return m ? [{line: `${m[2]} ${m[3]}`, label: m[3] ?? '', here: m[1] === '❯'}] : [];
+  });
+}
+
+const accepts = (wanted: (line: string) => boolean, e: {line: string; label: string}) =>
+  wanted(e.label) || wanted(e.line);
 
 /**
- * Moves a list's pointer down (at most `tries` times) to the line that `wanted` accepts, and
- * presses Enter; fails at once, with the screen, if it never gets there.
+ * Moves a list's pointer with the arrows (at most `tries` moves) to the entry that `wanted`
+ * accepts (given the label, or the number and the label: "3 carol"), and presses Enter; fails
+ * at once, with the screen, if it never gets there. The pointer starts wherever the screen
+ * left it: the arrows go up or down to the entry, as a person would.
  */
 async function pick(
   p: Pane,
@@ -163,12 +183,20 @@ async function pick(
   what: string,
 ): Promise<void> {
   let screen = await p.waitFor(first);
-  for (let i = 0; i < tries && !wanted(highlighted(screen)); i++) {
-    const before = highlighted(screen);
-    await p.keys('Down');
-    screen = await p.waitFor((s: string) => highlighted(s) !== before);
+  const at = (s: string) => entries(s).findIndex((e) => e.here);
+  for (let i = 0; i < tries; i++) {
+    const list = entries(screen);
+    const here = list.find((e) => e.here);
+    if (here && accepts(wanted, here)) break;
+    const target = list.findIndex((e) => accepts(wanted, e));
+    // Not on screen: the window moves down first (lists start at the top).
+    const key = target >= 0 && target < at(screen) ? 'Up' : 'Down';
+    const before = here?.line;
+    await p.keys(key);
+    screen = await p.waitFor((s: string) => entries(s).find((e) => e.here)?.line !== before);
   }
-  if (!wanted(highlighted(screen))) throw new Error(`no ${what}:\n${screen}`);
+  const here = entries(screen).find((e) => e.here);
+  if (!here || !accepts(wanted, here)) throw new Error(`no ${what}:\n${screen}`);
   await p.keys('Enter');
 }
 
@@ -176,7 +204,7 @@ async function pick(
 export function insert(p: Pane, stick: string): Promise<void> {
   return pick(
     p,
-    /❯ \S+ \(folder\)/,
+    /❯ \d+ +\S+ \(folder\)/,
     (line) => line.split(' ')[0] === stick,
     8,
     `stick ${stick} to insert`,

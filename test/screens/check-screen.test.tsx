@@ -11,7 +11,9 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {SoloCheckSession} from '../../source/drill/solo-check.js';
 import type {Stick} from '../../source/media/stick.js';
 import {CheckScreen} from '../../source/screens/check-screen.js';
-import {KEY, press, waitForFrame} from '../helpers/ink.js';
+import {CheckFrame} from '../../source/check-app.js';
+import {KEY, plain, press, waitForFrame} from '../helpers/ink.js';
+import {linesWiderThan, renderScreen} from '../helpers/screen.js';
 import {azureVectorsDir} from '../helpers/paths.js';
 import {tempDir} from '../helpers/temp.js';
 
@@ -47,20 +49,26 @@ afterEach(() => {
 });
 
 function start() {
+  const {session, onBack, onQuit, node} = parts();
+  const app = render(node);
+  return {session, app, onBack, onQuit};
+}
+
+function parts() {
   const session = new SoloCheckSession({toolVersion: 'test'});
   expect(session.chooseDomain(join(azureVectorsDir, 'sdfile.json'))).toBe(true);
   const onBack = vi.fn();
   const onQuit = vi.fn();
-  const app = render(
+  const node = (
     <CheckScreen
       session={session}
       sticks={[stick]}
       candidates={[]}
       onBack={onBack}
       onQuit={onQuit}
-    />,
+    />
   );
-  return {session, app, onBack, onQuit};
+  return {session, onBack, onQuit, node};
 }
 
 describe('the Check my key screen', () => {
@@ -92,5 +100,49 @@ describe('the Check my key screen', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(onBack).toHaveBeenCalledOnce();
     app.unmount();
+  });
+});
+
+describe.each([
+  {columns: 60, rows: 24, ascii: false},
+  {columns: 80, rows: 24, ascii: false},
+  {columns: 200, rows: 50, ascii: false},
+  {columns: 60, rows: 24, ascii: true},
+])('in its frame at $columns×$rows (ASCII: $ascii)', ({columns, rows, ascii}) => {
+  it('each step fits, says where it is, and its footer lists the keys that work there', async () => {
+    const {session, node} = parts();
+    const r = renderScreen(<CheckFrame step={session.getState().step}>{node}</CheckFrame>, {
+      bare: true,
+      columns,
+      rows,
+      display: {ascii},
+    });
+    const redraw = () => r.rerender(<CheckFrame step={session.getState().step}>{node}</CheckFrame>);
+    const fits = (f: string) => {
+      expect(linesWiderThan(f, columns)).toEqual([]);
+      expect(f.split('\n').length).toBeLessThanOrEqual(rows - 1);
+      if (ascii) expect(f).toMatch(/^[\x20-\x7e\n]*$/);
+    };
+    try {
+      let f = plain(await waitForFrame(r.lastFrame, (x) => plain(x).includes('Insert your stick')));
+      fits(f);
+      expect(f).toShow(/Step 2\/4 Insert your stick/);
+      for (const k of ['Enter insert', 'Esc back']) expect(f).toShow(k);
+      await press(r.stdin, KEY.enter);
+      redraw();
+      f = plain(await waitForFrame(r.lastFrame, (x) => plain(x).includes('Try 1 of 3.')));
+      fits(f);
+      expect(f).toShow(/Step 3\/4 Your passphrase/);
+      r.stdin.write('Passw0rd!\r');
+      await waitForFrame(r.lastFrame, (x) => plain(x).includes('FAIL'), 400);
+      redraw();
+      f = plain(await waitForFrame(r.lastFrame, (x) => plain(x).includes('Step 4/4 Result')));
+      fits(f);
+      expect(f).toShow(ascii ? /FAIL - your key/ : /✗ FAIL — your key/);
+      for (const k of ['Enter check another stick', 'q quit']) expect(f).toShow(k);
+      expect(f).not.toShow(/ y yes| n no/);
+    } finally {
+      r.unmount();
+    }
   });
 });

@@ -4,8 +4,6 @@
  * progress and each key that failed, and the end: what signed the report, what moved, whether
  * the old instance was purged.
  */
-import {Box} from 'ink';
-import {render as renderInk} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import {describe, expect, it, vi} from 'vitest';
 import type {CeremonyEvent, DomainSummary, MigratedKey} from '../../source/ceremony/types.js';
@@ -14,9 +12,11 @@ import {MigrateScreen} from '../../source/screens/migrate-screen.js';
 import {ReportScreen} from '../../source/screens/report-screen.js';
 import {StartScreen} from '../../source/screens/start-screen.js';
 import {KEY, plain, press} from '../helpers/ink.js';
+import {renderScreen} from '../helpers/screen.js';
 import {domain, info, walk} from './fixtures.js';
 
-const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
+/** Screens render inside the app's frame (header, the keys under the rule), 80×24. */
+const render = (node: ReactElement) => renderScreen(node);
 /** The frame's text with its wrapping undone: one space wherever it broke a line. */
 const words = (frame: string | undefined): string => plain(frame).replace(/\s+/g, ' ');
 const identity = {reportKey: `${'A'.repeat(43)}=`, pinnedBy: 'header' as const, mismatch: null};

@@ -4,8 +4,6 @@
  * earlier in a rotation asked for nothing but the passphrase, a mark "absent" that would end the
  * drill asked first, and the report screen that quits on q only.
  */
-import {Box} from 'ink';
-import {render as renderInk} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {CeremonyEvent} from '../../source/ceremony/types.js';
@@ -14,6 +12,7 @@ import {LoadScreen} from '../../source/screens/load-screen.js';
 import {ReportScreen} from '../../source/screens/report-screen.js';
 import {KEY, plain, press, waitForFrame} from '../helpers/ink.js';
 import {shows} from '../helpers/screen-text.js';
+import {renderScreen} from '../helpers/screen.js';
 import {
   aliceMatched,
   collectActions,
@@ -29,8 +28,9 @@ afterEach(() => {
   unmount?.();
   unmount = undefined;
 });
+/** In the app's frame (the keys under the rule), 80×24. */
 const render = (node: ReactElement) => {
-  const app = renderInk(<Box width={80}>{node}</Box>);
+  const app = renderScreen(node);
   unmount = app.unmount;
   return app;
 };
@@ -182,7 +182,7 @@ describe('marking a holder absent', () => {
 });
 
 describe('the stick list', () => {
-  it('lists a stick with no key on it after those with one, and says so', () => {
+  it('says which stick has no key on it; the pointer starts on one that has (numbers stay put)', () => {
     const c = (keys: number) => ({keys, certificates: keys, contributions: 0, fingerprints: []});
     const contents = new Map([
       ['/demo/alice', c(1)],
@@ -201,7 +201,11 @@ describe('the stick list', () => {
       .split('\n')
       .filter((l) => /\(folder\)/.test(l))
       .map((l) => l.trim());
-    expect(list).toEqual(['❯ alice (folder)', 'bob (folder)', 'backup (folder) — no key on it']);
+    expect(list).toEqual([
+      '❯ 1  alice (folder)',
+      '2  backup (folder) — no key on it',
+      '3  bob (folder)',
+    ]);
   });
 });
 

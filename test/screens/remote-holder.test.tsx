@@ -3,7 +3,7 @@
  * are chosen, the call goes to the session; the holder list shows "remote — waiting" with the
  * code to read over the phone, then "remote — accepted".
  */
-import {render} from 'ink-testing-library';
+import {renderScreen as render} from '../helpers/screen.js';
 import {describe, expect, it, vi} from 'vitest';
 import {CollectScreen} from '../../source/screens/collect-screen.js';
 import {KEY, plain, press, waitForFrame} from '../helpers/ink.js';

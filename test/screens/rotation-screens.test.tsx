@@ -3,8 +3,7 @@
  * holders (read a stick, keep a native holder from the old file, drop the last, done at 3),
  * the quorum and where the new file goes, the new holders proving their keys, and the end.
  */
-import {Box} from 'ink';
-import {render as renderInk} from 'ink-testing-library';
+import {renderScreen} from '../helpers/screen.js';
 import type {ReactElement} from 'react';
 import {describe, expect, it, vi} from 'vitest';
 import type {NewHolder} from '../../source/ceremony/types.js';
@@ -18,7 +17,7 @@ import {StartScreen} from '../../source/screens/start-screen.js';
 import {flush, KEY, plain, press, type, waitForFrame} from '../helpers/ink.js';
 import {collectActions, domain, folderStick, info, walk} from './fixtures.js';
 
-const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
+const render = (node: ReactElement) => renderScreen(node);
 const identity = {reportKey: `${'A'.repeat(43)}=`, pinnedBy: 'header' as const, mismatch: null};
 const fp = (n: number) => String(n).repeat(64);
 
@@ -125,7 +124,7 @@ describe('enlist screen', () => {
     expect(f).toShow(/New holders \(3 to 10\)/);
     expect(f).toShow(/none yet/);
     // The remaining holders first, then the sticks to read.
-    expect(f).toShow(/❯ keep holder 1 \(alice\) from the old file/);
+    expect(f).toShow(/❯ 1 {2}keep holder 1 \(alice\) from the old file/);
     expect(f).not.toShow(/done:/);
     expect(f).not.toShow(/u undo the last|d done/);
     // Fewer than 3: d does nothing yet.
@@ -135,7 +134,7 @@ describe('enlist screen', () => {
     expect(actions.keep).toHaveBeenCalledWith(1);
     // Below the five old holders to keep: frank's stick to read.
     await press(none.stdin, KEY.down, KEY.down, KEY.down, KEY.down, KEY.down);
-    expect(plain(none.lastFrame())).toShow(/❯ read stick frank \(folder\)/);
+    expect(plain(none.lastFrame())).toShow(/❯ 6 {2}read stick frank \(folder\)/);
     await press(none.stdin, KEY.enter);
     expect(actions.read).toHaveBeenCalledWith(sticks[0]);
     none.unmount();
@@ -159,7 +158,7 @@ describe('enlist screen', () => {
     await press(r.stdin, 'd');
     expect(actions.done).toHaveBeenCalledTimes(1);
     await press(r.stdin, KEY.down, KEY.down, KEY.down, KEY.down);
-    expect(plain(r.lastFrame())).toShow(/❯ done: these 3 are the new holders/);
+    expect(plain(r.lastFrame())).toShow(/❯ 5 {2}done: these 3 are the new holders/);
     await press(r.stdin, KEY.enter);
     expect(actions.done).toHaveBeenCalledTimes(2);
   });
@@ -249,7 +248,7 @@ describe('rewrap screen', () => {
     );
     const f = await waitForFrame(lastFrame, 'Where does the new file go?');
     // A stick with no key on it comes first; a holder's key stick is said to be one.
-    expect(f).toShow(/❯ on stick backup as security-domain-gen2\.json\n/);
+    expect(f).toShow(/❯ 1 {2}on stick backup as security-domain-gen2\.json\n/);
     expect(f).toShow(/ on stick alice as security-domain-gen2\.json \(a holder’s key stick\)/);
     expect(f).not.toShow(/on stick erin/);
     expect(f).toShow(

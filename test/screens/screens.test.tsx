@@ -1,5 +1,3 @@
-import {Box} from 'ink';
-import {render as renderInk} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import {describe, expect, it, vi} from 'vitest';
 import {CollectScreen, type CollectActions} from '../../source/screens/collect-screen.js';
@@ -14,8 +12,10 @@ import {flush, KEY, plain, press, type, waitForFrame} from '../helpers/ink.js';
 import {shows} from '../helpers/screen-text.js';
 import {aliceMatched, domain, folderStick, info, toCollect, walk} from './fixtures.js';
 
-/** Screens render inside the app's 80-column frame. */
-const render = (node: ReactElement) => renderInk(<Box width={80}>{node}</Box>);
+import {renderScreen} from '../helpers/screen.js';
+
+/** Screens render inside the app's frame (header, footer), in an 80×24 terminal. */
+const render = (node: ReactElement) => renderScreen(node);
 
 function actions(): CollectActions & Record<string, ReturnType<typeof vi.fn>> {
   return {
@@ -129,10 +129,10 @@ describe('inspect screen', () => {
     expect(f).toShow(/frank, your certificate is on your stick/);
     expect(f).toShow(fp);
     expect(f).toShow(/rule-a/);
-    expect(f).not.toShow(/rule-b/);
-    expect(f).toShow(/…and 3 more in the report/);
-    // The app adds the header (2 rows and a gap) above the screen.
-    expect(f.split('\n').length + 3).toBeLessThanOrEqual(24);
+    // The findings that do not fit are said to be there, and scroll into view.
+    expect(f).toShow(/↓ \d more below/);
+    // The whole frame, header and footer with it, leaves the terminal's last row free.
+    expect(f.split('\n').length).toBeLessThanOrEqual(23);
   });
 });
 
@@ -287,7 +287,7 @@ describe('collect screen', () => {
     expect(a.remove).toHaveBeenCalledWith('/demo/mallory');
   });
 
-  it('lists sticks still to come first; a stick whose share is taken goes last, marked', () => {
+  it('keeps every stick in its place and number; a stick whose share is taken is marked, the pointer starts past it', () => {
     const state = walk(
       ...toCollect,
       ...aliceMatched(false),
@@ -301,9 +301,9 @@ describe('collect screen', () => {
     );
     const list = f.split('\n').filter((l) => /\(folder\)/.test(l));
     expect(list.map((l) => l.trim())).toEqual([
-      '❯ bob (folder)',
-      'carol (folder)',
-      'alice (folder) — share taken',
+      '1  alice (folder) — share taken',
+      '❯ 2  bob (folder)',
+      '3  carol (folder)',
     ]);
   });
 
