@@ -67,12 +67,13 @@ export function SoloCheckApp({
     (stick) => void session.stickInserted(stick),
     (stick) => session.stickRemoved(stick.path),
   );
-  useKeys({
-    abort: () => {
-      session.dispose();
-      exit();
-    },
-  });
+  const quit = () => {
+    session.dispose();
+    exit();
+  };
+  // At the result nothing is left to abort: Ctrl-C quits (the footer says so).
+  const over = state.step === 'result';
+  useKeys({abort: !over && quit, leave: over && quit});
   useEffect(() => {
     if (state.step === 'domain' && options.sdFile && !triedSd.current) {
       triedSd.current = true;

@@ -211,6 +211,10 @@ function registerRotate(program: Command): void {
       [],
     )
     .requiredOption('--quorum <m>', 'shares the new file needs (2..number of --cert)')
+    .option(
+      '--lower-quorum',
+      'allow a --quorum below the current one (or below 3 where the new holders allow 3)',
+    )
     .requiredOption(
       '--out <file>',
       'where to write the new security-domain file (never overwritten)',

@@ -14,6 +14,7 @@
  * still open the domain.
  */
 import {resolve} from 'node:path';
+import {safeQuorum} from '../ceremony/uses/rotation.js';
 import {checkError, unwrap, usageError} from '../errors.js';
 import {holderLabel} from '../domain/format.js';
 import {
@@ -43,6 +44,7 @@ export interface RotateOptions {
   quorum: string;
   out: string;
   holderNames?: string;
+  lowerQuorum?: boolean;
   json?: boolean;
 }
 
@@ -109,6 +111,32 @@ export function azDownloadCommand(certFiles: readonly string[], m: number, out: 
   return `az keyvault security-domain download --hsm-name <HSM-NAME> --sd-wrapping-keys ${certFiles.map(q).join(' ')} --sd-quorum ${m} --security-domain-file ${q(out)}`;
 }
 
+/**
+ * A new quorum below the safe one (the current quorum, never below 3 where the new holders
+ * allow) weakens the real domain: refused before any key is opened, unless --lower-quorum says
+ * it is meant — as the TUI asks y before it takes one.
+ */
+function loweredQuorum(
+  from: {required: number; total: number},
+  required: number,
+  total: number,
+  options: RotateOptions,
+): {from: number; to: number; current: number} | undefined {
+  const safe = safeQuorum(from.required, total);
+  if (required >= safe) return undefined;
+  if (!options.lowerQuorum) {
+    const below =
+      required < from.required
+        ? `lower than the current quorum, ${from.required} of ${from.total}`
+        : `below the ${safe} the domain document recommends (the current quorum is ${from.required} of ${from.total})`;
+    throw usageError(
+      'quorum-lowered',
+      `--quorum ${required} is ${below}: fewer holders could open the domain; give --quorum ${safe} or more, or add --lower-quorum if ${required} of ${total} is meant`,
+    );
+  }
+  return {from: safe, to: required, current: from.required};
+}
+
 async function rotate(options: RotateOptions): Promise<number> {
   if (options.key.length === 0)
     throw usageError('no-keys', "give the old quorum's keys: --key FILE for each");
@@ -117,6 +145,7 @@ async function rotate(options: RotateOptions): Promise<number> {
   const certs = newCertificates(options.cert);
   const required = quorumOf(options.quorum, certs.length);
   const opened = unwrap(openDomainFile(options.sd));
+  const lowered = loweredQuorum(opened.domain.describe(), required, certs.length, options);
   const collected = await collectShares(opened, options.key, options.passphraseFile);
   const quorum = await reconstructWithQuorum(opened, collected, options.sd);
   const rec = quorum.reconstructed;
@@ -191,6 +220,7 @@ async function rotate(options: RotateOptions): Promise<number> {
         reportKey: rec.reportKey,
         blobs: rec.evidence.blobs,
         holders: changeJson(change),
+        quorumLowered: lowered ?? null,
         destroy,
         azDownload: az,
         notes: pinned.notes,
@@ -198,6 +228,10 @@ async function rotate(options: RotateOptions): Promise<number> {
       return 0;
     }
     printHuman({from, to, outPath, sha256: written.sha256, change, destroy, az, rec, certs});
+    if (lowered)
+      out(
+        `Warning: the quorum was lowered (--lower-quorum) from ${lowered.current} of ${from.total} to ${lowered.to} of ${to.total}, below the ${lowered.from} offered: fewer holders, or fewer lost keys, now open the domain. Write it into the quorum policy, or rotate again.`,
+      );
     for (const note of pinned.notes) out(`Note: ${note}.`);
     return 0;
   } finally {

@@ -208,10 +208,8 @@ describe('rotate: native', () => {
   it('verify --all names every holder who did not prove their key, and exits 1', () => {
     const work = tempDir('rotate-all');
     const out = join(work, 'new-sd.json');
-    expect(
-      rotateDemo(work, [demoCer('alice'), newCer('grace'), newCer('heidi'), newCer('ivan')], 2, out)
-        .code,
-    ).toBe(0);
+    const certs = [demoCer('alice'), newCer('grace'), newCer('heidi'), newCer('ivan')];
+    expect(rotateDemo(work, certs, 2, out, '--lower-quorum').code).toBe(0);
     // Alice, Grace and Ivan come; Heidi does not. A quorum opens the file, but not everyone proved.
     const r = cli(
       work,
@@ -258,7 +256,7 @@ describe('rotate: native', () => {
       ...demoHolders(work, 'alice', 'bob'),
       ...certs.flatMap((c) => ['--cert', c]),
       '--quorum',
-      '2',
+      '3',
       '--out',
       out,
     );
@@ -291,6 +289,35 @@ describe('rotate: native', () => {
     expect(exists.code).toBe(2);
     expect(exists.stderr).toMatch(/new-sd\.json: already exists; rotate never writes over a file/);
     expect(readFileSync(out, 'utf8')).toBe('mine');
+  }, 120_000);
+});
+
+describe('rotate: a lower quorum', () => {
+  it('a quorum below the current one is refused before any key is opened, unless --lower-quorum; then it is said, and in the JSON', () => {
+    const work = tempDir('rotate-lower');
+    const out = join(work, 'new-sd.json');
+    const certs = [demoCer('alice'), newCer('grace'), newCer('heidi')];
+    const refused = rotateDemo(work, certs, 2, out);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr.trim()).toMatch(
+      /^sd-drill: --quorum 2 is lower than the current quorum, 3 of 5: fewer holders could open the domain; give --quorum 3 or more, or add --lower-quorum if 2 of 3 is meant$/,
+    );
+    expect(existsSync(out)).toBe(false);
+    // Nothing was opened: the store has no record of the old quorum's shares.
+    expect(existsSync(join(work, 'store', 'proofs.json'))).toBe(false);
+
+    const human = rotateDemo(work, certs, 2, out, '--lower-quorum');
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(
+      /Warning: the quorum was lowered \(--lower-quorum\) from 3 of 5 to 2 of 3, below the 3 offered/,
+    );
+    const json = rotateDemo(work, certs, 2, join(work, 'again.json'), '--lower-quorum', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect((JSON.parse(json.stdout) as {quorumLowered: unknown}).quorumLowered).toEqual({
+      from: 3,
+      to: 2,
+      current: 3,
+    });
   }, 120_000);
 });
 
