@@ -1,6 +1,7 @@
 import {useState} from 'react';
 import {Box} from 'ink';
 import {Choice} from '../components/choice.js';
+import {display} from '../components/display.js';
 import {glyphs} from '../components/glyphs.js';
 import {Notice} from '../components/notice.js';
 import {SecretInput} from '../components/secret-input.js';
@@ -47,6 +48,12 @@ function ChooseDomain({
   );
 }
 
+/** "✓ PASS — "; in plain ASCII (where the marks are the words OK and FAIL) the word alone. */
+function verdictWord(ok: boolean): string {
+  const word = ok ? 'PASS' : 'FAIL';
+  return display().ascii ? `${word} — ` : `${ok ? glyphs().ok : glyphs().fail} ${word} — `;
+}
+
 function Result({state}: {state: SoloState}) {
   const r = state.result;
   if (!r) return null;
@@ -54,7 +61,7 @@ function Result({state}: {state: SoloState}) {
   return (
     <Box flexDirection="column">
       <Text color={color(tone)} wrap="wrap">
-        {r.ok ? `${glyphs().ok} PASS — ` : `${glyphs().fail} FAIL — `}
+        {verdictWord(r.ok)}
         {r.line}
       </Text>
       {r.matched.slice(1).map((m) => (
