@@ -1,5 +1,5 @@
 /**
- * The fifth use, "Check my key (one holder)", on the built bundle in tmux (`CI=false`, 80×24):
+ * The solo use, "Check my key (one holder)", on the built bundle in tmux (`CI=false`, 80×24):
  * a holder alone chooses it on the start screen, inserts their stick, types their passphrase
  * and reads the result; writes their attestation to the stick for the lead, who imports it.
  * A wrong passphrase three times, and a file whose slot was swapped, fail with their own line
@@ -12,7 +12,7 @@ import {sealShare} from '../../source/domain/azure/writer.js';
 import {loadCertificate} from '../../source/domain/key-file.js';
 import {openDomainFile} from '../../source/domain/open.js';
 import {presentKeyFile} from '../../source/domain/present-key.js';
-import {azureVectorsDir, demoDir, demoSd} from '../helpers/paths.js';
+import {azureVectorsDir, demoSd, demoSticks} from '../helpers/paths.js';
 import {keyArgs, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp.js';
 import {
@@ -34,7 +34,7 @@ function provenDemoStore(): string {
   const store = join(tempDir('e2e-check-store'), 'store');
   const pass = join(store, '..', 'all.pass');
   writeFileSync(pass, `${HOLDERS.map((h) => `${h}-practice-only`).join('\n')}\n`);
-  const keys = HOLDERS.map((h) => join(demoDir, 'sticks', h, `${h}.key`));
+  const keys = HOLDERS.map((h) => join(demoSticks, h, `${h}.key`));
   const r = runCli(
     ['verify', '--all', '--sd', demoSd, ...keyArgs(...keys), '--passphrase-file', pass],
     {
@@ -50,7 +50,7 @@ tuiSuite('"Check my key": one holder, alone, in a real terminal', () => {
     const store = provenDemoStore();
     const media = tempDir('e2e-check-sticks');
     for (const h of ['carol', 'dave'])
-      cpSync(join(demoDir, 'sticks', h), join(media, h), {recursive: true});
+      cpSync(join(demoSticks, h), join(media, h), {recursive: true});
     const {p} = startApp('check', ['--sd', demoSd, '--media', media], {
       env: {SD_DRILL_CONFIG_DIR: store},
     });
@@ -61,7 +61,7 @@ tuiSuite('"Check my key": one holder, alone, in a real terminal', () => {
       keys += k.length;
       await p.keys(...k);
     };
-    // The fifth use: four Downs and Enter (1-9 numbers come with the terminals work).
+    // The sixth entry, reached with the arrows as a person would (6 would pick it at once).
     await choose(p, 'Check my key (one holder)');
     await p.waitFor('Insert your stick');
     expect(p.flat()).toMatch(/demo-hsm · sd-drill simulated HSM · 5 holders/);
