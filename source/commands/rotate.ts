@@ -33,7 +33,7 @@ import {wipe} from '../secret.js';
 import {identityOf, rotationPinCheck} from '../store/pins.js';
 import {out, printJson, refuseExistingOut, warn} from './io.js';
 import {storePins} from './store-pins.js';
-import {collectShares, reconstructWithQuorum} from './verify.js';
+import {collectShares, reconstructWithQuorum} from './quorum.js';
 import {recordReconstruction} from '../proof/record.js';
 
 export interface RotateOptions {
