@@ -2,8 +2,8 @@
  * A drill session: the effects around the pure ceremony machine. It opens the domain, takes
  * shares from the ways they arrive (./arrivals/: a key on a stick, …) into a vault of Buffers
  * (./vault.ts, never into state), reconstructs, restores into the simulated recovery-mode HSM
- * (./reconstruct.ts, ./recovery.ts) and hands the report to the shell. The Ink TUI and the headless plan runner
- * both drive a session, so both take the same path and journal.
+ * (./reconstruct.ts, ./recovery.ts) and hands the report to the shell. The Ink TUI and the
+ * headless plan runner both drive a session, so both take the same path and journal.
  */
 import {isAbsolute, join, relative} from 'node:path';
 import {initialState, reduce} from '../ceremony/reduce.js';
