@@ -301,7 +301,7 @@ function printHuman(r: {
   }
 }
 
-/** `sd-drill rotate` (registered in ./index.ts). */
+/** `sd-drill rotate` (registered in ./register-domain.ts). */
 export async function rotateAction(options: RotateOptions): Promise<void> {
   process.exitCode = await rotate(options);
 }

@@ -184,7 +184,7 @@ function matchNote(m: MatchedKey): string {
     : ` (no certificate beside it; matched ${how})`;
 }
 
-/** `sd-drill verify` (registered in ./index.ts). */
+/** `sd-drill verify` (registered in ./register-domain.ts). */
 export async function verifyAction(options: VerifyOptions): Promise<void> {
   process.exitCode = await verify(options);
 }
