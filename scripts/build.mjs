@@ -12,7 +12,7 @@ import {build} from 'esbuild';
 import {mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join, relative, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {stringWidthFastPath, yogaWithoutFetch} from './dependency-edits.mjs';
+import {inkWrapBoundary, stringWidthFastPath, yogaWithoutFetch} from './dependency-edits.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -49,7 +49,7 @@ export async function commonOptions() {
       // React's and the reconciler's production builds: a third of the size, no dev checks.
       'process.env.NODE_ENV': '"production"',
     },
-    plugins: [inkDevtoolsLeftOut, await yogaWithoutFetch(), stringWidthFastPath],
+    plugins: [inkDevtoolsLeftOut, await yogaWithoutFetch(), stringWidthFastPath, inkWrapBoundary],
   };
 }
 

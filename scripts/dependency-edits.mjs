@@ -186,3 +186,33 @@ export const stringWidthFastPath = {
     });
   },
 };
+
+/**
+ * Ink wraps a Text with wrap-ansi at `trim: false` (so indentation survives), which leaves the
+ * space between two words at the start of the next row whenever the first word ends exactly at
+ * the edge: " pin its key?" under a line that fills the terminal. The bundle's Ink wraps each of
+ * the text's own lines as before and takes that one space off the rows the wrapping made; a line
+ * the text itself starts with spaces keeps them. Layout measures with the same function, so the
+ * rows Ink counts are the rows it draws.
+ */
+export const inkWrapBoundary = {
+  name: 'ink-wrap-boundary',
+  setup(b) {
+    b.onLoad({filter: /[\\/]ink[\\/]build[\\/]wrap-text\.js$/}, ({path}) => {
+      const from = `wrappedText = wrapAnsi(text, maxWidth, {
+            trim: false,
+            hard: true,
+        });`;
+      const to = `wrappedText = text
+            .split('\\n')
+            .map((line) => wrapAnsi(line, maxWidth, {trim: false, hard: true})
+                .split('\\n')
+                .map((row, i) => (i === 0 ? row : row.replace(/^((?:\\u001B\\[[0-9;]*m)*) /, '$1')))
+                .join('\\n'))
+            .join('\\n');`;
+      const source = readFileSync(path, 'utf8');
+      if (source.split(from).length !== 2) throw new Error(`${path}: expected one "${from}"`);
+      return {contents: source.replace(from, to), loader: 'js'};
+    });
+  },
+};

@@ -19,7 +19,7 @@ import {
   type LoadedCertificate,
 } from '../domain/key-file.js';
 import {loadPrivateKey} from '../domain/key-unlock.js';
-import {readSmallFileSync} from '../fs/read-file.js';
+import {readPassphraseSource} from '../fs/read-file.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {readAzureDomain} from '../domain/azure/reader.js';
 import {loadExchangeKey} from '../domain/azure/exchange-key.js';
@@ -128,7 +128,7 @@ export async function runRestoreBlob(
 
   let passphrases: Buffer[] = [];
   if (options.passphraseFile) {
-    const bytes = unwrap(readSmallFileSync(options.passphraseFile));
+    const bytes = unwrap(readPassphraseSource(options.passphraseFile));
     passphrases = splitPassphrases(bytes);
     wipe(bytes);
   }

@@ -4,12 +4,12 @@
  * Lines are Buffers the caller wipes; the file's own bytes are wiped here.
  */
 import {ok, type Result} from '../errors.js';
-import {readSmallFileSync} from '../fs/read-file.js';
+import {readPassphraseSource} from '../fs/read-file.js';
 import {wipe} from '../secret.js';
 
 /** Splits a passphrase file into per-line Buffers (CRLF tolerated); wipes the file's bytes. */
 export function readPassphraseFile(file: string): Result<Buffer[]> {
-  const bytes = readSmallFileSync(file, 64 * 1024, 'passphrase file');
+  const bytes = readPassphraseSource(file);
   if (!bytes.ok) return bytes;
   const data = bytes.value;
   const lines: Buffer[] = [];

@@ -99,4 +99,87 @@ export function readSmallFileSync(
   }
 }
 
+/** How long a pipe given as a passphrase file may take to deliver all it has. */
+export const PIPE_DEADLINE_MS = 10_000;
+
+/**
+ * Reads what a pipe holds, as a passphrase file given as `<(pass show …)` or `/dev/stdin` fed by
+ * a pipe is: a shell's way of handing over a secret that never touches the disk. Opened
+ * non-blocking and read until its writer closes it, at most `maxBytes`. A named FIFO whose
+ * writer has not come yet reads as ended with nothing: until something arrives it is read again.
+ * Nothing arriving, or a writer that never closes, within `deadlineMs` is one line: never a hang.
+ */
+export function readPipeSync(
+  file: string,
+  maxBytes: number,
+  what: string,
+  deadlineMs = PIPE_DEADLINE_MS,
+): Result<Buffer> {
+  let fd: number | undefined;
+  const chunks: Buffer[] = [];
+  const chunk = Buffer.alloc(4096);
+  let total = 0;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFIFO())
+      return fail(inputError('not-a-file', `${file}: is not a pipe, not a ${what}`, file));
+    const until = Date.now() + deadlineMs;
+    const stalled = () =>
+      fail(
+        inputError(
+          'pipe-stalled',
+          total === 0
+            ? `${file}: nothing arrived on the pipe within ${deadlineMs / 1000} s: start the program that writes the ${what}'s lines to it`
+            : `${file}: the pipe was still open after ${deadlineMs / 1000} s: the program writing to it must send the ${what}'s lines and exit`,
+          file,
+        ),
+      );
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+        n = -1;
+      }
+      // Ended, after something came: the whole file.
+      if (n === 0 && total > 0) break;
+      if (n > 0) {
+        total += n;
+        if (total > maxBytes)
+          return fail(inputError('too-large', `${file}: too large for a ${what}`, file));
+        chunks.push(Buffer.from(chunk.subarray(0, n)));
+        continue;
+      }
+      // Nothing yet (EAGAIN), or no writer yet (0 before anything came): wait a little.
+      if (Date.now() > until) return stalled();
+      Atomics.wait(pause, 0, 0, 10);
+    }
+    return ok(Buffer.concat(chunks));
+  } catch (error) {
+    return fail(inputError('unreadable', errnoMessage(file, error), file));
+  } finally {
+    chunk.fill(0);
+    for (const c of chunks) c.fill(0);
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * A passphrase file: a small regular file, or a pipe (`<(…)`, `/dev/stdin` fed by a pipe) read
+ * with a deadline. Devices, sockets and directories are refused as for every other file.
+ */
+export function readPassphraseSource(file: string, maxBytes = 64 * 1024): Result<Buffer> {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (error) {
+    return fail(inputError('unreadable', errnoMessage(file, error), file));
+  }
+  return st.isFIFO()
+    ? readPipeSync(file, maxBytes, 'passphrase file')
+    : readSmallFileSync(file, maxBytes, 'passphrase file');
+}
+
 export {errnoMessage};

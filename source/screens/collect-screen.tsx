@@ -120,8 +120,9 @@ export function CollectScreen({
     eject: free && removal !== undefined && (() => actions.remove(removal)),
     absent: free && idle && (() => setChoosingAbsent(true)),
     remote: free && idle && actions.remote !== undefined && !proving && (() => setRemoteOpen(true)),
-    reconstruct: free && idle && !proving && actions.reconstruct,
-    check: free && idle && proving && actions.reconstruct,
+    // r only once it can go on: before the quorum the meter says how many are still needed.
+    reconstruct: free && idle && !proving && held >= required && actions.reconstruct,
+    check: free && idle && proving && held >= required && actions.reconstruct,
     back: free && idle && held === 0 && !proving && actions.back,
   });
 

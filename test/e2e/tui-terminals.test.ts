@@ -18,15 +18,18 @@ const pass = (stick: string) => `${stick}-practice-only`;
 
 /**
  * What is wrong with the screen as shown in a `width`-column terminal: a line wider than it, a
- * header that is not the first line or is there twice (a fragment of an older frame above the
+ * row that begins with the space a word wrap left there, a header that is not the first line or is there twice (a fragment of an older frame above the
  * new one), or anything under the footer's keys (a fragment below).
  */
 function screenProblems(p: Pane, width: number, where: string): string[] {
   const screen = p.capture();
   const lines = screen.split('\n').map((l) => l.trimEnd());
   const problems: string[] = [];
-  for (const l of lines)
+  for (const l of lines) {
     if ([...l].length > width) problems.push(`${where}: a line of ${[...l].length} columns: ${l}`);
+    // The space between two words belongs to neither row (scripts/dependency-edits.mjs).
+    if (/^ \S/.test(l)) problems.push(`${where}: a row begins with the space a wrap left: ${l}`);
+  }
   const filled = lines.map((l, i) => ({l, i})).filter(({l}) => l !== '');
   const headers = filled.filter(({l}) => l.startsWith('sd-drill '));
   if (headers.length !== 1 || filled[0]?.l !== headers[0]?.l)

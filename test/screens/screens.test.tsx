@@ -319,7 +319,7 @@ describe('collect screen', () => {
     expect(a.back).not.toHaveBeenCalled();
   });
 
-  it('marks a holder absent and asks for reconstruction with r', async () => {
+  it('marks a holder absent; r is neither offered nor taken before the quorum', async () => {
     const a = actions();
     const state = walk(...toCollect);
     const {stdin, lastFrame} = render(<CollectScreen state={state} sticks={[]} actions={a} />);
@@ -330,8 +330,27 @@ describe('collect screen', () => {
     // The screen's key handler sees the picker closed only once React has committed that.
     await waitForFrame(lastFrame, (f) => !shows(f, /Which holder is absent/));
     await flush();
+    expect(plain(lastFrame())).not.toShow(/r reconstruct/);
     await press(stdin, 'r');
-    expect(a.reconstruct).toHaveBeenCalled();
+    expect(a.reconstruct).not.toHaveBeenCalled();
+  });
+
+  it('offers r once the quorum is held, and r reconstructs', async () => {
+    const a = actions();
+    const state = walk(...toCollect);
+    const held = {
+      ...state,
+      holders: state.holders.map((h) => (h.index <= 3 ? {...h, state: 'accepted' as const} : h)),
+    };
+    const r = render(<CollectScreen state={held} sticks={[]} actions={a} />);
+    try {
+      await press(r.stdin);
+      expect(plain(r.lastFrame())).toShow(/r reconstruct/);
+      await press(r.stdin, 'r');
+      expect(a.reconstruct).toHaveBeenCalled();
+    } finally {
+      r.unmount();
+    }
   });
 });
 
