@@ -3,11 +3,11 @@
 //   node scripts/build.mjs                 into dist/: sd-drill.js (the package's bin) and chunks/
 //   node scripts/build.mjs --outdir DIR    into DIR (the reproducibility test builds twice)
 //
-// Each command imports its own code when it runs (source/commands/index.ts), and esbuild puts
-// each such module, and the code they share, in a chunk of its own: `--version` or `verify`
-// never reads the TUI's React and Ink, nor node-forge. Node loads the chunks as ordinary ES
-// modules; nothing here compiles code at run time. The same commit gives the same bytes: no
-// timestamps, no absolute paths, chunk names from content hashes (test/build.test.ts).
+// Each command imports its own code when it runs (source/commands/register-*.ts), and esbuild puts
+// each such module, and the code they share, in a chunk of its own: `--version` or `verify` never
+// reads the TUI's React and Ink, nor node-forge. Node loads the chunks as ordinary ES modules;
+// nothing here compiles code at run time. The same commit gives the same bytes: no timestamps, no
+// absolute paths, chunk names from content hashes (test/build.test.ts).
 import {build} from 'esbuild';
 import {mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join, relative, resolve} from 'node:path';

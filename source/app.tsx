@@ -1,10 +1,11 @@
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, useApp} from 'ink';
+import type {AppOptions, DrillServices} from './app-services.js';
+import {StepScreen} from './step-screen.js';
 import {sharesHeld} from './ceremony/reduce.js';
 import {needsFirstPin} from './ceremony/steps.js';
-import type {FirstPinFacts} from './drill/first-pin.js';
 import {FirstPinScreen} from './screens/first-pin-screen.js';
-import type {CeremonyState, Custodian, ExchangeTarget, Mode} from './ceremony/types.js';
+import type {Custodian} from './ceremony/types.js';
 import {AppFrame, KeysProvider} from './components/app-frame.js';
 import {Text} from './components/text.js';
 import {color} from './components/theme.js';
@@ -13,54 +14,9 @@ import {useKeys} from './hooks/use-keys.js';
 import {useIdleTick, useSession} from './hooks/use-session.js';
 import {useSticks} from './hooks/use-sticks.js';
 import {useStickContents} from './hooks/use-stick-contents.js';
-import type {Stick} from './media/stick.js';
-import {CollectScreen, type CollectActions} from './screens/collect-screen.js';
-import {DisasterScreen} from './screens/disaster-screen.js';
-import {EnlistScreen} from './screens/enlist-screen.js';
-import {EnrolScreen, type EnrolRequest} from './screens/enrol-screen.js';
-import {InspectScreen, type FindingLine} from './screens/inspect-screen.js';
-import {LoadScreen} from './screens/load-screen.js';
-import {MigrateScreen} from './screens/migrate-screen.js';
-import {ProveScreen} from './screens/prove-screen.js';
-import {ReportScreen} from './screens/report-screen.js';
-import {RestoreScreen} from './screens/restore-screen.js';
-import {RewrapScreen} from './screens/rewrap-screen.js';
-import {StartScreen} from './screens/start-screen.js';
+import type {EnrolRequest} from './screens/enrol-screen.js';
 
-/** What the shell provides around the machine: report writing, policy, the stores. */
-export interface DrillServices {
-  findings(state: CeremonyState): FindingLine[];
-  registered(): Map<string, string>;
-  /** The holder registry: certificate fingerprint → custodian and role. */
-  registry?(): Map<string, Custodian>;
-  chart(state: CeremonyState, options?: {width?: number; ascii?: boolean}): string[];
-  /** Writes the report (and history); resolves with an error message or undefined. */
-  finish(session: DrillSession): Promise<string | undefined>;
-  /** Security-domain files found on the sticks present. */
-  domainCandidates(sticks: Stick[]): string[];
-  /** What a first pin of the domain would pin (../drill/first-pin.ts). */
-  firstPinFacts(state: CeremonyState): FirstPinFacts | undefined;
-  /** Onboarding: makes the newcomer's key and the practice domain; returns an error message or the SD file. */
-  enrol(
-    request: EnrolRequest,
-  ): Promise<
-    | {ok: true; sdFile: string; certFingerprint: string; sticksDir: string}
-    | {ok: false; message: string}
-  >;
-}
-
-export interface AppOptions {
-  mode?: Mode;
-  sdFile?: string;
-  mediaDirs: string[];
-  mountRoots?: string[];
-  /** Where restore mode writes the Azure restore blob (with --exchange-key), if anywhere. */
-  restoreBlobOut?: string;
-  /** Compromise mode: holders whose sticks were reported lost (`--lost`). */
-  lost?: number[];
-  /** Restore mode: the new HSM's exchange certificate (--exchange-key), read. */
-  exchangeTarget?: ExchangeTarget;
-}
+export type {AppOptions, DrillServices} from './app-services.js';
 
 export {AppFrame};
 
@@ -146,6 +102,27 @@ function Ceremony({session, services, options, onCheck}: AppProps) {
     [session, exit],
   );
 
+  // Onboarding: the newcomer's key and the practice domain, then the drill on them.
+  const enrol = (r: EnrolRequest) => {
+    setEnrolling(true);
+    void services.enrol(r).then((res) => {
+      setEnrolling(false);
+      if (!res.ok) return setEnrolError(res.message);
+      setExtraMedia([res.sticksDir]);
+      setPracticeSd(res.sdFile);
+      session.dispatch({
+        type: 'enrolled',
+        holder: r.holder,
+        certFingerprint: res.certFingerprint,
+      });
+    });
+  };
+
+  const inspectBack = () => {
+    loadedOnce.current = true;
+    session.dispatch({type: 'back'});
+  };
+
   const over = state.step === 'report' || state.step === 'done';
   // Asked whether to pin a first-seen domain: Ctrl-C answers no, and the report is written.
   const pinning = needsFirstPin(state);
@@ -220,180 +197,26 @@ function Ceremony({session, services, options, onCheck}: AppProps) {
       />
     );
   } else {
-    switch (state.step) {
-      case 'start':
-        screen = (
-          <StartScreen
-            onChoose={(use) => (use === 'check' ? onCheck?.() : session.chooseMode(use))}
-          />
-        );
-        break;
-      case 'enrol':
-        screen = (
-          <EnrolScreen
-            sticks={sticks}
-            busy={enrolling}
-            {...(enrolError ? {error: enrolError} : {})}
-            onBack={() => session.dispatch({type: 'back'})}
-            onEnrol={(r) => {
-              setEnrolling(true);
-              void services.enrol(r).then((res) => {
-                setEnrolling(false);
-                if (!res.ok) return setEnrolError(res.message);
-                setExtraMedia([res.sticksDir]);
-                setPracticeSd(res.sdFile);
-                session.dispatch({
-                  type: 'enrolled',
-                  holder: r.holder,
-                  certFingerprint: res.certFingerprint,
-                });
-              });
-            }}
-          />
-        );
-        break;
-      case 'load':
-        screen = (
-          <LoadScreen
-            state={state}
-            candidates={services.domainCandidates(sticks)}
-            onLoad={(f) => session.loadDomain(f)}
-            onBack={() => session.dispatch({type: 'back'})}
-          />
-        );
-        break;
-      case 'inspect':
-        screen = (
-          <InspectScreen
-            state={state}
-            findings={services.findings(state)}
-            registered={services.registered()}
-            onContinue={() => session.inspected()}
-            onBack={() => {
-              loadedOnce.current = true;
-              session.dispatch({type: 'back'});
-            }}
-          />
-        );
-        break;
-      case 'disaster':
-        screen = (
-          <DisasterScreen
-            state={state}
-            {...(options.restoreBlobOut ? {restoreBlobOut: options.restoreBlobOut} : {})}
-            {...(options.exchangeTarget ? {exchangeTarget: options.exchangeTarget} : {})}
-            starting={starting}
-            onScenario={(s) => {
-              session.simulateDisaster(s);
-              startRecovery();
-            }}
-            onStartRecovery={startRecovery}
-            onBack={() => session.dispatch({type: 'back'})}
-          />
-        );
-        break;
-      case 'collect':
-      case 'prove': {
-        const actions: CollectActions = {
-          insert: (s) => void session.stickInserted(s),
-          remove: (p) => session.stickRemoved(p),
-          acknowledge: (c) => void session.acknowledge(c),
-          passphrase: (b) => void session.submitPassphrase(b),
-          identify: (b) => void session.identify(b),
-          cancel: () => session.cancelPresenting(),
-          absent: (i) => session.markAbsent(i),
-          // A rotation's new holders: every share is checked against the new file.
-          reconstruct: () =>
-            void (state.step !== 'prove'
-              ? session.reconstructAndRestore()
-              : state.mode === 'compromise'
-                ? session.compromise.check()
-                : session.rotation.check()),
-          back: () => session.dispatch({type: 'back'}),
-          remote: {
-            call: (i, dir, custodian) => void session.callRemote(i, dir, custodian),
-            read: (file) => void session.readContribution(file),
-          },
-        };
-        screen =
-          state.step === 'prove' ? (
-            <ProveScreen
-              state={state}
-              sticks={sticks}
-              actions={actions}
-              registry={registry}
-              contents={contents}
-            />
-          ) : (
-            <CollectScreen
-              state={state}
-              sticks={sticks}
-              actions={actions}
-              registry={registry}
-              contents={contents}
-            />
-          );
-        break;
-      }
-      case 'enlist':
-        screen = (
-          <EnlistScreen
-            state={state}
-            sticks={sticks}
-            contents={contents}
-            actions={{
-              read: (s) => void session.rotation.readStick(s),
-              keep: (i) => session.rotation.keep(i),
-              drop: (fp) => session.rotation.drop(fp),
-              done: () => session.rotation.choose(),
-            }}
-          />
-        );
-        break;
-      case 'rewrap':
-        screen = (
-          <RewrapScreen
-            state={state}
-            sticks={sticks}
-            contents={contents}
-            actions={{
-              quorum: (m, confirmed) => session.rotation.chooseQuorum(m, confirmed),
-              departedHolder: (fps) => session.rotation.departedHolder(fps),
-              write: (f) =>
-                void (state.mode === 'compromise'
-                  ? session.compromise.provision(f)
-                  : session.rotation.write(f)),
-              back: () => session.dispatch({type: 'back'}),
-            }}
-          />
-        );
-        break;
-      case 'migrate':
-        screen = <MigrateScreen state={state} />;
-        break;
-      case 'reconstruct':
-      case 'restore':
-        screen = <RestoreScreen state={state} />;
-        break;
-      case 'report':
-      case 'done': {
-        const findings = services.findings(state);
-        screen = (
-          <ReportScreen
-            state={state}
-            chart={(o) => services.chart(state, o)}
-            findings={{
-              errors: findings.filter((f) => f.severity === 'error').length,
-              warnings: findings.filter((f) => f.severity === 'warning').length,
-              rules: [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))],
-            }}
-            {...(saveError ? {saveError} : {})}
-            onQuit={() => exit()}
-          />
-        );
-        break;
-      }
-    }
+    screen = (
+      <StepScreen
+        state={state}
+        session={session}
+        services={services}
+        options={options}
+        sticks={sticks}
+        contents={contents}
+        registry={registry}
+        starting={starting}
+        startRecovery={startRecovery}
+        enrolling={enrolling}
+        enrolError={enrolError}
+        enrol={enrol}
+        inspectBack={inspectBack}
+        saveError={saveError}
+        onCheck={onCheck}
+        exit={exit}
+      />
+    );
   }
 
   return (

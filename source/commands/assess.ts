@@ -178,7 +178,7 @@ function assess(options: AssessOptions): number {
   return 0;
 }
 
-/** `sd-drill assess` (registered in ./index.ts). */
+/** `sd-drill assess` (registered in ./register-domain.ts). */
 export function assessAction(options: AssessOptions): void {
   process.exitCode = assess(options);
 }

@@ -151,7 +151,7 @@ async function check(options: CheckOptions): Promise<number> {
   return missingAttestation ? 2 : 0;
 }
 
-/** `sd-drill check` (registered in ./index.ts). */
+/** `sd-drill check` (registered in ./register-ceremony.ts). */
 export async function checkAction(options: CheckOptions): Promise<void> {
   process.exitCode = await check(options);
 }

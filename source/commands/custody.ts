@@ -89,12 +89,12 @@ function list(options: {json?: boolean}): number {
   return 0;
 }
 
-/** `sd-drill custody add` (registered in ./index.ts). */
+/** `sd-drill custody add` (registered in ./register-records.ts). */
 export function custodyAddAction(options: AddOptions): void {
   process.exitCode = add(options);
 }
 
-/** `sd-drill custody list` (registered in ./index.ts). */
+/** `sd-drill custody list` (registered in ./register-records.ts). */
 export function custodyListAction(options: {json?: boolean}): void {
   process.exitCode = list(options);
 }

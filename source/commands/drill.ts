@@ -248,7 +248,7 @@ async function interactive(options: DrillOptions): Promise<number> {
   }
 }
 
-/** `sd-drill drill`, the default command (registered in ./index.ts). */
+/** `sd-drill drill`, the default command (registered in ./register-ceremony.ts). */
 export async function drillAction(options: DrillOptions): Promise<void> {
   // The mode first: a bad one is the thing to fix, terminal or not.
   // `check` is not a ceremony: one holder checks their key (the TUI's fifth use).

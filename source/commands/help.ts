@@ -1,7 +1,7 @@
 /**
  * What every `--help` ends with: the required options marked "(required)" (commander shows a
  * required option like any other), and one example to copy. Kept apart from the command table
- * (./index.ts) so each command's registration stays what it registers.
+ * (./index.ts, ./register-*.ts) so each command's registration stays what it registers.
  */
 import type {Command} from 'commander';
 

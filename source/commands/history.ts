@@ -128,7 +128,7 @@ function history(options: {json?: boolean}): number {
   return 0;
 }
 
-/** `sd-drill history` (registered in ./index.ts). */
+/** `sd-drill history` (registered in ./register-records.ts). */
 export function historyAction(options: {json?: boolean}): void {
   process.exitCode = history(options);
 }

@@ -68,12 +68,12 @@ function list(options: {json?: boolean}): number {
   return 0;
 }
 
-/** `sd-drill holders register` (registered in ./index.ts). */
+/** `sd-drill holders register` (registered in ./register-records.ts). */
 export function holdersRegisterAction(options: RegisterOptions): void {
   process.exitCode = register(options);
 }
 
-/** `sd-drill holders list` (registered in ./index.ts). */
+/** `sd-drill holders list` (registered in ./register-records.ts). */
 export function holdersListAction(options: {json?: boolean}): void {
   process.exitCode = list(options);
 }

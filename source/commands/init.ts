@@ -194,7 +194,7 @@ async function init(options: InitOptions): Promise<number> {
   return 0;
 }
 
-/** `sd-drill init` (registered in ./index.ts). */
+/** `sd-drill init` (registered in ./register-domain.ts). */
 export async function initAction(options: InitOptions): Promise<void> {
   process.exitCode = await init(options);
 }

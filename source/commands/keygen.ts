@@ -111,7 +111,7 @@ async function keygen(options: KeygenOptions): Promise<number> {
   }
 }
 
-/** `sd-drill keygen` (registered in ./index.ts). */
+/** `sd-drill keygen` (registered in ./register-domain.ts). */
 export async function keygenAction(options: KeygenOptions): Promise<void> {
   process.exitCode = await keygen(options);
 }

@@ -150,7 +150,7 @@ function printHuman(scans: StickScan[], roots: string[]): void {
   }
 }
 
-/** `sd-drill media` (registered in ./index.ts). */
+/** `sd-drill media` (registered in ./register-ceremony.ts). */
 export async function mediaAction(options: MediaOptions): Promise<void> {
   for (const dir of options.media) requireDirectory('--media', dir);
   for (const dir of options.mountRoot) requireDirectory('--mount-root', dir);

@@ -111,7 +111,7 @@ function verify(file: string, options: ReportVerifyOptions): number {
   return 0;
 }
 
-/** `sd-drill report verify FILE` (registered in ./index.ts). */
+/** `sd-drill report verify FILE` (registered in ./register-records.ts). */
 export function reportVerifyAction(file: string, options: ReportVerifyOptions): void {
   process.exitCode = verify(file, options);
 }

@@ -267,7 +267,7 @@ function printHuman(report: RestoreBlobReport): void {
   out(`Upload it with: ${uploadCommand(report.out)}`);
 }
 
-/** `sd-drill restore-blob` (registered in ./index.ts). */
+/** `sd-drill restore-blob` (registered in ./register-domain.ts). */
 export async function restoreBlobAction(options: RestoreBlobOptions): Promise<void> {
   const report = await runRestoreBlob(options, warn);
   if (options.json) printJson(report);

@@ -33,7 +33,7 @@ import {wipe} from '../secret.js';
 import {identityOf, rotationPinCheck} from '../store/pins.js';
 import {out, printJson, refuseExistingOut, warn} from './io.js';
 import {storePins} from './store-pins.js';
-import {collectShares, reconstructWithQuorum} from './verify.js';
+import {collectShares, reconstructWithQuorum} from './quorum.js';
 import {recordReconstruction} from '../proof/record.js';
 
 export interface RotateOptions {
@@ -301,7 +301,7 @@ function printHuman(r: {
   }
 }
 
-/** `sd-drill rotate` (registered in ./index.ts). */
+/** `sd-drill rotate` (registered in ./register-domain.ts). */
 export async function rotateAction(options: RotateOptions): Promise<void> {
   process.exitCode = await rotate(options);
 }

@@ -1,9 +1,9 @@
 /**
  * A drill session: the effects around the pure ceremony machine. It opens the domain, takes
  * shares from the ways they arrive (./arrivals/: a key on a stick, …) into a vault of Buffers
- * (never into state), reconstructs, restores into the simulated recovery-mode HSM
- * (./recovery.ts) and hands the report to the shell. The Ink TUI and the headless plan runner
- * both drive a session, so both take the same path and journal.
+ * (./vault.ts, never into state), reconstructs, restores into the simulated recovery-mode HSM
+ * (./reconstruct.ts, ./recovery.ts) and hands the report to the shell. The Ink TUI and the
+ * headless plan runner both drive a session, so both take the same path and journal.
  */
 import {isAbsolute, join, relative} from 'node:path';
 import {initialState, reduce} from '../ceremony/reduce.js';
@@ -11,37 +11,22 @@ import type {
   CeremonyEvent,
   CeremonyState,
   Custodian,
-  ExchangeTarget,
   Mode,
   Scenario,
   StickInfo,
 } from '../ceremony/types.js';
-import {
-  duplicateShareProblem,
-  duplicatesOf,
-  holderLabel,
-  type OpenedShare,
-  type ReconstructedDomain,
-  type SecurityDomainFormat,
-} from '../domain/format.js';
+import type {OpenedShare, ReconstructedDomain, SecurityDomainFormat} from '../domain/format.js';
 import {openDomainFile, type OpenedDomain} from '../domain/open.js';
-import {commitmentSet, provenShares, type CommitmentSet} from '../domain/commitment.js';
-
-/** Shares a reconstruction proved, and the report key it derived. */
-export interface ProvenSet {
-  set: CommitmentSet;
-  reportKey: string;
-}
+import type {CommitmentSet} from '../domain/commitment.js';
 import type {Stick} from '../media/stick.js';
 import {printable} from '../errors.js';
-import {wipe} from '../secret.js';
-import {checkPin, identityOf, type DomainPin} from '../store/pins.js';
 import type {AcceptFrom, ShareArrival, ShareDesk} from './arrivals/desk.js';
 import {StickArrival} from './arrivals/stick.js';
 import {ContributionArrival} from './arrivals/contribution.js';
 import {DEFAULT_REQUEST_MS} from '../remote/request.js';
-import {readExchangeTarget, RecoveryTarget} from './recovery.js';
+import {ReconstructWork, type ReconstructOptions} from './reconstruct.js';
 import {stickContents, type StickContents} from './stick-contents.js';
+import {ShareVault} from './vault.js';
 import {RotationWork} from './uses/rotation.js';
 import {CompromiseWork} from './uses/compromise.js';
 
@@ -49,19 +34,16 @@ export {stickInfo} from './arrivals/desk.js';
 export {summarise} from './summary.js';
 import {summarise, withKnownKey} from './summary.js';
 
-export interface SessionOptions {
+/** Shares a reconstruction proved, and the report key it derived. */
+export interface ProvenSet {
+  set: CommitmentSet;
+  reportKey: string;
+}
+
+/** Also the options the reconstruct and restore steps read (./reconstruct.ts). */
+export interface SessionOptions extends ReconstructOptions {
   idleLimitMs?: number;
-  /** Where the restore blob goes in restore mode (Azure domains). */
-  restoreBlobOut?: string;
-  /** The new HSM's exchange certificate, as init-recovery wrote it (restore mode). */
-  exchangeKeyFile?: string;
-  /** That certificate, read: how the screens and the report name the operator's new HSM. */
-  exchangeTarget?: ExchangeTarget;
-  /** Exchange key size for the simulated Azure recovery HSM (the service uses 4096). */
-  azureExchangeBits?: number;
   now?: () => number;
-  /** The store's pinned domain keys, to check the reconstructed domain against. */
-  pins?: () => readonly DomainPin[];
   /** Tests only: key material for remote requests' key pairs (see ./arrivals/contribution.ts). */
   requestKeyMaterial?: () => Buffer;
   /** Called once the drill ends (report step reached); the shell writes the report. */
@@ -71,14 +53,13 @@ export interface SessionOptions {
 export class DrillSession implements ShareDesk {
   private state: CeremonyState;
   private readonly listeners = new Set<() => void>();
-  private readonly vault = new Map<number, OpenedShare>();
-  /** Public keys whose shares were taken (one key, one holder), by SPKI fingerprint. */
-  private readonly keysTaken = new Map<string, OpenedShare>();
+  /** The shares taken, never in state (./vault.ts). */
+  private readonly vault: ShareVault;
   private domain: OpenedDomain | undefined;
-  private reconstructed: ReconstructedDomain | undefined;
+  /** The new HSM, the reconstruction and the restore (./reconstruct.ts). */
+  private readonly reconstructing: ReconstructWork;
   /** The share commitments this drill's reconstructions made (public: hashes of shares). */
   private readonly proven: ProvenSet[] = [];
-  private readonly recovery: RecoveryTarget;
   private ended = false;
   readonly now: () => number;
   /** Shares that arrive on sticks. */
@@ -94,7 +75,8 @@ export class DrillSession implements ShareDesk {
   constructor(private readonly options: SessionOptions = {}) {
     this.now = options.now ?? Date.now;
     this.state = initialState(this.now(), options.idleLimitMs);
-    this.recovery = new RecoveryTarget(options.azureExchangeBits);
+    this.vault = new ShareVault((event) => this.dispatch(event));
+    this.reconstructing = new ReconstructWork(this, this.vault, options);
     this.remote = new ContributionArrival(
       this,
       options.requestKeyMaterial ? {requestKeyMaterial: options.requestKeyMaterial} : {},
@@ -123,7 +105,7 @@ export class DrillSession implements ShareDesk {
       this.ended = true;
       // Whatever ended the drill, no share outlives the collect/reconstruct steps.
       if (next.outcome?.verdict !== 'pass') this.wipeSecrets();
-      this.wipeShares();
+      this.vault.wipe();
       this.options.onEnded?.(this);
     }
     for (const l of this.listeners) l();
@@ -141,12 +123,12 @@ export class DrillSession implements ShareDesk {
 
   /** The reconstructed secret, for the report's proof only; wiped by `wipeSecrets()`. */
   get domainSecret(): Buffer | undefined {
-    return this.reconstructed?.secret;
+    return this.reconstructing.domain?.secret;
   }
 
   /** The reconstructed domain (a rotation writes it anew); wiped by `wipeSecrets()`. */
   get reconstruction(): ReconstructedDomain | undefined {
-    return this.reconstructed;
+    return this.reconstructing.domain;
   }
 
   /** The share commitments of the shares proven so far (the report carries them on a pass). */
@@ -166,10 +148,7 @@ export class DrillSession implements ShareDesk {
 
   /** Hands over the shares held (a rotation checks the new file with them); the caller wipes. */
   takeShares(): OpenedShare[] {
-    const shares = [...this.vault.values()];
-    this.vault.clear();
-    this.keysTaken.clear();
-    return shares;
+    return this.vault.take();
   }
 
   chooseMode(mode: Mode): void {
@@ -197,31 +176,8 @@ export class DrillSession implements ShareDesk {
   }
 
   /** A new HSM in recovery mode with a fresh exchange key (simulated). */
-  async bringUpRecoveryHsm(): Promise<void> {
-    // Let the screen show the step before the key generation holds the thread.
-    await new Promise((r) => setTimeout(r, 20));
-    const target = this.restoreTarget();
-    if (target && !target.ok) return this.abort(target.message);
-    const hsm = await this.recovery.bringUp(this.domain, this.state.domain?.name ?? 'recovery-hsm');
-    this.dispatch({
-      type: 'recovery-ready',
-      hsmId: hsm.id,
-      exchangeFingerprint: hsm.exchangeFingerprint,
-      ...(target ? {target: target.value} : {}),
-    });
-  }
-
-  /**
-   * Restore mode, an Azure domain, --exchange-key: the operator's HSM the blob is written for,
-   * by its certificate (read here unless the command line read it already).
-   */
-  private restoreTarget():
-    {ok: true; value: ExchangeTarget} | {ok: false; message: string} | undefined {
-    const file = this.options.exchangeKeyFile;
-    if (this.state.mode !== 'restore' || this.domain?.format !== 'azure' || !file) return undefined;
-    return this.options.exchangeTarget
-      ? {ok: true, value: this.options.exchangeTarget}
-      : readExchangeTarget(file);
+  bringUpRecoveryHsm(): Promise<void> {
+    return this.reconstructing.bringUpRecoveryHsm();
   }
 
   /** What is on each stick present: for ordering and labelling the lists (./stick-contents.ts). */
@@ -253,15 +209,7 @@ export class DrillSession implements ShareDesk {
    * share was already taken is refused, naming both files.
    */
   refuseSameKey(stick: StickInfo, file: string, spki: string | undefined): boolean {
-    const earlier = spki ? this.keysTaken.get(spki) : undefined;
-    if (!earlier) return false;
-    this.dispatch({
-      type: 'key-refused',
-      stick,
-      file,
-      message: `${file}: is the same wrapping key as ${earlier.file}, already counted for ${holderLabel(earlier.holder)}; one key is one holder.`,
-    });
-    return true;
+    return this.vault.refuseSameKey(stick, file, spki);
   }
 
   departedHolder(fingerprints: ReadonlyArray<string | null | undefined>): string | undefined {
@@ -269,54 +217,11 @@ export class DrillSession implements ShareDesk {
   }
 
   takenWith(spki: string): OpenedShare | undefined {
-    return this.keysTaken.get(spki);
+    return this.vault.takenWith(spki);
   }
 
   accept(share: OpenedShare, from: AcceptFrom): void {
-    // Each arrival checks one key, one holder first, in its own words; this is the backstop.
-    if (this.keysTaken.has(from.spkiFingerprint)) {
-      if (from.stick) this.refuseSameKey(from.stick, from.file, from.spkiFingerprint);
-      return wipe(share.secret);
-    }
-    const also = share.match.alsoOpens ?? [];
-    if (also.length > 0) {
-      // A key that opens more than one share: the domain gives one person two votes.
-      const shares = [share.holder.index, ...also];
-      this.dispatch({
-        type: 'domain-problem',
-        problem: {
-          rule: 'duplicate-wrapping-key',
-          shares,
-          text: `${from.file} opens the shares of holders ${shares.join(' and ')}: the domain wraps ${shares.length} shares to one key, so whoever holds it holds ${shares.length} votes of the quorum`,
-        },
-      });
-    }
-    if (share.holder.index !== from.holderIndex) {
-      wipe(share.secret);
-      this.dispatch({
-        type: 'share-refused',
-        holderIndex: from.holderIndex,
-        message: `${from.file} opened the share of ${holderLabel(share.holder)}, not the holder it was matched to`,
-      });
-      return;
-    }
-    this.vault.set(from.holderIndex, share);
-    this.keysTaken.set(from.spkiFingerprint, share);
-    this.dispatch({
-      type: 'share-accepted',
-      holderIndex: from.holderIndex,
-      certMissing: share.match.certMissing,
-      matchedBy: share.match.by,
-      ...(from.remote
-        ? {
-            remote: {
-              sha256: from.remote.sha256,
-              ...(from.stick ? {stickPath: from.stick.path} : {}),
-            },
-          }
-        : {}),
-      spkiFingerprint: from.spkiFingerprint,
-    });
+    this.vault.accept(share, from);
   }
 
   /**
@@ -349,62 +254,8 @@ export class DrillSession implements ShareDesk {
   }
 
   /** Reconstructs from the vault, then restores into the new HSM. */
-  async reconstructAndRestore(): Promise<void> {
-    const s = this.dispatch({type: 'reconstruct'});
-    if (s.step !== 'reconstruct' || !this.domain) return;
-    await new Promise((r) => setTimeout(r, 20));
-    const shares = [...this.vault.values()];
-    const r = this.domain.domain.reconstruct(shares);
-    if (r.ok)
-      this.recordProven(
-        commitmentSet(this.domain, provenShares(this.domain.format, shares, r.value)),
-        r.value.reportKey,
-      );
-    this.wipeShares();
-    // Two holders with one share: said before the verdict, so the report has it either way.
-    for (const d of duplicatesOf(r))
-      this.dispatch({type: 'domain-problem', problem: duplicateShareProblem(d)});
-    if (!r.ok) {
-      const bad =
-        'badShares' in r.error
-          ? (r.error as {badShares: Array<{holderIndex: number; reason: string}>}).badShares
-          : [];
-      this.dispatch({
-        type: 'reconstruct-failed',
-        message: r.error.message,
-        badShares: bad.map((b) => ({holderIndex: b.holderIndex, reason: b.reason})),
-      });
-      return;
-    }
-    this.reconstructed = r.value;
-    const summary0 = this.state.domain;
-    const pin = summary0
-      ? checkPin(identityOf(summary0), r.value.reportKey, this.options.pins?.() ?? [])
-      : undefined;
-    const after = this.dispatch({
-      type: 'reconstructed',
-      usedHolders: r.value.usedHolders,
-      badShares: r.value.badShares.map((b) => ({holderIndex: b.holderIndex, reason: b.reason})),
-      identity: {
-        reportKey: r.value.reportKey,
-        pinnedBy: pin?.ok ? pin.pinnedBy : null,
-        mismatch: pin && !pin.ok ? pin.message : null,
-        recorded: pin?.ok === true && pin.records.length > 0,
-      },
-    });
-    if (after.step !== 'restore') return;
-    const summary = await this.recovery.restore(this.domain, r.value, {
-      ...(this.state.hsm.target && this.options.exchangeKeyFile
-        ? {realExchangeKeyFile: this.options.exchangeKeyFile}
-        : {}),
-      ...(this.options.restoreBlobOut ? {restoreBlobOut: this.options.restoreBlobOut} : {}),
-      progress: (done, total) => this.dispatch({type: 'restore-progress', done, total}),
-    });
-    if (!summary.ok) {
-      this.dispatch({type: 'restore-failed', message: summary.message});
-      return;
-    }
-    this.dispatch({type: 'restored', summary: summary.value});
+  reconstructAndRestore(): Promise<void> {
+    return this.reconstructing.reconstructAndRestore();
   }
 
   abort(reason: string): void {
@@ -416,18 +267,11 @@ export class DrillSession implements ShareDesk {
     this.dispatch({type: 'tick'});
   }
 
-  private wipeShares(): void {
-    for (const s of this.vault.values()) wipe(s.secret);
-    this.vault.clear();
-    this.keysTaken.clear();
-  }
-
   /** Wipes everything secret the session holds. */
   wipeSecrets(): void {
     for (const a of this.arrivals) a.wipe();
-    this.wipeShares();
-    this.reconstructed?.wipe();
-    this.reconstructed = undefined;
+    this.vault.wipe();
+    this.reconstructing.wipe();
     this.compromise.wipe();
   }
 }

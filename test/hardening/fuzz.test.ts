@@ -12,7 +12,7 @@ import {join} from 'node:path';
 import fc from 'fast-check';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {contribute} from '../../source/commands/contribute.js';
-import {collectShares, reconstructWithQuorum} from '../../source/commands/verify.js';
+import {collectShares, reconstructWithQuorum} from '../../source/commands/quorum.js';
 import {proveAll} from '../../source/domain/prove-all.js';
 import {openDomainFile} from '../../source/domain/open.js';
 import {loadPrivateKey} from '../../source/domain/key-unlock.js';
