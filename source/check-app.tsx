@@ -1,5 +1,5 @@
 /**
- * The shell around the fifth use, "Check my key (one holder)": a solo-check session
+ * The shell around the solo use, "Check my key (one holder)": a solo-check session
  * (drill/solo-check.ts), the sticks as they come and go, the domain file from --sd or chosen
  * on screen. No ceremony machine: no quorum, no custodian of the whole domain.
  */
@@ -94,10 +94,7 @@ export function SoloCheckApp({
           session.dispose();
           onQuit();
         }}
-        onQuit={() => {
-          session.dispose();
-          exit();
-        }}
+        onQuit={quit}
       />
     </CheckFrame>
   );

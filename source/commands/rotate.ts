@@ -145,7 +145,8 @@ async function rotate(options: RotateOptions): Promise<number> {
   const certs = newCertificates(options.cert);
   const required = quorumOf(options.quorum, certs.length);
   const opened = unwrap(openDomainFile(options.sd));
-  const lowered = loweredQuorum(opened.domain.describe(), required, certs.length, options);
+  const from = opened.domain.describe();
+  const lowered = loweredQuorum(from, required, certs.length, options);
   const collected = await collectShares(opened, options.key, options.passphraseFile);
   const quorum = await reconstructWithQuorum(opened, collected, options.sd);
   const rec = quorum.reconstructed;
@@ -163,7 +164,7 @@ async function rotate(options: RotateOptions): Promise<number> {
     if (recorded.warning) warn(recorded.warning);
     for (const s of collected.shares) wipe(s.secret);
     const old = oldHolderKeys(
-      opened.domain.describe().holders,
+      from.holders,
       (i) => collected.matched.find((m) => m.holder === i)?.spkiFingerprint,
     );
     const holderNames = names(options, certs, old);
@@ -173,7 +174,7 @@ async function rotate(options: RotateOptions): Promise<number> {
     }));
     const pinned = rotationPinCheck(
       identityOf({
-        ...opened.domain.describe(),
+        ...from,
         sha256: null,
         holders: certs.map((c) => ({certFingerprint: c.certFingerprint})),
       }),
@@ -193,7 +194,6 @@ async function rotate(options: RotateOptions): Promise<number> {
         spkiFingerprint: c.spkiFingerprint,
       })),
     );
-    const from = opened.domain.describe();
     const to = written.opened.domain.describe();
     const destroy = destructions(
       {file: from.file, ...(opened.sha256 ? {sha256: opened.sha256} : {}), required: from.required},

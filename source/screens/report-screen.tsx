@@ -63,6 +63,10 @@ export function ReportScreen({
       : '';
   const findingsLine = `Findings: ${plural(findings.errors, 'error')}, ${plural(findings.warnings, 'warning')}${findings.rules.length ? ` (${findings.rules.join(', ')})` : ''}`;
   const saved = state.report ? `Report saved: ${state.report.markdown} and .json` : '';
+  // Where the report is, or why it is not there yet: the one line to write down.
+  const savedLine =
+    saved || (saveError ? `The report could not be saved: ${saveError}` : 'Saving the report…');
+  const savedTone = saveError && !saved ? {color: color('error')} : {};
   // Everything else is read first; the timeline takes the rows left, or says where it is.
   const others =
     rowsOf(`Verdict: ${VERDICT[verdict]} — ${state.outcome?.reason ?? ''}`, width) +
@@ -74,14 +78,12 @@ export function ReportScreen({
     (state.newcomer ? 4 : 0) +
     1 +
     rowsOf(findingsLine, width) +
-    Math.max(1, rowsOf(saved, width));
+    rowsOf(savedLine, width);
   const timelineFits = screenReader || others + 2 + lines.length <= bodyRows;
   // Too much to read for the rows there are (a restore blob's path, its digest and the upload
   // command at 60 columns): the same lines, each whole, scrolled with ↑↓ — never cut. Where the
   // report was saved, the one thing to write down, stays in view below them.
   if (!screenReader && r && !state.rotation && state.mode !== 'compromise' && others > bodyRows) {
-    const savedLine =
-      saved || (saveError ? `The report could not be saved: ${saveError}` : 'Saving the report…');
     const items: ScrollItem[] = [
       {
         key: 'verdict',
@@ -102,7 +104,7 @@ export function ReportScreen({
     return (
       <Box flexDirection="column">
         <ScrollList items={items} rows={Math.max(3, bodyRows - rowsOf(savedLine, width))} />
-        <Text {...(saveError && !saved ? {color: color('error')} : {})}>{savedLine}</Text>
+        <Text {...savedTone}>{savedLine}</Text>
       </Box>
     );
   }
@@ -147,13 +149,7 @@ export function ReportScreen({
       )}
       <Box marginTop={1} flexDirection="column">
         <Text>{findingsLine}</Text>
-        {state.report ? (
-          <Text>{saved}</Text>
-        ) : saveError ? (
-          <Text color={color('error')}>The report could not be saved: {saveError}</Text>
-        ) : (
-          <Text>Saving the report…</Text>
-        )}
+        <Text {...savedTone}>{savedLine}</Text>
       </Box>
     </Box>
   );

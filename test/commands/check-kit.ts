@@ -24,7 +24,7 @@ import type {NativeDomainFile} from '../../source/domain/native/schema.js';
 import {splitSecret} from '../../source/domain/native/shamir.js';
 import {deriveReportKey} from '../../source/domain/report-key.js';
 import {signedBytes} from '../../source/report/proof.js';
-import {cleanErrorProblems, runCli, type CliResult} from '../helpers/run-cli.js';
+import {cleanErrorProblems, keyArgs, runCli, type CliResult} from '../helpers/run-cli.js';
 
 export const storeEnv = (work: string): NodeJS.ProcessEnv => ({
   SD_DRILL_CONFIG_DIR: join(work, 'store'),
@@ -32,6 +32,26 @@ export const storeEnv = (work: string): NodeJS.ProcessEnv => ({
 
 export function cli(work: string, ...args: string[]): CliResult {
   return runCli(args, {env: storeEnv(work)});
+}
+
+/**
+ * `rotate` of `sd` by the keys given to the certificates given, at 2 of 3 as before (below the
+ * recommended 3, so said to be meant with --lower-quorum); the new file goes to `out`.
+ */
+export function rotateTwoOfThree(
+  work: string,
+  sd: string,
+  keys: string[],
+  certs: string[],
+  out: string,
+): void {
+  const rot = cli(
+    work,
+    'rotate',
+    ...['--sd', sd, ...keyArgs(...keys), ...certs.flatMap((c) => ['--cert', c])],
+    ...['--quorum', '2', '--lower-quorum', '--out', out],
+  );
+  expect(rot.code, rot.stderr).toBe(0);
 }
 
 /** A failed check: exit 1, one clean line on stderr that says `what`, and nothing on stdout. */

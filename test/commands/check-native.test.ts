@@ -31,6 +31,7 @@ import {
   reportWithChangedCommitment,
   resealNative,
   resignHeader,
+  rotateTwoOfThree,
 } from './check-kit.js';
 
 let made = '';
@@ -285,21 +286,7 @@ describe('older files and generations', () => {
     const w = work();
     const next = join(w, 'next.json');
     const cers = [1, 2, 3].map((i) => key(i).replace(/\.key$/, '.cer'));
-    const rot = cli(
-      w,
-      'rotate',
-      '--sd',
-      sd(),
-      ...keyArgs(key(1), key(2)),
-      ...cers.flatMap((c) => ['--cert', c]),
-      '--quorum',
-      '2',
-      // 2 of 3, as before: below the recommended 3, so said to be meant.
-      '--lower-quorum',
-      '--out',
-      next,
-    );
-    expect(rot.code, rot.stderr).toBe(0);
+    rotateTwoOfThree(w, sd(), [key(1), key(2)], cers, next);
     expect(cli(w, 'verify', '--all', '--sd', next, ...keyArgs(key(1), key(2), key(3))).code).toBe(
       0,
     );
