@@ -68,7 +68,9 @@ export function holderUnproven(state: CeremonyState, ctx: ProofContext): Finding
       rule: 'holder-unproven',
       severity: 'warning',
       evidence: `Keys not proven within ${plural(days, 'day')} (the review interval): ${parts.join('; ')}.`,
-      remedy: `Have each of them check alone before the drill — \`sd-drill check --sd <the domain file> --key <their key>\` (or "Check my key" on the start screen) — or prove their key in this drill; a key that no longer opens its share leaves the quorum a holder short.`,
+      // No <placeholders> in the command: the Markdown report escapes them, and a code span
+      // would show the escapes.
+      remedy: `Have each of them check alone before the drill — \`sd-drill check --sd FILE --key KEY\` with this domain's file and their own key (or "Check my key" on the start screen) — or prove their key in this drill; a key that no longer opens its share leaves the quorum a holder short.`,
     },
   ];
 }
